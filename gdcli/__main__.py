@@ -1,0 +1,3 @@
+from gdcli.cli import main
+
+main()

@@ -1,0 +1,130 @@
+"""The library's front door: ``solve`` reads an objective and options as a user gives them and returns a
+``Solution`` (the run, the stability reading, everything as a JSON-ready dict).
+
+>>> from gdcli import solve
+>>> solution = solve("(x - 3)^2", start="0", lr="1/10", steps=4)
+>>> [round(v, 4) for v in solution.run.x[:, 0]]
+[0.0, 0.6, 1.08, 1.464, 1.7712]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import sympy as sp
+
+from gdcli.errors import OptionError
+from gdcli.expression import parse_number
+from gdcli.objective import Objective
+from gdcli.optimizers import Optimizer, make_optimizer
+from gdcli.run import LineSearch, RunResult, run
+from gdcli.schedules import make_schedule
+from gdcli.stability import Stability, analyse
+
+DEFAULT_LR = 0.1
+DEFAULT_STEPS = 20
+
+
+@dataclass
+class Solution:
+    """One `gd solve`: the objective, the run and its stability reading."""
+
+    objective: Objective
+    run: RunResult
+    stability: Stability
+
+    @property
+    def optimizer(self) -> Optimizer:
+        return self.run.optimizer
+
+    def to_dict(self) -> dict:
+        """The JSON document of `gd solve --json`."""
+        o, r = self.objective, self.run
+        return {
+            "objective": o.text,
+            "expression": sp.sstr(o.expr),
+            "variables": o.names,
+            "gradient": [sp.sstr(e) for e in o.gradient],
+            "hessian": [[sp.sstr(e) for e in row] for row in o.hessian.tolist()],
+            "optimizer": r.optimizer.to_dict(r.lr0),
+            "schedule": {"name": r.schedule.name, "decay": r.schedule.decay},
+            "line_search": None if r.line_search is None else {"c1": r.line_search.c1, "shrink": r.line_search.shrink},
+            "start": [float(v) for v in r.start],
+            "status": r.status,
+            "reason": r.reason,
+            "message": r.message,
+            "steps": r.steps,
+            "final": {"x": [float(v) for v in r.final_x], "f": r.final_f, "grad_norm": r.final_grad_norm},
+            "evaluations": r.evaluations,
+            "iterates": r.rows(),
+            "stability": self.stability.to_dict(),
+        }
+
+
+def read_lr(value: float | str | None, default: float) -> float:
+    """α from a number or text such as ``0.1`` or ``1/10``."""
+    if value is None:
+        return default
+    if isinstance(value, str):
+        value = parse_number(value, "--lr")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise OptionError(f"--lr must be a real number, not {value}") from None
+
+
+def solve(
+    objective: str | Objective | None = None,
+    *,
+    variables: Sequence[str] | None = None,
+    start: str | Sequence[float] | None = None,
+    optimizer: str = "gd",
+    lr: float | str | None = None,
+    steps: int | None = None,
+    tol: float = 1e-8,
+    xtol: float = 0.0,
+    ftol: float = 0.0,
+    beta: float | None = None,
+    beta1: float | None = None,
+    beta2: float | None = None,
+    eps: float | None = None,
+    rho: float | None = None,
+    schedule: str = "constant",
+    decay: float | None = None,
+    line_search: bool = False,
+    c1: float = 1e-4,
+    shrink: float = 0.5,
+    every: int = 1,
+) -> Solution:
+    """Run one optimizer on an objective and read its stability.
+
+    ``objective`` is an expression, a built-in name (see ``gd functions``) or None for the default bowl;
+    a built-in supplies its standard start, α and step budget when those are not given.
+    """
+    f = objective if isinstance(objective, Objective) else Objective.parse(objective, variables)
+    x0 = f.read_start(start)
+    rule = make_optimizer(optimizer, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho)
+    alpha = read_lr(lr, f.function.lr if f.function else DEFAULT_LR)
+    budget = steps if steps is not None else f.function.steps if f.function else DEFAULT_STEPS
+    search = LineSearch(c1, shrink) if line_search else None
+    result = run(f, rule, x0, alpha, budget, tol, xtol, ftol, make_schedule(schedule, decay), search, every)
+    return Solution(f, result, stability_of(result))
+
+
+def stability_of(result: RunResult) -> Stability:
+    """Stability at the point that matters: anywhere for a quadratic, the final iterate of a converged run,
+    else the start."""
+    f = result.objective
+    if f.is_quadratic:
+        point, where = result.start, "every point (f is quadratic)"
+    elif result.status == "converged":
+        point, where = result.final_x, "final iterate"
+    else:
+        point, where = result.start, "start"
+    return analyse(
+        f.hessian_at(point), np.asarray(point, dtype=float), where, result.optimizer.name, result.lr0,
+        beta=result.optimizer.hyper.get("beta", 0.0), schedule=result.schedule.name,
+        line_search=result.line_search is not None,
+    )

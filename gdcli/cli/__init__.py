@@ -1,0 +1,12 @@
+"""The `gd` command line: a thin Typer layer that parses options, calls the library and prints what it renders.
+
+Each command lives in a module of its own and registers itself on ``app`` when imported.
+"""
+
+from gdcli.cli.app import app
+from gdcli.cli import solve as _solve  # noqa: F401  (registers solve, functions)
+
+
+def main() -> None:
+    """Entry point of the `gd` console script and of `python -m gdcli`."""
+    app()

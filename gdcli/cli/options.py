@@ -1,0 +1,51 @@
+"""Options shared by every command that runs the engine (solve, compare, sweep, basins, step).
+
+Each is an ``Annotated`` type, so a command lists the ones it takes and ``engine_options`` turns their values
+into keyword arguments of ``gdcli.solve``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+Objective = Annotated[
+    Optional[str],
+    typer.Argument(help="An expression in your variables (x^2 + 4*y^2) or a built-in name (gd functions). "
+                        "Default: the bowl x^2 + 4*y^2 from (3, 3).", show_default=False),
+]
+Vars = Annotated[Optional[str], typer.Option("--vars", help="Variables in order, e.g. x,y (default: inferred).")]
+Start = Annotated[Optional[str], typer.Option("--start", help="Start point, e.g. 3,3 or 1/2,-1 "
+                                                                 "(default: the built-in's start, else 1 each).")]
+Optimizer = Annotated[str, typer.Option("--optimizer", "-o", help="gd, momentum, nesterov, adagrad, rmsprop or adam.")]
+Lr = Annotated[Optional[str], typer.Option("--lr", help="Learning rate α, a decimal or a fraction such as 1/10 "
+                                                         "(default 0.1, or the built-in's).")]
+Steps = Annotated[Optional[int], typer.Option("--steps", help="Step budget (default 20, or the built-in's).")]
+Tol = Annotated[float, typer.Option("--tol", help="Stop when ‖∇f‖ ≤ tol (0 disables).")]
+Xtol = Annotated[float, typer.Option("--xtol", help="Stop when ‖x_t − x_{t−1}‖ ≤ xtol (0 disables).")]
+Ftol = Annotated[float, typer.Option("--ftol", help="Stop when |f(x_t) − f(x_{t−1})| ≤ ftol (0 disables).")]
+Beta = Annotated[Optional[float], typer.Option("--beta", help="Momentum β for momentum and nesterov [0.9].")]
+Beta1 = Annotated[Optional[float], typer.Option("--beta1", help="Adam's β₁ [0.9].")]
+Beta2 = Annotated[Optional[float], typer.Option("--beta2", help="Adam's β₂ [0.999].")]
+Eps = Annotated[Optional[float], typer.Option("--eps", help="ε [adagrad 1e-10, rmsprop and adam 1e-8].")]
+Rho = Annotated[Optional[float], typer.Option("--rho", help="RMSprop's decay ρ [0.99].")]
+Schedule = Annotated[str, typer.Option("--schedule", help="constant, inverse α₀/(1+kt) or exponential α₀·kᵗ.")]
+Decay = Annotated[Optional[float], typer.Option("--decay", help="The schedule's k [inverse 0.1, exponential 0.95].")]
+LineSearch = Annotated[bool, typer.Option("--line-search", help="Armijo backtracking from α along −∇f (gd only).")]
+C1 = Annotated[float, typer.Option("--c1", help="Armijo's sufficient-decrease constant c1.")]
+Shrink = Annotated[float, typer.Option("--shrink", help="Backtracking factor: α ← shrink·α per trial.")]
+Every = Annotated[int, typer.Option("--every", help="Keep every K-th iterate (the last always).")]
+Json = Annotated[bool, typer.Option("--json", help="Print one JSON document and nothing else.")]
+
+
+def engine_options(*, objective, vars, start, optimizer, lr, steps, tol, xtol, ftol, beta, beta1, beta2, eps, rho,
+                   schedule, decay, line_search, c1, shrink, every) -> dict:
+    """Keyword arguments for gdcli.solve from the shared options."""
+    return {
+        "objective": objective,
+        "variables": [v.strip() for v in vars.split(",") if v.strip()] if vars is not None else None,
+        "start": start, "optimizer": optimizer, "lr": lr, "steps": steps, "tol": tol, "xtol": xtol, "ftol": ftol,
+        "beta": beta, "beta1": beta1, "beta2": beta2, "eps": eps, "rho": rho, "schedule": schedule, "decay": decay,
+        "line_search": line_search, "c1": c1, "shrink": shrink, "every": every,
+    }

@@ -1,0 +1,31 @@
+"""Where the CLI's output goes: a rich console on stdout, JSON on stdout, files written atomically."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+from rich.console import Console
+
+
+def console() -> Console:
+    """The stdout console; GD_WIDTH fixes its width (tests use it), NO_COLOR turns colour off."""
+    width = os.environ.get("GD_WIDTH")
+    return Console(width=int(width) if width and width.isdigit() else None, highlight=False, soft_wrap=False)
+
+
+def emit_json(document) -> None:
+    """Print one strict JSON document on stdout."""
+    from gdcli.export import to_json
+
+    sys.stdout.write(to_json(document) + "\n")
+
+
+def write_file(path: str, data: str | bytes, quiet: bool = False) -> None:
+    """Write atomically and say so on stderr (stdout stays clean for --json)."""
+    from gdcli.export import write_atomic
+
+    target = write_atomic(path, data)
+    if not quiet:
+        typer.echo(f"wrote {target}", err=True)

@@ -1,0 +1,98 @@
+"""`gd solve` and `gd functions`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from gdcli.cli import options as opt
+from gdcli.cli.app import app
+from gdcli.cli.output import console, emit_json, write_file
+
+
+@app.command()
+def solve(
+    objective: opt.Objective = None,
+    vars: opt.Vars = None,
+    start: opt.Start = None,
+    optimizer: opt.Optimizer = "gd",
+    lr: opt.Lr = None,
+    steps: opt.Steps = None,
+    tol: opt.Tol = 1e-8,
+    xtol: opt.Xtol = 0.0,
+    ftol: opt.Ftol = 0.0,
+    beta: opt.Beta = None,
+    beta1: opt.Beta1 = None,
+    beta2: opt.Beta2 = None,
+    eps: opt.Eps = None,
+    rho: opt.Rho = None,
+    schedule: opt.Schedule = "constant",
+    decay: opt.Decay = None,
+    line_search: opt.LineSearch = False,
+    c1: opt.C1 = 1e-4,
+    shrink: opt.Shrink = 0.5,
+    every: opt.Every = 1,
+    json: opt.Json = False,
+    csv: Annotated[Optional[str], typer.Option("--csv", help="Also write the iterate rows to this CSV file.")] = None,
+    rows: Annotated[int, typer.Option("--rows", help="Most table rows shown (first and last half); 0 shows all.")] = 20,
+) -> None:
+    """Run one optimizer on an objective: the iterate table, a stability analysis and a verdict.
+
+    Example: gd solve "x^2 + 4*y^2" --start 2,1 --lr 0.2
+    """
+    from gdcli import render
+    from gdcli.api import solve as run_solve
+
+    solution = run_solve(**opt.engine_options(
+        objective=objective, vars=vars, start=start, optimizer=optimizer, lr=lr, steps=steps, tol=tol, xtol=xtol,
+        ftol=ftol, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho, schedule=schedule, decay=decay,
+        line_search=line_search, c1=c1, shrink=shrink, every=every,
+    ))
+    if rows < 0:
+        raise typer.BadParameter("--rows must be 0 or more")
+    if json:
+        emit_json(solution.to_dict())
+    else:
+        console().print(render.solution(solution, rows))
+    if csv is not None:
+        from gdcli.export import rows_to_csv
+
+        header, table = iterate_rows(solution.run)
+        write_file(csv, rows_to_csv(header, table), quiet=json)
+
+
+def iterate_rows(run) -> tuple[list[str], list[list]]:
+    """The CSV header and rows: t, each x_i, f, each ∂f/∂x_i, ‖∇f‖, α_t (and trials with line search)."""
+    names = run.objective.names
+    header = ["t", *names, "f", *(f"grad_{n}" for n in names), "grad_norm", "lr"]
+    search = run.line_search is not None
+    if search:
+        header.append("trials")
+    table = []
+    for r in range(len(run.t)):
+        row = [int(run.t[r]), *map(float, run.x[r]), float(run.f[r]), *map(float, run.grad[r]),
+               float(run.grad_norm[r]), float(run.lr[r])]
+        if search:
+            row.append(int(run.trials[r]))
+        table.append(row)
+    return header, table
+
+
+@app.command()
+def functions(json: opt.Json = False) -> None:
+    """List the built-in objectives with their standard starts, step sizes and known minima.
+
+    Example: gd functions
+    """
+    from gdcli import render
+    from gdcli.functions import CATALOG
+
+    if json:
+        emit_json([
+            {"name": f.name, "expression": f.expression, "start": list(f.start), "minima": [list(m) for m in f.minima],
+             "lr": f.lr, "steps": f.steps, "description": f.description, "aliases": list(f.aliases)}
+            for f in CATALOG
+        ])
+    else:
+        console().print(render.functions_table(CATALOG))

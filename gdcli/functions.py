@@ -1,0 +1,83 @@
+"""Built-in test functions: the classic landscapes of optimisation, each with its standard start and known minima."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TestFunction:
+    """A named objective with the start, step size and budget that show it well, and its known minima."""
+
+    name: str
+    expression: str
+    start: tuple[float, ...]
+    minima: tuple[tuple[float, ...], ...]
+    lr: float
+    steps: int
+    description: str
+    aliases: tuple[str, ...] = ()
+
+    __test__ = False  # not a pytest test class, despite the name
+
+
+CATALOG: tuple[TestFunction, ...] = (
+    TestFunction(
+        "bowl", "x^2 + 4*y^2", (3.0, 3.0), ((0.0, 0.0),), 0.1, 20,
+        "quadratic bowl, eigenvalues 2 and 8 (κ = 4): the default example",
+        ("quadratic",),
+    ),
+    TestFunction(
+        "rosenbrock", "(1 - x)^2 + 100*(y - x^2)^2", (-1.2, 1.0), ((1.0, 1.0),), 0.001, 5000,
+        "Rosenbrock's banana: a curved, narrow valley with its minimum at (1, 1)",
+    ),
+    TestFunction(
+        "himmelblau", "(x^2 + y - 11)^2 + (x + y^2 - 7)^2", (0.0, 0.0),
+        ((3.0, 2.0), (-2.805118086952745, 3.131312518250573),
+         (-3.779310253377747, -3.283185991286170), (3.584428340330492, -1.848126526964404)),
+        0.01, 200,
+        "Himmelblau's function: four minima of equal height, a maximum and four saddles",
+    ),
+    TestFunction(
+        "booth", "(x + 2*y - 7)^2 + (2*x + y - 5)^2", (0.0, 0.0), ((1.0, 3.0),), 0.05, 100,
+        "Booth's function: a tilted quadratic, eigenvalues 4 and 36",
+    ),
+    TestFunction(
+        "beale", "(3/2 - x + x*y)^2 + (9/4 - x + x*y^2)^2 + (21/8 - x + x*y^3)^2", (1.0, 1.0), ((3.0, 0.5),),
+        0.01, 2000,
+        "Beale's function: flat plateaus and sharp ridges, minimum at (3, 1/2)",
+    ),
+    TestFunction(
+        "matyas", "13/50*(x^2 + y^2) - 12/25*x*y", (3.0, -2.0), ((0.0, 0.0),), 1.0, 100,
+        "Matyas' function: a quadratic with κ = 25, slow along the diagonal",
+    ),
+    TestFunction(
+        "three-hump-camel", "2*x^2 - 21/20*x^4 + x^6/6 + x*y + y^2", (1.5, 1.5), ((0.0, 0.0),), 0.05, 200,
+        "three-hump camel: one global minimum and two local ones",
+        ("camel", "three-hump", "threehumpcamel"),
+    ),
+    TestFunction(
+        "rastrigin", "20 + x^2 - 10*cos(2*pi*x) + y^2 - 10*cos(2*pi*y)", (2.5, 2.5), ((0.0, 0.0),), 0.001, 500,
+        "Rastrigin's function: a bowl covered in local minima",
+    ),
+    TestFunction(
+        "saddle", "x^2 - y^2", (1.0, 0.01), (), 0.1, 40,
+        "a saddle at the origin: gradient descent slides off along y",
+    ),
+)
+
+
+def _normalise(name: str) -> str:
+    return "".join(ch for ch in name.strip().lower().replace("_", "-").replace(" ", "-"))
+
+
+_BY_NAME = {_normalise(alias): f for f in CATALOG for alias in (f.name, *f.aliases)}
+
+
+def lookup(name: str) -> TestFunction | None:
+    """The built-in function called ``name`` (case, spaces, hyphens and underscores ignored), else None."""
+    return _BY_NAME.get(_normalise(name)) or _BY_NAME.get(_normalise(name).replace("-", ""))
+
+
+DEFAULT = CATALOG[0]
+"""The example `gd solve` runs with no objective."""

@@ -1,0 +1,181 @@
+"""Rich renderables for results: nothing here prints; the CLI prints what these return.
+
+Colour is never the only signal: every coloured verdict also carries a word or a mark (✓, ✗, ▲).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+import sympy as sp
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from gdcli.optimizers import rule_lines
+from gdcli.stability import Stability
+
+SPARK = "▁▂▃▄▅▆▇█"
+STATUS_STYLE = {"converged": "green", "max_steps": "yellow", "diverged": "red"}
+STATUS_MARK = {"converged": "✓ converged", "max_steps": "… max_steps", "diverged": "✗ diverged"}
+PRETTY_LIMIT = 400
+"""Longest expression (in plain characters) drawn in 2-D; longer ones are shown in one line, shortened."""
+
+
+def number(value: float, digits: int = 6) -> str:
+    """A float in at most ``digits`` significant digits, without trailing noise (1.7712, -3.2208, 1e-09)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "nan"
+    if isinstance(value, float) and math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    value = float(value)
+    if value == 0:
+        return "0"
+    return f"{value:.{digits}g}"
+
+
+def vector(values: Sequence[float], digits: int = 5, most: int = 4) -> str:
+    """(a, b, …) with at most ``most`` components shown."""
+    shown = [number(float(v), digits) for v in values[:most]]
+    if len(values) > most:
+        shown.append(f"… {len(values) - most} more")
+    return "(" + ", ".join(shown) + ")"
+
+
+def expression(expr: sp.Expr) -> str:
+    """A 2-D Unicode drawing of ``expr`` when short enough, else one shortened line."""
+    flat = sp.sstr(expr)
+    if len(flat) > PRETTY_LIMIT:
+        return flat[: PRETTY_LIMIT - 1] + "…"
+    return sp.pretty(expr, use_unicode=True, wrap_line=False)
+
+
+def sparkline(values: Sequence[float], width: int = 60) -> str:
+    """Bars for a sequence, sampled to ``width``; a log scale when all values are positive and span decades."""
+    data = np.asarray([v for v in values if math.isfinite(v)], dtype=float)
+    if data.size == 0:
+        return ""
+    if data.size > width:
+        data = data[np.linspace(0, data.size - 1, width).round().astype(int)]
+    if np.all(data > 0) and data.max() / data.min() > 100:
+        data = np.log10(data)
+    low, high = float(data.min()), float(data.max())
+    if high - low <= 1e-300:
+        return SPARK[0] * data.size
+    levels = np.clip(((data - low) / (high - low) * (len(SPARK) - 1)).round().astype(int), 0, len(SPARK) - 1)
+    return "".join(SPARK[i] for i in levels)
+
+
+def header(solution) -> Panel:
+    """The objective, ∇f, ∇²f and the optimizer's rule, as a teacher would write them on the board."""
+    o, r = solution.objective, solution.run
+    names = ", ".join(o.names)
+    lines = Table.grid(padding=(0, 1))
+    lines.add_column(style="bold", no_wrap=True)
+    lines.add_column()
+    lines.add_row(f"f({names}) =", expression(o.expr))
+    gradient = sp.Matrix(o.gradient) if o.dimension <= 6 else None
+    lines.add_row("∇f =", expression(gradient.T) if gradient is not None else
+                  f"{o.dimension} components, derived term by term")
+    if o.dimension <= 4:
+        lines.add_row("∇²f =", expression(o.hessian))
+    else:
+        lines.add_row("∇²f =", f"{o.dimension}×{o.dimension}, {2 * len(o.hessian_entries) - sum(i == j for i, j in o.hessian_entries)} non-zero entries")
+    opt = r.optimizer
+    hyper = ", ".join(f"{k} = {number(v)}" for k, v in opt.hyper.items())
+    lines.add_row("optimizer", f"{opt.rule.title}" + (f"; {hyper}" if hyper else ""))
+    lines.add_row("rule", "\n".join(rule_lines(opt.rule)))
+    lines.add_row("α", f"{number(r.lr0)}; {r.schedule.describe()}"
+                  + (f"; Armijo backtracking, c1 = {number(r.line_search.c1)}, shrink = {number(r.line_search.shrink)}"
+                     if r.line_search else ""))
+    lines.add_row("start", f"{vector(r.start)}")
+    title = f"gd solve · {o.text}" if len(o.text) <= 60 else "gd solve"
+    return Panel(lines, title=title, title_align="left", border_style="blue")
+
+
+def iterate_table(run, max_rows: int = 20) -> Table:
+    """t, x_t, f(x_t), ∇f(x_t), ‖∇f‖, α_t (and Armijo trials): the first and last rows of long runs."""
+    table = Table(header_style="bold", box=None, pad_edge=False, padding=(0, 1))
+    for name in ("t", "x_t", "f(x_t)", "∇f(x_t)", "‖∇f‖", "α_t"):
+        table.add_column(name, justify="right" if name != "x_t" and name != "∇f(x_t)" else "left")
+    if run.line_search is not None:
+        table.add_column("trials", justify="right")
+    rows = len(run.t)
+    if max_rows and rows > max_rows + 2:
+        head = max_rows // 2
+        shown = list(range(head)) + [None] + list(range(rows - (max_rows - head), rows))
+    else:
+        shown = list(range(rows))
+    for r in shown:
+        if r is None:
+            table.add_row("⋮", Text(f"{rows - max_rows} more", style="dim"))
+            table.caption = f"{rows - max_rows} rows hidden: --rows 0 shows all, --every K samples"
+            continue
+        cells = [str(run.t[r]), vector(run.x[r]), number(run.f[r]), vector(run.grad[r], 4), number(run.grad_norm[r], 4),
+                 number(run.lr[r], 4)]
+        if run.line_search is not None:
+            cells.append(str(run.trials[r]) if r < rows - 1 or run.status == "diverged" else "")
+        table.add_row(*cells)
+    return table
+
+
+def stability_panel(stability: Stability, lr0: float) -> Panel:
+    """Eigenvalues at a named point, κ, the stable range, the best fixed α and the plain reading."""
+    s = stability
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    grid.add_row("Hessian at", s.where if "every point" in s.where else f"{s.where} {vector(s.point)}")
+    if np.all(np.isfinite(s.eigenvalues)):
+        grid.add_row("eigenvalues", vector(s.eigenvalues, 6, 6))
+        grid.add_row("λmin, λmax", f"{number(s.lambda_min)}, {number(s.lambda_max)}")
+        grid.add_row("κ = λmax/λmin", number(s.condition_number) if s.condition_number else "— (λmin ≤ 0)")
+        if s.gd_max_stable_lr is not None:
+            grid.add_row("gd stable for", f"0 < α < 2/λmax = {number(s.gd_max_stable_lr)}")
+        if s.max_stable_lr is not None:
+            mark = Text("✓ inside", style="green") if s.lr_is_stable else Text("✗ outside", style="red")
+            label = "this α" if s.optimizer == "gd" else f"{s.optimizer} bound {number(s.max_stable_lr)}; this α"
+            grid.add_row("α = " + number(lr0), Text.assemble(f"{label}: ", mark))
+        if s.best_lr is not None:
+            grid.add_row("best fixed α", f"2/(λmin + λmax) = {number(s.best_lr)}, contraction "
+                                         f"(κ−1)/(κ+1) = {number(s.best_rate, 4)}")
+        if s.rate is not None:
+            steps = s.steps_predicted
+            grid.add_row("ρ at this α", number(s.rate, 4) + (f", ≈ {steps} steps per 10⁻⁶ of error" if steps else ""))
+    grid.add_row("reading", Text(s.reading, style="italic"))
+    return Panel(grid, title="stability", title_align="left", border_style="magenta")
+
+
+def verdict(run) -> Text:
+    """One line: the status, why the run stopped, and where it ended."""
+    style = STATUS_STYLE[run.status]
+    return Text.assemble(
+        (STATUS_MARK[run.status], f"bold {style}"), f" — {run.message}\n",
+        f"final x = {vector(run.final_x)}, f = {number(run.final_f)}, ‖∇f‖ = {number(run.final_grad_norm, 3)}",
+    )
+
+
+def solution(sol, max_rows: int = 20) -> Group:
+    """Everything `gd solve` shows, in reading order."""
+    run = sol.run
+    return Group(
+        header(sol), iterate_table(run, max_rows), Text(""), stability_panel(sol.stability, run.lr0), verdict(run),
+        Text.assemble(("f over the run ", "dim"), sparkline(run.f)),
+    )
+
+
+def functions_table(catalog) -> Table:
+    """The built-in test functions with their standard starts and known minima."""
+    table = Table(title="built-in objectives (gd solve NAME)", header_style="bold", show_lines=False)
+    table.add_column("name", style="cyan", no_wrap=True)
+    table.add_column("f(x, y)")
+    table.add_column("start", no_wrap=True)
+    table.add_column("α, steps", no_wrap=True)
+    table.add_column("minima")
+    for f in catalog:
+        minima = "; ".join(vector(m, 4) for m in f.minima) or "none (saddle)"
+        table.add_row(f.name, f.expression, vector(f.start), f"{number(f.lr)}, {f.steps}", minima)
+    return table

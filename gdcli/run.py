@@ -1,0 +1,302 @@
+"""The run loop: one optimizer from one start, recorded row by row, ending in a status.
+
+The whole loop — f and ∇f with shared subexpressions, the schedule, the Armijo search and the optimizer's
+update for every coordinate — is generated as one Python function over floats from the SymPy expressions of
+the objective (gdcli.objective), the rule (gdcli.optimizers) and the schedule (gdcli.schedules). Each row
+holds t, f(x_t), ‖∇f(x_t)‖, α_t, the line-search trials, x_t and ∇f(x_t).
+
+Stopping (the first that holds, checked at every iterate x_t):
+
+- ``converged``: ‖∇f(x_t)‖ ≤ tol, or ‖x_t − x_{t−1}‖ ≤ xtol, or |f(x_t) − f(x_{t−1})| ≤ ftol (0 disables each);
+- ``max_steps``: t reached the step budget;
+- ``diverged``: f, ∇f or x_t is not finite, f is undefined there, or |f(x_t)| > DIVERGENCE_FACTOR·max(1, |f(x₀)|)
+  or some |x_t,i| > DIVERGENCE_FACTOR·max(1, ‖x₀‖∞). The result keeps the last finite iterate.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import sympy as sp
+
+from gdcli import codegen
+from gdcli.errors import OptionError
+from gdcli.objective import Objective
+from gdcli.optimizers import HYPER_SYMBOLS, Optimizer, Rule
+from gdcli.optimizers import alpha as ALPHA
+from gdcli.optimizers import g as G
+from gdcli.optimizers import t as STEP
+from gdcli.optimizers import x as X
+from gdcli.schedules import Schedule, alpha0, k
+from gdcli.schedules import t as INDEX
+
+DIVERGENCE_FACTOR = 1e12
+"""A run is called diverged once |f| or a coordinate grows past this many times its scale at the start."""
+MAX_TRIALS = 60
+"""Most step sizes an Armijo search tries before it accepts the last (α·shrink⁵⁹)."""
+MAX_STEPS = 10_000_000
+"""Largest step budget accepted."""
+
+STATUSES = ("converged", "max_steps", "diverged")
+MESSAGES = {
+    "tol": "converged: ‖∇f‖ ≤ {tol:g} at step {t}",
+    "xtol": "converged: ‖Δx‖ ≤ {xtol:g} at step {t}",
+    "ftol": "converged: |Δf| ≤ {ftol:g} at step {t}",
+    "max_steps": "stopped: the budget of {steps} steps ran out",
+    "bound": "diverged at step {t}: the iterates grew past {factor:g} times their starting scale",
+    "non_finite": "diverged at step {t}: f or its gradient overflowed to a non-finite value",
+    "undefined": "diverged at step {t}: the iterate left the domain where f is defined",
+}
+STATUS_OF = {"tol": "converged", "xtol": "converged", "ftol": "converged", "max_steps": "max_steps",
+             "bound": "diverged", "non_finite": "diverged", "undefined": "diverged"}
+
+
+@dataclass(frozen=True)
+class LineSearch:
+    """Armijo backtracking along −g: try α, α·shrink, α·shrink², … until f(x − αg) ≤ f(x) − c1·α·‖g‖²."""
+
+    c1: float = 1e-4
+    shrink: float = 0.5
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.c1) and 0 < self.c1 < 1):
+            raise OptionError(f"--c1 must satisfy 0 < c1 < 1, not {self.c1:g}")
+        if not (math.isfinite(self.shrink) and 0 < self.shrink < 1):
+            raise OptionError(f"--shrink must satisfy 0 < shrink < 1, not {self.shrink:g}")
+
+
+@dataclass
+class RunResult:
+    """A finished run: its recorded rows, its status and why it stopped.
+
+    ``t``, ``f``, ``grad_norm``, ``lr`` and ``trials`` are 1-D arrays over the recorded rows; ``x`` and
+    ``grad`` are (rows × n). With ``every`` > 1 only every K-th row is kept, and always the last.
+    """
+
+    objective: Objective
+    optimizer: Optimizer
+    start: np.ndarray
+    lr0: float
+    schedule: Schedule
+    line_search: LineSearch | None
+    status: str
+    reason: str
+    message: str
+    steps: int
+    t: np.ndarray
+    f: np.ndarray
+    grad_norm: np.ndarray
+    lr: np.ndarray
+    trials: np.ndarray
+    x: np.ndarray
+    grad: np.ndarray
+    evaluations: dict = field(default_factory=dict)
+
+    @property
+    def final_x(self) -> np.ndarray:
+        return self.x[-1]
+
+    @property
+    def final_f(self) -> float:
+        return float(self.f[-1])
+
+    @property
+    def final_grad_norm(self) -> float:
+        return float(self.grad_norm[-1])
+
+    def rows(self) -> list[dict]:
+        """The recorded rows as JSON-ready dicts (t, x, f, grad, grad_norm, lr, and trials with line search)."""
+        out = []
+        for r in range(len(self.t)):
+            row = {
+                "t": int(self.t[r]), "x": [float(v) for v in self.x[r]], "f": float(self.f[r]),
+                "grad": [float(v) for v in self.grad[r]], "grad_norm": float(self.grad_norm[r]),
+                "lr": float(self.lr[r]),
+            }
+            if self.line_search is not None:
+                row["trials"] = int(self.trials[r])
+            out.append(row)
+        return out
+
+
+def run(
+    objective: Objective,
+    optimizer: Optimizer,
+    start: np.ndarray,
+    lr: float,
+    steps: int = 20,
+    tol: float = 1e-8,
+    xtol: float = 0.0,
+    ftol: float = 0.0,
+    schedule: Schedule = Schedule(),
+    line_search: LineSearch | None = None,
+    every: int = 1,
+) -> RunResult:
+    """Run ``optimizer`` on ``objective`` from ``start`` with learning rate α₀ = ``lr``; see the module docstring."""
+    lr = _check_positive(lr, "--lr")
+    steps = _check_count(steps, "--steps", 0, MAX_STEPS)
+    every = _check_count(every, "--every", 1, MAX_STEPS)
+    tol, xtol, ftol = (_check_tolerance(v, name) for v, name in ((tol, "--tol"), (xtol, "--xtol"), (ftol, "--ftol")))
+    if line_search is not None and optimizer.name != "gd":
+        raise OptionError("--line-search works with --optimizer gd: Armijo's condition is for the step along −g")
+    start = np.asarray(start, dtype=float)
+    objective.check_defined_at(start)
+    f0 = objective.value(start)
+    loop = compiled_loop(objective, optimizer.rule, schedule.name, line_search is not None,
+                         tol > 0, xtol > 0, ftol > 0, every > 1)
+    search = line_search or LineSearch()
+    reason, last_t, rows, evaluations, last = loop(
+        tuple(start), lr, steps, tol, xtol, ftol, every,
+        DIVERGENCE_FACTOR * max(1.0, abs(f0)), DIVERGENCE_FACTOR * max(1.0, float(np.max(np.abs(start)))),
+        schedule.decay, search.c1, search.shrink, *optimizer.hyper.values(),
+    )
+    width = 5 + 2 * objective.dimension
+    table = np.array(rows, dtype=float).reshape(-1, width)
+    if last is not None and (len(table) == 0 or table[-1, 0] != last[0]):
+        table = np.vstack([table, np.array(last, dtype=float)])
+    n = objective.dimension
+    final_t = int(table[-1, 0])
+    message = MESSAGES[reason].format(t=last_t if STATUS_OF[reason] == "diverged" else final_t, tol=tol,
+                                      xtol=xtol, ftol=ftol, steps=steps, factor=DIVERGENCE_FACTOR)
+    return RunResult(
+        objective=objective, optimizer=optimizer, start=start, lr0=lr, schedule=schedule, line_search=line_search,
+        status=STATUS_OF[reason], reason=reason, message=message, steps=final_t,
+        t=table[:, 0].astype(int), f=table[:, 1], grad_norm=table[:, 2], lr=table[:, 3],
+        trials=table[:, 4].astype(int), x=table[:, 5:5 + n], grad=table[:, 5 + n:],
+        evaluations={"gradient": last_t + 1, "line_search": evaluations},
+    )
+
+
+def _check_positive(value: float, name: str) -> float:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise OptionError(f"{name} must be a number") from None
+    if not (math.isfinite(value) and value > 0):
+        raise OptionError(f"{name} must be a positive finite number, not {value:g}")
+    return value
+
+
+def _check_count(value: int, name: str, least: int, most: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) and not (
+        isinstance(value, float) and value.is_integer()
+    ):
+        raise OptionError(f"{name} must be a whole number, not {value!r}")
+    value = int(value)
+    if not least <= value <= most:
+        raise OptionError(f"{name} must be between {least} and {most:,}, not {value}")
+    return value
+
+
+def _check_tolerance(value: float, name: str) -> float:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise OptionError(f"{name} must be a number") from None
+    if not (math.isfinite(value) and value >= 0):
+        raise OptionError(f"{name} must be a finite number ≥ 0, not {value:g}")
+    return value
+
+
+def update_lines(rule: Rule, n: int, printer, indent: str) -> list[str]:
+    """The rule's assignments for coordinates 0 … n−1, in locals _x{i}, _g{i}, _<state>{i}, _lr, _k and _<hyper>."""
+    hyper = {symbol: sp.Symbol("_" + name) for name, symbol in HYPER_SYMBOLS.items()}
+    lines = []
+    for i in range(n):
+        names = {X: sp.Symbol(f"_x{i}"), G: sp.Symbol(f"_g{i}"), ALPHA: sp.Symbol("_lr"), STEP: sp.Symbol("_k")}
+        names.update({target: sp.Symbol(f"_{target.name}{i}") for target, _ in rule.steps if target != X})
+        for target, expr in rule.steps:
+            lines.append(f"{indent}{names[target].name} = {printer.doprint(expr.xreplace({**names, **hyper}))}")
+    return lines
+
+
+@lru_cache(maxsize=64)
+def compiled_loop(objective: Objective, rule: Rule, schedule: str, search: bool, tol: bool, xtol: bool,
+                  ftol: bool, sampled: bool):
+    """Generate and compile the run loop for this objective, rule, schedule and set of stopping tests."""
+    printer = codegen.FloatPrinter()
+    n = objective.dimension
+    xs = [f"_x{i}" for i in range(n)]
+    gs = [f"_g{i}" for i in range(n)]
+    hyper = [f"_{name}" for name in rule.defaults]
+    lr_expr = printer.doprint(
+        Schedule(schedule).formula.xreplace({alpha0: sp.Symbol("_lr0"), k: sp.Symbol("_decay"),
+                                             INDEX: sp.Symbol("_t")})
+    )
+    row = f"(_t, _f, _gn, _lr, _trials, {', '.join(xs + gs)})"
+    i1, i2, i3 = " " * 8, " " * 12, " " * 16
+    src = [
+        f"def _run(_start, _lr0, _steps, _tol, _xtol, _ftol, _every, _fbound, _xbound, _decay, _ls_c1, _ls_shrink"
+        f"{''.join(', ' + h for h in hyper)}):",
+        f"    {', '.join(xs)}, = _start",
+    ]
+    src += [f"    _{target.name}{i} = 0.0" for target in rule.state for i in range(n)]
+    src += [
+        "    _rows = []", "    _record = _rows.extend", "    _last = None", "    _trials = 0", "    _fevals = 0",
+        "    _t = 0", "    _pf = _f = 0.0", *(f"    _p{i} = 0.0" for i in range(n)),
+        "    while True:", "        try:",
+    ]
+    src += objective.value_and_gradient_lines(i3, printer)
+    src += [
+        f"{i3}_gn = math.sqrt({' + '.join(f'{gg}*{gg}' for gg in gs)})",
+        f"{i1}except (ArithmeticError, ValueError, TypeError):", f"{i2}_reason = 'undefined'", f"{i2}break",
+        f"{i1}if not (abs(_f) <= _fbound and _gn < inf and {' and '.join(f'abs({xx}) <= _xbound' for xx in xs)}):",
+        f"{i2}_reason = 'bound' if abs(_f) < inf and _gn < inf else 'non_finite'", f"{i2}break",
+        f"{i1}_stop = None",
+    ]
+    checks = []
+    if tol:
+        checks.append(("_gn <= _tol", "tol"))
+    if xtol:
+        dx = " + ".join(f"(_x{i} - _p{i})*(_x{i} - _p{i})" for i in range(n))
+        checks.append((f"_t and math.sqrt({dx}) <= _xtol", "xtol"))
+    if ftol:
+        checks.append(("_t and abs(_f - _pf) <= _ftol", "ftol"))
+    checks.append(("_t >= _steps", "max_steps"))
+    for number, (condition, reason) in enumerate(checks):
+        src += [f"{i1}{'if' if number == 0 else 'elif'} {condition}:", f"{i2}_stop = '{reason}'"]
+    src.append(f"{i1}_lr = {lr_expr}")
+    if search:
+        trial = ", ".join(f"{xx} - _lr*{gg}" for xx, gg in zip(xs, gs))
+        src += [
+            f"{i1}_trials = 0",
+            f"{i1}if _stop is None:",
+            f"{i2}_armijo = _ls_c1*_gn*_gn",
+            f"{i2}while True:",
+            f"{i3}_trials += 1",
+            f"{i3}try:",
+            f"{i3}    _ft = _value({trial})",
+            f"{i3}except (ArithmeticError, ValueError, TypeError):",
+            f"{i3}    _ft = inf",
+            f"{i3}if _ft <= _f - _lr*_armijo or _trials >= {MAX_TRIALS}:",
+            f"{i3}    break",
+            f"{i3}_lr *= _ls_shrink",
+            f"{i2}_fevals += _trials",
+        ]
+    if sampled:
+        src += [f"{i1}_last = {row}", f"{i1}if _stop is not None or _t % _every == 0:", f"{i2}_record(_last)"]
+    else:
+        src.append(f"{i1}_record({row})")
+    src += [f"{i1}if _stop is not None:", f"{i2}_reason = _stop", f"{i2}break"]
+    if xtol:
+        src.append(f"{i1}{', '.join(f'_p{i}' for i in range(n))}, = {', '.join(xs)},")
+    if ftol:
+        src.append(f"{i1}_pf = _f")
+    if rule.uses_step_number():
+        src.append(f"{i1}_k = _t + 1")
+    src += [f"{i1}try:"]
+    src += update_lines(rule, n, printer, i2)
+    src += [
+        f"{i1}except (ArithmeticError, ValueError, TypeError):", f"{i2}_t += 1", f"{i2}_reason = 'non_finite'",
+        f"{i2}break",
+        f"{i1}_t += 1",
+        "    return _reason, _t, _rows, _fevals, _last",
+        "",
+    ]
+    extra = {}
+    if search:
+        extra["_value"] = objective._evaluators[1]
+    return codegen.compile_source("\n".join(src), "_run", extra)

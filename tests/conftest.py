@@ -1,0 +1,34 @@
+"""Shared test set-up: a fixed terminal width and no colour, so CLI output is the same on every machine."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ["GD_WIDTH"] = "100"
+os.environ["NO_COLOR"] = "1"
+os.environ.pop("FORCE_COLOR", None)
+
+
+@pytest.fixture
+def cli():
+    """Invoke `gd ARGS…` in-process; returns typer's Result (exit_code, stdout, stderr)."""
+    from gdcli.cli import app
+
+    runner = CliRunner()
+
+    def invoke(*args, input=None):
+        return runner.invoke(app, [str(a) for a in args], input=input)
+
+    return invoke
+
+
+def run_python(code: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -c code`` in a fresh interpreter with the repository on the path."""
+    environment = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=environment,
+                          timeout=120)
