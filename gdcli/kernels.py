@@ -1,0 +1,87 @@
+"""Vectorised NumPy kernels generated from the same SymPy expressions as the run loop.
+
+- ``ArrayObjective(objective)``: f and ∇f evaluated elementwise over arrays of points (sweeps, basins, maps).
+- ``ArrayRule(rule)``: one optimizer update over arrays of coordinates, returning every quantity the rule
+  names (state such as b, s, m, v and temporaries such as m̂, v̂), so views can show the optimizer's state.
+
+Both are elementwise and broadcast: a learning rate of shape (N, 1) against points of shape (N, n) advances
+N runs at once. Floating-point warnings are silenced inside; callers look for non-finite values instead.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+import sympy as sp
+
+from gdcli import codegen
+from gdcli.objective import Objective
+from gdcli.optimizers import HYPER_SYMBOLS, Rule
+from gdcli.optimizers import alpha as ALPHA
+from gdcli.optimizers import g as G
+from gdcli.optimizers import t as STEP
+from gdcli.optimizers import x as X
+
+
+class ArrayObjective:
+    """f and ∇f over arrays: ``f, grads = array_objective(xs)`` where ``xs`` is a sequence of n arrays (one per
+    variable, any common shape) and ``grads`` is a list of n arrays of that shape."""
+
+    def __init__(self, objective: Objective):
+        self.objective = objective
+        printer = codegen.ArrayPrinter()
+        args = ", ".join(s.name for s in objective.internal)
+        n = objective.dimension
+        exprs = [objective._internal(e) for e in [objective.expr, *objective.gradient]]
+        lines = codegen.assignments(["_f"] + [f"_g{i}" for i in range(n)], exprs, printer, "    ")
+        source = "\n".join([f"def _fg({args}):", *lines,
+                            f"    return _f, [{', '.join(f'_g{i}' for i in range(n))}]", ""])
+        self._function = codegen.compile_source(source, "_fg", {"numpy": np})
+
+    def __call__(self, xs) -> tuple[np.ndarray, list[np.ndarray]]:
+        xs = [np.asarray(v, dtype=float) for v in xs]
+        shape = np.broadcast_shapes(*(v.shape for v in xs))
+        with np.errstate(all="ignore"):
+            f, grads = self._function(*xs)
+        return (np.broadcast_to(np.asarray(f, dtype=float), shape),
+                [np.broadcast_to(np.asarray(g, dtype=float), shape) for g in grads])
+
+
+class ArrayRule:
+    """One update of ``rule`` over arrays.
+
+    ``x_new, state, values = kernel(x, g, state, lr, step, hyper)``: ``state`` maps each state name (``b``,
+    ``s``, ``m``, ``v``) to an array (missing ones start at 0); ``step`` is t, 1 for the first update;
+    ``values`` holds every assigned quantity by name, temporaries included (``m_hat``, ``v_hat``, ``x``).
+    """
+
+    def __init__(self, rule: Rule):
+        self.rule = rule
+        printer = codegen.ArrayPrinter()
+        names = {X: sp.Symbol("x"), G: sp.Symbol("g"), ALPHA: sp.Symbol("lr"), STEP: sp.Symbol("step")}
+        names.update({symbol: sp.Symbol(name) for name, symbol in HYPER_SYMBOLS.items()})
+        targets = [target.name for target, _ in rule.steps]
+        lines = [f"    {target.name} = {printer.doprint(expr.xreplace(names))}" for target, expr in rule.steps]
+        parameters = ["x", "g", "lr", "step", *(s.name for s in rule.state), *rule.defaults]
+        source = "\n".join([
+            f"def _step({', '.join(parameters)}):",
+            *lines,
+            "    return {" + ", ".join(f"'{t}': {t}" for t in targets) + "}",
+            "",
+        ])
+        self._function = codegen.compile_source(source, "_step", {"numpy": np})
+
+    @property
+    def state_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.rule.state)
+
+    def __call__(self, x, g, state: Mapping[str, np.ndarray] | None, lr, step: int,
+                 hyper: Mapping[str, float]) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:
+        x = np.asarray(x, dtype=float)
+        state = dict(state or {})
+        current = {name: np.asarray(state.get(name, np.zeros_like(x)), dtype=float) for name in self.state_names}
+        with np.errstate(all="ignore"):
+            values = self._function(x, np.asarray(g, dtype=float), lr, step, **current,
+                                    **{k: hyper.get(k, v) for k, v in self.rule.defaults.items()})
+        return values["x"], {name: values[name] for name in self.state_names}, values
