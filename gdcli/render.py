@@ -38,7 +38,9 @@ def number(value: float, digits: int = 6) -> str:
 
 
 def vector(values: Sequence[float], digits: int = 5, most: int = 4) -> str:
-    """(a, b, …) with at most ``most`` components shown."""
+    """(a, b, …) with at most ``most`` components shown; a single component is shown as a plain number."""
+    if len(values) == 1:
+        return number(float(values[0]), digits)
     shown = [number(float(v), digits) for v in values[:most]]
     if len(values) > most:
         shown.append(f"… {len(values) - most} more")

@@ -1,0 +1,137 @@
+"""`gd solve` and `gd functions` through the CLI: output, JSON, CSV, and one-line errors."""
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import run_python
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def test_default_example(cli):
+    result = cli("solve")
+    assert result.exit_code == 0, result.stderr
+    assert "x² " in result.stdout or "2      2" in result.stdout
+    assert "max_steps" in result.stdout and "0.25" in result.stdout
+
+
+def test_golden_table_for_the_seed_example(cli):
+    """The iterate table of (x − 3)² from 0 with α = 0.1, compared with a reviewed golden file."""
+    result = cli("solve", "(x-3)^2", "--start", "0", "--lr", "0.1", "--steps", "4")
+    assert result.exit_code == 0
+    start = result.stdout.index("t  x_t")
+    table = result.stdout[start:result.stdout.index("╭─ stability")].rstrip() + "\n"
+    assert table == (GOLDEN / "solve_seed_table.txt").read_text()
+
+
+def test_json_document(cli):
+    result = cli("solve", "x1^2 + 4*x2^2", "--start", "2,1", "--lr", "1/5", "--steps", "3", "--json")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["objective"] == "x1^2 + 4*x2^2"
+    assert doc["variables"] == ["x1", "x2"]
+    assert doc["gradient"] == ["2*x1", "8*x2"]
+    assert doc["hessian"] == [["2", "0"], ["0", "8"]]
+    assert doc["optimizer"] == {"name": "gd", "lr": 0.2}
+    assert doc["status"] == "max_steps" and doc["message"]
+    assert [row["t"] for row in doc["iterates"]] == [0, 1, 2, 3]
+    first, second = doc["iterates"][:2]
+    assert first["x"] == [2.0, 1.0] and first["grad"] == [4.0, 8.0] and first["f"] == 8.0
+    assert second["x"] == pytest.approx([1.2, -0.6]) and second["f"] == pytest.approx(2.88)
+    assert set(first) >= {"t", "x", "f", "grad", "grad_norm", "lr"}
+    s = doc["stability"]
+    assert s["eigenvalues"] == [2.0, 8.0] and s["lambda_min"] == 2.0 and s["lambda_max"] == 8.0
+    assert s["condition_number"] == 4.0 and s["max_stable_lr"] == 0.25 and s["lr_is_stable"] is True
+    assert s["point"] == [2.0, 1.0]
+
+
+def test_json_every_and_hyper_parameters(cli):
+    result = cli("solve", "rosenbrock", "--optimizer", "adam", "--lr", "0.02", "--steps", "100", "--every", "30",
+                 "--beta1", "0.8", "--json")
+    doc = json.loads(result.stdout)
+    assert [row["t"] for row in doc["iterates"]] == [0, 30, 60, 90, 100]
+    assert doc["optimizer"] == {"name": "adam", "lr": 0.02, "beta1": 0.8, "beta2": 0.999, "eps": 1e-8}
+    assert doc["stability"]["max_stable_lr"] is None and doc["stability"]["lr_is_stable"] is None
+
+
+def test_csv_rows_equal_json_rows(cli, tmp_path):
+    path = tmp_path / "run.csv"
+    result = cli("solve", "x^2 + y^2", "--lr", "0.1", "--steps", "5", "--csv", path, "--json")
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(path.read_text().splitlines()))
+    doc = json.loads(result.stdout)
+    assert [int(r["t"]) for r in rows] == [row["t"] for row in doc["iterates"]]
+    assert [float(r["x"]) for r in rows] == [row["x"][0] for row in doc["iterates"]]
+    assert list(rows[0]) == ["t", "x", "y", "f", "grad_x", "grad_y", "grad_norm", "lr"]
+
+
+def test_csv_to_an_unwritable_path_is_one_line(cli, tmp_path):
+    result = cli("solve", "x^2", "--csv", tmp_path / "missing" / "run.csv")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "cannot write" in result.stderr
+    assert "stability" in result.stdout  # the run's output is still shown
+    assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["solve", "__import__('os').system('echo hi')"], "is not a function the objective may call"),
+    (["solve", "x^2", "--start", "1,2"], "--start has 2 values"),
+    (["solve", "x^2", "--lr", "0"], "--lr must be a positive"),
+    (["solve", "x^2", "--lr", "nan"], "--lr"),
+    (["solve", "x^2", "--steps", "ten"], "--steps"),
+    (["solve", "x + z", "--vars", "x"], "'z' is not a declared variable"),
+    (["solve", "log(x)", "--start", "-1"], "undefined at the start"),
+    (["solve", "x^2", "--optimizer", "lbfgs"], "unknown optimizer"),
+    (["solve", "x^2", "--beta", "2", "--optimizer", "momentum"], "--beta"),
+    (["solve", "x^2", "--nonsense"], "No such option"),
+    (["solve", "x^^2"], "cannot read"),
+])
+def test_bad_input_is_one_line_exit_two(cli, args, fragment):
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("gd: error:") and fragment in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_functions_lists_the_catalog(cli):
+    result = cli("functions")
+    for name in ("bowl", "rosenbrock", "himmelblau", "booth", "beale", "matyas", "three-hump-camel", "rastrigin",
+                 "saddle"):
+        assert name in result.stdout
+    doc = json.loads(cli("functions", "--json").stdout)
+    assert {"name", "expression", "start", "minima"} <= set(doc[0])
+
+
+def test_every_command_has_help_with_an_example(cli):
+    from gdcli.cli import app
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name in group.commands:
+        result = cli(name, "--help")
+        assert result.exit_code == 0 and "Example: gd" in result.stdout, name
+
+
+def test_help_imports_neither_sympy_nor_numpy():
+    code = ("import sys\nfrom typer.testing import CliRunner\nfrom gdcli.cli import app\n"
+            "r = CliRunner().invoke(app, ['--help'])\nassert r.exit_code == 0\n"
+            "print(sorted(m for m in ('sympy', 'numpy', 'matplotlib') if m in sys.modules))")
+    assert run_python(code).stdout.strip() == "[]"
+
+
+def test_solve_does_not_import_matplotlib():
+    code = ("import sys\nfrom typer.testing import CliRunner\nfrom gdcli.cli import app\n"
+            "r = CliRunner().invoke(app, ['solve'])\nassert r.exit_code == 0, r.output\n"
+            "print('matplotlib' in sys.modules)")
+    assert run_python(code).stdout.strip() == "False"
+
+
+def test_python_dash_m_works():
+    result = run_python("import runpy, sys; sys.argv = ['gd', 'solve', 'x^2', '--json']; "
+                        "runpy.run_module('gdcli', run_name='__main__')")
+    assert result.returncode == 0 and json.loads(result.stdout)["status"] in ("converged", "max_steps")
