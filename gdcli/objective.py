@@ -126,36 +126,41 @@ class Objective:
     def _internal(self, expr: sp.Expr) -> sp.Expr:
         return expr.xreplace(dict(zip(self.symbols, self.internal)))
 
-    def value_and_gradient_lines(self, indent: str, printer: sp.printing.pycode.PythonCodePrinter) -> list[str]:
-        """Source lines setting ``_f`` and ``_g0 … _g{n-1}`` from the locals ``_x0 …``, sharing subexpressions."""
+    @cached_property
+    def _value_and_gradient_lines(self) -> list[str]:
         targets = ["_f"] + [f"_g{i}" for i in range(self.dimension)]
         exprs = [self._internal(e) for e in [self.expr, *self.gradient]]
-        return codegen.assignments(targets, exprs, printer, indent)
+        return codegen.assignments(targets, exprs, codegen.FloatPrinter(), "")
 
-    def value_lines(self, indent: str, printer: sp.printing.pycode.PythonCodePrinter) -> list[str]:
-        """Source lines setting ``_f`` alone from the locals ``_x0 …``."""
-        return codegen.assignments(["_f"], [self._internal(self.expr)], printer, indent)
+    def value_and_gradient_lines(self, indent: str) -> list[str]:
+        """Source lines setting ``_f`` and ``_g0 … _g{n-1}`` from the locals ``_x0 …``, sharing subexpressions."""
+        return [indent + line for line in self._value_and_gradient_lines]
 
     @cached_property
     def _evaluators(self):
-        printer = codegen.FloatPrinter()
+        """Compiled f and (f, ∇f) over floats."""
         args = ", ".join(s.name for s in self.internal)
-        n = self.dimension
-        keys = sorted(self.hessian_entries)
-        hessian_exprs = [self._internal(self.hessian_entries[k]) for k in keys]
-        grad_targets = ", ".join(f"_g{i}" for i in range(n))
+        grad_targets = ", ".join(f"_g{i}" for i in range(self.dimension))
         source = "\n".join(
-            [f"def _fg({args}):"]
-            + self.value_and_gradient_lines("    ", printer)
-            + [f"    return _f, ({grad_targets},)", "", f"def _f({args}):"]
-            + self.value_lines("    ", printer)
-            + ["    return _f", "", f"def _h({args}):"]
-            + codegen.assignments([f"_h{k}" for k in range(len(keys))], hessian_exprs, printer, "    ", "_d")
-            + ["    return (" + "".join(f"_h{k}, " for k in range(len(keys))) + ")", ""]
+            [f"def _fg({args}):", *self.value_and_gradient_lines("    "), f"    return _f, ({grad_targets},)", "",
+             f"def _f({args}):", *codegen.assignments(["_f"], [self._internal(self.expr)], codegen.FloatPrinter(), "    "),
+             "    return _f", ""]
         )
         fg = codegen.compile_source(source, "_fg")
-        namespace = fg.__globals__
-        return fg, namespace["_f"], namespace["_h"], keys
+        return fg, fg.__globals__["_f"]
+
+    @cached_property
+    def _hessian_evaluator(self):
+        """Compiled non-zero Hessian entries over floats, with their (i, j) keys; built only when asked for."""
+        args = ", ".join(s.name for s in self.internal)
+        keys = sorted(self.hessian_entries)
+        exprs = [self._internal(self.hessian_entries[k]) for k in keys]
+        source = "\n".join(
+            [f"def _h({args}):",
+             *codegen.assignments([f"_h{k}" for k in range(len(keys))], exprs, codegen.FloatPrinter(), "    ", "_d"),
+             "    return (" + "".join(f"_h{k}, " for k in range(len(keys))) + ")", ""]
+        )
+        return codegen.compile_source(source, "_h"), keys
 
     def value(self, x: Sequence[float]) -> float:
         """f(x), or nan where f is undefined."""
@@ -175,7 +180,7 @@ class Objective:
 
     def hessian_at(self, x: Sequence[float]) -> np.ndarray:
         """∇²f(x) as a dense symmetric array (nan where undefined)."""
-        _, _, h, keys = self._evaluators
+        h, keys = self._hessian_evaluator
         n = self.dimension
         matrix = np.zeros((n, n))
         try:

@@ -15,6 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from gdcli.notation import matrix_rows, unicode
 from gdcli.optimizers import rule_lines
 from gdcli.stability import Stability
 
@@ -22,7 +23,7 @@ SPARK = "▁▂▃▄▅▆▇█"
 STATUS_STYLE = {"converged": "green", "max_steps": "yellow", "diverged": "red"}
 STATUS_MARK = {"converged": "✓ converged", "max_steps": "… max_steps", "diverged": "✗ diverged"}
 PRETTY_LIMIT = 400
-"""Longest expression (in plain characters) drawn in 2-D; longer ones are shown in one line, shortened."""
+"""Longest expression shown, in characters; longer ones are cut with an ellipsis."""
 
 
 def number(value: float, digits: int = 6) -> str:
@@ -48,11 +49,11 @@ def vector(values: Sequence[float], digits: int = 5, most: int = 4) -> str:
 
 
 def expression(expr: sp.Expr) -> str:
-    """A 2-D Unicode drawing of ``expr`` when short enough, else one shortened line."""
-    flat = sp.sstr(expr)
-    if len(flat) > PRETTY_LIMIT:
-        return flat[: PRETTY_LIMIT - 1] + "…"
-    return sp.pretty(expr, use_unicode=True, wrap_line=False)
+    """``expr`` in one line of Unicode mathematics, shortened when very long; matrices as aligned rows."""
+    if isinstance(expr, sp.MatrixBase):
+        return "\n".join(matrix_rows(expr))
+    flat = unicode(expr)
+    return flat if len(flat) <= PRETTY_LIMIT else flat[: PRETTY_LIMIT - 1] + "…"
 
 
 def sparkline(values: Sequence[float], width: int = 60) -> str:
@@ -79,11 +80,14 @@ def header(solution) -> Panel:
     lines.add_column(style="bold", no_wrap=True)
     lines.add_column()
     lines.add_row(f"f({names}) =", expression(o.expr))
-    gradient = sp.Matrix(o.gradient) if o.dimension <= 6 else None
-    lines.add_row("∇f =", expression(gradient.T) if gradient is not None else
+    lines.add_row("∇f =", "(" + ", ".join(unicode(e) for e in o.gradient) + ")" if o.dimension <= 6 else
                   f"{o.dimension} components, derived term by term")
-    if o.dimension <= 4:
-        lines.add_row("∇²f =", expression(o.hessian))
+    rows = matrix_rows(o.hessian) if o.dimension <= 4 else []
+    if rows and max(map(len, rows)) <= 60:
+        lines.add_row("∇²f =", "\n".join(rows))
+    elif o.dimension <= 4:
+        lines.add_row("∇²f =", "\n".join(
+            f"∂²f/∂{o.names[i]}∂{o.names[j]} = {unicode(e)}" for (i, j), e in sorted(o.hessian_entries.items())))
     else:
         lines.add_row("∇²f =", f"{o.dimension}×{o.dimension}, {2 * len(o.hessian_entries) - sum(i == j for i, j in o.hessian_entries)} non-zero entries")
     opt = r.optimizer

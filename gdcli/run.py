@@ -149,7 +149,7 @@ def run(
                          tol > 0, xtol > 0, ftol > 0, every > 1)
     search = line_search or LineSearch()
     reason, last_t, rows, evaluations, last = loop(
-        tuple(start), lr, steps, tol, xtol, ftol, every,
+        tuple(float(v) for v in start), lr, steps, tol, xtol, ftol, every,
         DIVERGENCE_FACTOR * max(1.0, abs(f0)), DIVERGENCE_FACTOR * max(1.0, float(np.max(np.abs(start)))),
         schedule.decay, search.c1, search.shrink, *optimizer.hyper.values(),
     )
@@ -239,13 +239,12 @@ def compiled_loop(objective: Objective, rule: Rule, schedule: str, search: bool,
         "    _t = 0", "    _pf = _f = 0.0", *(f"    _p{i} = 0.0" for i in range(n)),
         "    while True:", "        try:",
     ]
-    src += objective.value_and_gradient_lines(i3, printer)
+    src += objective.value_and_gradient_lines(i3)
     src += [
         f"{i3}_gn = math.sqrt({' + '.join(f'{gg}*{gg}' for gg in gs)})",
         f"{i1}except (ArithmeticError, ValueError, TypeError):", f"{i2}_reason = 'undefined'", f"{i2}break",
         f"{i1}if not (abs(_f) <= _fbound and _gn < inf and {' and '.join(f'abs({xx}) <= _xbound' for xx in xs)}):",
         f"{i2}_reason = 'bound' if abs(_f) < inf and _gn < inf else 'non_finite'", f"{i2}break",
-        f"{i1}_stop = None",
     ]
     checks = []
     if tol:
@@ -256,14 +255,14 @@ def compiled_loop(objective: Objective, rule: Rule, schedule: str, search: bool,
     if ftol:
         checks.append(("_t and abs(_f - _pf) <= _ftol", "ftol"))
     checks.append(("_t >= _steps", "max_steps"))
-    for number, (condition, reason) in enumerate(checks):
-        src += [f"{i1}{'if' if number == 0 else 'elif'} {condition}:", f"{i2}_stop = '{reason}'"]
+    # one combined test per step; which criterion fired is sorted out only on the way out
+    src.append(f"{i1}_stop = {' or '.join(f'({c})' for c, _ in checks)}")
     src.append(f"{i1}_lr = {lr_expr}")
     if search:
         trial = ", ".join(f"{xx} - _lr*{gg}" for xx, gg in zip(xs, gs))
         src += [
             f"{i1}_trials = 0",
-            f"{i1}if _stop is None:",
+            f"{i1}if not _stop:",
             f"{i2}_armijo = _ls_c1*_gn*_gn",
             f"{i2}while True:",
             f"{i3}_trials += 1",
@@ -277,10 +276,13 @@ def compiled_loop(objective: Objective, rule: Rule, schedule: str, search: bool,
             f"{i2}_fevals += _trials",
         ]
     if sampled:
-        src += [f"{i1}_last = {row}", f"{i1}if _stop is not None or _t % _every == 0:", f"{i2}_record(_last)"]
+        src += [f"{i1}_last = {row}", f"{i1}if _stop or _t % _every == 0:", f"{i2}_record(_last)"]
     else:
         src.append(f"{i1}_record({row})")
-    src += [f"{i1}if _stop is not None:", f"{i2}_reason = _stop", f"{i2}break"]
+    src += [f"{i1}if _stop:"]
+    for number, (condition, reason) in enumerate(checks):
+        src += [f"{i2}{'if' if number == 0 else 'elif'} {condition}:", f"{i3}_reason = '{reason}'"]
+    src.append(f"{i2}break")
     if xtol:
         src.append(f"{i1}{', '.join(f'_p{i}' for i in range(n))}, = {', '.join(xs)},")
     if ftol:

@@ -1,0 +1,131 @@
+"""Benchmarks: each path timed against a reference measured in the same run, printed as a ratio.
+
+    python scripts/bench.py            # every case
+    python scripts/bench.py rosenbrock # cases whose name contains the word
+
+A ratio is time(candidate) / time(reference), each the best of several repeats, so a shared, noisy machine
+slows both sides alike. A case passes when its ratio is at most its target. Other modules in scripts/ named
+bench_*.py add cases through a function ``cases()`` returning (name, target, candidate, reference) tuples.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+Case = tuple[str, float, Callable[[], object], Callable[[], object]]
+
+
+def best_time(function: Callable[[], object], repeats: int) -> float:
+    best = math.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def command(*args: str) -> Callable[[], None]:
+    """A zero-argument callable that runs a command in a fresh interpreter."""
+    def run() -> None:
+        subprocess.run(args, check=True, capture_output=True)
+    return run
+
+
+# ---------------------------------------------------------------------------------------------------------
+# engine cases
+
+
+ROSENBROCK_STEPS = 20_000
+
+
+def rosenbrock_by_hand(x: float = -1.2, y: float = 1.0, lr: float = 0.0005, steps: int = ROSENBROCK_STEPS):
+    """What a student would write: f, ∇f and the gd step over Python floats, keeping every row."""
+    rows = []
+    for t in range(steps + 1):
+        f = (1 - x) ** 2 + 100 * (y - x * x) ** 2
+        gx = -2 * (1 - x) - 400 * x * (y - x * x)
+        gy = 200 * (y - x * x)
+        gn = math.sqrt(gx * gx + gy * gy)
+        rows.append((t, f, gn, lr, x, y, gx, gy))
+        if gn <= 1e-8 or t == steps:
+            break
+        x -= lr * gx
+        y -= lr * gy
+    return rows
+
+
+def engine_cases() -> list[Case]:
+    import numpy as np
+
+    from gdcli.objective import Objective
+    from gdcli.optimizers import make_optimizer
+    from gdcli.run import run
+
+    rosenbrock = Objective.parse("rosenbrock")
+    gd = make_optimizer("gd")
+
+    def engine() -> None:
+        run(rosenbrock, gd, np.array([-1.2, 1.0]), 0.0005, steps=ROSENBROCK_STEPS)
+
+    engine()  # compile once: the comparison is per step
+    chain = " + ".join(f"100*(x{i + 1} - x{i}^2)^2 + (1 - x{i})^2" for i in range(1, 100))
+    naive = (
+        "import sympy, numpy\n"
+        f"f = sympy.sympify({chain.replace('^', '**')!r})\n"
+        "v = sorted(f.free_symbols, key=lambda s: int(s.name[1:]))\n"
+        "g = sympy.lambdify(v, [f.diff(s) for s in v]); h = sympy.lambdify(v, sympy.hessian(f, v))\n"
+        "x = numpy.full(100, 1.0)\n"
+        "for _ in range(200): x = x - 0.0005 * numpy.array(g(*x))\n"
+        "numpy.linalg.eigvalsh(numpy.array(h(*x), dtype=float))\n"
+    )
+    python = sys.executable
+    return [
+        ("rosenbrock: 20k gd steps, generated loop vs hand-written floats", 1.5, engine, rosenbrock_by_hand),
+        ("gd solve (default example) vs import sympy, numpy, typer, rich", 1.4,
+         command(python, "-m", "gdcli", "solve"), command(python, "-c", "import sympy, numpy, typer, rich")),
+        ("100-variable chained Rosenbrock, with stability, vs sympify+hessian+lambdify", 0.2,
+         command(python, "-m", "gdcli", "solve", chain, "--lr", "0.0005", "--steps", "200", "--json"),
+         command(python, "-c", naive)),
+    ]
+
+
+def all_cases() -> list[Case]:
+    cases = engine_cases()
+    for path in sorted(Path(__file__).parent.glob("bench_*.py")):
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        cases += module.cases()
+    return cases
+
+
+def main(argv: list[str]) -> int:
+    words = [w.lower() for w in argv]
+    failures = 0
+    print(f"{'ratio':>7} {'target':>7}  {'candidate':>10} {'reference':>10}  case")
+    for name, target, candidate, reference in all_cases():
+        if words and not any(w in name.lower() for w in words):
+            continue
+        slow = "100-variable" in name
+        repeats = 1 if slow else 5
+        reference_time = best_time(reference, repeats)
+        candidate_time = best_time(candidate, repeats)
+        ratio = candidate_time / reference_time
+        verdict = "ok" if ratio <= target else "SLOW"
+        failures += ratio > target
+        print(f"{ratio:7.3f} {target:7.2f}  {candidate_time:9.4f}s {reference_time:9.4f}s  {name} [{verdict}]",
+              flush=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
