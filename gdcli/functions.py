@@ -52,13 +52,14 @@ CATALOG: tuple[TestFunction, ...] = (
         "Matyas' function: a quadratic with κ = 25, slow along the diagonal",
     ),
     TestFunction(
-        "three-hump-camel", "2*x^2 - 21/20*x^4 + x^6/6 + x*y + y^2", (1.5, 1.5), ((0.0, 0.0),), 0.05, 200,
-        "three-hump camel: one global minimum and two local ones",
+        "three-hump-camel", "2*x^2 - 21/20*x^4 + x^6/6 + x*y + y^2", (1.5, 1.5),
+        ((0.0, 0.0), (1.747552346647062, -0.873776173323531), (-1.747552346647062, 0.873776173323531)), 0.05, 200,
+        "three-hump camel: the global minimum at the origin and two local ones (f ≈ 0.2986)",
         ("camel", "three-hump", "threehumpcamel"),
     ),
     TestFunction(
         "rastrigin", "20 + x^2 - 10*cos(2*pi*x) + y^2 - 10*cos(2*pi*y)", (2.5, 2.5), ((0.0, 0.0),), 0.001, 500,
-        "Rastrigin's function: a bowl covered in local minima",
+        "Rastrigin's function: a bowl covered in local minima (only the global one is listed)",
     ),
     TestFunction(
         "saddle", "x^2 - y^2", (1.0, 0.01), (), 0.1, 40,

@@ -174,14 +174,18 @@ def solution(sol, max_rows: int = 20) -> Group:
 
 
 def functions_table(catalog) -> Table:
-    """The built-in test functions with their standard starts and known minima."""
-    table = Table(title="built-in objectives (gd solve NAME)", header_style="bold", show_lines=False)
+    """The built-in test functions: formula and what it teaches, standard start, suggested α and budget."""
+    from gdcli.expression import parse_expression
+
+    table = Table(title="built-in objectives: gd solve NAME", header_style="bold", show_lines=True)
     table.add_column("name", style="cyan", no_wrap=True)
-    table.add_column("f(x, y)")
+    table.add_column("f(x, y) and what it shows")
     table.add_column("start", no_wrap=True)
-    table.add_column("α, steps", no_wrap=True)
-    table.add_column("minima")
+    table.add_column("α", no_wrap=True)
+    table.add_column("steps", justify="right")
     for f in catalog:
-        minima = "; ".join(vector(m, 4) for m in f.minima) or "none (saddle)"
-        table.add_row(f.name, f.expression, vector(f.start), f"{number(f.lr)}, {f.steps}", minima)
+        minima = ", ".join(vector(m, 4) for m in f.minima) or "none: a saddle"
+        formula = unicode(parse_expression(f.expression)[0])
+        table.add_row(f.name, Text.assemble(formula, "\n", (f"{f.description}; minima {minima}", "dim")),
+                      vector(f.start), number(f.lr), str(f.steps))
     return table
