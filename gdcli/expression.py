@@ -26,6 +26,8 @@ MAX_EXPONENT = 1000
 """Largest |n| allowed in a constant exponent."""
 MAX_DIGITS = 400
 """Largest number of digits in a number, literal or computed from constants."""
+MAX_FACTORS = 64
+"""Most factors in one product chain a*b*c*…: the product rule turns n factors into n² in the gradient."""
 
 FUNCTIONS: dict[str, tuple[object, int, int | None]] = {
     # name: (sympy function, fewest arguments, most arguments or None for no limit)
@@ -197,6 +199,8 @@ class _Builder:
         """Flatten a left-leaning chain a ± b ± c (or a */ b */ c) iteratively, so its length is no depth."""
         terms: list[sp.Expr] = []
         while isinstance(node, ast.BinOp) and isinstance(node.op, ops):
+            if ast.Mult in ops and len(terms) >= MAX_FACTORS:
+                raise ObjectiveError(f"a product in the objective has more than {MAX_FACTORS} factors")
             right = self.build(node.right, depth + 1)
             if isinstance(node.op, ast.Sub):
                 right = -right

@@ -107,6 +107,20 @@ class RunResult:
     def final_grad_norm(self) -> float:
         return float(self.grad_norm[-1])
 
+    def columns(self) -> tuple[list[str], list[list]]:
+        """The rows as a header and plain values: t, each x_i, f, each ∂f/∂x_i, ‖∇f‖, α_t (and trials)."""
+        names = self.objective.names
+        header = ["t", *names, "f", *(f"grad_{n}" for n in names), "grad_norm", "lr"]
+        search = self.line_search is not None
+        if search:
+            header.append("trials")
+        table = []
+        for r in range(len(self.t)):
+            row = [int(self.t[r]), *map(float, self.x[r]), float(self.f[r]), *map(float, self.grad[r]),
+                   float(self.grad_norm[r]), float(self.lr[r])]
+            table.append(row + [int(self.trials[r])] if search else row)
+        return header, table
+
     def rows(self) -> list[dict]:
         """The recorded rows as JSON-ready dicts (t, x, f, grad, grad_norm, lr, and trials with line search)."""
         out = []

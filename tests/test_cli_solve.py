@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import run_python
 
@@ -135,3 +136,20 @@ def test_python_dash_m_works():
     result = run_python("import runpy, sys; sys.argv = ['gd', 'solve', 'x^2', '--json']; "
                         "runpy.run_module('gdcli', run_name='__main__')")
     assert result.returncode == 0 and json.loads(result.stdout)["status"] in ("converged", "max_steps")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(objective=st.text(alphabet="xy0123456789+-*/^().,_ eEpisqrtlogn'[]:=<>!@#$%", min_size=1, max_size=30),
+       start=st.text(alphabet="0123456789.,-/ naex[]", max_size=12),
+       lr=st.text(alphabet="0123456789.-/e ", min_size=1, max_size=8))
+def test_hostile_input_never_crashes(cli, objective, start, lr):
+    """Whatever the text, `gd solve` either runs or ends with one line on stderr and exit code 2."""
+    args = ["solve", "--lr", lr, "--steps", "3", "--", objective] if objective.startswith("-") else \
+        ["solve", objective, "--lr", lr, "--steps", "3"]
+    if start:
+        args += ["--start", start]
+    result = cli(*args)
+    assert result.exit_code in (0, 2), result.stderr
+    assert "Traceback" not in result.stderr
+    if result.exit_code == 2:
+        assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 
 import typer
 from rich.console import Console
@@ -29,3 +30,17 @@ def write_file(path: str, data: str | bytes, quiet: bool = False) -> None:
     target = write_atomic(path, data)
     if not quiet:
         typer.echo(f"wrote {target}", err=True)
+
+
+LONG_RUN = 200_000
+"""Step budgets from which a run may take more than a second, so a spinner shows it is working."""
+
+
+@contextmanager
+def long_run(steps: int | None, message: str = "running"):
+    """A transient spinner on stderr while a long run works (only on a terminal, never in --json pipes)."""
+    if steps is None or steps < LONG_RUN or not sys.stderr.isatty():
+        yield
+        return
+    with Console(stderr=True).status(f"{message} {steps:,} steps…"):
+        yield

@@ -8,7 +8,7 @@ import typer
 
 from gdcli.cli import options as opt
 from gdcli.cli.app import app
-from gdcli.cli.output import console, emit_json, write_file
+from gdcli.cli.output import console, emit_json, long_run, write_file
 
 
 @app.command()
@@ -35,7 +35,7 @@ def solve(
     every: opt.Every = 1,
     json: opt.Json = False,
     csv: Annotated[Optional[str], typer.Option("--csv", help="Also write the iterate rows to this CSV file.")] = None,
-    rows: Annotated[int, typer.Option("--rows", help="Most table rows shown (first and last half); 0 shows all.")] = 20,
+    rows: Annotated[int, typer.Option("--rows", min=0, help="Most table rows shown (first and last half); 0 shows all.")] = 20,
 ) -> None:
     """Run one optimizer on an objective: the iterate table, a stability analysis and a verdict.
 
@@ -44,13 +44,12 @@ def solve(
     from gdcli import render
     from gdcli.api import solve as run_solve
 
-    solution = run_solve(**opt.engine_options(
-        objective=objective, vars=vars, start=start, optimizer=optimizer, lr=lr, steps=steps, tol=tol, xtol=xtol,
-        ftol=ftol, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho, schedule=schedule, decay=decay,
-        line_search=line_search, c1=c1, shrink=shrink, every=every,
-    ))
-    if rows < 0:
-        raise typer.BadParameter("--rows must be 0 or more")
+    with long_run(steps):
+        solution = run_solve(**opt.engine_options(
+            objective=objective, vars=vars, start=start, optimizer=optimizer, lr=lr, steps=steps, tol=tol,
+            xtol=xtol, ftol=ftol, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho, schedule=schedule,
+            decay=decay, line_search=line_search, c1=c1, shrink=shrink, every=every,
+        ))
     if json:
         emit_json(solution.to_dict())
     else:
@@ -58,25 +57,7 @@ def solve(
     if csv is not None:
         from gdcli.export import rows_to_csv
 
-        header, table = iterate_rows(solution.run)
-        write_file(csv, rows_to_csv(header, table), quiet=json)
-
-
-def iterate_rows(run) -> tuple[list[str], list[list]]:
-    """The CSV header and rows: t, each x_i, f, each ∂f/∂x_i, ‖∇f‖, α_t (and trials with line search)."""
-    names = run.objective.names
-    header = ["t", *names, "f", *(f"grad_{n}" for n in names), "grad_norm", "lr"]
-    search = run.line_search is not None
-    if search:
-        header.append("trials")
-    table = []
-    for r in range(len(run.t)):
-        row = [int(run.t[r]), *map(float, run.x[r]), float(run.f[r]), *map(float, run.grad[r]),
-               float(run.grad_norm[r]), float(run.lr[r])]
-        if search:
-            row.append(int(run.trials[r]))
-        table.append(row)
-    return header, table
+        write_file(csv, rows_to_csv(*solution.run.columns()), quiet=json)
 
 
 @app.command()
