@@ -16,7 +16,18 @@ t          —           the step number, 1 for the first update
 b, s, m, v —           state: momentum buffer, sum/average of g², Adam's moments (all start at 0)
 =========  ==========  =====================================================================
 
-The rules are torch.optim's documented update rules (float64, torch's defaults except momentum's β = 0.9).
+The rules (torch.optim's documented update rules, float64, torch's defaults except momentum's β = 0.9):
+
+- gd:        x ← x − α·g
+- momentum:  b ← β·b + g;  x ← x − α·b            (torch.optim.SGD; Sutskever's v ← βv − αg, x ← x + v
+                                                   gives the same iterates only while α is constant)
+- nesterov:  b ← β·b + g;  x ← x − α·(g + β·b)    (torch's form: the look-ahead x + βv of the textbook is
+                                                   folded into the step, so ∇f is taken at x itself)
+- adagrad:   s ← s + g²;  x ← x − α·g/(√s + ε)                        ε = 1e-10
+- rmsprop:   s ← ρ·s + (1 − ρ)·g²;  x ← x − α·g/(√s + ε)              ρ = 0.99, ε = 1e-8
+- adam:      m ← β₁·m + (1 − β₁)·g;  v ← β₂·v + (1 − β₂)·g²;
+             m̂ ← m/(1 − β₁ᵗ);  v̂ ← v/(1 − β₂ᵗ);  x ← x − α·m̂/(√v̂ + ε)   β₁ = 0.9, β₂ = 0.999, ε = 1e-8
+
 Every rule is elementwise, so one scalar rule serves every coordinate: the run loop generates Python code
 from it, the vectorised kernels generate NumPy code from it, and exact arithmetic substitutes fractions into
 it. The formula printed in a run's header is this code.

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gdcli.notation import matrix_rows, unicode
-from gdcli.optimizers import rule_lines
+from gdcli.optimizers import HYPER_SYMBOLS, SYMBOL_NAMES, rule_lines
 from gdcli.stability import Stability
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -91,9 +91,10 @@ def header(solution) -> Panel:
     else:
         lines.add_row("∇²f =", f"{o.dimension}×{o.dimension}, {2 * len(o.hessian_entries) - sum(i == j for i, j in o.hessian_entries)} non-zero entries")
     opt = r.optimizer
-    hyper = ", ".join(f"{k} = {number(v)}" for k, v in opt.hyper.items())
+    hyper = ", ".join(f"{SYMBOL_NAMES[HYPER_SYMBOLS[k]]} = {number(v)}" for k, v in opt.hyper.items())
     lines.add_row("optimizer", f"{opt.rule.title}" + (f"; {hyper}" if hyper else ""))
     lines.add_row("rule", "\n".join(rule_lines(opt.rule)))
+    lines.add_row("", Text(opt.rule.note, style="dim italic"))
     lines.add_row("α", f"{number(r.lr0)}; {r.schedule.describe()}"
                   + (f"; Armijo backtracking, c1 = {number(r.line_search.c1)}, shrink = {number(r.line_search.shrink)}"
                      if r.line_search else ""))
