@@ -10,3 +10,4 @@ from gdcli.cli import solve as _solve  # noqa: F401  (registers solve, functions
 def main() -> None:
     """Entry point of the `gd` console script and of `python -m gdcli`."""
     app()
+from gdcli.cli import analyze as _analyze  # noqa: F401  (registers analyze, compare, sweep, basins)

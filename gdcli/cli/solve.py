@@ -36,6 +36,10 @@ def solve(
     json: opt.Json = False,
     csv: Annotated[Optional[str], typer.Option("--csv", help="Also write the iterate rows to this CSV file.")] = None,
     rows: Annotated[int, typer.Option("--rows", min=0, help="Most table rows shown (first and last half); 0 shows all.")] = 20,
+    explain: Annotated[bool, typer.Option("--explain", help="Work out the first steps in words and numbers.")] = False,
+    exact: Annotated[bool, typer.Option("--exact", help="Also compute the iterates as exact fractions.")] = False,
+    markdown: Annotated[Optional[str], typer.Option("--markdown", help="Also write a worked solution as Markdown "
+                                                                       "with LaTeX math to this file.")] = None,
 ) -> None:
     """Run one optimizer on an objective: the iterate table, a stability analysis and a verdict.
 
@@ -50,10 +54,33 @@ def solve(
             xtol=xtol, ftol=ftol, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho, schedule=schedule,
             decay=decay, line_search=line_search, c1=c1, shrink=shrink, every=every,
         ))
+    worked = exact_rows = None
+    if explain or markdown is not None:
+        from gdcli import explain as worked_out
+
+        worked = worked_out.worked_steps(solution.run)
+        update_map = worked_out.update_map(solution.objective, solution.optimizer)
+        condition = worked_out.stability_condition(solution.objective, solution.optimizer)
+    if exact:
+        from gdcli.explain import exact_iterates
+
+        exact_rows = exact_iterates(solution.objective, solution.optimizer, start, lr if lr is not None
+                                    else solution.run.lr0, solution.run.steps, solution.run.schedule, line_search)
     if json:
         emit_json(solution.to_dict())
     else:
         console().print(render.solution(solution, rows))
+        if explain or exact:
+            from gdcli import render_analysis
+
+            if explain:
+                console().print(render_analysis.explanation(worked, update_map, condition))
+            if exact:
+                console().print(render_analysis.exact_table(*exact_rows[:1], solution.objective.names, exact_rows[1]))
+    if markdown is not None:
+        from gdcli.markdown import solution_markdown
+
+        write_file(markdown, solution_markdown(solution, worked, rows), quiet=json)
     if csv is not None:
         from gdcli.export import rows_to_csv
 

@@ -1,0 +1,109 @@
+"""Basins of attraction: which critical point each start on an N×N grid leads to.
+
+All N² starts are rows of one gdcli.batch computation. The end points of the converged runs are grouped
+(points closer than gdcli.analysis.SAME_POINT are one), each group's point is refined by Newton's iteration
+and classified from the Hessian's eigenvalues (gdcli.analysis), and every start is labelled with its group,
+or as diverged, or as not converged (max_steps or oscillating).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from gdcli.analysis import CriticalPoint, critical_point, newton, read_region, SAME_POINT
+from gdcli.api import read_lr, DEFAULT_LR
+from gdcli.batch import Batch, advance
+from gdcli.errors import OptionError
+from gdcli.objective import Objective
+from gdcli.optimizers import Optimizer, make_optimizer
+from gdcli.schedules import make_schedule
+from gdcli.sweep import MAX_RUNS, budget_of
+
+DIVERGED, NOT_CONVERGED = -1, -2
+"""Labels of starts that reach no critical point."""
+
+
+@dataclass
+class Basins:
+    """The grid, each start's label (an index into ``points``, DIVERGED or NOT_CONVERGED) and the points."""
+
+    objective: Objective
+    optimizer: Optimizer
+    lr: float
+    budget: int
+    region: np.ndarray
+    axes: list[np.ndarray]
+    labels: np.ndarray
+    points: list[CriticalPoint]
+    batch: Batch
+
+    def share(self, label: int) -> float:
+        return float(np.mean(self.labels == label))
+
+    def rows(self) -> list[dict]:
+        """One row per basin, largest first, then diverged and not converged when any start ended so."""
+        rows = [{"point": [float(v) for v in p.point], "kind": p.kind, "share": self.share(i), "f": float(p.f)}
+                for i, p in enumerate(self.points)]
+        rows.sort(key=lambda r: -r["share"])
+        for label, kind in ((DIVERGED, "diverged"), (NOT_CONVERGED, "not converged")):
+            if np.any(self.labels == label):
+                rows.append({"point": None, "kind": kind, "share": self.share(label), "f": None})
+        return rows
+
+    def to_dict(self) -> dict:
+        """The JSON document of `gd basins --json`."""
+        return {"objective": self.objective.text, "optimizer": {"name": self.optimizer.name, **self.optimizer.hyper},
+                "lr": self.lr, "steps": self.budget, "grid": len(self.axes[0]),
+                "region": [[float(a), float(b)] for a, b in self.region], "basins": self.rows()}
+
+
+def basins(
+    objective: str | Objective | None = None,
+    *,
+    grid: int = 41,
+    region: str | None = None,
+    variables: Sequence[str] | None = None,
+    optimizer: str = "gd",
+    lr: float | str | None = None,
+    steps: int | None = None,
+    tol: float = 1e-8,
+    xtol: float = 0.0,
+    ftol: float = 0.0,
+    beta: float | None = None,
+    beta1: float | None = None,
+    beta2: float | None = None,
+    eps: float | None = None,
+    rho: float | None = None,
+    schedule: str = "constant",
+    decay: float | None = None,
+) -> Basins:
+    """Run the optimizer from every start of an N×N grid over the region and group the starts by end point."""
+    f = objective if isinstance(objective, Objective) else Objective.parse(objective, variables)
+    if f.dimension != 2:
+        raise OptionError(f"basins are drawn on the plane: the objective has {f.dimension} variable"
+                          f"{'s' if f.dimension != 1 else ''} ({', '.join(f.names)}), not 2")
+    if isinstance(grid, bool) or not isinstance(grid, int) or not 2 <= grid * grid <= MAX_RUNS:
+        raise OptionError(f"--grid must be a whole number between 2 and {int(MAX_RUNS ** 0.5)}, not {grid}")
+    box = read_region(region, 2)
+    rule = make_optimizer(optimizer, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho)
+    alpha = read_lr(lr, f.function.lr if f.function else DEFAULT_LR)
+    budget = budget_of(f, steps)
+    axes = [np.linspace(low, high, grid) for low, high in box]
+    xx, yy = np.meshgrid(*axes, indexing="xy")
+    starts = np.column_stack([xx.ravel(), yy.ravel()])
+    batch = advance(f, rule, starts, alpha, budget, tol, xtol, ftol, make_schedule(schedule, decay))
+    labels = np.where(batch.status == "diverged", DIVERGED, NOT_CONVERGED)
+    points: list[CriticalPoint] = []
+    unassigned = np.flatnonzero(batch.status == "converged")
+    while unassigned.size:
+        ends = batch.final_x[unassigned]
+        centre = ends[0]
+        near = np.linalg.norm(ends - centre, axis=1) <= SAME_POINT * max(1.0, float(np.linalg.norm(centre)))
+        refined = newton(f, centre)
+        points.append(critical_point(f, refined if refined is not None else centre, "basin"))
+        labels[unassigned[near]] = len(points) - 1
+        unassigned = unassigned[~near]
+    return Basins(f, rule, alpha, budget, box, axes, labels.reshape(grid, grid), points, batch)

@@ -1,0 +1,161 @@
+"""Many runs advanced together: one NumPy computation over a batch of (start, α) pairs.
+
+Each row of the batch is one run with the engine's semantics (gdcli.run): at every iterate x_t the run is
+``diverged`` when f or ∇f is not finite or |f| > DIVERGENCE_FACTOR·max(1, |f(x₀)|) or a coordinate exceeds
+DIVERGENCE_FACTOR·max(1, ‖x₀‖∞) (keeping the last finite iterate), ``converged`` when ‖∇f‖ ≤ tol (or the
+xtol / ftol tests hold), ``max_steps`` when t reaches the budget; otherwise x_{t+1} comes from the optimizer's
+rule with α_t = α₀·schedule(t). The objective and the rule are the vectorised kernels of gdcli.kernels, so the
+update is the same SymPy rule the run loop executes.
+
+The tests are made in chunks of CHUNK steps over the recorded history (one large array operation instead of
+many small ones); finished rows are then dropped from the computation. A row that runs out of steps is called
+``oscillating`` when, over the last OSCILLATION_WINDOW of its budget, its step reversed direction in most
+steps and ‖∇f‖ did not even halve (and is above max(tol, STILL_MOVING)): it bounces without converging or
+diverging.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from gdcli import codegen
+from gdcli.errors import OptionError
+from gdcli.kernels import ArrayObjective, ArrayRule
+from gdcli.objective import Objective
+from gdcli.optimizers import Optimizer
+from gdcli.run import DIVERGENCE_FACTOR, MAX_STEPS, _check_count, _check_tolerance
+from gdcli.schedules import Schedule, alpha0, k
+from gdcli.schedules import t as INDEX
+
+CHUNK = 128
+"""Steps advanced between the vectorised stopping tests."""
+OSCILLATION_WINDOW = 0.1
+"""Share of the budget, at its end, in which a run that did not stop is checked for oscillation."""
+STILL_MOVING = 1e-8
+"""A run whose ‖∇f‖ ends at or below this is never called oscillating (it is jittering at a critical point)."""
+STATUSES = ("converged", "oscillating", "diverged", "max_steps")
+
+
+@dataclass
+class Batch:
+    """The outcome of every row: status, steps (t of the last finite iterate), final x, f and ‖∇f‖."""
+
+    status: np.ndarray
+    steps: np.ndarray
+    final_x: np.ndarray
+    final_f: np.ndarray
+    final_grad_norm: np.ndarray
+
+
+def advance(objective: Objective, optimizer: Optimizer, starts: np.ndarray, lr: np.ndarray, steps: int,
+            tol: float = 1e-8, xtol: float = 0.0, ftol: float = 0.0, schedule: Schedule = Schedule()) -> Batch:
+    """Run every row of ``starts`` (M × n) with its own α₀ = ``lr`` (M values, or one) for at most ``steps``."""
+    steps = _check_count(steps, "--steps", 0, MAX_STEPS)
+    tol, xtol, ftol = (_check_tolerance(v, name) for v, name in ((tol, "--tol"), (xtol, "--xtol"), (ftol, "--ftol")))
+    x = np.array(starts, dtype=float)
+    rows, n = x.shape
+    lr = np.broadcast_to(np.asarray(lr, dtype=float).reshape(-1), (rows,)).copy()
+    if not np.all(np.isfinite(lr) & (lr > 0)):
+        raise OptionError("every learning rate must be a positive finite number")
+    fg, rule = ArrayObjective(objective), ArrayRule(optimizer.rule)
+    f0, _ = fg(x.T)
+    fbound = DIVERGENCE_FACTOR * np.maximum(1.0, np.abs(f0))
+    xbound = DIVERGENCE_FACTOR * np.maximum(1.0, np.max(np.abs(x), axis=1))
+    factor = schedule_factors(schedule, steps)
+    window = steps - max(2, int(np.ceil(OSCILLATION_WINDOW * steps)))
+    # The kernels' compiled functions are called directly inside one errstate: their wrappers' per-call checks
+    # cost more than the arithmetic itself for a thousand runs, and this loop runs once per step.
+    values_of, update = fg._function, rule._function
+    hyper = {name: optimizer.hyper.get(name, value) for name, value in optimizer.rule.defaults.items()}
+
+    status = np.full(rows, "max_steps", dtype=object)
+    final_steps = np.zeros(rows, dtype=int)
+    final_x, final_f, final_gn = x.copy(), f0.copy(), np.zeros(rows)
+    flips, gn_window = np.zeros(rows, dtype=int), np.full(rows, np.nan)
+    active = np.arange(rows)
+    x = np.ascontiguousarray(x.T)  # n × M: one contiguous row per coordinate
+    state = {name: np.zeros_like(x) for name in rule.state_names}
+    previous = {"x": x.copy(), "f": f0.copy(), "dx": np.zeros_like(x), "gn": np.zeros(rows)}
+    t = 0
+    while active.size:
+        size = min(CHUNK, steps - t + 1)
+        xs, fs, gs = np.empty((size, n, active.size)), np.empty((size, active.size)), np.empty((size, n, active.size))
+        alpha = lr[active]
+        with np.errstate(all="ignore"):
+            for i in range(size):
+                f, grads = values_of(*x)
+                xs[i], fs[i] = x, f
+                for j in range(n):
+                    gs[i, j] = grads[j]
+                if t + i < steps:
+                    new = update(x, gs[i], alpha * factor[t + i], t + i + 1, **state, **hyper)
+                    x = new["x"]
+                    state = {name: new[name] for name in state}
+        finished = _tests(xs, fs, gs, t, steps, window, fbound[active], xbound[active], tol, xtol, ftol, previous,
+                          flips, gn_window, active, status, final_steps, final_x, final_f, final_gn)
+        t += size
+        keep = ~finished
+        active = active[keep]
+        x = x[:, keep]
+        state = {name: value[:, keep] for name, value in state.items()}
+        previous = {name: value[..., keep] for name, value in previous.items()}
+    return Batch(status, final_steps, final_x, final_f, final_gn)
+
+
+def _tests(xs, fs, gs, t0, steps, window, fbound, xbound, tol, xtol, ftol, previous, flips, gn_window, active,
+           status, final_steps, final_x, final_f, final_gn) -> np.ndarray:
+    """Find each active row's first stopping event in this chunk (arrays are step × coordinate × row), record
+    it, and return the mask of finished rows."""
+    size, n, count = xs.shape
+    t = t0 + np.arange(size)[:, None]
+    in_window = t0 + size - 1 > window + 1
+    with np.errstate(all="ignore"):
+        gn = np.sqrt(sum(gs[:, j] * gs[:, j] for j in range(n)))
+        ok = (np.abs(fs) <= fbound) & (gn < np.inf) & (np.max(np.abs(xs), axis=1) <= xbound)
+        stop = gn <= tol if tol > 0 else np.zeros_like(ok)
+        if xtol > 0 or ftol > 0 or in_window:
+            dx = xs - np.concatenate([previous["x"][None], xs[:-1]])
+        if xtol > 0:
+            stop |= (t > 0) & (np.sqrt(sum(dx[:, j] * dx[:, j] for j in range(n))) <= xtol)
+        if ftol > 0:
+            stop |= (t > 0) & (np.abs(fs - np.concatenate([previous["f"][None], fs[:-1]])) <= ftol)
+        event = ~ok | stop | (t >= steps)
+        first = np.where(event.any(axis=0), event.argmax(axis=0), -1)
+        if in_window:
+            # oscillation: the step x_{t+1} − x_t reverses direction, counted over the window at the budget's end
+            turned = sum(dx[:, j] * np.concatenate([previous["dx"][None, j], dx[:-1, j]]) for j in range(n)) < 0
+            counted = (t > window + 1) & (np.arange(size)[:, None] <= np.where(first >= 0, first, size - 1))
+            flips[active] += np.sum(turned & counted, axis=0)
+            previous["dx"] = dx[-1]
+    if 0 <= window - t0 < size:
+        gn_window[active] = gn[window - t0]
+    before = {name: previous[name] for name in ("x", "f", "gn")}
+    previous.update(x=xs[-1], f=fs[-1], gn=gn[-1])
+    done = first >= 0
+    rows, k = np.flatnonzero(done), first[done]
+    which = active[done]
+    diverged = ~ok[k, rows]
+    # a diverged run keeps its last finite iterate: the one before the event (from the last chunk if k = 0)
+    back = np.where(diverged, k - 1, k)
+    here, at = back >= 0, np.maximum(back, 0)
+    final_steps[which] = t0 + back
+    final_x[which] = np.where(here[:, None], xs[at, :, rows], before["x"][:, rows].T)
+    final_f[which] = np.where(here, fs[at, rows], before["f"][rows])
+    final_gn[which] = np.where(here, gn[at, rows], before["gn"][rows])
+    kinds = np.where(diverged, "diverged", np.where(stop[k, rows], "converged", "max_steps")).astype(object)
+    bouncing = ((kinds == "max_steps") & (flips[which] * 2 > steps - window - 1)
+                & (gn[k, rows] >= 0.5 * gn_window[which]) & (gn[k, rows] > max(tol, STILL_MOVING)))
+    kinds[bouncing] = "oscillating"
+    status[which] = kinds
+    return done
+
+
+def schedule_factors(schedule: Schedule, steps: int) -> np.ndarray:
+    """α_t/α₀ for t = 0 … steps, from the schedule's SymPy formula evaluated over an array of t."""
+    ratio = schedule.formula.xreplace({alpha0: sp.S.One, k: sp.Float(schedule.decay)})
+    source = f"def _ratio(t):\n    return {codegen.ArrayPrinter().doprint(ratio.xreplace({INDEX: sp.Symbol('t')}))}\n"
+    ratio_of = codegen.compile_source(source, "_ratio", {"numpy": np})
+    return np.broadcast_to(np.asarray(ratio_of(np.arange(steps + 1, dtype=float)), dtype=float), (steps + 1,))

@@ -1,0 +1,192 @@
+"""`gd analyze`, `gd compare`, `gd sweep` and `gd basins`: understanding a landscape."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from gdcli.cli import options as opt
+from gdcli.cli.app import app
+from gdcli.cli.output import console, emit_json, write_file
+
+Region = Annotated[Optional[str], typer.Option("--region", help="Box searched: low,high for every variable, or "
+                                                                 "low,high per variable (default -5,5).")]
+Markdown = Annotated[Optional[str], typer.Option("--markdown", help="Also write a worked solution as Markdown "
+                                                                     "with LaTeX math to this file.")]
+Plot = Annotated[Optional[str], typer.Option("--plot", help="Also draw a figure to this .png, .svg or .pdf file.")]
+Dpi = Annotated[int, typer.Option("--dpi", help="Resolution of --plot.")]
+BatchSteps = Annotated[Optional[int], typer.Option("--steps", help="Step budget of every run (default 1000, or "
+                                                                    "the built-in's).")]
+
+
+@app.command()
+def analyze(
+    objective: opt.Objective = None,
+    vars: opt.Vars = None,
+    region: Region = None,
+    reduction: Annotated[float, typer.Option("--reduction", help="ε: predict the steps to shrink the error "
+                                                                 "by this factor.")] = 1e-6,
+    latex: Annotated[bool, typer.Option("--latex", help="Show ∇f and ∇²f as LaTeX.")] = False,
+    markdown: Markdown = None,
+    json: opt.Json = False,
+) -> None:
+    """Critical points and their kinds, convexity, and for a quadratic the best step sizes.
+
+    Example: gd analyze himmelblau
+    """
+    from gdcli import render_analysis
+    from gdcli.analysis import analyze as run_analysis
+
+    variables = [v.strip() for v in vars.split(",") if v.strip()] if vars is not None else None
+    result = run_analysis(objective, variables=variables, region=region, reduction=reduction)
+    if json:
+        emit_json(result.to_dict())
+    else:
+        console().print(render_analysis.analysis(result, latex))
+    if markdown is not None:
+        from gdcli.markdown import analysis_markdown
+
+        write_file(markdown, analysis_markdown(result), quiet=json)
+
+
+@app.command()
+def compare(
+    objective: opt.Objective = None,
+    optimizers: Annotated[str, typer.Option("--optimizers", help="Comma-separated optimizers to run.")] =
+    "gd,momentum,nesterov,adagrad,rmsprop,adam",
+    vars: opt.Vars = None,
+    start: opt.Start = None,
+    lr: opt.Lr = None,
+    steps: opt.Steps = None,
+    tol: opt.Tol = 1e-8,
+    xtol: opt.Xtol = 0.0,
+    ftol: opt.Ftol = 0.0,
+    beta: opt.Beta = None,
+    beta1: opt.Beta1 = None,
+    beta2: opt.Beta2 = None,
+    eps: opt.Eps = None,
+    rho: opt.Rho = None,
+    schedule: opt.Schedule = "constant",
+    decay: opt.Decay = None,
+    plot: Plot = None,
+    dpi: Dpi = 150,
+    json: opt.Json = False,
+) -> None:
+    """Run several optimizers with the same options: one row each, exactly as gd solve gives it.
+
+    Example: gd compare rosenbrock --optimizers gd,momentum,adam --steps 2000
+    """
+    from gdcli import render_analysis
+    from gdcli.compare import compare as run_compare
+    from gdcli.compare import rows
+
+    options = opt.engine_options(objective=objective, vars=vars, start=start, optimizer="gd", lr=lr, steps=steps,
+                                 tol=tol, xtol=xtol, ftol=ftol, beta=beta, beta1=beta1, beta2=beta2, eps=eps,
+                                 rho=rho, schedule=schedule, decay=decay, line_search=False, c1=1e-4, shrink=0.5,
+                                 every=1)
+    del options["optimizer"]
+    solutions = run_compare(optimizers=optimizers, **options)
+    if json:
+        emit_json({"runs": rows(solutions)})
+    else:
+        console().print(render_analysis.compare_table(solutions))
+    if plot is not None:
+        from gdcli.plotting import plot_compare
+
+        target = plot_compare([s.run for s in solutions], plot, xlim=None, ylim=None, dpi=dpi)
+        typer.echo(f"wrote {target}", err=True)
+
+
+@app.command()
+def sweep(
+    objective: opt.Objective = None,
+    lr_min: Annotated[str, typer.Option("--lr-min", help="Smallest α.")] = "0.001",
+    lr_max: Annotated[str, typer.Option("--lr-max", help="Largest α.")] = "1",
+    num: Annotated[int, typer.Option("--num", help="How many values of α.")] = 50,
+    log: Annotated[bool, typer.Option("--log", help="Space α geometrically.")] = False,
+    vars: opt.Vars = None,
+    start: opt.Start = None,
+    optimizer: opt.Optimizer = "gd",
+    steps: BatchSteps = None,
+    tol: opt.Tol = 1e-8,
+    xtol: opt.Xtol = 0.0,
+    ftol: opt.Ftol = 0.0,
+    beta: opt.Beta = None,
+    beta1: opt.Beta1 = None,
+    beta2: opt.Beta2 = None,
+    eps: opt.Eps = None,
+    rho: opt.Rho = None,
+    schedule: opt.Schedule = "constant",
+    decay: opt.Decay = None,
+    rows: Annotated[int, typer.Option("--rows", help="Most table rows shown (evenly sampled).")] = 30,
+    json: opt.Json = False,
+) -> None:
+    """Run the optimizer for many learning rates at once: which converge, oscillate or diverge.
+
+    Example: gd sweep "(x-3)^2" --start 0 --lr-min 0.05 --lr-max 1.5 --num 30
+    """
+    from gdcli import render_analysis
+    from gdcli.sweep import sweep as run_sweep
+
+    if rows < 2:
+        raise typer.BadParameter("--rows must be at least 2")
+    options = opt.engine_options(objective=objective, vars=vars, start=start, optimizer=optimizer, lr=None,
+                                 steps=steps, tol=tol, xtol=xtol, ftol=ftol, beta=beta, beta1=beta1, beta2=beta2,
+                                 eps=eps, rho=rho, schedule=schedule, decay=decay, line_search=False, c1=1e-4,
+                                 shrink=0.5, every=1)
+    for unused in ("lr", "line_search", "c1", "shrink", "every"):
+        del options[unused]
+    result = run_sweep(lr_min=lr_min, lr_max=lr_max, num=num, log=log, **options)
+    if json:
+        emit_json({"max_stable_lr": result.max_stable_lr, "runs": result.runs()})
+    else:
+        console().print(render_analysis.sweep_view(result, rows))
+
+
+@app.command()
+def basins(
+    objective: opt.Objective = None,
+    grid: Annotated[int, typer.Option("--grid", help="N: starts on an N×N grid over the region.")] = 41,
+    region: Region = None,
+    vars: opt.Vars = None,
+    optimizer: opt.Optimizer = "gd",
+    lr: opt.Lr = None,
+    steps: BatchSteps = None,
+    tol: opt.Tol = 1e-8,
+    xtol: opt.Xtol = 0.0,
+    ftol: opt.Ftol = 0.0,
+    beta: opt.Beta = None,
+    beta1: opt.Beta1 = None,
+    beta2: opt.Beta2 = None,
+    eps: opt.Eps = None,
+    rho: opt.Rho = None,
+    schedule: opt.Schedule = "constant",
+    decay: opt.Decay = None,
+    plot: Plot = None,
+    dpi: Dpi = 150,
+    json: opt.Json = False,
+) -> None:
+    """Which critical point each start on a grid leads to: the basins of attraction and their shares.
+
+    Example: gd basins himmelblau --grid 61 --plot basins.png
+    """
+    from gdcli import render_analysis
+    from gdcli.basins import basins as run_basins
+
+    options = opt.engine_options(objective=objective, vars=vars, start=None, optimizer=optimizer, lr=lr,
+                                 steps=steps, tol=tol, xtol=xtol, ftol=ftol, beta=beta, beta1=beta1, beta2=beta2,
+                                 eps=eps, rho=rho, schedule=schedule, decay=decay, line_search=False, c1=1e-4,
+                                 shrink=0.5, every=1)
+    for unused in ("start", "line_search", "c1", "shrink", "every"):
+        del options[unused]
+    result = run_basins(grid=grid, region=region, **options)
+    if plot is not None:
+        from gdcli.landscape_plots import plot_basins
+
+        write_target = plot_basins(result, plot, dpi)
+        typer.echo(f"wrote {write_target}", err=True)
+    if json:
+        emit_json({"basins": result.rows()})
+    else:
+        console().print(render_analysis.basins_table(result))

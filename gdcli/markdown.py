@@ -1,0 +1,72 @@
+"""Worked solutions as Markdown with LaTeX math, for a teacher's handout."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from gdcli.optimizers import rule_lines
+from gdcli.render import number
+
+
+def _vector(values) -> str:
+    return r"\begin{pmatrix}" + r" \\ ".join(number(float(v)) for v in values) + r"\end{pmatrix}"
+
+
+def _derivatives(objective) -> list[str]:
+    return [
+        f"$$f({', '.join(objective.names)}) = {sp.latex(objective.expr)}$$", "",
+        "## Gradient and Hessian", "",
+        f"$$\\nabla f = {sp.latex(sp.Matrix(objective.gradient))}, \\qquad "
+        f"\\nabla^2 f = {sp.latex(objective.hessian)}$$", "",
+    ]
+
+
+def solution_markdown(solution, explanation: list[str] | None = None, max_rows: int = 20) -> str:
+    """Objective, gradient, Hessian, the iterate table, the stability reading and the verdict."""
+    o, r, s = solution.objective, solution.run, solution.stability
+    lines = [f"# Gradient descent on ${sp.latex(o.expr)}$", "", *_derivatives(o), "## Method", "",
+             f"{r.optimizer.rule.title}, $\\alpha = {number(r.lr0)}$, start $x_0 = {_vector(r.start)}$.", "",
+             *(f"- `{line}`" for line in rule_lines(r.optimizer.rule)), "", "## Iterates", "",
+             "| $t$ | $x_t$ | $f(x_t)$ | $\\lVert\\nabla f(x_t)\\rVert$ |", "|---:|---|---:|---:|"]
+    count = len(r.t)
+    shown = range(count) if not max_rows or count <= max_rows else [*range(max_rows - 1), count - 1]
+    for i in shown:
+        lines.append(f"| {r.t[i]} | $({', '.join(number(float(v)) for v in r.x[i])})$ | {number(r.f[i])} | "
+                     f"{number(r.grad_norm[i], 4)} |")
+    if explanation:
+        lines += ["", "## Worked steps", "", "```text", *explanation, "```"]
+    lines += ["", "## Stability", ""]
+    if s.gd_max_stable_lr is not None:
+        lines.append(f"Eigenvalues of the Hessian at the {s.where}: "
+                     f"${', '.join(number(float(v)) for v in s.eigenvalues)}$, so gradient descent is stable for "
+                     f"$0 < \\alpha < 2/\\lambda_{{\\max}} = {number(s.gd_max_stable_lr)}$.")
+        lines.append("")
+    lines += [s.reading, "", "## Verdict", "", f"**{r.status}** — {r.message}. Final "
+              f"$x = ({', '.join(number(float(v)) for v in r.final_x)})$, $f = {number(r.final_f)}$.", ""]
+    return "\n".join(lines)
+
+
+def analysis_markdown(result) -> str:
+    """Objective, gradient, Hessian, the critical points with their kinds, convexity and step-size facts."""
+    o = result.objective
+    lines = [f"# The landscape of ${sp.latex(o.expr)}$", "", *_derivatives(o), "## Critical points", "",
+             "| point | kind | eigenvalues of $\\nabla^2 f$ | $f$ |", "|---|---|---|---:|"]
+    for p in result.critical_points:
+        point = ", ".join(sp.latex(sp.sympify(e)) for e in p.exact) if p.exact else \
+            ", ".join(number(float(v)) for v in p.point)
+        lines.append(f"| $({point})$ | {p.kind} | ${', '.join(number(float(v), 4) for v in p.eigenvalues)}$ | "
+                     f"{number(p.f)} |")
+    c = result.convexity
+    lines += ["", "## Convexity", "", {True: "Convex", False: "Not convex", None: "Unknown"}[c.convex]
+              + f": {c.reason}.", ""]
+    q = result.quadratic
+    if q is not None and q.kappa is not None:
+        lines += ["## Step sizes", "",
+                  f"$L = {number(q.big_l)}$, $\\mu = {number(q.mu)}$, $\\kappa = {number(q.kappa)}$.", "",
+                  f"- stable: $0 < \\alpha < 2/L = {number(q.max_stable_lr)}$",
+                  f"- best fixed step: $\\alpha = 2/(\\mu + L) = {number(q.best_lr)}$, rate "
+                  f"$(\\kappa-1)/(\\kappa+1) = {number(q.best_rate, 4)}$",
+                  f"- heavy ball: $\\alpha^* = 4/(\\sqrt L + \\sqrt\\mu)^2 = {number(q.heavy_ball_lr)}$, "
+                  f"$\\beta^* = \\left(\\frac{{\\sqrt\\kappa-1}}{{\\sqrt\\kappa+1}}\\right)^2 = "
+                  f"{number(q.heavy_ball_beta)}$", ""]
+    return "\n".join(lines)

@@ -1,0 +1,138 @@
+"""Rich renderables for analyze, compare, sweep, basins and the worked explanations of solve."""
+
+from __future__ import annotations
+
+import sympy as sp
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from gdcli.render import STATUS_MARK, STATUS_STYLE, expression, number, vector
+
+SWEEP_MARK = {**STATUS_MARK, "oscillating": "↔ oscillating"}
+SWEEP_STYLE = {**STATUS_STYLE, "oscillating": "magenta"}
+KIND_MARK = {"minimum": "∪ minimum", "maximum": "∩ maximum", "saddle": "⨯ saddle", "degenerate": "? degenerate"}
+
+
+def analysis(result, latex: bool = False) -> Group:
+    """∇f, ∇²f, the critical points, convexity and (for quadratics) the step-size facts."""
+    o = result.objective
+    head = Table.grid(padding=(0, 1))
+    head.add_column(style="bold", no_wrap=True)
+    head.add_column()
+    show = (lambda e: sp.latex(e)) if latex else expression
+    head.add_row(f"f({', '.join(o.names)}) =", show(o.expr))
+    head.add_row("∇f =", show(sp.Matrix(o.gradient).T))
+    head.add_row("∇²f =", show(o.hessian))
+    parts = [Panel(head, title=f"gd analyze · {o.text}"[:70], title_align="left", border_style="blue")]
+    table = Table(title="critical points (∇f = 0)", header_style="bold", box=None, padding=(0, 1))
+    for name in ("point", "kind", "eigenvalues of ∇²f", "f", "found"):
+        table.add_column(name)
+    for p in result.critical_points:
+        point = "(" + ", ".join(p.exact) + ")" if p.exact and sum(map(len, p.exact)) < 30 else vector(p.point)
+        table.add_row(point, KIND_MARK[p.kind], vector(p.eigenvalues, 4), number(p.f), p.method)
+    parts.append(table)
+    plural = {"minimum": "minima", "maximum": "maxima", "saddle": "saddles", "degenerate": "degenerate"}
+    counts = ", ".join(f"{result.count(k)} {k if result.count(k) == 1 else plural[k]}" for k in plural
+                       if result.count(k))
+    region = " × ".join(f"[{number(a)}, {number(b)}]" for a, b in result.region)
+    parts.append(Text(f"{counts or 'none'} in {region}; symbolic solve: {result.symbolic}", style="dim"))
+    c = result.convexity
+    word = {True: "✓ convex", False: "✗ not convex", None: "? convexity unknown"}[c.convex]
+    parts.append(Text.assemble((word, "bold"), f" — {c.reason}"))
+    if result.quadratic is not None:
+        parts.append(quadratic_panel(result.quadratic))
+    return Group(*parts)
+
+
+def quadratic_panel(q) -> Panel:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    grid.add_row("L = λmax, μ = λmin", f"{number(q.big_l)}, {number(q.mu)}")
+    grid.add_row("κ = L/μ", number(q.kappa) if q.kappa else "— (μ ≤ 0)")
+    if q.max_stable_lr is not None:
+        grid.add_row("gd stable for", f"0 < α < 2/L = {number(q.max_stable_lr)}")
+    if q.best_lr is not None:
+        grid.add_row("best fixed α", f"2/(μ + L) = {number(q.best_lr)}, rate (κ−1)/(κ+1) = {number(q.best_rate, 4)}, "
+                                     f"{q.steps_predicted} steps per factor {q.reduction:g}")
+        grid.add_row("heavy ball", f"α* = 4/(√L + √μ)² = {number(q.heavy_ball_lr)}, "
+                                   f"β* = ((√κ−1)/(√κ+1))² = {number(q.heavy_ball_beta)}, rate "
+                                   f"{number(q.heavy_ball_rate, 4)}, {q.heavy_ball_steps} steps")
+    return Panel(grid, title="quadratic: step sizes", title_align="left", border_style="magenta")
+
+
+def compare_table(solutions) -> Table:
+    """A row per optimizer: status, steps, final f, final ‖∇f‖, final x."""
+    table = Table(title="gd compare", header_style="bold", box=None, padding=(0, 1))
+    for name, justify in (("optimizer", "left"), ("status", "left"), ("steps", "right"), ("final f", "right"),
+                          ("‖∇f‖", "right"), ("final x", "left")):
+        table.add_column(name, justify=justify)
+    for s in solutions:
+        r = s.run
+        table.add_row(r.optimizer.name, Text(STATUS_MARK[r.status], style=STATUS_STYLE[r.status]), str(r.steps),
+                      number(r.final_f), number(r.final_grad_norm, 3), vector(r.final_x, 4))
+    return table
+
+
+def sweep_view(result, max_rows: int = 30) -> Group:
+    """The α grid (sampled to ``max_rows``) with each run's status, and the bound marked."""
+    table = Table(title=f"gd sweep · {result.objective.text} · {result.optimizer.name}"[:70], header_style="bold",
+                  box=None, padding=(0, 1))
+    for name in ("α", "status", "steps", "final f"):
+        table.add_column(name, justify="left" if name == "status" else "right")
+    runs = result.runs()
+    shown = range(len(runs)) if len(runs) <= max_rows else \
+        sorted({round(i * (len(runs) - 1) / (max_rows - 1)) for i in range(max_rows)})
+    bound, marked = result.max_stable_lr, False
+    for i in shown:
+        r = runs[i]
+        if bound is not None and not marked and r["lr"] > bound:
+            table.add_row(Text(f"── bound {number(bound)} ──", style="bold"), "", "", "")
+            marked = True
+        table.add_row(number(r["lr"]), Text(SWEEP_MARK[r["status"]], style=SWEEP_STYLE[r["status"]]),
+                      str(r["steps"]), number(r["final_f"]))
+    counts = {s: sum(r["status"] == s for r in runs) for s in SWEEP_MARK}
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    theory = (f"theory: stable for α < {number(bound)} (Hessian at {result.bound_at})" if bound is not None
+              else "theory: no fixed bound on α applies")
+    seen = result.largest_converged_lr
+    return Group(table, Text(f"{len(runs)} runs of {result.budget} steps: {summary}"),
+                 Text(theory + (f"; largest α that converged: {number(seen)}" if seen else "")))
+
+
+def basins_table(result) -> Table:
+    table = Table(title=f"basins of attraction · {result.objective.text}"[:70], header_style="bold", box=None,
+                  padding=(0, 1))
+    for name in ("end point", "kind", "share", "f"):
+        table.add_column(name, justify="right" if name in ("share", "f") else "left")
+    for row in result.rows():
+        kind = KIND_MARK.get(row["kind"], "✗ " + row["kind"])
+        table.add_row(vector(row["point"], 4) if row["point"] else "—", kind, f"{100 * row['share']:.1f}%",
+                      number(row["f"]) if row["f"] is not None else "")
+    grid = len(result.axes[0])
+    table.caption = f"{grid}×{grid} starts, {result.optimizer.name}, α = {number(result.lr)}, {result.budget} steps"
+    return table
+
+
+def explanation(lines: list[str], update_map: list[str] | None, condition: str | None) -> Panel:
+    body = list(lines)
+    if update_map:
+        body += ["", "update map (f is quadratic):", *(f"  {line}" for line in update_map)]
+    if condition:
+        body += ["", "stability: " + condition]
+    return Panel("\n".join(body), title="worked steps", title_align="left", border_style="cyan")
+
+
+def exact_table(rows, names, note: str) -> Table:
+    table = Table(title="exact iterates", header_style="bold", box=None, padding=(0, 1))
+    table.add_column("t", justify="right")
+    for name in names:
+        table.add_column(f"{name}_t")
+    table.add_column("f(x_t)")
+    for row in rows:
+        table.add_row(str(row.t), *(str(v) for v in row.x), str(row.f))
+    if note:
+        table.caption = note
+    return table

@@ -1,0 +1,121 @@
+"""A learning-rate sweep: the same optimizer from the same start for N values of α, advanced together.
+
+Every α on the grid (linear, or geometric with ``log``) is one row of a gdcli.batch computation, so the N
+runs are one NumPy computation over the α axis. Each run ends converged, oscillating, diverged or max_steps
+(see gdcli.batch). The theoretical bound is the engine's (gdcli.stability.stability_bound): 2/λmax for gd,
+2(1+β)/λmax for momentum, 2(1+β)/((1+2β)λmax) for nesterov, none for the adaptive methods; λmax is read at
+the start for a quadratic, else at the end point of the converged run with the largest α, else at the start.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from gdcli.api import read_lr
+from gdcli.batch import Batch, advance
+from gdcli.errors import OptionError
+from gdcli.objective import Objective
+from gdcli.optimizers import Optimizer, make_optimizer
+from gdcli.schedules import Schedule, make_schedule
+from gdcli.stability import stability_bound
+
+DEFAULT_STEPS = 1000
+"""Step budget of every run in a sweep or a basin map when --steps is not given (or the built-in's)."""
+MAX_RUNS = 1_000_000
+"""Most α values (or starts) in one batch."""
+
+
+@dataclass
+class Sweep:
+    """The α grid, each run's outcome, and the theoretical largest stable α."""
+
+    objective: Objective
+    optimizer: Optimizer
+    schedule: Schedule
+    start: np.ndarray
+    lrs: np.ndarray
+    budget: int
+    batch: Batch
+    max_stable_lr: float | None
+    bound_at: str
+
+    @property
+    def largest_converged_lr(self) -> float | None:
+        converged = self.lrs[self.batch.status == "converged"]
+        return float(converged.max()) if converged.size else None
+
+    def runs(self) -> list[dict]:
+        b = self.batch
+        return [{"lr": float(lr), "status": str(b.status[i]), "steps": int(b.steps[i]), "final_f": float(b.final_f[i])}
+                for i, lr in enumerate(self.lrs)]
+
+    def to_dict(self) -> dict:
+        """The JSON document of `gd sweep --json`."""
+        return {"objective": self.objective.text, "optimizer": {"name": self.optimizer.name, **self.optimizer.hyper},
+                "start": [float(v) for v in self.start], "steps": self.budget,
+                "max_stable_lr": self.max_stable_lr, "bound_at": self.bound_at,
+                "largest_converged_lr": self.largest_converged_lr, "runs": self.runs()}
+
+
+def lr_grid(lr_min: float | str, lr_max: float | str, num: int, log: bool = False) -> np.ndarray:
+    """``num`` values of α from lr_min to lr_max, evenly spaced (geometrically with ``log``)."""
+    low, high = read_lr(lr_min, math.nan), read_lr(lr_max, math.nan)
+    if not (math.isfinite(low) and low > 0):
+        raise OptionError(f"--lr-min must be a positive finite number, not {low:g}")
+    if not (math.isfinite(high) and high > low):
+        raise OptionError(f"--lr-max must be a finite number above --lr-min ({low:g}), not {high:g}")
+    if isinstance(num, bool) or not isinstance(num, int) or not 2 <= num <= MAX_RUNS:
+        raise OptionError(f"--num must be a whole number between 2 and {MAX_RUNS:,}, not {num}")
+    return np.geomspace(low, high, num) if log else np.linspace(low, high, num)
+
+
+def budget_of(objective: Objective, steps: int | None) -> int:
+    return steps if steps is not None else objective.function.steps if objective.function else DEFAULT_STEPS
+
+
+def sweep(
+    objective: str | Objective | None = None,
+    *,
+    lr_min: float | str,
+    lr_max: float | str,
+    num: int = 50,
+    log: bool = False,
+    variables: Sequence[str] | None = None,
+    start: str | Sequence[float] | None = None,
+    optimizer: str = "gd",
+    steps: int | None = None,
+    tol: float = 1e-8,
+    xtol: float = 0.0,
+    ftol: float = 0.0,
+    beta: float | None = None,
+    beta1: float | None = None,
+    beta2: float | None = None,
+    eps: float | None = None,
+    rho: float | None = None,
+    schedule: str = "constant",
+    decay: float | None = None,
+) -> Sweep:
+    """Run ``optimizer`` from ``start`` for every α on the grid, all together, and classify each run."""
+    f = objective if isinstance(objective, Objective) else Objective.parse(objective, variables)
+    x0 = f.read_start(start)
+    f.check_defined_at(x0)
+    rule = make_optimizer(optimizer, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho)
+    lrs = lr_grid(lr_min, lr_max, num, log)
+    plan = make_schedule(schedule, decay)
+    budget = budget_of(f, steps)
+    batch = advance(f, rule, np.tile(x0, (lrs.size, 1)), lrs, budget, tol, xtol, ftol, plan)
+    if f.is_quadratic:
+        point, where = x0, "every point (f is quadratic)"
+    elif np.any(batch.status == "converged"):
+        point, where = batch.final_x[np.flatnonzero(batch.status == "converged")[-1]], "end of the converged runs"
+    else:
+        point, where = x0, "start"
+    hessian = f.hessian_at(point)
+    bound = None
+    if np.all(np.isfinite(hessian)):
+        bound = stability_bound(rule.name, float(np.linalg.eigvalsh(hessian)[-1]), rule.hyper.get("beta", 0.0))
+    return Sweep(f, rule, plan, x0, lrs, budget, batch, bound, where)
