@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import sympy as sp
@@ -119,8 +119,9 @@ def learning_rates(schedule: Schedule, lr0: float, count: int) -> np.ndarray:
 
 
 def train(problem: Problem, optimizer: Optimizer, lr: float, epochs: int, batch_size: int = 0, seed: int = 0,
-          shuffle: bool = True, schedule: Schedule = Schedule()) -> Trace:
-    """Run the optimizer for ``epochs`` epochs from θ = 0; see the module docstring."""
+          shuffle: bool = True, schedule: Schedule = Schedule(), progress: Callable[[], None] | None = None) -> Trace:
+    """Run the optimizer for ``epochs`` epochs from θ = 0; see the module docstring. ``progress`` is called
+    after every epoch."""
     A, y, l2 = problem.A, problem.y, problem.l2
     n, size = A.shape
     evaluate = problem.model.loss_and_gradient
@@ -160,6 +161,8 @@ def train(problem: Problem, optimizer: Optimizer, lr: float, epochs: int, batch_
                     losses[epoch], norms[epoch], thetas[epoch] = loss, norm, theta
                 break
             losses[epoch], norms[epoch], thetas[epoch] = loss, norm, theta
+            if progress is not None:
+                progress()
     message = MESSAGES[status].format(epochs=epochs, epoch=ran, factor=DIVERGENCE_FACTOR)
     return Trace(status, message, np.arange(last + 1), losses[:last + 1], norms[:last + 1], alphas[:last + 1],
                  thetas[:last + 1], step, ran * n)
@@ -288,8 +291,10 @@ def compare(data: Dataset, batch_sizes: Sequence[int], *, model: str = "linear",
             lr: float = 0.01, epochs: int = 100, seed: int = 0, shuffle: bool = True, l2: float = 0.0,
             standardize: bool = False, schedule: str = "constant", decay: float | None = None,
             beta: float | None = None, beta1: float | None = None, beta2: float | None = None,
-            eps: float | None = None, rho: float | None = None) -> list[FitResult]:
-    """The same fit once per batch size (0 = full batch), each from θ = 0 with the same seed."""
+            eps: float | None = None, rho: float | None = None,
+            progress: Callable[[], None] | None = None) -> list[FitResult]:
+    """The same fit once per batch size (0 = full batch), each from θ = 0 with the same seed; ``progress`` is
+    called after every epoch of every fit."""
     rule = make_optimizer(optimizer, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho)
     lr = _check_positive(lr, "--lr")
     epochs = _check_count(epochs, "--epochs", 1, MAX_EPOCHS)
@@ -301,7 +306,7 @@ def compare(data: Dataset, batch_sizes: Sequence[int], *, model: str = "linear",
     results = []
     for size in sizes:
         size = 0 if size >= n else size
-        trace = train(problem, rule, lr, epochs, size, seed, shuffle, plan)
+        trace = train(problem, rule, lr, epochs, size, seed, shuffle, plan, progress)
         results.append(FitResult(problem, rule, lr, plan, size, seed, shuffle, trace))
     return results
 

@@ -73,6 +73,12 @@ class Linear:
         return loss, grad
 
     @staticmethod
+    def losses(A: np.ndarray, y: np.ndarray, thetas: np.ndarray, l2: float) -> np.ndarray:
+        """L at each row of ``thetas`` (k × (p + 1)) at once, for contour plots."""
+        r = A @ thetas.T - y[:, None]
+        return np.mean(r * r, axis=0) + 0.5 * l2 * np.sum(thetas[:, :-1] ** 2, axis=1)
+
+    @staticmethod
     def hessian(A: np.ndarray, y: np.ndarray, theta: np.ndarray, l2: float) -> np.ndarray:
         """(2/n) AᵀA + λD, the same at every θ."""
         return 2.0 / A.shape[0] * (A.T @ A) + np.diag(l2 * penalty_mask(A.shape[1]))
@@ -116,6 +122,13 @@ class Logistic:
             loss += 0.5 * l2 * float(w @ w)
             grad[:-1] += l2 * w
         return loss, grad
+
+    @staticmethod
+    def losses(A: np.ndarray, y: np.ndarray, thetas: np.ndarray, l2: float) -> np.ndarray:
+        """L at each row of ``thetas`` (k × (p + 1)) at once, for contour plots."""
+        z = A @ thetas.T
+        return (np.mean(np.logaddexp(0.0, z), axis=0) - (y @ z) / len(y)
+                + 0.5 * l2 * np.sum(thetas[:, :-1] ** 2, axis=1))
 
     @staticmethod
     def hessian(A: np.ndarray, y: np.ndarray, theta: np.ndarray, l2: float) -> np.ndarray:
