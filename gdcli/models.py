@@ -148,7 +148,7 @@ class Logistic:
         with np.errstate(all="ignore"):
             for _ in range(NEWTON_STEPS):
                 if np.linalg.norm(grad) <= tolerance:
-                    return Reference(theta, loss, method)
+                    break
                 step = np.linalg.lstsq(cls.hessian(A, y, theta, l2), grad, rcond=None)[0]
                 scale = 1.0
                 while scale > 1e-12:
@@ -162,7 +162,9 @@ class Logistic:
                 theta, loss, grad = candidate, new_loss, new_grad
                 if np.linalg.norm(theta) > SEPARABLE_NORM:
                     break
-        if np.linalg.norm(grad) <= tolerance * 1e3 and np.linalg.norm(theta) <= SEPARABLE_NORM:
+        # with no decay, a loss below log(2)/n puts every row on its side of the boundary: separable classes
+        separable = not l2 and loss * A.shape[0] < np.log(2)
+        if not separable and np.linalg.norm(grad) <= tolerance * 1e3 and np.linalg.norm(theta) <= SEPARABLE_NORM:
             return Reference(theta, loss, method)
         return Reference(None, None, method, "no maximum-likelihood fit exists: the classes are separable, "
                                              "so ‖w‖ grows without bound (add --l2 to get one)")

@@ -44,7 +44,8 @@ def header(result: FitResult, batches: str | None = None) -> Panel:
         grid.add_row("weight decay", f"λ = {number(p.l2)}: the penalty adds λw to ∇L (the intercept b is free)")
     hyper = ", ".join(f"{k} = {number(v)}" for k, v in opt.hyper.items())
     grid.add_row("optimizer", opt.rule.title + (f"; {hyper}" if hyper else ""))
-    grid.add_row("rule", "\n".join(rule_lines(opt.rule)) + "   (x is each of w₁ … w_p, b; g its ∂L)")
+    grid.add_row("rule", "\n".join(rule_lines(opt.rule)) + ""
+                 + "\n(x stands for each parameter w₁ … w_p and the intercept, g for its ∂L/∂x)")
     grid.add_row("α", f"{number(result.lr0)}; {result.schedule.describe()}, t = epoch")
     grid.add_row("batches", batches or batch_text(result))
     grid.add_row("conditioning", conditioning_text(result))
@@ -66,7 +67,7 @@ def conditioning_text(result: FitResult) -> str:
     return text
 
 
-def epoch_table(result: FitResult, max_rows: int = 20) -> Table:
+def epoch_table(result: FitResult, max_rows: int = 20) -> Group:
     """epoch, loss on the full data, full-batch ‖∇L‖ and α: the first and last rows of long runs."""
     t = result.trace
     table = Table(header_style="bold", box=None, pad_edge=False, padding=(0, 1))
@@ -77,10 +78,11 @@ def epoch_table(result: FitResult, max_rows: int = 20) -> Table:
     for r in range(rows):
         if hidden and max_rows // 2 <= r < max_rows // 2 + hidden:
             if r == max_rows // 2:
-                table.add_row("⋮", Text(f"{hidden} epochs hidden", style="dim"), Text("(--rows 0 shows all)", "dim"))
+                table.add_row("⋮", "⋮", "⋮", "⋮")
             continue
         table.add_row(str(t.epoch[r]), number(t.loss[r]), number(t.grad_norm[r], 4), number(t.lr[r], 4))
-    return table
+    note = Text(f"{hidden} epochs hidden: --rows 0 shows all" if hidden else "", style="dim")
+    return Group(table, note)
 
 
 def coefficients(result: FitResult) -> Table:
@@ -89,8 +91,7 @@ def coefficients(result: FitResult) -> Table:
     table = Table(header_style="bold", box=None, pad_edge=False, padding=(0, 1))
     table.add_column("parameter", no_wrap=True)
     table.add_column("fitted", justify="right")
-    exact = "exact (" + result.problem.reference.method + ")"
-    table.add_column(exact, justify="right")
+    table.add_column("exact", justify="right")
     table.add_column("difference", justify="right")
     names = [f"w[{f}]" for f in result.problem.data.features] + ["b (intercept)"]
     fitted = [*result.coef, result.intercept]
@@ -109,8 +110,8 @@ def verdict(result: FitResult) -> Text:
     mark, style = STATUS[t.status]
     text = Text.assemble((mark, f"bold {style}"), f" — {t.message}\n")
     if result.distance is not None:
-        text.append(f"distance to the exact answer ‖(w, b) − (w*, b*)‖ = {number(result.distance, 4)}; "
-                    f"loss {number(result.loss)} vs exact {number(p.reference.loss)}\n")
+        text.append(f"exact answer by {p.reference.method}: loss {number(p.reference.loss)} (fitted "
+                    f"{number(result.loss)})\ndistance ‖(w, b) − (w*, b*)‖ = {number(result.distance, 4)}\n")
     else:
         text.append(f"loss {number(result.loss)}; {p.reference.note}\n")
     text.append(f"gradient evaluations: {t.evaluations:,} (one per step; {t.examples:,} rows read)")
@@ -123,8 +124,8 @@ def verdict(result: FitResult) -> Text:
 
 def report(result: FitResult, max_rows: int = 20) -> Group:
     """Everything `gd fit` shows, in reading order."""
-    return Group(header(result), epoch_table(result, max_rows), Text(""), coefficients(result), Text(""),
-                 verdict(result), Text.assemble(("loss over the epochs ", "dim"), sparkline(result.trace.loss)))
+    return Group(header(result), epoch_table(result, max_rows), coefficients(result), Text(""),
+                 verdict(result), Text.assemble(("loss over the epochs ", "dim"), sparkline(result.trace.loss, 50)))
 
 
 def comparison(results: Sequence[FitResult]) -> Group:
