@@ -40,6 +40,20 @@ def penalty_mask(size: int) -> np.ndarray:
     return mask
 
 
+def with_decay(loss: float, grad: np.ndarray, theta: np.ndarray, l2: float) -> tuple[float, np.ndarray]:
+    """Add (λ/2)‖w‖² to the loss and λ(w, 0) to the gradient (in place)."""
+    if l2:
+        w = theta[:-1]
+        loss += 0.5 * l2 * float(w @ w)
+        grad[:-1] += l2 * w
+    return loss, grad
+
+
+def decay(thetas: np.ndarray, l2: float) -> np.ndarray:
+    """(λ/2)‖w‖² for each row θ = (w, b) of ``thetas``."""
+    return 0.5 * l2 * np.sum(thetas[:, :-1] ** 2, axis=1)
+
+
 @dataclass(frozen=True)
 class Reference:
     """The exact minimiser θ* of the loss (with its weight decay), or why there is none."""
@@ -66,17 +80,13 @@ class Linear:
         grad = A.T @ r
         grad *= 2.0 / n
         loss = float(r @ r) / n
-        if l2:
-            w = theta[:-1]
-            loss += 0.5 * l2 * float(w @ w)
-            grad[:-1] += l2 * w
-        return loss, grad
+        return with_decay(loss, grad, theta, l2)
 
     @staticmethod
     def losses(A: np.ndarray, y: np.ndarray, thetas: np.ndarray, l2: float) -> np.ndarray:
         """L at each row of ``thetas`` (k × (p + 1)) at once, for contour plots."""
         r = A @ thetas.T - y[:, None]
-        return np.mean(r * r, axis=0) + 0.5 * l2 * np.sum(thetas[:, :-1] ** 2, axis=1)
+        return np.mean(r * r, axis=0) + decay(thetas, l2)
 
     @staticmethod
     def hessian(A: np.ndarray, y: np.ndarray, theta: np.ndarray, l2: float) -> np.ndarray:
@@ -94,10 +104,6 @@ class Linear:
         theta = np.linalg.lstsq(system, values, rcond=None)[0]
         method = "least squares (lstsq)" + (", ridge λ" if l2 else "")
         return Reference(theta, cls.loss_and_gradient(A, y, theta, l2)[0], method)
-
-    @staticmethod
-    def predict(A: np.ndarray, theta: np.ndarray) -> np.ndarray:
-        return A @ theta
 
 
 class Logistic:
@@ -117,18 +123,13 @@ class Logistic:
         p -= y
         grad = A.T @ p
         grad /= n
-        if l2:
-            w = theta[:-1]
-            loss += 0.5 * l2 * float(w @ w)
-            grad[:-1] += l2 * w
-        return loss, grad
+        return with_decay(loss, grad, theta, l2)
 
     @staticmethod
     def losses(A: np.ndarray, y: np.ndarray, thetas: np.ndarray, l2: float) -> np.ndarray:
         """L at each row of ``thetas`` (k × (p + 1)) at once, for contour plots."""
         z = A @ thetas.T
-        return (np.mean(np.logaddexp(0.0, z), axis=0) - (y @ z) / len(y)
-                + 0.5 * l2 * np.sum(thetas[:, :-1] ** 2, axis=1))
+        return np.mean(np.logaddexp(0.0, z), axis=0) - (y @ z) / len(y) + decay(thetas, l2)
 
     @staticmethod
     def hessian(A: np.ndarray, y: np.ndarray, theta: np.ndarray, l2: float) -> np.ndarray:
@@ -168,12 +169,6 @@ class Logistic:
             return Reference(theta, loss, method)
         return Reference(None, None, method, "no maximum-likelihood fit exists: the classes are separable, "
                                              "so ‖w‖ grows without bound (add --l2 to get one)")
-
-    @staticmethod
-    def predict(A: np.ndarray, theta: np.ndarray) -> np.ndarray:
-        """P(y = 1 | x) = σ(Aθ)."""
-        z = A @ theta
-        return np.exp(z - np.logaddexp(0.0, z))
 
 
 MODELS = {"linear": Linear, "logistic": Logistic}
