@@ -26,7 +26,8 @@ from gdcli.errors import OptionError
 from gdcli.kernels import ArrayObjective, ArrayRule
 from gdcli.objective import Objective
 from gdcli.optimizers import Optimizer
-from gdcli.run import DIVERGENCE_FACTOR, MAX_STEPS, _check_count, _check_tolerance
+from gdcli.checks import tolerance, whole_number
+from gdcli.run import DIVERGENCE_FACTOR, MAX_STEPS
 from gdcli.schedules import Schedule, alpha0, k
 from gdcli.schedules import t as INDEX
 
@@ -53,8 +54,8 @@ class Batch:
 def advance(objective: Objective, optimizer: Optimizer, starts: np.ndarray, lr: np.ndarray, steps: int,
             tol: float = 1e-8, xtol: float = 0.0, ftol: float = 0.0, schedule: Schedule = Schedule()) -> Batch:
     """Run every row of ``starts`` (M × n) with its own α₀ = ``lr`` (M values, or one) for at most ``steps``."""
-    steps = _check_count(steps, "--steps", 0, MAX_STEPS)
-    tol, xtol, ftol = (_check_tolerance(v, name) for v, name in ((tol, "--tol"), (xtol, "--xtol"), (ftol, "--ftol")))
+    steps = whole_number(steps, "--steps", 0, MAX_STEPS)
+    tol, xtol, ftol = (tolerance(v, name) for v, name in ((tol, "--tol"), (xtol, "--xtol"), (ftol, "--ftol")))
     x = np.array(starts, dtype=float)
     rows, n = x.shape
     lr = np.broadcast_to(np.asarray(lr, dtype=float).reshape(-1), (rows,)).copy()

@@ -33,7 +33,8 @@ from gdcli.errors import OptionError
 from gdcli.kernels import ArrayRule
 from gdcli.models import MODELS, Reference, accuracy, design
 from gdcli.optimizers import Optimizer, make_optimizer
-from gdcli.run import DIVERGENCE_FACTOR, _check_count, _check_positive, _check_tolerance
+from gdcli.checks import positive, tolerance, whole_number
+from gdcli.run import DIVERGENCE_FACTOR
 from gdcli.schedules import Schedule, alpha0, k, make_schedule
 from gdcli.schedules import t as INDEX
 from gdcli.stability import Stability, analyse
@@ -75,7 +76,7 @@ def prepare(data: Dataset, model: str = "linear", l2: float = 0.0, standardize: 
     kind = MODELS.get(model.strip().lower() if isinstance(model, str) else model)
     if kind is None:
         raise OptionError(f"unknown model '{model}' (choose from {', '.join(MODELS)})")
-    l2 = _check_tolerance(l2, "--l2")
+    l2 = tolerance(l2, "--l2")
     if kind.name == "logistic":
         check_labels(data)
     standardizer = Standardizer.of(data) if standardize else None
@@ -296,10 +297,10 @@ def compare(data: Dataset, batch_sizes: Sequence[int], *, model: str = "linear",
     """The same fit once per batch size (0 = full batch), each from θ = 0 with the same seed; ``progress`` is
     called after every epoch of every fit."""
     rule = make_optimizer(optimizer, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho)
-    lr = _check_positive(lr, "--lr")
-    epochs = _check_count(epochs, "--epochs", 1, MAX_EPOCHS)
-    seed = _check_count(seed, "--seed", 0, 2**63 - 1)
-    sizes = [_check_count(b, "--batch-size", 0, 2**62) for b in batch_sizes]
+    lr = positive(lr, "--lr")
+    epochs = whole_number(epochs, "--epochs", 1, MAX_EPOCHS)
+    seed = whole_number(seed, "--seed", 0, 2**63 - 1)
+    sizes = [whole_number(b, "--batch-size", 0, 2**62) for b in batch_sizes]
     plan = make_schedule(schedule, decay)
     problem = prepare(data, model, l2, standardize, rule.name, lr, rule.hyper.get("beta", 0.0))
     n = data.rows

@@ -23,6 +23,7 @@ import numpy as np
 import sympy as sp
 
 from gdcli import codegen
+from gdcli.checks import positive, tolerance, whole_number
 from gdcli.errors import OptionError
 from gdcli.objective import Objective
 from gdcli.optimizers import HYPER_SYMBOLS, Optimizer, Rule
@@ -150,10 +151,10 @@ def run(
     every: int = 1,
 ) -> RunResult:
     """Run ``optimizer`` on ``objective`` from ``start`` with learning rate α₀ = ``lr``; see the module docstring."""
-    lr = _check_positive(lr, "--lr")
-    steps = _check_count(steps, "--steps", 0, MAX_STEPS)
-    every = _check_count(every, "--every", 1, MAX_STEPS)
-    tol, xtol, ftol = (_check_tolerance(v, name) for v, name in ((tol, "--tol"), (xtol, "--xtol"), (ftol, "--ftol")))
+    lr = positive(lr, "--lr")
+    steps = whole_number(steps, "--steps", 0, MAX_STEPS)
+    every = whole_number(every, "--every", 1, MAX_STEPS)
+    tol, xtol, ftol = (tolerance(v, name) for v, name in ((tol, "--tol"), (xtol, "--xtol"), (ftol, "--ftol")))
     if line_search is not None and optimizer.name != "gd":
         raise OptionError("--line-search works with --optimizer gd: Armijo's condition is for the step along −g")
     start = np.asarray(start, dtype=float)
@@ -182,37 +183,6 @@ def run(
         trials=table[:, 4].astype(int), x=table[:, 5:5 + n], grad=table[:, 5 + n:],
         evaluations={"gradient": last_t + 1, "line_search": evaluations},
     )
-
-
-def _check_positive(value: float, name: str) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise OptionError(f"{name} must be a number") from None
-    if not (math.isfinite(value) and value > 0):
-        raise OptionError(f"{name} must be a positive finite number, not {value:g}")
-    return value
-
-
-def _check_count(value: int, name: str, least: int, most: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) and not (
-        isinstance(value, float) and value.is_integer()
-    ):
-        raise OptionError(f"{name} must be a whole number, not {value!r}")
-    value = int(value)
-    if not least <= value <= most:
-        raise OptionError(f"{name} must be between {least} and {most:,}, not {value}")
-    return value
-
-
-def _check_tolerance(value: float, name: str) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise OptionError(f"{name} must be a number") from None
-    if not (math.isfinite(value) and value >= 0):
-        raise OptionError(f"{name} must be a finite number ≥ 0, not {value:g}")
-    return value
 
 
 def update_lines(rule: Rule, n: int, printer, indent: str) -> list[str]:

@@ -5,10 +5,10 @@ Each command lives in a module of its own and registers itself on ``app`` when i
 
 from gdcli.cli.app import app
 from gdcli.cli import solve as _solve  # noqa: F401  (registers solve, functions)
+from gdcli.cli import analyze as _analyze  # noqa: F401  (registers analyze, compare, sweep, basins)
 from gdcli.cli import fit as _fit  # noqa: F401  (registers fit)
 
 
 def main() -> None:
     """Entry point of the `gd` console script and of `python -m gdcli`."""
     app()
-from gdcli.cli import analyze as _analyze  # noqa: F401  (registers analyze, compare, sweep, basins)
