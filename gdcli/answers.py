@@ -368,7 +368,7 @@ def equivalent(a: sp.Expr, b: sp.Expr) -> bool:
     difference = sp.expand(a - b)
     if difference == 0 or sp.simplify(difference) == 0:
         return True
-    symbols = sorted(difference.free_symbols, key=lambda s: s.name)
+    symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
     generator = random.Random(0)
     for _ in range(6):
         point = {s: generator.uniform(0.3, 2.7) for s in symbols}

@@ -88,6 +88,7 @@ class Question:
     choices: tuple[str, ...]
     hints: tuple[str, ...]
     explanation: str
+    overrides: frozenset = frozenset()
 
     @property
     def field(self) -> str:
@@ -95,6 +96,11 @@ class Question:
 
     def error(self, name: str, message: str) -> ProblemError:
         return self.problem.error(f"{self.field}.{name}", message)
+
+    def data_error(self, key: str, message: str) -> ProblemError:
+        """An error in a data field, named where it is written: the question's own data or the problem's."""
+        where = f"{self.field}.data.{key}" if key in self.overrides or key not in self.problem.data else f"data.{key}"
+        return self.problem.error(where, message)
 
     @cached_property
     def answer(self) -> "Answer":
@@ -298,7 +304,7 @@ def _build(path: Path, document: dict) -> Problem:
         problem.questions.append(Question(
             problem, number, text(raw, "prompt", where), kind, compute, {**data, **overrides}, stated,
             None if tolerance is None else float(tolerance), tuple(choices), tuple(hints),
-            text(raw, "explanation", where),
+            text(raw, "explanation", where), frozenset(overrides),
         ))
     for question in problem.questions:
         if "objective" in question.data or "dataset" in question.data:
@@ -307,7 +313,7 @@ def _build(path: Path, document: dict) -> Problem:
             except ProblemError:
                 raise
             except GdError as error:
-                raise question.error("data.objective", str(error)) from None
+                raise question.data_error("objective", str(error)) from None
     return problem
 
 
@@ -386,17 +392,22 @@ class Context:
 
     def require(self, name: str) -> Any:
         if name not in self.data:
-            raise self.question.error(f"data.{name}", f"missing (compute '{self.question.compute}' needs it)")
+            raise self.question.data_error(name, f"missing (compute '{self.question.compute}' needs it)")
         return self.data[name]
 
     def engine(self, name: str, call: Callable[[], Any]) -> Any:
-        """Run ``call``; an engine error becomes a ProblemError naming the data field."""
+        """Run ``call``; an engine error becomes a ProblemError naming the data field (the option the engine
+        names, such as --start, else ``name``)."""
         try:
             return call()
         except ProblemError:
             raise
         except GdError as error:
-            raise self.question.error(f"data.{name}", str(error)) from None
+            option = re.search(r"--([a-z0-9]+)", str(error))
+            key = option.group(1) if option and option.group(1) in DATA_KEYS else name
+            if "at the start" in str(error):
+                key = "start"
+            raise self.question.data_error(key, str(error)) from None
 
     @cached_property
     def objective(self):
@@ -418,12 +429,12 @@ class Context:
         table = self.data["dataset"]
         xs, ys = table.get("x"), table.get("y")
         if not (isinstance(xs, list) and isinstance(ys, list) and xs and len(xs) == len(ys)):
-            raise self.question.error("data.dataset", "needs lists x and y of the same length")
+            raise self.question.data_error("dataset", "needs lists x and y of the same length")
         params = self.data.get("params", ["w", "b"])
         model, symbols = parse_expression(self.data.get("model", "w*x + b"), [*params, "x"])
         batch = self.data.get("batch", list(range(1, len(xs) + 1)))
         if not all(isinstance(i, int) and 1 <= i <= len(xs) for i in batch) or not batch:
-            raise self.question.error("data.batch", f"rows must be whole numbers from 1 to {len(xs)}")
+            raise self.question.data_error("batch", f"rows must be whole numbers from 1 to {len(xs)}")
         value = lambda v: parse_number(str(v), "a data value")  # noqa: E731
         x_symbol = symbols[-1]
         terms = [(value(ys[i - 1]) - model.xreplace({x_symbol: value(xs[i - 1])})) ** 2 for i in batch]
@@ -515,7 +526,7 @@ def compute_iterate(c: Context) -> Answer:
     one gd step the ascent step x₀ + α∇f(x₀)."""
     run = c.run(c.steps + 1)
     if len(run.x) < c.steps + 1:
-        raise c.question.error("data.lr", f"the run {run.status} before step {c.steps}: {run.message}")
+        raise c.question.data_error("lr", f"the run {run.status} before step {c.steps}: {run.message}")
     answer = _shape(list(run.x[c.steps]), c.question)
     near = []
     if c.steps >= 1:
@@ -532,7 +543,7 @@ def compute_iterates(c: Context) -> Answer:
     """x₁, …, x_T from the engine's run (x₀ is a near miss so that listing it is forgiven)."""
     run = c.run()
     if len(run.x) < c.steps + 1:
-        raise c.question.error("data.lr", f"the run {run.status} before step {c.steps}: {run.message}")
+        raise c.question.data_error("lr", f"the run {run.status} before step {c.steps}: {run.message}")
     rows = [[float(v) for v in row] for row in run.x[1:c.steps + 1]]
     return Answer(rows, near=(NearMiss([float(v) for v in run.x[0]], "x₀"),), dimension=len(rows[0]))
 
@@ -542,7 +553,7 @@ def compute_value(c: Context) -> Answer:
     steps = int(c.data.get("steps", 0))
     run = c.run(steps)
     if len(run.f) < steps + 1:
-        raise c.question.error("data.lr", f"the run {run.status} before step {steps}")
+        raise c.question.data_error("lr", f"the run {run.status} before step {steps}")
     return Answer(float(run.f[steps]))
 
 
@@ -563,7 +574,7 @@ def compute_update_rule(c: Context) -> Answer:
     import sympy as sp
 
     if c.objective.dimension != 1:
-        raise c.question.error("data.objective", "update_rule needs a one-variable objective")
+        raise c.question.data_error("objective", "update_rule needs a one-variable objective")
     alpha = sp.Symbol("alpha", real=True)
     (x,) = c.objective.symbols
     return Answer([sp.collect(sp.expand(x - alpha * c.objective.gradient[0]), x)], names=[x.name, "alpha"])
@@ -601,7 +612,7 @@ def compute_steps_predicted(c: Context) -> Answer:
     rate = s.rate if "lr" in c.data else s.best_rate
     steps = steps_for(rate, float(c.data.get("reduction", 1e-6)))
     if steps is None:
-        raise c.question.error("data.lr", "the iteration does not contract, so no step count exists")
+        raise c.question.data_error("lr", "the iteration does not contract, so no step count exists")
     return Answer(float(steps))
 
 
@@ -636,10 +647,10 @@ def compute_critical_point(c: Context) -> Answer:
 
     _, g = c.objective.value_and_gradient(c.point)
     if not np.all(np.abs(g) <= 1e-9):
-        raise c.question.error("data.point", f"∇f is not zero there ({answer_text('vector', list(g))})")
+        raise c.question.data_error("point", f"∇f is not zero there ({answer_text('vector', list(g))})")
     values = np.linalg.eigvalsh(c.objective.hessian_at(c.point))
     if np.any(np.abs(values) <= 1e-12):
-        raise c.question.error("data.point", "a zero Hessian eigenvalue: the second-derivative test is silent")
+        raise c.question.data_error("point", "a zero Hessian eigenvalue: the second-derivative test is silent")
     kind = "minimum" if np.all(values > 0) else "maximum" if np.all(values < 0) else "saddle"
     return Answer(kind)
 
@@ -680,7 +691,7 @@ def compute_state(c: Context) -> Answer:
         _, g = c.objective.value_and_gradient(x)
         x, state, values = kernel(x, g, state, c.lr, step, optimizer.hyper)
     if quantity not in values:
-        raise c.question.error("data.quantity", f"'{quantity}' is not a quantity of {optimizer.name} "
+        raise c.question.data_error("quantity", f"'{quantity}' is not a quantity of {optimizer.name} "
                                                f"({', '.join(values)})")
     return _shape(list(np.atleast_1d(values[quantity])), c.question)
 
@@ -699,13 +710,13 @@ def compute_minimizer(c: Context) -> Answer:
 
     o = c.objective
     if not o.is_quadratic:
-        raise c.question.error("data.objective", "minimizer needs a quadratic objective")
+        raise c.question.data_error("objective", "minimizer needs a quadratic objective")
     solutions = sp.linsolve(o.gradient, o.symbols)
     if len(solutions) != 1:
-        raise c.question.error("data.objective", "∇f = 0 has no unique solution")
+        raise c.question.data_error("objective", "∇f = 0 has no unique solution")
     (point,) = solutions
     if any(v.free_symbols for v in point):
-        raise c.question.error("data.objective", "∇f = 0 has a line of solutions")
+        raise c.question.data_error("objective", "∇f = 0 has a line of solutions")
     return _shape([float(v) for v in point], c.question)
 
 
@@ -716,7 +727,7 @@ def compute_rate_class(c: Context) -> Answer:
 
     _, g = c.objective.value_and_gradient(c.point)
     if not np.all(np.abs(g) <= 1e-9):
-        raise c.question.error("data.point", "∇f is not zero there")
+        raise c.question.data_error("point", "∇f is not zero there")
     return Answer("linear" if c.stability().lambda_min > 1e-12 else "sublinear")
 
 
