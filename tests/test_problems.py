@@ -229,7 +229,7 @@ def test_data_the_engine_refuses_names_the_field(cli, tmp_path):
     path = tmp_path / "refused.toml"
     path.write_text(GOOD.replace("start = [1]", "start = [1, 2]"))
     result = cli("practice", "check", str(path), "--question", "1", "--answer", "0.8")
-    assert result.exit_code == 2 and "refused.toml: questions[1].data.start:" in result.stderr
+    assert result.exit_code == 2 and "refused.toml: data.start: --start has 2 values" in result.stderr
 
 
 def test_duplicate_ids_in_a_bank(cli, tmp_path, monkeypatch):
