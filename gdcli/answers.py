@@ -349,7 +349,7 @@ def _grade_iterates(expected, text, tolerance, choices, names, near, dimension):
 def _grade_expression(expected, text, tolerance, choices, names, near, dimension):
     answer = read_expressions(text, names)
     if len(answer) != len(expected):
-        return False, f"✗ the answer has {len(answer)} entries; expected {len(expected)}."
+        return False, f"✗ the answer has {len(answer)} entr{'y' if len(answer) == 1 else 'ies'}; expected {len(expected)}."
     for index, (got, want) in enumerate(zip(answer, expected), start=1):
         if equivalent(got, want):
             continue

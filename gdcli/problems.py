@@ -618,7 +618,8 @@ def compute_steps_predicted(c: Context) -> Answer:
 
 def compute_behaviour(c: Context) -> Answer:
     """converges / oscillates / diverges: the engine's run (diverged is diverged) read with the contraction
-    factor ρ(α): ρ > 1 diverges, ρ = 1 oscillates forever, ρ < 1 converges."""
+    factor ρ(α): ρ > 1 diverges, ρ = 1 oscillates forever, ρ < 1 converges. With a schedule the fixed-α
+    reading does not apply, so the run alone decides: ‖∇f‖ down by 10³ is convergence."""
     run = c.run(int(c.data.get("steps", 200)))
     if c.data.get("schedule", "constant") != "constant":
         if run.status == "diverged":

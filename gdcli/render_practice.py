@@ -19,9 +19,9 @@ def problem_table(problems, states: dict[str, str] | None = None) -> Table:
     """id, title, difficulty, topic (and the student's state when known), one row per problem."""
     table = Table(header_style="bold", box=None, pad_edge=False, padding=(0, 1))
     table.add_column("id", style="cyan", no_wrap=True)
-    table.add_column("title", ratio=1)
+    table.add_column("title", ratio=1, min_width=20)
     table.add_column("level", no_wrap=True)
-    table.add_column("topic")
+    table.add_column("topic", max_width=14)
     if states is not None:
         table.add_column("you", no_wrap=True)
     for p in problems:
@@ -54,6 +54,8 @@ def question_view(question) -> Text:
                          question.prompt, (f"  [{question.kind}]", "dim"))
     if question.kind == "choice":
         text.append("\n   choices: " + " / ".join(question.choices), style="dim")
+    if question.kind == "expression":
+        text.append("\n   write it in " + ", ".join(question.answer.names) + ", with * for products", style="dim")
     return text
 
 

@@ -165,6 +165,7 @@ class _Session:
         self.asked = 0
 
     def run(self, queue) -> None:
+        """Each problem's statement, then its questions; the score after each problem and at the end."""
         from gdcli import render_practice
 
         try:
@@ -172,13 +173,17 @@ class _Session:
                 self.out.print(render_practice.problem_view(problem))
                 for question in problem.questions:
                     if not self.ask(question):
-                        return
-                self.out.print(render_practice.score_view(self.correct, self.asked))
-            self.out.print("[bold]that was the last problem.[/bold]")
+                        self.out.print("session ended.")
+                        break
+                else:
+                    self.out.print(render_practice.score_view(self.correct, self.asked))
+                    continue
+                break
+            else:
+                self.out.print("that was the last problem.")
         except (EOFError, KeyboardInterrupt):
-            self.out.print("")
-        finally:
-            self.out.print(render_practice.score_view(self.correct, self.asked))
+            self.out.print("\nend of input: session ended.")
+        self.out.print(render_practice.score_view(self.correct, self.asked))
 
     def ask(self, question) -> bool:
         """Ask until right, revealed or skipped; False when the student quits."""
