@@ -24,6 +24,7 @@ A problem file::
     choices = ["converges", "oscillates", "diverges"]   # for kind = "choice"
     hints = ["...", "..."]
     explanation = "..."                    # the worked solution; {answer} is replaced by the answer
+    mistakes = [{ answer = "0.8", feedback = "..." }]   # optional known wrong answers and what they mean
 
 Data keys: objective, variables, start, lr, steps, optimizer, beta, beta1, beta2, eps, rho, schedule, decay,
 t (a step index for a schedule), c1, shrink (Armijo), point (where to evaluate), eigenvalues (a diagonal
@@ -89,6 +90,7 @@ class Question:
     hints: tuple[str, ...]
     explanation: str
     overrides: frozenset = frozenset()
+    mistakes: tuple[tuple[str, str], ...] = ()
 
     @property
     def field(self) -> str:
@@ -104,6 +106,22 @@ class Question:
 
     @cached_property
     def answer(self) -> "Answer":
+        """The expected answer with the file's known mistakes added to its near misses."""
+        from gdcli import answers
+
+        expected = self._expected()
+        near = []
+        for index, (text, feedback) in enumerate(self.mistakes, start=1):
+            try:
+                value = (answers.read_number(text) if self.kind == "number" else answers.read_vector(text)
+                         if self.kind == "vector" else answers.read_choice(text, self.choices))
+            except GdError as error:
+                raise self.error(f"mistakes[{index}].answer", str(error)) from None
+            near.append(answers.NearMiss(value, feedback))
+        expected.near = (*near, *expected.near)
+        return expected
+
+    def _expected(self) -> "Answer":
         """The expected answer: the engine's when ``compute`` is given (checked against a stated one), else the
         stated one."""
         from gdcli import answers
@@ -270,7 +288,8 @@ def _build(path: Path, document: dict) -> Problem:
         raise fail("questions", f"{len(raw_questions)} questions; the limit is {MAX_QUESTIONS}")
     problem = Problem(path, ident, text(document, "title", ""), difficulty, text(document, "topic", ""),
                       text(document, "statement", ""), data, [])
-    qkeys = {"prompt", "kind", "compute", "data", "answer", "tolerance", "choices", "hints", "explanation"}
+    qkeys = {"prompt", "kind", "compute", "data", "answer", "tolerance", "choices", "hints", "explanation",
+             "mistakes"}
     for number, raw in enumerate(raw_questions, start=1):
         where = f"questions[{number}]."
         for key in raw:
@@ -301,10 +320,18 @@ def _build(path: Path, document: dict) -> Problem:
             raise fail(where + "choices", "a choice question needs at least two choices")
         hints = _strings(raw.get("hints", []), where + "hints", fail)
         overrides = _data(raw.get("data", {}), where + "data", fail)
+        mistakes = raw.get("mistakes", [])
+        if not isinstance(mistakes, list) or not all(
+                isinstance(m, dict) and set(m) == {"answer", "feedback"} and isinstance(m["feedback"], str)
+                and isinstance(m["answer"], (str, int, float)) and not isinstance(m["answer"], bool) for m in mistakes):
+            raise fail(where + "mistakes", "must be a list of tables {answer = ..., feedback = \"...\"}")
+        if mistakes and kind not in ("number", "vector", "choice"):
+            raise fail(where + "mistakes", "known mistakes work with number, vector and choice questions")
         problem.questions.append(Question(
             problem, number, text(raw, "prompt", where), kind, compute, {**data, **overrides}, stated,
             None if tolerance is None else float(tolerance), tuple(choices), tuple(hints),
             text(raw, "explanation", where), frozenset(overrides),
+            tuple((str(m["answer"]), m["feedback"].strip()) for m in mistakes),
         ))
     for question in problem.questions:
         if "objective" in question.data or "dataset" in question.data:

@@ -87,7 +87,8 @@ def test_seed_linear_regression_teaches_the_true_numbers():
     problem = find("linear-regression-four-points")
     assert problem.question(2).answer.value == pytest.approx([w, b], abs=1e-9)
     assert (w, b) == pytest.approx((0.81995, 1.64734), abs=1e-5)
-    assert not problem.question(2).check("0.8, 1.5").correct          # the seed's claim is wrong
+    claim = problem.question(2).check("0.8, 1.5")                     # the seed's claim is wrong
+    assert not claim.correct and "tutorial" in claim.feedback
     least = np.linalg.lstsq(np.column_stack([X, np.ones(4)]), Y, rcond=None)[0]
     assert problem.question(1).answer.value == pytest.approx(least) == [0.7, 2.0]
     hessian = 2 / 4 * np.array([[np.sum(X * X), np.sum(X)], [np.sum(X), 4]])
@@ -201,6 +202,7 @@ explanation = "e"
     (GOOD + 'color = "red"\n', "questions[1].color"),
     (GOOD.split("[[questions]]")[0], "questions"),
     (GOOD + 'hints = "one"\n', "questions[1].hints"),
+    (GOOD + 'mistakes = [1]\n', "questions[1].mistakes"),
     (GOOD.replace('id = "tiny"', 'id = "../../etc"'), "id"),
     (b"\xff\xfe id = 1", "file"),
     ("x = " + "[" * 5000 + "]" * 5000, "toml"),
