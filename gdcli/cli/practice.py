@@ -1,0 +1,226 @@
+"""`gd practice`: list, show, check, solution, start, progress."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from gdcli.cli import options as opt
+from gdcli.cli.app import app
+from gdcli.cli.output import console, emit_json
+from gdcli.errors import GdError
+
+practice_app = typer.Typer(
+    name="practice", no_args_is_help=True, rich_markup_mode=None,
+    help="Practice problems with checked answers, hints, worked solutions and saved progress.",
+)
+app.add_typer(practice_app, name="practice")
+
+Reference = Annotated[str, typer.Argument(help="A problem id (gd practice list) or the path of a problem file.",
+                                          show_default=False)]
+Difficulty = Annotated[Optional[str], typer.Option("--difficulty", help="easy, medium or hard.")]
+HINT, SOLUTION, SKIP, QUIT = ("?",), ("s", "solution"), ("skip", "next"), ("q", "quit")
+
+
+def _difficulty(value: str | None) -> str | None:
+    from gdcli.problems import DIFFICULTIES
+
+    if value is not None and value.strip().lower() not in DIFFICULTIES:
+        raise GdError(f"--difficulty must be one of {', '.join(DIFFICULTIES)}, not '{value}'")
+    return value.strip().lower() if value is not None else None
+
+
+def _warn(log) -> None:
+    for warning in log.warnings:
+        typer.echo(f"gd: warning: {warning}", err=True)
+
+
+@practice_app.command("list")
+def list_problems(
+    difficulty: Difficulty = None,
+    topic: Annotated[Optional[str], typer.Option("--topic", help="Only topics containing this text.")] = None,
+    json: opt.Json = False,
+) -> None:
+    """List the problems in the bank, with their difficulty and topic.
+
+    Example: gd practice list --difficulty easy
+    """
+    from gdcli import problems, render_practice
+
+    level = _difficulty(difficulty)
+    chosen = [p for p in problems.bank() if (level is None or p.difficulty == level)
+              and (topic is None or topic.strip().lower() in p.topic.lower())]
+    if json:
+        emit_json([p.summary() for p in chosen])
+    else:
+        console().print(render_practice.problem_table(chosen))
+
+
+@practice_app.command()
+def show(reference: Reference, json: opt.Json = False) -> None:
+    """Show a problem's statement and its questions.
+
+    Example: gd practice show quadratic-1d-two-rates
+    """
+    from gdcli import problems, render_practice
+
+    problem = problems.find(reference)
+    if json:
+        emit_json(problem.to_dict())
+    else:
+        console().print(render_practice.problem_view(problem))
+
+
+@practice_app.command()
+def check(
+    reference: Reference,
+    question: Annotated[int, typer.Option("--question", "-q", help="The question's number, from 1.")],
+    answer: Annotated[str, typer.Option("--answer", "-a", help="Your answer: 0.2, 1/5, [1.2, -0.6], 0 < a < 1, "
+                                                                  "2*(x - 3), converges, …")],
+    json: opt.Json = False,
+) -> None:
+    """Check an answer: correct or not, with feedback; exit code 0 when correct, 1 when not.
+
+    Example: gd practice check quadratic-1d-two-rates --question 1 --answer "0.6, 1.08, 1.464, 1.7712"
+    """
+    import time
+
+    from gdcli import problems, progress, render_practice
+
+    problem = problems.find(reference)
+    verdict = problem.question(question).check(answer)
+    progress.record(progress.Attempt(problem.id, question, verdict.correct, answer, time.time()))
+    if json:
+        emit_json(verdict.to_dict())
+    else:
+        console().print(render_practice.verdict_view(verdict))
+    if not verdict.correct:
+        raise typer.Exit(1)
+
+
+@practice_app.command()
+def solution(reference: Reference, json: opt.Json = False) -> None:
+    """Show the worked solution of a problem, with every answer.
+
+    Example: gd practice solution quadratic-1d-two-rates
+    """
+    from gdcli import problems, render_practice
+
+    problem = problems.find(reference)
+    if json:
+        emit_json({"id": problem.id, "answers": [{"number": q.number, "answer": q.answer_text()}
+                                                 for q in problem.questions]})
+    else:
+        console().print(render_practice.solution_view(problem))
+
+
+@practice_app.command()
+def progress() -> None:
+    """Show what you have solved, attempted and not tried yet, by topic.
+
+    Example: gd practice progress
+    """
+    from gdcli import problems, render_practice
+    from gdcli import progress as saved
+
+    log = saved.read()
+    _warn(log)
+    console().print(render_practice.progress_table(saved.by_topic(problems.bank(), log.attempts)))
+
+
+@practice_app.command()
+def start(
+    reference: Annotated[Optional[str], typer.Argument(help="A problem id or file; default: every problem, "
+                                                             "unsolved first.", show_default=False)] = None,
+    difficulty: Difficulty = None,
+) -> None:
+    """An interactive session: answer each question; ? for a hint, s for the solution, skip, q to quit.
+
+    Example: gd practice start --difficulty easy
+    """
+    from gdcli import problems
+    from gdcli import progress as saved
+
+    level = _difficulty(difficulty)
+    if reference is not None:
+        queue = [problems.find(reference)]
+    else:
+        log = saved.read()
+        _warn(log)
+        order = {"not_tried": 0, "attempted": 1, "solved": 2}
+        queue = sorted((p for p in problems.bank() if level is None or p.difficulty == level),
+                       key=lambda p: order[saved.state_of(p, log.attempts)])
+        if not queue:
+            raise GdError(f"no {level} problems in the bank")
+    _Session(console()).run(queue)
+
+
+class _Session:
+    """Asks the questions of each problem in turn, keeping score; input comes from stdin (tests drive it)."""
+
+    def __init__(self, out):
+        self.out = out
+        self.correct = 0
+        self.asked = 0
+
+    def run(self, queue) -> None:
+        """Each problem's statement, then its questions; the score after each problem and at the end."""
+        from gdcli import render_practice
+
+        try:
+            for problem in queue:
+                self.out.print(render_practice.problem_view(problem))
+                for question in problem.questions:
+                    if not self.ask(question):
+                        self.out.print("session ended.")
+                        break
+                else:
+                    self.out.print(render_practice.score_view(self.correct, self.asked))
+                    continue
+                break
+            else:
+                self.out.print("that was the last problem.")
+        except (EOFError, KeyboardInterrupt):
+            self.out.print("\nend of input: session ended.")
+        self.out.print(render_practice.score_view(self.correct, self.asked))
+
+    def ask(self, question) -> bool:
+        """Ask until right, revealed or skipped; False when the student quits."""
+        import time
+
+        from rich.prompt import Prompt
+
+        from gdcli import progress as saved
+        from gdcli import render_practice
+
+        self.asked += 1
+        self.out.print(render_practice.question_view(question))
+        hints = iter(question.hints)
+        shown = 0
+        while True:
+            text = Prompt.ask("answer (? hint, s solution, skip, q quit)", console=self.out).strip()
+            command = text.lower()
+            if not text:
+                continue
+            if command in QUIT:
+                return False
+            if command in SKIP:
+                return True
+            if command in HINT:
+                hint = next(hints, None)
+                shown += hint is not None
+                self.out.print(render_practice.hint_view(hint, shown, len(question.hints)))
+                continue
+            if command in SOLUTION:
+                self.out.print(render_practice.answer_view(question))
+                saved.record(saved.Attempt(question.problem.id, question.number, False, "(solution shown)",
+                                           time.time()))
+                return True
+            verdict = question.check(text)
+            saved.record(saved.Attempt(question.problem.id, question.number, verdict.correct, text, time.time()))
+            self.out.print(render_practice.verdict_view(verdict))
+            if verdict.correct:
+                self.correct += 1
+                self.out.print(render_practice.answer_view(question))
+                return True

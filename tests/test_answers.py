@@ -1,0 +1,141 @@
+"""The forgiving answer reader and the grader: many spellings of the same answer, and near-miss feedback."""
+
+import math
+
+import pytest
+import sympy as sp
+
+from gdcli.answers import (Interval, NearMiss, answer_text, equivalent, grade, read_choice, read_expressions,
+                           read_interval, read_iterates, read_number, read_vector)
+from gdcli.errors import GdError
+
+x, y, x1, x2, alpha = (sp.Symbol(n, real=True) for n in ("x", "y", "x1", "x2", "alpha"))
+
+
+@pytest.mark.parametrize("text", ["0.2", "1/5", "2e-1", " 0.20 ", "2/10", "x1 = 0.2", "0.2000", ".2"])
+def test_numbers_in_many_spellings(text):
+    assert read_number(text) == pytest.approx(0.2)
+    assert grade("number", 0.2, text).correct
+
+
+@pytest.mark.parametrize("text", ["1.2, -0.6", "[1.2, -0.6]", "(1.2, -0.6)", "1.2; -0.6", "1.2 -0.6",
+                                  "[6/5, -3/5]", "x1 = [1.2, −0.6]"])
+def test_vectors_in_many_spellings(text):
+    assert read_vector(text) == pytest.approx([1.2, -0.6])
+    assert grade("vector", [1.2, -0.6], text).correct
+
+
+def test_iterates_one_and_several_dimensions():
+    assert read_iterates("0.6, 1.08, 1.464", 1) == [[0.6], [1.08], [1.464]]
+    two = [[1.2, -0.6], [0.72, 0.36]]
+    for text in ("(1.2, -0.6), (0.72, 0.36)", "(1.2, -0.6); (0.72, 0.36)", "1.2, -0.6; 0.72, 0.36",
+                 "[[1.2, -0.6], [0.72, 0.36]]"):
+        rows = read_iterates(text, 2)
+        assert [row == pytest.approx(want) for row, want in zip(rows, two)] == [True, True] and len(rows) == 2, text
+
+
+@pytest.mark.parametrize("text", ["0 < a < 1", "0<alpha<1", "0 < α < 1", "(0, 1)", "a < 1", "α < 1",
+                                  "1 > a > 0", "alpha in (0, 1)", "0 < lr < 2/2", "(0; 1)"])
+def test_intervals_in_many_spellings(text):
+    assert read_interval(text) == Interval(0.0, 1.0)
+    assert grade("interval", Interval(0.0, 1.0), text).correct
+
+
+def test_interval_closed_ends_are_read_and_rejected_with_a_reason():
+    assert read_interval("0 < a <= 1") == Interval(0.0, 1.0, False, True)
+    assert read_interval("[0, 1)") == Interval(0.0, 1.0, True, False)
+    assert read_interval("a >= 0.5") == Interval(0.5, math.inf, True, False)
+    verdict = grade("interval", Interval(0.0, 1.0), "0 < a ≤ 1")
+    assert not verdict.correct and "strict" in verdict.feedback
+    verdict = grade("interval", Interval(0.0, 0.2), "0 < a < 0.1")
+    assert not verdict.correct and "2/λmax" in verdict.feedback
+
+
+@pytest.mark.parametrize("bad", ["", "a < b", "(1, 0)", "banana", "0 < a < b < 1"])
+def test_unreadable_intervals_are_errors(bad):
+    with pytest.raises(GdError):
+        read_interval(bad)
+    assert not grade("interval", Interval(0.0, 1.0), bad or " ").correct
+
+
+def test_expressions_graded_by_symbolic_equivalence():
+    want = [2 * x - 6]
+    for text in ("2*(x - 3)", "2*x - 6", "-6 + 2*x", "2x - 6".replace("2x", "2*x"), "f'(x) = 2*(x-3)",
+                 "(x - 3)*2", "4*(x - 3)/2"):
+        assert grade("expression", want, text, names=["x"]).correct, text
+    gradient = [2 * x1, 8 * x2]
+    for text in ("[2*x1, 8*x2]", "2*x1, 8*x2", "(2*x1, 8*x2)", "[x1*2, 2*4*x2]"):
+        assert grade("expression", gradient, text, names=["x1", "x2"]).correct, text
+
+
+def test_expression_near_misses_and_refusals():
+    want = [2 * x - 6]
+    assert "sign" in grade("expression", want, "6 - 2*x", names=["x"]).feedback
+    assert "factor of 2" in grade("expression", want, "x - 3", names=["x"]).feedback
+    assert "not a name" in grade("expression", want, "2*z - 6", names=["x"]).feedback
+    hostile = grade("expression", want, "__import__('os').system('echo hi')", names=["x"])
+    assert not hostile.correct and "not a function" in hostile.feedback
+    assert "2*x" in grade("expression", want, "2x - 6", names=["x"]).feedback  # implicit product is explained
+    assert equivalent(sp.sin(x) ** 2 + sp.cos(x) ** 2, sp.Integer(1))
+
+
+def test_update_rule_in_alpha():
+    rule = [x * (1 - 2 * alpha) + 6 * alpha]
+    for text in ("(1 - 2*alpha)*x + 6*alpha", "x - alpha*2*(x - 3)", "x − α·2(x − 3)".replace("2(", "2*("),
+                 "x_next = x - 2*alpha*(x-3)"):
+        assert grade("expression", rule, text, names=["x", "alpha"]).correct, text
+
+
+def test_choices():
+    options = ["converges", "oscillates", "diverges"]
+    for text, meant in (("converges", "converges"), ("Converge", "converges"), ("conv", "converges"),
+                        ("diverging!", "diverges"), ("b", "oscillates"), ("OSCILLATES", "oscillates")):
+        assert read_choice(text, options) == meant, text
+    assert read_choice("saddle point", ["minimum", "maximum", "saddle"]) == "saddle"
+    assert read_choice("min", ["minimum", "maximum", "saddle"]) == "minimum"
+    with pytest.raises(GdError):
+        read_choice("maybe", options)
+    assert not grade("choice", "diverges", "converges", choices=options).correct
+
+
+def test_tolerance_relative_by_default_absolute_when_stated():
+    assert grade("number", 1.7712, "1.771").correct          # 6e-4 relative
+    assert not grade("number", 1.7712, "1.75").correct
+    assert grade("number", 0.81995, "0.8197", tolerance=1e-4).correct is False
+    assert grade("number", 0.81995, "0.8200", tolerance=1e-4).correct
+    assert "close" in grade("number", 0.81995, "0.8").feedback
+
+
+def test_number_near_misses():
+    assert "sign" in grade("number", 2.5, "-2.5").feedback
+    assert "twice" in grade("number", 2.5, "5").feedback
+    near = (NearMiss(1.08, "that is the iterate one step earlier"),)
+    assert "one step earlier" in grade("number", 1.464, "1.08", near=near).feedback
+    assert "component 2 has the wrong sign" in grade("vector", [1.2, -0.6], "1.2, 0.6").feedback
+    assert "swapped" in grade("vector", [1.2, -0.6], "-0.6, 1.2").feedback
+    assert "3 components" in grade("vector", [1.2, -0.6], "1, 2, 3").feedback
+
+
+def test_iterates_feedback_points_at_the_first_wrong_one():
+    want = [[0.6], [1.08], [1.464], [1.7712]]
+    verdict = grade("iterates", want, "0.6, 1.08, 1.46, 1.77")
+    assert not verdict.correct and "iterate 3" in verdict.feedback
+    assert "4" in grade("iterates", want, "0.6, 1.08").feedback
+    listed_start = grade("iterates", want, "0, 0.6, 1.08, 1.464, 1.7712", near=(NearMiss([0.0], "x₀"),))
+    assert listed_start.correct and "x₀" in listed_start.feedback
+
+
+def test_answer_text_round_trips_through_the_reader():
+    cases = [("number", 0.6000000000000001), ("vector", [1.2, -0.6]), ("iterates", [[0.6], [1.08]]),
+             ("iterates", [[1.2, -0.6], [0.72, 0.36]]), ("interval", Interval(0.0, 0.2)),
+             ("expression", [2 * x1, 8 * x2]), ("choice", "saddle")]
+    for kind, value in cases:
+        text = answer_text(kind, value)
+        assert grade(kind, value, text, choices=["minimum", "saddle"], names=["x1", "x2"],
+                     dimension=2 if kind == "iterates" and len(value[0]) == 2 else 1).correct, (kind, text)
+
+
+def test_long_and_empty_answers_are_refused_not_crashed():
+    assert "empty" in grade("number", 1.0, "   ").feedback
+    assert "limit" in grade("number", 1.0, "1" * 5000).feedback
+    assert not grade("number", 1.0, "9" * 300).correct

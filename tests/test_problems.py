@@ -1,0 +1,242 @@
+"""The problem bank: every file loads, the engine's answers agree with the stated ones and with derivations
+written out here, solutions are accepted, perturbed answers are rejected, broken files fail on one line."""
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gdcli import problems
+from gdcli.answers import Interval, answer_text
+from gdcli.errors import GdError
+
+BANK = sorted(problems.bank_directory().glob("*.toml"))
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("GDCLI_HOME", str(tmp_path / "home"))
+
+
+def test_the_bank_has_thirty_problems_at_every_level():
+    bank = problems.bank()
+    assert len(bank) >= 30
+    assert {p.difficulty for p in bank} == {"easy", "medium", "hard"}
+    topics = {p.topic for p in bank}
+    for topic in ("step size", "stability", "conditioning", "optimizers", "schedules", "line search",
+                  "critical points", "stochastic gradients", "regularisation", "convergence rates"):
+        assert topic in topics
+
+
+@pytest.mark.parametrize("path", BANK, ids=[p.stem for p in BANK])
+def test_problem_loads_and_its_answers_hold(path):
+    problem = problems.load(path)
+    assert problem.id == path.stem
+    for q in problem.questions:
+        expected = q.answer  # raises when a stated answer disagrees with the engine's
+        text = q.answer_text()
+        assert q.check(text).correct, (problem.id, q.number, text)
+        if q.compute is not None and q.stated is not None:
+            assert q.check(q._read_stated()).correct
+        wrong = perturbed(q.kind, expected.value, q.choices)
+        assert not q.check(answer_text(q.kind, wrong)).correct, (problem.id, q.number, wrong)
+        assert q.worked() and "{answer}" not in q.worked()
+
+
+def perturbed(kind, value, choices):
+    """A wrong answer of the same shape."""
+    bump = lambda v: v * 1.5 + 0.5 if v != 0 else 0.1  # noqa: E731
+    if kind == "number":
+        return bump(value)
+    if kind == "vector":
+        return [bump(value[0]), *value[1:]]
+    if kind == "iterates":
+        return [*value[:-1], [bump(value[-1][0]), *value[-1][1:]]]
+    if kind == "interval":
+        return Interval(value.lower, value.upper * 1.5)
+    if kind == "expression":
+        return [value[0] + 1, *value[1:]]
+    return next(c for c in choices if c != value)
+
+
+def find(ident):
+    return problems.find(ident)
+
+
+# independent derivations of the seed numbers --------------------------------------------------------------
+
+def test_seed_quadratic_iterates_by_the_closed_form():
+    problem = find("quadratic-1d-two-rates")
+    for number, alpha in ((2, 0.1), (3, 1.1)):
+        x, by_hand = 0.0, []
+        for _ in range(4):
+            x = (1 - 2 * alpha) * x + 6 * alpha   # x − α·2(x − 3)
+            by_hand.append([x])
+        computed = problem.question(number).answer.value
+        assert [row[0] for row in computed] == pytest.approx([row[0] for row in by_hand])
+    assert problem.question(4).answer.value == Interval(0.0, 1.0)
+
+
+def test_seed_linear_regression_teaches_the_true_numbers():
+    X, Y = np.array([1.0, 2, 3, 4]), np.array([2.0, 4, 5, 4])
+    w = b = 0.0
+    for _ in range(500):                       # the seed's own loop
+        residual = Y - (w * X + b)
+        w, b = w + 0.01 * 2 * np.mean(X * residual), b + 0.01 * 2 * np.mean(residual)
+    problem = find("linear-regression-four-points")
+    assert problem.question(2).answer.value == pytest.approx([w, b], abs=1e-9)
+    assert (w, b) == pytest.approx((0.81995, 1.64734), abs=1e-5)
+    claim = problem.question(2).check("0.8, 1.5")                     # the seed's claim is wrong
+    assert not claim.correct and "tutorial" in claim.feedback
+    least = np.linalg.lstsq(np.column_stack([X, np.ones(4)]), Y, rcond=None)[0]
+    assert problem.question(1).answer.value == pytest.approx(least) == [0.7, 2.0]
+    hessian = 2 / 4 * np.array([[np.sum(X * X), np.sum(X)], [np.sum(X), 4]])
+    values = np.linalg.eigvalsh(hessian)
+    assert problem.question(3).answer.value == pytest.approx(values[1] / values[0])
+
+
+def test_seed_two_d_steps():
+    assert find("elliptic-bowl-one-step").question(3).answer.value == pytest.approx([2 - 0.2 * 4, 1 - 0.2 * 8])
+    assert find("elliptic-bowl-one-step").question(4).answer.value == pytest.approx(1.2**2 + 4 * 0.6**2)
+    assert find("shifted-bowl-one-step").question(2).answer.value == pytest.approx([3 - 0.5 * 4, 0 - 0.5 * 4])
+    assert [r[0] for r in find("x-squared-from-five").question(2).answer.value] == pytest.approx([1, 0.2, 0.04])
+
+
+def test_seed_eigenvalues_one_and_ten():
+    problem = find("eigenvalues-one-and-ten")
+    assert problem.question(1).answer.value == Interval(0.0, 2 / 10)
+    assert problem.question(2).answer.value == pytest.approx(10)
+    assert problem.question(3).answer.value == pytest.approx(2 / 11)
+    assert problem.question(4).answer.value == pytest.approx(9 / 11)
+
+
+def test_seed_three_step_sizes_on_x_squared():
+    problem = find("x-squared-three-rates")
+    assert [r[0] for r in problem.question(1).answer.value] == [-2, 4, -8]
+    assert problem.question(2).answer.value == math.ceil(math.log(0.01) / math.log(0.98))
+    assert problem.question(3).answer.value == pytest.approx(0.5)
+
+
+def test_optimizer_arithmetic_by_hand():
+    g = 2.0                                    # f = x², x₀ = 1
+    m, v = 0.1 * g, 0.001 * g * g
+    m_hat, v_hat = m / (1 - 0.9), v / (1 - 0.999)
+    adam = find("adam-first-step")
+    assert [adam.question(n).answer.value for n in (1, 2, 3)] == pytest.approx([m, m_hat, v_hat])
+    assert adam.question(4).answer.value == pytest.approx(1 - 0.1 * m_hat / (math.sqrt(v_hat) + 1e-8))
+    momentum = find("momentum-two-steps")
+    b1 = np.array([4.0, 8.0])
+    x1 = np.array([2.0, 1.0]) - 0.1 * b1
+    b2 = 0.9 * b1 + np.array([2 * x1[0], 8 * x1[1]])
+    assert momentum.question(2).answer.value == pytest.approx(b2)
+    assert momentum.question(3).answer.value == pytest.approx(x1 - 0.1 * b2)
+    assert momentum.question(4).answer.value == Interval(0.0, 2 * 1.9 / 8)
+    s1 = 4.0
+    x1 = 1 - 0.5 * 2 / math.sqrt(s1)
+    s2 = s1 + (2 * x1) ** 2
+    assert find("adagrad-two-steps").question(3).answer.value == pytest.approx(x1 - 0.5 * 2 * x1 / math.sqrt(s2))
+    b1 = 2.0
+    x1 = 1 - 0.1 * (2 + 0.9 * b1)
+    b2 = 0.9 * b1 + 2 * x1
+    assert find("nesterov-two-steps").question(3).answer.value == pytest.approx(x1 - 0.1 * (2 * x1 + 0.9 * b2))
+    assert find("rmsprop-first-step").question(2).answer.value == pytest.approx(1 - 0.01 * 2 / (math.sqrt(0.04) + 1e-8))
+
+
+def test_armijo_property_itself():
+    problem = find("armijo-backtracking")
+    alpha = problem.question(3).answer.value
+    f = lambda p: p[0] ** 2 + 4 * p[1] ** 2  # noqa: E731
+    x, g = np.array([2.0, 1.0]), np.array([4.0, 8.0])
+    assert f(x - alpha * g) <= f(x) - 1e-4 * alpha * g @ g
+    assert f(x - 2 * alpha * g) > f(x) - 1e-4 * 2 * alpha * g @ g     # the previous trial failed
+
+
+def test_batch_and_stochastic_gradients_by_hand():
+    xs, ys = np.array([1.0, 2, 3]), np.array([2.0, 4, 7])
+    problem = find("batch-versus-stochastic")
+    assert problem.question(1).answer.value == pytest.approx(np.mean(-2 * xs * ys))
+    assert problem.question(2).answer.value == pytest.approx(-2 * xs[1] * ys[1])
+    assert problem.question(3).answer.value == pytest.approx(np.mean(-2 * xs[[0, 2]] * ys[[0, 2]]))
+    assert problem.question(5).answer.value == pytest.approx(np.sum(xs * ys) / np.sum(xs * xs))
+
+
+def test_weight_decay_matches_the_decay_form():
+    w, alpha, lam = 2.0, 0.1, 0.5
+    assert find("l2-weight-decay-step").question(1).answer.value == pytest.approx(
+        (1 - alpha * lam) * w - alpha * 2 * (w - 3))
+
+
+# broken and hostile files -----------------------------------------------------------------------------------
+
+GOOD = '''id = "tiny"
+title = "Tiny"
+difficulty = "easy"
+topic = "t"
+statement = "s"
+[data]
+objective = "x^2"
+start = [1]
+lr = 0.1
+[[questions]]
+prompt = "x1?"
+kind = "number"
+compute = "iterate"
+explanation = "e"
+'''
+
+
+@pytest.mark.parametrize("text, field", [
+    ("id = [", "toml"),
+    (GOOD.replace('title = "Tiny"\n', ""), "title"),
+    (GOOD.replace('difficulty = "easy"', 'difficulty = "trivial"'), "difficulty"),
+    (GOOD.replace('lr = 0.1', 'lr = true'), "data.lr"),
+    (GOOD.replace('start = [1]', 'start = {a = 1}'), "data.start"),
+    (GOOD.replace('objective = "x^2"', 'objective = "__import__(\'os\').system(\'ls\')"'), "data.objective"),
+    (GOOD.replace('objective = "x^2"', 'objective = "x^99999"'), "data.objective"),
+    (GOOD.replace('kind = "number"', 'kind = "essay"'), "questions[1].kind"),
+    (GOOD.replace('compute = "iterate"', 'compute = "exec"'), "questions[1].compute"),
+    (GOOD.replace('compute = "iterate"\n', ""), "questions[1].answer"),
+    (GOOD.replace('explanation = "e"\n', ""), "questions[1].explanation"),
+    (GOOD + 'tolerance = -1\n', "questions[1].tolerance"),
+    (GOOD + 'color = "red"\n', "questions[1].color"),
+    (GOOD.split("[[questions]]")[0], "questions"),
+    (GOOD + 'hints = "one"\n', "questions[1].hints"),
+    (GOOD + 'mistakes = [1]\n', "questions[1].mistakes"),
+    (GOOD.replace('id = "tiny"', 'id = "../../etc"'), "id"),
+    (b"\xff\xfe id = 1", "file"),
+    ("x = " + "[" * 5000 + "]" * 5000, "toml"),
+    (GOOD + "#" + "x" * 70_000 + "\n", "file"),
+])
+def test_broken_file_is_one_line_naming_file_and_field(cli, tmp_path, text, field):
+    path = tmp_path / "broken.toml"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    result = cli("practice", "show", str(path))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("gd: error: broken.toml: " + field), lines
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_stated_answer_that_disagrees_with_the_engine(cli, tmp_path):
+    path = tmp_path / "wrong.toml"
+    path.write_text(GOOD + 'answer = 0.8\n')      # the engine says 1 − 0.1·2 = 0.8
+    assert cli("practice", "solution", str(path), "--json").exit_code == 0
+    path.write_text(GOOD + 'answer = 0.9\n')
+    result = cli("practice", "solution", str(path), "--json")
+    assert result.exit_code == 2 and "wrong.toml: questions[1].answer: the stated answer 0.9 disagrees" in result.stderr
+
+
+def test_data_the_engine_refuses_names_the_field(cli, tmp_path):
+    path = tmp_path / "refused.toml"
+    path.write_text(GOOD.replace("start = [1]", "start = [1, 2]"))
+    result = cli("practice", "check", str(path), "--question", "1", "--answer", "0.8")
+    assert result.exit_code == 2 and "refused.toml: data.start: --start has 2 values" in result.stderr
+
+
+def test_duplicate_ids_in_a_bank(cli, tmp_path, monkeypatch):
+    (tmp_path / "a.toml").write_text(GOOD)
+    (tmp_path / "b.toml").write_text(GOOD)
+    monkeypatch.setenv("GDCLI_PROBLEMS", str(tmp_path))
+    result = cli("practice", "list")
+    assert result.exit_code == 2 and "b.toml: id: 'tiny' is also the id of a.toml" in result.stderr
