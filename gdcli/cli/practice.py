@@ -13,7 +13,8 @@ from gdcli.errors import GdError
 
 practice_app = typer.Typer(
     name="practice", no_args_is_help=True, rich_markup_mode=None,
-    help="Practice problems with checked answers, hints, worked solutions and saved progress.",
+    help="Practice problems with checked answers, hints, worked solutions and saved progress.\n\n"
+         "Example: gd practice start --difficulty easy",
 )
 app.add_typer(practice_app, name="practice")
 
