@@ -67,9 +67,9 @@ def advance(objective: Objective, optimizer: Optimizer, starts: np.ndarray, lr: 
     xbound = DIVERGENCE_FACTOR * np.maximum(1.0, np.max(np.abs(x), axis=1))
     factor = schedule_factors(schedule, steps)
     window = steps - max(2, int(np.ceil(OSCILLATION_WINDOW * steps)))
-    # The kernels' compiled functions are called directly inside one errstate: their wrappers' per-call checks
-    # cost more than the arithmetic itself for a thousand runs, and this loop runs once per step.
-    values_of, update = fg._function, rule._function
+    # The kernels' raw functions are called inside one errstate: the wrappers' per-call conversions cost more
+    # than the arithmetic itself for a thousand runs, and this loop runs once per step.
+    values_of, update = fg.raw, rule.raw
     hyper = {name: optimizer.hyper.get(name, value) for name, value in optimizer.rule.defaults.items()}
 
     status = np.full(rows, "max_steps", dtype=object)

@@ -37,13 +37,14 @@ class ArrayObjective:
         lines = codegen.assignments(["_f"] + [f"_g{i}" for i in range(n)], exprs, printer, "    ")
         source = "\n".join([f"def _fg({args}):", *lines,
                             f"    return _f, [{', '.join(f'_g{i}' for i in range(n))}]", ""])
-        self._function = codegen.compile_source(source, "_fg", {"numpy": np})
+        self.raw = codegen.compile_source(source, "_fg", {"numpy": np})
+        """The generated function itself (no conversion, broadcasting or errstate), for hot loops."""
 
     def __call__(self, xs) -> tuple[np.ndarray, list[np.ndarray]]:
         xs = [np.asarray(v, dtype=float) for v in xs]
         shape = np.broadcast_shapes(*(v.shape for v in xs))
         with np.errstate(all="ignore"):
-            f, grads = self._function(*xs)
+            f, grads = self.raw(*xs)
         return (np.broadcast_to(np.asarray(f, dtype=float), shape),
                 [np.broadcast_to(np.asarray(g, dtype=float), shape) for g in grads])
 
@@ -70,7 +71,8 @@ class ArrayRule:
             "    return {" + ", ".join(f"'{t}': {t}" for t in targets) + "}",
             "",
         ])
-        self._function = codegen.compile_source(source, "_step", {"numpy": np})
+        self.raw = codegen.compile_source(source, "_step", {"numpy": np})
+        """The generated function itself, called with keyword state and hyper-parameters, for hot loops."""
 
     @property
     def state_names(self) -> tuple[str, ...]:
@@ -82,6 +84,6 @@ class ArrayRule:
         state = dict(state or {})
         current = {name: np.asarray(state.get(name, np.zeros_like(x)), dtype=float) for name in self.state_names}
         with np.errstate(all="ignore"):
-            values = self._function(x, np.asarray(g, dtype=float), lr, step, **current,
+            values = self.raw(x, np.asarray(g, dtype=float), lr, step, **current,
                                     **{k: hyper.get(k, v) for k, v in self.rule.defaults.items()})
         return values["x"], {name: values[name] for name in self.state_names}, values

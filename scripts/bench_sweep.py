@@ -1,46 +1,25 @@
-"""Benchmark: a learning-rate sweep of 1000 α × 1000 steps against one `gd solve` of 1000 steps.
+"""Benchmark: `gd sweep` of 1000 α × 1000 steps against one `gd solve` of 1000 steps, as a user runs them.
 
-Target: the sweep costs at most 1.3× the single solve. Both start from the objective's text (parsing and
-derivatives included); the solve uses tol=0 so it runs all 1000 steps, and so does the sweep's "tol=0" case.
+Target: the sweep costs at most 1.3× the single solve. Both are whole commands in fresh interpreters (start-up,
+parsing and derivatives included), with --tol 0 so that every run takes all 1000 steps.
 """
 
 from __future__ import annotations
 
-from gdcli.api import solve
-from gdcli.sweep import sweep
+import sys
+
+from bench import command
 
 
 def cases():
-    def reference(text, start, lr):
-        return lambda: solve(text, start=start, lr=lr, steps=1000, tol=0)
-
-    def candidate(text, start, low, high, tol):
-        return lambda: sweep(text, start=start, lr_min=low, lr_max=high, num=1000, steps=1000, tol=tol)
-
+    python = sys.executable
+    solve = (python, "-m", "gdcli", "solve", "--steps", "1000", "--tol", "0", "--json")
+    sweep = (python, "-m", "gdcli", "sweep", "--num", "1000", "--steps", "1000", "--tol", "0", "--json")
     return [
-        ("sweep (x-3)^2, 1000 α × 1000 steps, tol=1e-8", 1.3, candidate("(x-3)^2", "0", 0.01, 1.5, 1e-8),
-         reference("(x-3)^2", "0", 0.1)),
-        ("sweep (x-3)^2, 1000 α × 1000 steps, tol=0", 1.3, candidate("(x-3)^2", "0", 0.01, 1.5, 0.0),
-         reference("(x-3)^2", "0", 0.1)),
-        ("sweep himmelblau, 1000 α × 1000 steps, tol=0", 1.3, candidate("himmelblau", "0,0", 0.001, 0.03, 0.0),
-         reference("himmelblau", "0,0", 0.01)),
+        ("gd sweep (x-3)^2, 1000 α × 1000 steps vs gd solve of 1000 steps", 1.3,
+         command(*sweep, "(x-3)^2", "--start", "0", "--lr-min", "0.01", "--lr-max", "1.5"),
+         command(*solve, "(x-3)^2", "--start", "0", "--lr", "0.1")),
+        ("gd sweep himmelblau, 1000 α × 1000 steps vs gd solve of 1000 steps", 1.3,
+         command(*sweep, "himmelblau", "--lr-min", "0.001", "--lr-max", "0.03"),
+         command(*solve, "himmelblau", "--lr", "0.01")),
     ]
-
-
-def _time(fn, time):
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-if __name__ == "__main__":
-    import time
-
-    for name, target, cand, ref in cases():
-        best = {}
-        for label, fn in (("candidate", cand), ("reference", ref)):
-            fn()
-            best[label] = min(_time(fn, time) for _ in range(5))
-        print(f"{name}: {best['candidate'] / best['reference']:.2f}× (target {target}×; "
-              f"{1000 * best['candidate']:.1f} ms vs {1000 * best['reference']:.1f} ms)")
-
