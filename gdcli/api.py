@@ -20,7 +20,7 @@ from gdcli.expression import parse_number
 from gdcli.objective import Objective
 from gdcli.optimizers import Optimizer, make_optimizer
 from gdcli.run import LineSearch, RunResult, run
-from gdcli.schedules import make_schedule
+from gdcli.schedules import Schedule, make_schedule
 from gdcli.stability import Stability, analyse
 
 DEFAULT_LR = 0.1
@@ -75,17 +75,24 @@ def read_lr(value: float | str | None, default: float) -> float:
         raise OptionError(f"--lr must be a real number, not {value}") from None
 
 
-def solve(
+@dataclass(frozen=True)
+class Setup:
+    """What every engine command resolves first: the objective, the optimizer, α₀, the budget, the schedule."""
+
+    objective: Objective
+    optimizer: Optimizer
+    lr: float
+    steps: int
+    schedule: Schedule
+
+
+def prepare(
     objective: str | Objective | None = None,
     *,
     variables: Sequence[str] | None = None,
-    start: str | Sequence[float] | None = None,
     optimizer: str = "gd",
     lr: float | str | None = None,
     steps: int | None = None,
-    tol: float = 1e-8,
-    xtol: float = 0.0,
-    ftol: float = 0.0,
     beta: float | None = None,
     beta1: float | None = None,
     beta2: float | None = None,
@@ -93,24 +100,46 @@ def solve(
     rho: float | None = None,
     schedule: str = "constant",
     decay: float | None = None,
+    default_steps: int = DEFAULT_STEPS,
+) -> Setup:
+    """Read and check the shared options.
+
+    ``objective`` is an expression, a built-in name (see ``gd functions``) or None for the default bowl; a
+    built-in supplies its suggested α and step budget when those are not given (else DEFAULT_LR and
+    ``default_steps``). Hyper-parameters left as None take the optimizer's defaults.
+    """
+    f = objective if isinstance(objective, Objective) else Objective.parse(objective, variables)
+    rule = make_optimizer(optimizer, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho)
+    alpha = read_lr(lr, f.function.lr if f.function else DEFAULT_LR)
+    budget = steps if steps is not None else f.function.steps if f.function else default_steps
+    return Setup(f, rule, alpha, budget, make_schedule(schedule, decay))
+
+
+def solve(
+    objective: str | Objective | None = None,
+    *,
+    start: str | Sequence[float] | None = None,
+    tol: float = 1e-8,
+    xtol: float = 0.0,
+    ftol: float = 0.0,
     line_search: bool = False,
     c1: float = 1e-4,
     shrink: float = 0.5,
     every: int = 1,
+    **options,
 ) -> Solution:
     """Run one optimizer on an objective and read its stability.
 
-    ``objective`` is an expression, a built-in name (see ``gd functions``) or None for the default bowl;
-    a built-in supplies its standard start, α and step budget when those are not given.
+    ``start`` defaults to the built-in's standard start, else 1 in every coordinate; the stopping tests are
+    those of gdcli.run.run; ``options`` are gdcli.api.prepare's (variables, optimizer, lr, steps, beta, beta1,
+    beta2, eps, rho, schedule, decay).
     """
-    f = objective if isinstance(objective, Objective) else Objective.parse(objective, variables)
-    x0 = f.read_start(start)
-    rule = make_optimizer(optimizer, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho)
-    alpha = read_lr(lr, f.function.lr if f.function else DEFAULT_LR)
-    budget = steps if steps is not None else f.function.steps if f.function else DEFAULT_STEPS
+    setup = prepare(objective, **options)
+    x0 = setup.objective.read_start(start)
     search = LineSearch(c1, shrink) if line_search else None
-    result = run(f, rule, x0, alpha, budget, tol, xtol, ftol, make_schedule(schedule, decay), search, every)
-    return Solution(f, result, stability_of(result))
+    result = run(setup.objective, setup.optimizer, x0, setup.lr, setup.steps, tol, xtol, ftol, setup.schedule,
+                 search, every)
+    return Solution(setup.objective, result, stability_of(result))
 
 
 def stability_of(result: RunResult) -> Stability:

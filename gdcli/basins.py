@@ -9,18 +9,16 @@ or as diverged, or as not converged (max_steps or oscillating).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
 from gdcli.analysis import CriticalPoint, critical_point, newton, read_region, SAME_POINT
-from gdcli.api import read_lr, DEFAULT_LR
+from gdcli.api import prepare
 from gdcli.batch import Batch, advance
 from gdcli.errors import OptionError
 from gdcli.objective import Objective
-from gdcli.optimizers import Optimizer, make_optimizer
-from gdcli.schedules import make_schedule
-from gdcli.sweep import MAX_RUNS, budget_of
+from gdcli.optimizers import Optimizer
+from gdcli.sweep import DEFAULT_STEPS, MAX_RUNS
 
 DIVERGED, NOT_CONVERGED = -1, -2
 """Labels of starts that reach no critical point."""
@@ -65,36 +63,27 @@ def basins(
     *,
     grid: int = 41,
     region: str | None = None,
-    variables: Sequence[str] | None = None,
-    optimizer: str = "gd",
-    lr: float | str | None = None,
-    steps: int | None = None,
     tol: float = 1e-8,
     xtol: float = 0.0,
     ftol: float = 0.0,
-    beta: float | None = None,
-    beta1: float | None = None,
-    beta2: float | None = None,
-    eps: float | None = None,
-    rho: float | None = None,
-    schedule: str = "constant",
-    decay: float | None = None,
+    **options,
 ) -> Basins:
-    """Run the optimizer from every start of an N×N grid over the region and group the starts by end point."""
-    f = objective if isinstance(objective, Objective) else Objective.parse(objective, variables)
+    """Run the optimizer from every start of an N×N grid over the region and group the starts by end point.
+
+    ``options`` are gdcli.api.prepare's (the step budget defaults to gdcli.sweep.DEFAULT_STEPS here).
+    """
+    setup = prepare(objective, default_steps=DEFAULT_STEPS, **options)
+    f, rule, alpha, budget = setup.objective, setup.optimizer, setup.lr, setup.steps
     if f.dimension != 2:
         raise OptionError(f"basins are drawn on the plane: the objective has {f.dimension} variable"
                           f"{'s' if f.dimension != 1 else ''} ({', '.join(f.names)}), not 2")
     if isinstance(grid, bool) or not isinstance(grid, int) or not 2 <= grid * grid <= MAX_RUNS:
         raise OptionError(f"--grid must be a whole number between 2 and {int(MAX_RUNS ** 0.5)}, not {grid}")
     box = read_region(region, 2)
-    rule = make_optimizer(optimizer, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho)
-    alpha = read_lr(lr, f.function.lr if f.function else DEFAULT_LR)
-    budget = budget_of(f, steps)
     axes = [np.linspace(low, high, grid) for low, high in box]
     xx, yy = np.meshgrid(*axes, indexing="xy")
     starts = np.column_stack([xx.ravel(), yy.ravel()])
-    batch = advance(f, rule, starts, alpha, budget, tol, xtol, ftol, make_schedule(schedule, decay))
+    batch = advance(f, rule, starts, alpha, budget, tol, xtol, ftol, setup.schedule)
     labels = np.where(batch.status == "diverged", DIVERGED, NOT_CONVERGED)
     points: list[CriticalPoint] = []
     unassigned = np.flatnonzero(batch.status == "converged")

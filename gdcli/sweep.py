@@ -15,12 +15,12 @@ from typing import Sequence
 
 import numpy as np
 
-from gdcli.api import read_lr
+from gdcli.api import prepare, read_lr
 from gdcli.batch import Batch, advance
 from gdcli.errors import OptionError
 from gdcli.objective import Objective
-from gdcli.optimizers import Optimizer, make_optimizer
-from gdcli.schedules import Schedule, make_schedule
+from gdcli.optimizers import Optimizer
+from gdcli.schedules import Schedule
 from gdcli.stability import stability_bound
 
 DEFAULT_STEPS = 1000
@@ -73,10 +73,6 @@ def lr_grid(lr_min: float | str, lr_max: float | str, num: int, log: bool = Fals
     return np.geomspace(low, high, num) if log else np.linspace(low, high, num)
 
 
-def budget_of(objective: Objective, steps: int | None) -> int:
-    return steps if steps is not None else objective.function.steps if objective.function else DEFAULT_STEPS
-
-
 def sweep(
     objective: str | Objective | None = None,
     *,
@@ -84,29 +80,21 @@ def sweep(
     lr_max: float | str,
     num: int = 50,
     log: bool = False,
-    variables: Sequence[str] | None = None,
     start: str | Sequence[float] | None = None,
-    optimizer: str = "gd",
-    steps: int | None = None,
     tol: float = 1e-8,
     xtol: float = 0.0,
     ftol: float = 0.0,
-    beta: float | None = None,
-    beta1: float | None = None,
-    beta2: float | None = None,
-    eps: float | None = None,
-    rho: float | None = None,
-    schedule: str = "constant",
-    decay: float | None = None,
+    **options,
 ) -> Sweep:
-    """Run ``optimizer`` from ``start`` for every α on the grid, all together, and classify each run."""
-    f = objective if isinstance(objective, Objective) else Objective.parse(objective, variables)
+    """Run the optimizer from ``start`` for every α on the grid, all together, and classify each run.
+
+    ``options`` are gdcli.api.prepare's (the step budget defaults to DEFAULT_STEPS here; ``lr`` is unused).
+    """
+    setup = prepare(objective, default_steps=DEFAULT_STEPS, **options)
+    f, rule, plan, budget = setup.objective, setup.optimizer, setup.schedule, setup.steps
     x0 = f.read_start(start)
     f.check_defined_at(x0)
-    rule = make_optimizer(optimizer, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho)
     lrs = lr_grid(lr_min, lr_max, num, log)
-    plan = make_schedule(schedule, decay)
-    budget = budget_of(f, steps)
     batch = advance(f, rule, np.tile(x0, (lrs.size, 1)), lrs, budget, tol, xtol, ftol, plan)
     if f.is_quadratic:
         point, where = x0, "every point (f is quadratic)"

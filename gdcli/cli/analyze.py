@@ -8,7 +8,7 @@ import typer
 
 from gdcli.cli import options as opt
 from gdcli.cli.app import app
-from gdcli.cli.output import console, emit_json, write_file
+from gdcli.cli.output import console, emit_json, spinner, write_file
 
 Region = Annotated[Optional[str], typer.Option("--region", help="Box searched: low,high for every variable, or "
                                                                  "low,high per variable (default -5,5).")]
@@ -38,8 +38,8 @@ def analyze(
     from gdcli import render_analysis
     from gdcli.analysis import analyze as run_analysis
 
-    variables = [v.strip() for v in vars.split(",") if v.strip()] if vars is not None else None
-    result = run_analysis(objective, variables=variables, region=region, reduction=reduction)
+    with spinner("finding critical points…"):
+        result = run_analysis(region=region, reduction=reduction, **opt.engine_options(objective=objective, vars=vars))
     if json:
         emit_json(result.to_dict())
     else:
@@ -81,12 +81,9 @@ def compare(
     from gdcli.compare import compare as run_compare
     from gdcli.compare import rows
 
-    options = opt.engine_options(objective=objective, vars=vars, start=start, optimizer="gd", lr=lr, steps=steps,
-                                 tol=tol, xtol=xtol, ftol=ftol, beta=beta, beta1=beta1, beta2=beta2, eps=eps,
-                                 rho=rho, schedule=schedule, decay=decay, line_search=False, c1=1e-4, shrink=0.5,
-                                 every=1)
-    del options["optimizer"]
-    solutions = run_compare(optimizers=optimizers, **options)
+    solutions = run_compare(optimizers=optimizers, **opt.engine_options(
+        objective=objective, vars=vars, start=start, lr=lr, steps=steps, tol=tol, xtol=xtol, ftol=ftol, beta=beta,
+        beta1=beta1, beta2=beta2, eps=eps, rho=rho, schedule=schedule, decay=decay))
     if json:
         emit_json({"runs": rows(solutions)})
     else:
@@ -131,13 +128,10 @@ def sweep(
 
     if rows < 2:
         raise typer.BadParameter("--rows must be at least 2")
-    options = opt.engine_options(objective=objective, vars=vars, start=start, optimizer=optimizer, lr=None,
-                                 steps=steps, tol=tol, xtol=xtol, ftol=ftol, beta=beta, beta1=beta1, beta2=beta2,
-                                 eps=eps, rho=rho, schedule=schedule, decay=decay, line_search=False, c1=1e-4,
-                                 shrink=0.5, every=1)
-    for unused in ("lr", "line_search", "c1", "shrink", "every"):
-        del options[unused]
-    result = run_sweep(lr_min=lr_min, lr_max=lr_max, num=num, log=log, **options)
+    with spinner(f"running {num:,} learning rates…"):
+        result = run_sweep(lr_min=lr_min, lr_max=lr_max, num=num, log=log, **opt.engine_options(
+            objective=objective, vars=vars, start=start, optimizer=optimizer, steps=steps, tol=tol, xtol=xtol,
+            ftol=ftol, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho, schedule=schedule, decay=decay))
     if json:
         emit_json({"max_stable_lr": result.max_stable_lr, "runs": result.runs()})
     else:
@@ -174,13 +168,10 @@ def basins(
     from gdcli import render_analysis
     from gdcli.basins import basins as run_basins
 
-    options = opt.engine_options(objective=objective, vars=vars, start=None, optimizer=optimizer, lr=lr,
-                                 steps=steps, tol=tol, xtol=xtol, ftol=ftol, beta=beta, beta1=beta1, beta2=beta2,
-                                 eps=eps, rho=rho, schedule=schedule, decay=decay, line_search=False, c1=1e-4,
-                                 shrink=0.5, every=1)
-    for unused in ("start", "line_search", "c1", "shrink", "every"):
-        del options[unused]
-    result = run_basins(grid=grid, region=region, **options)
+    with spinner(f"running {grid * grid:,} starts…"):
+        result = run_basins(grid=grid, region=region, **opt.engine_options(
+            objective=objective, vars=vars, optimizer=optimizer, lr=lr, steps=steps, tol=tol, xtol=xtol, ftol=ftol,
+            beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho, schedule=schedule, decay=decay))
     if plot is not None:
         from gdcli.landscape_plots import plot_basins
 

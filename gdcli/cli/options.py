@@ -1,7 +1,7 @@
 """Options shared by every command that runs the engine (solve, compare, sweep, basins, step).
 
 Each is an ``Annotated`` type, so a command lists the ones it takes and ``engine_options`` turns their values
-into keyword arguments of ``gdcli.solve``.
+into keyword arguments of ``gdcli.api.solve`` (or sweep, basins, compare, fit).
 """
 
 from __future__ import annotations
@@ -39,13 +39,7 @@ Every = Annotated[int, typer.Option("--every", help="Keep every K-th iterate (th
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON document and nothing else.")]
 
 
-def engine_options(*, objective, vars, start, optimizer, lr, steps, tol, xtol, ftol, beta, beta1, beta2, eps, rho,
-                   schedule, decay, line_search, c1, shrink, every) -> dict:
-    """Keyword arguments for gdcli.solve from the shared options."""
-    return {
-        "objective": objective,
-        "variables": [v.strip() for v in vars.split(",") if v.strip()] if vars is not None else None,
-        "start": start, "optimizer": optimizer, "lr": lr, "steps": steps, "tol": tol, "xtol": xtol, "ftol": ftol,
-        "beta": beta, "beta1": beta1, "beta2": beta2, "eps": eps, "rho": rho, "schedule": schedule, "decay": decay,
-        "line_search": line_search, "c1": c1, "shrink": shrink, "every": every,
-    }
+def engine_options(*, objective: str | None, vars: str | None, **values) -> dict:
+    """Keyword arguments for the library (gdcli.api.solve and its kin): --vars split into names, the rest as is."""
+    names = [v.strip() for v in vars.split(",") if v.strip()] if vars is not None else None
+    return {"objective": objective, "variables": names, **values}

@@ -33,14 +33,14 @@ def write_file(path: str, data: str | bytes, quiet: bool = False) -> None:
 
 
 LONG_RUN = 200_000
-"""Step budgets from which a run may take more than a second, so a spinner shows it is working."""
+"""Step budgets from which a run may take more than a second."""
 
 
 @contextmanager
-def long_run(steps: int | None, message: str = "running"):
-    """A transient spinner on stderr while a long run works (only on a terminal, never in --json pipes)."""
-    if steps is None or steps < LONG_RUN or not sys.stderr.isatty():
+def spinner(message: str, when: bool = True):
+    """A transient spinner on stderr while slow work runs: only on a terminal, so pipes and --json stay clean."""
+    if not when or not sys.stderr.isatty():
         yield
         return
-    with Console(stderr=True).status(f"{message} {steps:,} steps…"):
+    with Console(stderr=True).status(message):
         yield

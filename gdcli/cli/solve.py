@@ -8,7 +8,7 @@ import typer
 
 from gdcli.cli import options as opt
 from gdcli.cli.app import app
-from gdcli.cli.output import console, emit_json, long_run, write_file
+from gdcli.cli.output import LONG_RUN, console, emit_json, spinner, write_file
 
 
 @app.command()
@@ -48,7 +48,7 @@ def solve(
     from gdcli import render
     from gdcli.api import solve as run_solve
 
-    with long_run(steps):
+    with spinner(f"running {steps or 0:,} steps…", steps is not None and steps >= LONG_RUN):
         solution = run_solve(**opt.engine_options(
             objective=objective, vars=vars, start=start, optimizer=optimizer, lr=lr, steps=steps, tol=tol,
             xtol=xtol, ftol=ftol, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho, schedule=schedule,
