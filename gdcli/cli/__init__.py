@@ -5,6 +5,7 @@ Each command lives in a module of its own and registers itself on ``app`` when i
 
 from gdcli.cli.app import app
 from gdcli.cli import solve as _solve  # noqa: F401  (registers solve, functions)
+from gdcli.cli import step as _step  # noqa: F401
 
 
 def main() -> None:
