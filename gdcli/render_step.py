@@ -200,13 +200,29 @@ def region_of(points: np.ndarray, start: np.ndarray, aspect: float | None = None
     return tuple(v for i in range(span.size) for v in (centre[i] - span[i] / 2, centre[i] + span[i] / 2))
 
 
-def _colour(rank: float) -> str:
-    if not math.isfinite(rank):
+LEVELS = 64
+"""Colour levels of the map."""
+
+
+@lru_cache(maxsize=LEVELS + 1)
+def _colour(level: int) -> str:
+    """The colour of level 0 … LEVELS − 1 (low f to high f) along VIRIDIS; −1 for undefined f."""
+    if level < 0:
         return "grey30"
-    position = rank * (len(VIRIDIS) - 1)
+    position = level / (LEVELS - 1) * (len(VIRIDIS) - 1)
     i = min(int(position), len(VIRIDIS) - 2)
     r, g, b = VIRIDIS[i] + (VIRIDIS[i + 1] - VIRIDIS[i]) * (position - i)
     return f"rgb({int(r)},{int(g)},{int(b)})"
+
+
+@lru_cache(maxsize=4096)
+def _half_block(top: int, bottom: int) -> Style:
+    return Style(color=_colour(top), bgcolor=_colour(bottom))
+
+
+@lru_cache(maxsize=256)
+def _mark_on(mark: str, background: int) -> Style:
+    return Style.parse(MARK_STYLE.get(_family(mark), "bold")) + Style(bgcolor=_colour(background))
 
 
 def _arrow(glyphs: str, dx: float, dy: float) -> str:
@@ -246,25 +262,24 @@ class Picture:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         plain = console.no_color or console.color_system is None
+        if self.base is not None:
+            finite = np.isfinite(self.base)
+            levels = np.where(finite, np.clip(np.nan_to_num(self.base) * LEVELS, 0, LEVELS - 1), -1).astype(int)
+            top, bottom = self.base[0::2], self.base[1::2]
+            mean = np.where(np.isnan(top), bottom, np.where(np.isnan(bottom), top, (top + bottom) / 2))
+            shades = np.where(np.isfinite(mean), np.clip(np.nan_to_num(mean) * len(SHADES), 0, len(SHADES) - 1),
+                              -1).astype(int)
         for r in range(self.rows):
             for c in range(self.cols):
                 mark = self.marks.get((c, r))
                 if self.base is None:
                     yield Segment(mark or " ", _mark_style(mark, plain))
-                    continue
-                top, bottom = self.base[2 * r, c], self.base[2 * r + 1, c]
-                if plain:
-                    if mark:
-                        yield Segment(mark)
-                        continue
-                    ranks = [v for v in (top, bottom) if math.isfinite(v)]
-                    level = sum(ranks) / len(ranks) if ranks else math.nan
-                    yield Segment(SHADES[min(int(level * len(SHADES)), len(SHADES) - 1)] if ranks else "?")
+                elif plain:
+                    yield Segment(mark or (SHADES[shades[r, c]] if shades[r, c] >= 0 else "?"))
                 elif mark:
-                    yield Segment(mark, Style.parse(MARK_STYLE.get(_family(mark), "bold")) +
-                                  Style(bgcolor=_colour(top)))
+                    yield Segment(mark, _mark_on(mark, levels[2 * r, c]))
                 else:
-                    yield Segment("▀", Style(color=_colour(top), bgcolor=_colour(bottom)))
+                    yield Segment("▀", _half_block(levels[2 * r, c], levels[2 * r + 1, c]))
             yield Segment.line()
 
 
@@ -328,7 +343,7 @@ def field_map(stepper: Stepper, cols: int, rows: int) -> tuple[Picture, list[str
     names = stepper.objective.names
     return view, [f"{names[0]} ∈ [{number(x0, 4)}, {number(x1, 4)}], {names[1]} ∈ [{number(y0, 4)}, "
                   f"{number(y1, 4)}]; f low ' ' (violet) → '@' (yellow) high",
-                  f"{_marks_legend(stepper)}  ★ minimum"]
+                  f"{_marks_legend(stepper)}  ★ minimum" + ("  ? f undefined" if np.isnan(ranks).any() else "")]
 
 
 def curve(stepper: Stepper, cols: int, rows: int) -> tuple[Picture, list[str]]:

@@ -120,10 +120,13 @@ class Stepper:
 
     # the run ---------------------------------------------------------------------------------------------
     def _compute(self) -> None:
-        self.solution = api.solve(
-            self.objective, start=self.start, optimizer=self.optimizer, lr=self.lr, steps=self.budget, every=1,
-            line_search=self.line_search and self.optimizer == "gd", **self.settings,
-        )
+        # errstate: the engine's loop runs on NumPy scalars (its start is an array), which warn on overflow
+        # where Python floats would quietly give inf; a diverging run is a status, not a warning on the screen.
+        with np.errstate(all="ignore"):
+            self.solution = api.solve(
+                self.objective, start=self.start, optimizer=self.optimizer, lr=self.lr, steps=self.budget, every=1,
+                line_search=self.line_search and self.optimizer == "gd", **self.settings,
+            )
         self.replay = replay(self.solution.run)
         self.position = min(self.position, self.last)
 
