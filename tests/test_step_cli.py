@@ -116,15 +116,6 @@ class Terminal:
         self.mark = len(self.raw)
         os.write(self.master, keys)
 
-    def expect(self, pattern: str) -> re.Match:
-        """Read until ``pattern`` appears in what was written since the last key; return the match."""
-        regex = re.compile(pattern, re.S)
-        while True:
-            match = regex.search(self.text(self.mark))
-            if match:
-                return match
-            assert self.read(), f"no {pattern!r} on the screen; it shows:\n{self.text(self.mark)[-3000:]}"
-
     def frames(self):
         """Complete frames written since the last key, oldest first, reading more as needed.
 
