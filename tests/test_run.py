@@ -164,3 +164,9 @@ def test_evaluations_are_counted():
     result = solve("x^2", start="1", lr="0.1", steps=10, tol=0).run
     assert result.evaluations["gradient"] == 11
     assert math.isclose(result.final_x[0], 0.8**10)
+
+
+def test_huge_steps_overflow_quietly_into_divergence():
+    """Python floats overflow to inf without a warning; the run is called diverged (no warning escapes)."""
+    result = solve("x^2", start="1", lr="1e299", steps=10).run
+    assert result.status == "diverged"

@@ -1,0 +1,473 @@
+"""The view of `gd step` as rich renderables: nothing here prints or reads keys.
+
+One screen shows, top to bottom: a title with the step counter; the picture (a map of f for 2 variables, the
+curve of f for 1, the loss curve for more) beside the optimizer's state named as in its rule; every
+assignment of the rule written out with this step's numbers (x₅ = x₄ − α·g₄ = …); the last rows of the
+iterate table; the stability reading for the current α; a notice and the keys.
+
+The map is drawn in character cells. With colour, each cell is two pixels (the upper half-block ▀ with the
+upper pixel as foreground and the lower one as background), coloured by the rank of f among the map's
+values (so any landscape shows its structure). Without colour, each cell is a shade glyph from ' ' (low f) to
+'@' (high f), so colour is never the only signal. Marks: ◉ the current iterate, • the path, ○ x₀,
+★ a known minimum, → the direction −∇f, ⇒ the next update actually taken (optimizers with state).
+The map's scale is the same along both axes, so arrows and contours keep their true angles.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import math
+import re
+from functools import lru_cache
+
+import numpy as np
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.segment import Segment
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+from gdcli.kernels import ArrayObjective
+from gdcli.objective import Objective
+from gdcli.optimizers import HYPER_SYMBOLS, SYMBOL_NAMES, rule_lines, symbol_text
+from gdcli.render import iterate_table, number, vector
+from gdcli.stepper import Stepper
+
+SHADES = " .:-=+*#%@"
+"""Shade glyphs from low f to high f, for terminals without colour."""
+VIRIDIS = np.array([(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)], dtype=float)
+"""Colour stops from low f (dark violet) to high f (yellow)."""
+GRADIENT_ARROWS = "→↗↑↖←↙↓↘"
+STEP_ARROWS = "⇒⇗⇑⇖⇐⇙⇓⇘"
+MARK_STYLE = {"◉": "bold red", "•": "bold white", "○": "bold white", "★": "bold magenta", "→": "bold cyan",
+              "⇒": "bold bright_red"}
+HELP = (("→/space", "forward"), ("←", "back"), ("↑/↓", "α ×/÷"), ("p", "play/pause"), ("+/−", "pace"),
+        ("r", "restart"), ("o", "optimizer"), ("q", "quit"))
+"""The keys of `gd step`, as the help line lists them."""
+WINDOW = 4
+"""Iterate-table rows shown before the current one."""
+STATE_WIDTH = 44
+"""Columns given to the state beside the picture."""
+PICTURE_ROWS = 16
+"""Rows of the picture in printed frames."""
+SUBSCRIPTS = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+HYPER_NAMES = {symbol_text(symbol): name for name, symbol in HYPER_SYMBOLS.items()}
+"""Displayed hyper-parameter symbol → option name (β₁ → beta1)."""
+_SQRT = re.compile(r"√\((\w\u0302?)\)")
+_TOKEN = re.compile(r"(?<![A-Za-z_0-9])(m̂|v̂|β₁|β₂|[xgαβερbsmv])(?![A-Za-z_0-9\u0302₀-₉])")
+
+
+def _typeset(line: str) -> str:
+    """A rule line with true minus signs."""
+    return line.replace(" - ", " − ")
+
+
+def sub(k: int) -> str:
+    return str(k).translate(SUBSCRIPTS)
+
+
+def values_text(values) -> str:
+    """One coordinate as a number, several as a vector."""
+    values = np.atleast_1d(values)
+    return number(float(values[0]), 5) if values.size == 1 else vector(values, 5)
+
+
+# the rule written out --------------------------------------------------------------------------------------
+def update_lines(stepper: Stepper) -> list[str]:
+    """Each assignment of the rule for the update xₖ₋₁ → xₖ: symbols with their step, then the numbers.
+
+    ``b₅ = β·b₄ + g₄ = 0.9·(…) + (…) = (…)``: quantities assigned earlier in the same update carry k, the
+    rest (x, g and the state from before) carry k − 1; hyper-parameters are shown by value.
+    """
+    step = stepper.current
+    k = step.k
+    if k == 0:
+        return [f"x₀ = {values_text(step.x)}: the start. Press → for the first update."]
+    previous = stepper.steps[k - 1]
+    hyper = stepper.run.optimizer.hyper
+    rule = stepper.run.optimizer.rule
+    assigned: set[str] = set()
+    lines = []
+    for (target, _), line in zip(rule.steps, rule_lines(rule)):
+        right = _SQRT.sub(r"√\1", _typeset(line).split(" ← ", 1)[1]).replace("ᵗ", str(k).translate(SUPERSCRIPTS))
+
+        def symbolic(match: re.Match) -> str:
+            name = match.group(1)
+            if name in ("x", "g"):
+                return name + sub(k - 1)
+            if name in HYPER_NAMES or name == "α":
+                return name
+            return name + sub(k if name in assigned else k - 1)
+
+        def numeric(match: re.Match) -> str:
+            name = match.group(1)
+            key = _key(name)
+            if name == "α":
+                return number(step.lr, 5)
+            if name in HYPER_NAMES:
+                return number(hyper[HYPER_NAMES[name]], 5)
+            if name == "x":
+                return values_text(previous.x)
+            if name == "g":
+                return values_text(previous.grad)
+            return values_text(step.values[key] if name in assigned else previous.state[key])
+
+        shown = symbol_text(target)
+        lines.append(f"{shown}{sub(k)} = {_TOKEN.sub(symbolic, right)} = {_TOKEN.sub(numeric, right)} = "
+                     f"{values_text(step.values[target.name])}")
+        assigned.add(shown)
+    return lines
+
+
+def _key(shown: str) -> str:
+    """The rule's variable name for a displayed symbol (m̂ → m_hat)."""
+    return next(s.name for s, text in SYMBOL_NAMES.items() if text == shown)
+
+
+# the state beside the picture --------------------------------------------------------------------------------
+def state_table(stepper: Stepper) -> Table:
+    """xₖ, f, ∇f, then every quantity of the rule as it reads (b ← β·b + g) with its value after this update,
+    the step Δx and the effective per-coordinate step size −Δx/g."""
+    step = stepper.current
+    k = step.k
+    run = stepper.run
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(f"x{sub(k)}", values_text(step.x))
+    grid.add_row(f"f(x{sub(k)})", number(step.f))
+    grid.add_row(f"∇f(x{sub(k)})", values_text(step.grad))
+    grid.add_row("‖∇f‖", number(step.grad_norm, 4))
+    hyper = run.optimizer.hyper
+    settings = [f"α = {number(step.lr if step.lr is not None else float(run.lr[0]), 5)}"]
+    settings += [f"{symbol_text(HYPER_SYMBOLS[name])} = {number(value)}" for name, value in hyper.items()]
+    grid.add_row(f"{run.optimizer.name}, t = {k}", ", ".join(settings))
+    for (target, _), line in zip(run.optimizer.rule.steps, rule_lines(run.optimizer.rule)):
+        if target.name == "x":
+            continue
+        value = step.values.get(target.name, step.state.get(target.name))
+        grid.add_row(_typeset(line), values_text(value) if value is not None else "— (before the first update)")
+    if step.delta is not None:
+        grid.add_row(f"Δx = x{sub(k)} − x{sub(k - 1)}", values_text(step.delta))
+        grid.add_row("effective α = −Δx/g", values_text(step.effective))
+    return grid
+
+
+# the picture ---------------------------------------------------------------------------------------------
+@lru_cache(maxsize=8)
+def _array_objective(objective: Objective) -> ArrayObjective:
+    return ArrayObjective(objective)
+
+
+@lru_cache(maxsize=16)
+def _field(objective: Objective, region: tuple[float, float, float, float], cols: int, rows: int) -> np.ndarray:
+    """f's rank in [0, 1] on a grid of (2·rows) × cols pixels over ``region``; nan where f is undefined."""
+    x0, x1, y0, y1 = region
+    xs = x0 + (np.arange(cols) + 0.5) / cols * (x1 - x0)
+    ys = y1 - (np.arange(2 * rows) + 0.5) / (2 * rows) * (y1 - y0)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    f, _ = _array_objective(objective)([grid_x, grid_y])
+    ranks = np.full(f.shape, math.nan)
+    finite = np.isfinite(f)
+    if finite.any():
+        order = np.sort(f[finite])
+        ranks[finite] = np.searchsorted(order, f[finite], side="left") / max(1, order.size - 1)
+    return np.clip(ranks, 0.0, 1.0)
+
+
+def region_of(points: np.ndarray, start: np.ndarray, aspect: float | None = None,
+              margin: float = 0.15) -> tuple[float, ...]:
+    """The box around the iterates (those within 100× the start's scale), with a margin.
+
+    With ``aspect`` (width/height of the drawing in equal units) the shorter side is widened so both axes
+    share one scale."""
+    limit = 100.0 * max(1.0, float(np.max(np.abs(start))))
+    keep = points[np.all(np.isfinite(points), axis=1) & np.all(np.abs(points) <= limit, axis=1)]
+    if keep.size == 0:
+        keep = start[None, :]
+    low, high = keep.min(axis=0), keep.max(axis=0)
+    span = high - low
+    floor = max(1e-6, 1e-3 * float(np.max(np.abs(keep))), float(np.max(span)) * 0.2)
+    span = np.maximum(span, floor) * (1 + 2 * margin)
+    centre = (low + high) / 2
+    if aspect is not None and span.size == 2:
+        if span[0] / span[1] < aspect:
+            span[0] = span[1] * aspect
+        else:
+            span[1] = span[0] / aspect
+    return tuple(v for i in range(span.size) for v in (centre[i] - span[i] / 2, centre[i] + span[i] / 2))
+
+
+LEVELS = 64
+"""Colour levels of the map."""
+
+
+@lru_cache(maxsize=LEVELS + 1)
+def _colour(level: int) -> str:
+    """The colour of level 0 … LEVELS − 1 (low f to high f) along VIRIDIS; −1 for undefined f."""
+    if level < 0:
+        return "grey30"
+    position = level / (LEVELS - 1) * (len(VIRIDIS) - 1)
+    i = min(int(position), len(VIRIDIS) - 2)
+    r, g, b = VIRIDIS[i] + (VIRIDIS[i + 1] - VIRIDIS[i]) * (position - i)
+    return f"rgb({int(r)},{int(g)},{int(b)})"
+
+
+@lru_cache(maxsize=4096)
+def _half_block(top: int, bottom: int) -> Style:
+    return Style(color=_colour(top), bgcolor=_colour(bottom))
+
+
+@lru_cache(maxsize=256)
+def _mark_on(mark: str, background: int) -> Style:
+    return Style.parse(MARK_STYLE.get(_family(mark), "bold")) + Style(bgcolor=_colour(background))
+
+
+def _arrow(glyphs: str, dx: float, dy: float) -> str:
+    """The glyph of the eight whose direction is nearest to (dx, dy) (dy up the screen)."""
+    octant = round(math.atan2(dy, dx) / (math.pi / 4)) % 8
+    return glyphs[octant]
+
+
+class Picture:
+    """A grid of character cells with marks on top; the base is a map of f, a curve, or blank."""
+
+    def __init__(self, cols: int, rows: int, base: np.ndarray | None = None):
+        self.cols, self.rows = cols, rows
+        self.base = base  # ranks, (2·rows) × cols, or None
+        self.marks: dict[tuple[int, int], str] = {}
+
+    def mark(self, col: float, row: float, glyph: str) -> None:
+        c, r = int(math.floor(col)), int(math.floor(row))
+        if 0 <= c < self.cols and 0 <= r < self.rows:
+            self.marks[c, r] = glyph
+
+    def ray(self, col: float, row: float, dcol: float, drow: float, glyphs: str, length: int) -> None:
+        """Arrow glyphs along the direction (dcol, drow), in cells; rows are twice as tall as columns."""
+        norm = math.hypot(dcol, 2 * drow)
+        if not (math.isfinite(norm) and norm > 0):
+            return
+        glyph = _arrow(glyphs, dcol, -2 * drow)
+        ucol, urow = dcol / norm, drow / norm
+        here = (int(math.floor(col)), int(math.floor(row)))
+        for j in range(1, 4 * length):
+            c, r = col + ucol * j * 0.5, row + urow * j * 0.5
+            cell = (int(math.floor(c)), int(math.floor(r)))
+            if cell != here and self.marks.get(cell, "·") in "·•":
+                self.mark(c, r, glyph)
+            if abs(cell[0] - here[0]) + abs(cell[1] - here[1]) >= length:
+                break
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        plain = console.no_color or console.color_system is None
+        if self.base is not None:
+            finite = np.isfinite(self.base)
+            levels = np.where(finite, np.clip(np.nan_to_num(self.base) * LEVELS, 0, LEVELS - 1), -1).astype(int)
+            top, bottom = self.base[0::2], self.base[1::2]
+            mean = np.where(np.isnan(top), bottom, np.where(np.isnan(bottom), top, (top + bottom) / 2))
+            shades = np.where(np.isfinite(mean), np.clip(np.nan_to_num(mean) * len(SHADES), 0, len(SHADES) - 1),
+                              -1).astype(int)
+        for r in range(self.rows):
+            for c in range(self.cols):
+                mark = self.marks.get((c, r))
+                if self.base is None:
+                    yield Segment(mark or " ", _mark_style(mark, plain))
+                elif plain:
+                    yield Segment(mark or (SHADES[shades[r, c]] if shades[r, c] >= 0 else "?"))
+                elif mark:
+                    yield Segment(mark, _mark_on(mark, levels[2 * r, c]))
+                else:
+                    yield Segment("▀", _half_block(levels[2 * r, c], levels[2 * r + 1, c]))
+            yield Segment.line()
+
+
+def _family(mark: str) -> str:
+    if mark in GRADIENT_ARROWS:
+        return "→"
+    if mark in STEP_ARROWS:
+        return "⇒"
+    return mark
+
+
+def _mark_style(mark: str | None, plain: bool) -> Style | None:
+    if mark is None or plain:
+        return None
+    return Style.parse(MARK_STYLE.get(_family(mark), "dim"))
+
+
+def picture(stepper: Stepper, cols: int, rows: int) -> tuple[Picture, list[str]]:
+    """The picture for the objective's dimension and its legend in two lines."""
+    n = stepper.objective.dimension
+    if n == 2:
+        return field_map(stepper, cols, rows)
+    if n == 1:
+        return curve(stepper, cols, rows)
+    return loss_curve(stepper, cols, rows)
+
+
+def _marks_legend(stepper: Stepper) -> str:
+    text = "◉ xₖ  • path  ○ x₀  → −∇f"
+    if stepper.run.optimizer.rule.state:
+        text += "  ⇒ next update"
+    return text
+
+
+def field_map(stepper: Stepper, cols: int, rows: int) -> tuple[Picture, list[str]]:
+    """f over the region of the run with the path so far, xₖ, −∇f(xₖ) and the next update."""
+    run = stepper.run
+    region = region_of(run.x, run.start, aspect=cols / (2 * rows))
+    x0, x1, y0, y1 = region
+    ranks = _field(stepper.objective, region, cols, rows)
+    view = Picture(cols, rows, ranks)
+
+    def cell(point) -> tuple[float, float]:
+        return (point[0] - x0) / (x1 - x0) * cols, (y1 - point[1]) / (y1 - y0) * rows
+
+    step = stepper.current
+    k = step.k
+    if stepper.objective.function is not None:
+        for minimum in stepper.objective.function.minima:
+            view.mark(*cell(minimum), "★")
+    for point in run.x[:k]:
+        view.mark(*cell(point), "•")
+    view.mark(*cell(run.x[0]), "○")
+    here = cell(step.x)
+    view.mark(*here, "◉")
+    scale_col, scale_row = cols / (x1 - x0), rows / (y1 - y0)
+    view.ray(*here, -step.grad[0] * scale_col, step.grad[1] * scale_row, GRADIENT_ARROWS, 3)
+    if k < stepper.last and run.optimizer.rule.state:
+        d = run.x[k + 1] - step.x
+        view.ray(*here, d[0] * scale_col, -d[1] * scale_row, STEP_ARROWS, 4)
+    names = stepper.objective.names
+    return view, [f"{names[0]} ∈ [{number(x0, 4)}, {number(x1, 4)}], {names[1]} ∈ [{number(y0, 4)}, "
+                  f"{number(y1, 4)}]; f low ' ' (violet) → '@' (yellow) high",
+                  f"{_marks_legend(stepper)}  ★ minimum" + ("  ? f undefined" if np.isnan(ranks).any() else "")]
+
+
+def curve(stepper: Stepper, cols: int, rows: int) -> tuple[Picture, list[str]]:
+    """f over the run's interval with the iterates so far, xₖ, −f′(xₖ) and the next update."""
+    run = stepper.run
+    x0, x1 = region_of(run.x, run.start)
+    xs = x0 + (np.arange(cols) + 0.5) / cols * (x1 - x0)
+    f, _ = _array_objective(stepper.objective)([xs])
+    seen = np.concatenate([f[np.isfinite(f)], run.f[np.isfinite(run.f)]])
+    low, high = (float(seen.min()), float(seen.max())) if seen.size else (0.0, 1.0)
+    high = high if high > low else low + 1.0
+    view = Picture(cols, rows)
+
+    def cell(x: float, y: float) -> tuple[float, float]:
+        return (x - x0) / (x1 - x0) * cols, (high - y) / (high - low) * (rows - 1) + 0.5
+
+    for c, value in enumerate(f):
+        if math.isfinite(value):
+            view.mark(c + 0.5, cell(xs[c], value)[1], "·")
+    step = stepper.current
+    for r in range(step.k):
+        view.mark(*cell(run.x[r, 0], run.f[r]), "•")
+    view.mark(*cell(run.x[0, 0], run.f[0]), "○")
+    here = cell(step.x[0], step.f)
+    view.mark(*here, "◉")
+    view.ray(here[0], here[1], -step.grad[0], 0.0, GRADIENT_ARROWS, 3)
+    if step.k < stepper.last and run.optimizer.rule.state:
+        row = here[1] - 1 if here[1] >= 1 else here[1] + 1
+        view.ray(here[0], row, run.x[step.k + 1, 0] - step.x[0], 0.0, STEP_ARROWS, 4)
+    name = stepper.objective.names[0]
+    return view, [f"{name} ∈ [{number(x0, 4)}, {number(x1, 4)}], f ∈ [{number(low, 4)}, {number(high, 4)}]",
+                  f"· f  {_marks_legend(stepper).replace('∇f', 'f′')}"]
+
+
+def loss_curve(stepper: Stepper, cols: int, rows: int) -> tuple[Picture, list[str]]:
+    """f(xₜ) against t over the whole budget of the run, drawn up to the current step."""
+    run = stepper.run
+    values = np.asarray(run.f, dtype=float)
+    finite = values[np.isfinite(values)]
+    logarithmic = finite.size > 0 and bool(np.all(finite > 0)) and finite.max() / finite.min() > 100
+    heights = np.log10(values) if logarithmic else values
+    low, high = float(np.nanmin(heights)), float(np.nanmax(heights))
+    high = high if high > low else low + 1.0
+    last = max(1, stepper.last)
+    view = Picture(cols, rows)
+    step = stepper.current
+    for t in range(step.k + 1):
+        view.mark(t / last * (cols - 1) + 0.5, (high - heights[t]) / (high - low) * (rows - 1) + 0.5,
+                  "◉" if t == step.k else "•")
+    return view, [f"f(xₜ) for t = 0 … {stepper.last}{' (log scale)' if logarithmic else ''}, "
+                  f"f ∈ [{number(float(finite.min()) if finite.size else 0.0, 4)}, "
+                  f"{number(float(finite.max()) if finite.size else 0.0, 4)}]",
+                  "◉ f(xₖ)  • earlier iterates"]
+
+
+# the rest of the screen ------------------------------------------------------------------------------------
+def title(stepper: Stepper) -> Text:
+    """gd step · objective · optimizer · α · step k/N · playing or paused."""
+    run = stepper.run
+    text = stepper.objective.text if len(stepper.objective.text) <= 40 else stepper.objective.text[:39] + "…"
+    play = f"▶ playing, {number(stepper.pace)} steps/s" if stepper.playing else "❚❚ paused"
+    end = f" ({run.status})" if stepper.at_end else ""
+    return Text.assemble(("gd step", "bold"), f" · {text} · {run.optimizer.name} · α = {number(stepper.lr)} · ",
+                         (f"step {stepper.position}/{stepper.last}{end}", "bold"), f" · {play}")
+
+
+def iterate_window(stepper: Stepper, rows: int = WINDOW) -> Table:
+    """The iterate table's rows k − rows … k, the current one last and in bold."""
+    run = stepper.run
+    k = stepper.position
+    lo = max(0, k - rows)
+    window = dataclasses.replace(
+        run, t=run.t[lo:k + 1], f=run.f[lo:k + 1], grad_norm=run.grad_norm[lo:k + 1], lr=run.lr[lo:k + 1],
+        trials=run.trials[lo:k + 1], x=run.x[lo:k + 1], grad=run.grad[lo:k + 1],
+        status=run.status if k == stepper.last else "max_steps",
+    )
+    table = iterate_table(window, 0)
+    table.rows[-1].style = "bold"
+    return table
+
+
+def stability_line(stepper: Stepper) -> Text:
+    """The stability reading for the current α, marked ✓/✗ where a bound applies."""
+    s = stepper.stability
+    mark = {True: ("✓ stable: ", "green"), False: ("✗ unstable: ", "red"), None: ("", "")}[s.lr_is_stable]
+    where = s.where if "every point" in s.where else f"the {s.where} {vector(s.point, 4)}"
+    return Text.assemble(("stability ", "bold"), f"(Hessian at {where}): ", mark, (s.reading, "italic"))
+
+
+def help_line() -> Text:
+    parts = []
+    for keys, action in HELP:
+        parts += [(keys, "bold"), f" {action}  "]
+    return Text.assemble(*parts)
+
+
+def view(stepper: Stepper, width: int = 100, height: int | None = None) -> Group:
+    """The whole screen for a terminal of ``width`` × ``height`` cells; the picture takes the rows left over
+    (PICTURE_ROWS when ``height`` is None, as for printed frames)."""
+    side = min(STATE_WIDTH, max(30, width // 2))
+    cols = max(16, width - side - 2)
+    state = state_table(stepper)
+    window = WINDOW
+    while True:
+        below = [Text("\n".join(update_lines(stepper))), iterate_window(stepper, window), stability_line(stepper)]
+        if height is None:
+            rows = PICTURE_ROWS
+            break
+        fixed = sum(_height(part, width) for part in [help_line(), *below]) + 4  # title, notice, legend
+        rows = max(4, height - fixed)
+        if window == 0 or rows >= _height(state, side):
+            break
+        window -= 1
+    pic, legend = picture(stepper, cols, rows)
+    top = Table.grid(padding=(0, 2))
+    top.add_column(width=cols, no_wrap=True)
+    top.add_column(width=side)
+    top.add_row(pic, state)
+    notice = Text(stepper.notice or " ", style="yellow", overflow="ellipsis", no_wrap=True)
+    legend_lines = (Text(line, style="dim", overflow="ellipsis", no_wrap=True) for line in legend)
+    return Group(title(stepper), help_line(), notice, top, *legend_lines, *below)
+
+
+def _height(renderable, width: int) -> int:
+    """Lines ``renderable`` takes at ``width`` columns."""
+    console = Console(width=width, color_system=None, file=io.StringIO())
+    return len(console.render_lines(renderable, console.options.update_width(width), pad=False))
