@@ -14,3 +14,7 @@ class ObjectiveError(GdError):
 
 class OptionError(GdError):
     """An option (start, learning rate, step count, hyper-parameter) is out of range."""
+
+
+class ProblemError(GdError):
+    """A problem file is unreadable or malformed; the message names the file and the field."""

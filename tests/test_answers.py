@@ -5,7 +5,7 @@ import math
 import pytest
 import sympy as sp
 
-from gdcli.answers import (Interval, NearMiss, answer_text, equivalent, grade, read_choice, read_expressions,
+from gdcli.answers import (Interval, NearMiss, answer_text, equivalent, grade, read_choice,
                            read_interval, read_iterates, read_number, read_vector)
 from gdcli.errors import GdError
 

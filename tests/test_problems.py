@@ -2,14 +2,12 @@
 written out here, solutions are accepted, perturbed answers are rejected, broken files fail on one line."""
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from gdcli import problems
 from gdcli.answers import Interval, answer_text
-from gdcli.errors import GdError
 
 BANK = sorted(problems.bank_directory().glob("*.toml"))
 

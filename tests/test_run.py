@@ -8,9 +8,7 @@ import pytest
 from gdcli.api import solve
 from gdcli.errors import GdError, OptionError
 from gdcli.objective import Objective
-from gdcli.optimizers import make_optimizer
-from gdcli.run import DIVERGENCE_FACTOR, LineSearch, run
-from gdcli.schedules import make_schedule
+from gdcli.run import DIVERGENCE_FACTOR
 
 
 def test_seed_001_example_1_small_step():

@@ -1,0 +1,423 @@
+"""The engine computes the expected answer of every practice question from the question's data.
+
+Each ``compute`` rule named in a problem file (COMPUTES) reads the data through the engine — gdcli.api.solve for
+iterates, gdcli.objective for gradients, gdcli.stability for stable ranges and rates, gdcli.kernels.ArrayRule for
+an optimizer's state, the Armijo search of gdcli.run — and returns an Answer in the form gdcli.answers grades.
+COMPUTE_KINDS says which question kind each rule answers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Callable
+
+from gdcli.answers import Interval, NearMiss, answer_text
+from gdcli.errors import GdError, ProblemError
+
+if TYPE_CHECKING:
+    from gdcli.problems import Question
+
+DATA_KEYS: dict[str, tuple[type, ...]] = {
+    "objective": (str,), "variables": (list,), "start": (list, str, int, float), "lr": (int, float, str),
+    "steps": (int,), "optimizer": (str,), "beta": (int, float), "beta1": (int, float), "beta2": (int, float),
+    "eps": (int, float), "rho": (int, float), "schedule": (str,), "decay": (int, float), "t": (int,),
+    "c1": (int, float), "shrink": (int, float), "point": (list, str), "eigenvalues": (list,), "quantity": (str,),
+    "reduction": (int, float), "dataset": (dict,), "model": (str,), "params": (list,), "batch": (list,),
+}
+
+
+@dataclass
+class Answer:
+    """An expected answer in the form answer_text documents, with the names an expression may use, the
+    dimension of iterates, and known near misses for feedback."""
+
+    value: Any
+    names: list[str] = field(default_factory=list)
+    near: tuple[NearMiss, ...] = ()
+    dimension: int = 1
+
+
+class Context:
+    """A question's data read through the engine: the objective, start, α, optimizer."""
+
+    def __init__(self, question: Question):
+        self.question = question
+        self.data = question.data
+
+    def require(self, name: str) -> Any:
+        if name not in self.data:
+            raise self.question.data_error(name, f"missing (compute '{self.question.compute}' needs it)")
+        return self.data[name]
+
+    def engine(self, name: str, call: Callable[[], Any]) -> Any:
+        """Run ``call``; an engine error becomes a ProblemError naming the data field (the option the engine
+        names, such as --start, else ``name``)."""
+        try:
+            return call()
+        except ProblemError:
+            raise
+        except GdError as error:
+            option = re.search(r"--([a-z0-9]+)", str(error))
+            key = option.group(1) if option and option.group(1) in DATA_KEYS else name
+            if "at the start" in str(error):
+                key = "start"
+            raise self.question.data_error(key, str(error)) from None
+
+    @cached_property
+    def objective(self):
+        from gdcli.objective import Objective
+
+        if "dataset" in self.data:
+            return self.engine("dataset", self._dataset_objective)
+        text = self.require("objective")
+        return self.engine("objective", lambda: Objective.parse(text, self.data.get("variables")))
+
+    def _dataset_objective(self):
+        """The mean squared error (1/|B|) Σ_{i∈B} (y_i − model(x_i))² over the rows B of ``batch`` (all rows
+        when absent)."""
+        import sympy as sp
+
+        from gdcli.expression import parse_expression, parse_number
+        from gdcli.objective import Objective
+
+        table = self.data["dataset"]
+        xs, ys = table.get("x"), table.get("y")
+        if not (isinstance(xs, list) and isinstance(ys, list) and xs and len(xs) == len(ys)):
+            raise self.question.data_error("dataset", "needs lists x and y of the same length")
+        params = self.data.get("params", ["w", "b"])
+        model, symbols = parse_expression(self.data.get("model", "w*x + b"), [*params, "x"])
+        batch = self.data.get("batch", list(range(1, len(xs) + 1)))
+        if not all(isinstance(i, int) and 1 <= i <= len(xs) for i in batch) or not batch:
+            raise self.question.data_error("batch", f"rows must be whole numbers from 1 to {len(xs)}")
+        value = lambda v: parse_number(str(v), "a data value")  # noqa: E731
+        x_symbol = symbols[-1]
+        terms = [(value(ys[i - 1]) - model.xreplace({x_symbol: value(xs[i - 1])})) ** 2 for i in batch]
+        expr = sp.Add(*terms) / len(batch)
+        return Objective(expr, symbols[:-1], text=f"mean squared error of {self.data.get('model', 'w*x + b')}")
+
+    @property
+    def start(self):
+        return self.engine("start", lambda: self.objective.read_start(_vector_text(self.require("start"))))
+
+    @property
+    def point(self):
+        key = "point" if "point" in self.data else "start"
+        return self.engine(key, lambda: self.objective.read_start(_vector_text(self.require(key))))
+
+    @property
+    def lr(self) -> float:
+        from gdcli.api import read_lr
+
+        return self.engine("lr", lambda: read_lr(str(self.require("lr")), 0.1))
+
+    @property
+    def steps(self) -> int:
+        return int(self.data.get("steps", 1))
+
+    def hyper(self) -> dict:
+        return {k: self.data.get(k) for k in ("beta", "beta1", "beta2", "eps", "rho")}
+
+    def optimizer(self):
+        from gdcli.optimizers import make_optimizer
+
+        return self.engine("optimizer", lambda: make_optimizer(self.data.get("optimizer", "gd"), **self.hyper()))
+
+    def run(self, steps: int | None = None):
+        """The engine's run: every step recorded, no early stop."""
+        from gdcli.api import solve
+
+        data = self.data
+        return self.engine("objective", lambda: solve(
+            self.objective, start=_vector_text(self.require("start")), optimizer=data.get("optimizer", "gd"),
+            lr=str(self.require("lr")), steps=self.steps if steps is None else steps, tol=0.0,
+            schedule=data.get("schedule", "constant"), decay=data.get("decay"), **self.hyper(),
+        )).run
+
+    def stability(self):
+        """The engine's stability reading of the Hessian (given eigenvalues, or the objective's at the point)."""
+        import numpy as np
+
+        from gdcli.stability import analyse
+
+        if "eigenvalues" in self.data:
+            values = self.engine("eigenvalues", lambda: [float(_number(v)) for v in self.data["eigenvalues"]])
+            hessian, point = np.diag(values), np.zeros(len(values))
+        else:
+            point = self.point if ("point" in self.data or "start" in self.data) else self.objective.default_start()
+            hessian = self.objective.hessian_at(point)
+        lr = self.lr if "lr" in self.data else 1e-12
+        optimizer = self.data.get("optimizer", "gd")
+        return analyse(hessian, point, "point", optimizer, lr, beta=self.optimizer().hyper.get("beta", 0.0))
+
+
+def _number(value) -> float:
+    from gdcli.expression import parse_number
+
+    return parse_number(str(value), "a value")
+
+
+def _vector_text(value) -> str:
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+
+def _point_value(values) -> Any:
+    """A number in one dimension, a list of floats in several."""
+    values = [float(v) for v in values]
+    return values[0] if len(values) == 1 else values
+
+
+def _shape(kind_values: list[float], question: Question) -> Answer:
+    value = _point_value(kind_values)
+    if question.kind == "vector" and not isinstance(value, list):
+        value = [value]
+    if question.kind == "number" and isinstance(value, list):
+        raise question.error("kind", "the answer is a vector; use kind = \"vector\"")
+    return Answer(value)
+
+
+def compute_iterate(c: Context) -> Answer:
+    """x_T after T = steps steps of the optimizer (the engine's run); near misses: x_{T−1}, x_{T+1}, and for
+    one gd step the ascent step x₀ + α∇f(x₀)."""
+    run = c.run(c.steps + 1)
+    if len(run.x) < c.steps + 1:
+        raise c.question.data_error("lr", f"the run {run.status} before step {c.steps}: {run.message}")
+    answer = _shape(list(run.x[c.steps]), c.question)
+    near = []
+    if c.steps >= 1:
+        near.append(NearMiss(_point_value(run.x[c.steps - 1]), "that is the iterate one step earlier: take one more step."))
+    if len(run.x) > c.steps + 1:
+        near.append(NearMiss(_point_value(run.x[c.steps + 1]), "that is one step too many."))
+    if c.steps == 1 and c.optimizer().name == "gd":
+        ascent = run.x[0] + run.lr[0] * run.grad[0]
+        near.insert(0, NearMiss(_point_value(ascent), "that is x₀ + α∇f(x₀), a step uphill: subtract the gradient."))
+    return Answer(answer.value, near=tuple(near))
+
+
+def compute_iterates(c: Context) -> Answer:
+    """x₁, …, x_T from the engine's run (x₀ is a near miss so that listing it is forgiven)."""
+    run = c.run()
+    if len(run.x) < c.steps + 1:
+        raise c.question.data_error("lr", f"the run {run.status} before step {c.steps}: {run.message}")
+    rows = [[float(v) for v in row] for row in run.x[1:c.steps + 1]]
+    return Answer(rows, near=(NearMiss([float(v) for v in run.x[0]], "x₀"),), dimension=len(rows[0]))
+
+
+def compute_value(c: Context) -> Answer:
+    """f(x_T) after T = steps steps (T = 0: f at the start)."""
+    steps = int(c.data.get("steps", 0))
+    run = c.run(steps)
+    if len(run.f) < steps + 1:
+        raise c.question.data_error("lr", f"the run {run.status} before step {steps}")
+    return Answer(float(run.f[steps]))
+
+
+def compute_gradient(c: Context) -> Answer:
+    """∇f as expressions in the objective's variables (one expression in one dimension)."""
+    names = c.objective.names
+    return Answer(list(c.objective.gradient), names=names)
+
+
+def compute_gradient_at(c: Context) -> Answer:
+    """∇f at the point (or the start)."""
+    _, g = c.objective.value_and_gradient(c.point)
+    return _shape(list(g), c.question)
+
+
+def compute_update_rule(c: Context) -> Answer:
+    """The gd step x − α f′(x) as an expression in x and α (one-dimensional objectives)."""
+    import sympy as sp
+
+    if c.objective.dimension != 1:
+        raise c.question.data_error("objective", "update_rule needs a one-variable objective")
+    alpha = sp.Symbol("alpha", real=True)
+    (x,) = c.objective.symbols
+    return Answer([sp.collect(sp.expand(x - alpha * c.objective.gradient[0]), x)], names=[x.name, "alpha"])
+
+
+def compute_stable_range(c: Context) -> Answer:
+    """0 < α < the optimizer's bound from λmax (gdcli.stability: 2/λmax for gd)."""
+    bound = c.stability().max_stable_lr
+    if bound is None:
+        raise c.question.error("data", "no stability bound applies here (λmax ≤ 0 or an adaptive optimizer)")
+    return Answer(Interval(0.0, bound), near=())
+
+
+def _stability_number(name: str, what: str) -> Callable[[Context], Answer]:
+    def compute(c: Context) -> Answer:
+        value = getattr(c.stability(), name)
+        if value is None:
+            raise c.question.error("data", f"{what} is undefined here")
+        return Answer(float(value))
+
+    compute.__doc__ = f"{what}, from gdcli.stability."
+    return compute
+
+
+def compute_eigenvalues(c: Context) -> Answer:
+    """The Hessian's eigenvalues in increasing order."""
+    return Answer([float(v) for v in c.stability().eigenvalues])
+
+
+def compute_steps_predicted(c: Context) -> Answer:
+    """⌈log(reduction)/log ρ⌉ at α (or at the best fixed α when no lr is given)."""
+    from gdcli.stability import steps_for
+
+    s = c.stability()
+    rate = s.rate if "lr" in c.data else s.best_rate
+    steps = steps_for(rate, float(c.data.get("reduction", 1e-6)))
+    if steps is None:
+        raise c.question.data_error("lr", "the iteration does not contract, so no step count exists")
+    return Answer(float(steps))
+
+
+def compute_behaviour(c: Context) -> Answer:
+    """converges / oscillates / diverges: the engine's run (diverged is diverged) read with the contraction
+    factor ρ(α): ρ > 1 diverges, ρ = 1 oscillates forever, ρ < 1 converges. With a schedule the fixed-α
+    reading does not apply, so the run alone decides: ‖∇f‖ down by 10³ is convergence."""
+    run = c.run(int(c.data.get("steps", 200)))
+    if c.data.get("schedule", "constant") != "constant":
+        if run.status == "diverged":
+            return Answer("diverges")
+        settled = run.final_grad_norm <= 1e-3 * max(run.grad_norm[0], 1e-300)
+        return Answer("converges" if settled else "oscillates")
+    s = c.stability()
+    if run.status == "diverged" or (s.rate is not None and s.rate > 1 + 1e-12):
+        return Answer("diverges", near=(NearMiss("oscillates", "the oscillations grow: that is divergence."),))
+    if s.rate is not None and abs(s.rate - 1) <= 1e-12:
+        return Answer("oscillates", near=(NearMiss("converges", "on the edge ρ = 1 the error never shrinks."),))
+    if run.final_grad_norm > 1e-3 * max(run.grad_norm[0], 1e-300) and s.rate is None:
+        return Answer("oscillates")
+    return Answer("converges", near=(NearMiss("oscillates", "it may zig-zag, but the zig-zags shrink: it converges."),))
+
+
+def compute_zigzag(c: Context) -> Answer:
+    """yes when gd's steepest component flips sign every step: αλmax > 1 (1 − αλmax < 0)."""
+    s = c.stability()
+    return Answer("yes" if c.lr * s.lambda_max > 1 else "no")
+
+
+def compute_critical_point(c: Context) -> Answer:
+    """minimum / maximum / saddle from the signs of the Hessian's eigenvalues at a point where ∇f = 0."""
+    import numpy as np
+
+    _, g = c.objective.value_and_gradient(c.point)
+    if not np.all(np.abs(g) <= 1e-9):
+        raise c.question.data_error("point", f"∇f is not zero there ({answer_text('vector', list(g))})")
+    values = np.linalg.eigvalsh(c.objective.hessian_at(c.point))
+    if np.any(np.abs(values) <= 1e-12):
+        raise c.question.data_error("point", "a zero Hessian eigenvalue: the second-derivative test is silent")
+    kind = "minimum" if np.all(values > 0) else "maximum" if np.all(values < 0) else "saddle"
+    return Answer(kind)
+
+
+def compute_armijo(c: Context) -> Answer:
+    """yes when the step α satisfies f(x − α∇f) ≤ f(x) − c1·α·‖∇f‖² at the start."""
+    import numpy as np
+
+    x = c.start
+    f0, g = c.objective.value_and_gradient(x)
+    c1 = float(c.data.get("c1", 1e-4))
+    f1 = c.objective.value(x - c.lr * g)
+    return Answer("yes" if f1 <= f0 - c1 * c.lr * float(np.dot(g, g)) else "no")
+
+
+def compute_armijo_lr(c: Context) -> Answer:
+    """The α backtracking accepts at the start: the engine's first line-search step from α with c1, shrink."""
+    from gdcli.api import solve
+
+    run = c.engine("objective", lambda: solve(
+        c.objective, start=_vector_text(c.require("start")), lr=str(c.require("lr")), steps=1, tol=0.0,
+        line_search=True, c1=float(c.data.get("c1", 1e-4)), shrink=float(c.data.get("shrink", 0.5)))).run
+    return Answer(float(run.lr[0]))
+
+
+def compute_state(c: Context) -> Answer:
+    """An optimizer quantity (b, s, m, v, m_hat, v_hat or x) after ``steps`` updates, from the engine's rule
+    (gdcli.kernels.ArrayRule), with ∇f from the objective at each iterate."""
+    import numpy as np
+
+    from gdcli.kernels import ArrayRule
+
+    optimizer = c.optimizer()
+    kernel = ArrayRule(optimizer.rule)
+    quantity = c.data.get("quantity", "x")
+    x, state, values = np.array(c.start, dtype=float), {}, {}
+    for step in range(1, max(c.steps, 1) + 1):
+        _, g = c.objective.value_and_gradient(x)
+        x, state, values = kernel(x, g, state, c.lr, step, optimizer.hyper)
+    if quantity not in values:
+        raise c.question.data_error("quantity", f"'{quantity}' is not a quantity of {optimizer.name} "
+                                               f"({', '.join(values)})")
+    return _shape(list(np.atleast_1d(values[quantity])), c.question)
+
+
+def compute_schedule_lr(c: Context) -> Answer:
+    """α_t of the schedule (gdcli.schedules) at step index t."""
+    from gdcli.schedules import make_schedule
+
+    schedule = c.engine("schedule", lambda: make_schedule(c.data.get("schedule", "constant"), c.data.get("decay")))
+    return Answer(schedule.at(c.lr, int(c.require("t"))))
+
+
+def compute_minimizer(c: Context) -> Answer:
+    """The point where ∇f = 0, solved exactly (a quadratic objective: a linear system)."""
+    import sympy as sp
+
+    o = c.objective
+    if not o.is_quadratic:
+        raise c.question.data_error("objective", "minimizer needs a quadratic objective")
+    solutions = sp.linsolve(o.gradient, o.symbols)
+    if len(solutions) != 1:
+        raise c.question.data_error("objective", "∇f = 0 has no unique solution")
+    (point,) = solutions
+    if any(v.free_symbols for v in point):
+        raise c.question.data_error("objective", "∇f = 0 has a line of solutions")
+    return _shape([float(v) for v in point], c.question)
+
+
+def compute_rate_class(c: Context) -> Answer:
+    """linear when the Hessian at the minimizer (data.point) is positive definite (λmin > 0), else sublinear
+    (the O(1/t) regime of a convex f with flat curvature)."""
+    import numpy as np
+
+    _, g = c.objective.value_and_gradient(c.point)
+    if not np.all(np.abs(g) <= 1e-9):
+        raise c.question.data_error("point", "∇f is not zero there")
+    return Answer("linear" if c.stability().lambda_min > 1e-12 else "sublinear")
+
+
+COMPUTES: dict[str, Callable[[Context], Answer]] = {
+    "iterate": compute_iterate,
+    "iterates": compute_iterates,
+    "value": compute_value,
+    "gradient": compute_gradient,
+    "gradient_at": compute_gradient_at,
+    "update_rule": compute_update_rule,
+    "stable_range": compute_stable_range,
+    "max_stable_lr": _stability_number("max_stable_lr", "the largest stable α"),
+    "condition_number": _stability_number("condition_number", "the condition number κ = λmax/λmin"),
+    "best_lr": _stability_number("best_lr", "the best fixed α = 2/(λmin + λmax)"),
+    "best_rate": _stability_number("best_rate", "the best contraction (κ − 1)/(κ + 1)"),
+    "rate": _stability_number("rate", "the contraction factor ρ(α)"),
+    "eigenvalues": compute_eigenvalues,
+    "steps_predicted": compute_steps_predicted,
+    "behaviour": compute_behaviour,
+    "zigzag": compute_zigzag,
+    "critical_point": compute_critical_point,
+    "armijo": compute_armijo,
+    "armijo_lr": compute_armijo_lr,
+    "state": compute_state,
+    "schedule_lr": compute_schedule_lr,
+    "minimizer": compute_minimizer,
+    "rate_class": compute_rate_class,
+}
+COMPUTE_KINDS = {
+    "iterate": "vector|number", "iterates": "iterates", "value": "number", "gradient": "expression",
+    "gradient_at": "vector|number", "update_rule": "expression", "stable_range": "interval",
+    "max_stable_lr": "number", "condition_number": "number", "best_lr": "number", "best_rate": "number",
+    "rate": "number", "eigenvalues": "vector", "steps_predicted": "number", "behaviour": "choice",
+    "zigzag": "choice", "critical_point": "choice", "armijo": "choice", "armijo_lr": "number",
+    "state": "vector|number", "schedule_lr": "number", "minimizer": "vector|number", "rate_class": "choice",
+}
