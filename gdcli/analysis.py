@@ -58,13 +58,14 @@ class CriticalPoint:
     eigenvalues: np.ndarray
     f: float
     method: str
-    exact: list[str] | None = None
+    exact: list[sp.Expr] | None = None
+    """The coordinates in closed form (√6/2), when the symbolic solver found the point."""
 
     def to_dict(self) -> dict:
         out = {"point": [float(v) for v in self.point], "kind": self.kind,
                "eigenvalues": [float(v) for v in self.eigenvalues], "f": float(self.f), "method": self.method}
         if self.exact is not None:
-            out["exact"] = self.exact
+            out["exact"] = [sp.sstr(v) for v in self.exact]
         return out
 
 
@@ -183,7 +184,7 @@ def classify(eigenvalues: np.ndarray) -> str:
     return "degenerate"
 
 
-def critical_point(objective: Objective, point: np.ndarray, method: str, exact: list[str] | None = None):
+def critical_point(objective: Objective, point: np.ndarray, method: str, exact: list[sp.Expr] | None = None):
     eigenvalues = np.sort(np.linalg.eigvalsh(objective.hessian_at(point))) if _finite_hessian(objective, point) \
         else np.full(objective.dimension, math.nan)
     return CriticalPoint(np.asarray(point, dtype=float), classify(eigenvalues), eigenvalues,
@@ -209,7 +210,7 @@ def _solve_worker(gradient: list[sp.Expr], symbols: list[sp.Symbol], connection)
 
 
 def solve_symbolically(objective: Objective, seconds: float = SYMBOLIC_SECONDS) -> tuple[list, str]:
-    """The real solutions of ∇f = 0 as (float point, exact strings), and what happened ("solved", "timed out" …).
+    """The real solutions of ∇f = 0 as (float point, exact values), and what happened ("solved", "timed out" …).
 
     Only polynomial gradients of moderate size are tried; the solver runs in a child process killed after
     ``seconds``. A solution with a free parameter (a line of critical points) has the parameter set to 0.
@@ -238,7 +239,7 @@ def solve_symbolically(objective: Objective, seconds: float = SYMBOLIC_SECONDS) 
         values = [v.subs({s: 0 for s in v.free_symbols}) for v in values]
         numeric = [complex(sp.N(v, 30)) for v in values]
         if all(abs(c.imag) <= 1e-9 * (1 + abs(c.real)) for c in numeric):
-            exact = [sp.sstr(v) if v.is_real and len(sp.sstr(v)) <= 80 else None for v in values]
+            exact = [v if v.is_real and len(sp.sstr(v)) <= 80 else None for v in values]
             points.append((np.array([c.real for c in numeric]), exact if all(exact) else None))
     return points, "solved"
 

@@ -17,6 +17,8 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
+from gdcli.notation import unicode
+
 from gdcli.errors import GdError
 from gdcli.expression import parse_number, parse_vector
 from gdcli.kernels import ArrayRule
@@ -46,7 +48,7 @@ def worked_steps(run, count: int = EXPLAINED_STEPS) -> list[str]:
     """The first ``count`` steps of ``run`` in words and numbers, as the seeds work them by hand."""
     o, rule = run.objective, run.optimizer.rule
     kernel = ArrayRule(rule)
-    gradient = ", ".join(sp.sstr(e) for e in o.gradient)
+    gradient = ", ".join(unicode(e) for e in o.gradient)
     lines = [f"∇f = ({gradient})", "rule: " + "; ".join(f"{symbol_text(tgt)} ← {expression_text(e)}"
                                                          for tgt, e in rule.steps)]
     state: dict[str, np.ndarray] = {}
@@ -60,7 +62,7 @@ def worked_steps(run, count: int = EXPLAINED_STEPS) -> list[str]:
                 continue
             lines.append(f"  {symbol_text(target)} ← {expression_text(expr)} = {vector(values[target.name])}")
         if rule.name == "gd":
-            lines.append(f"  x{sub(r + 1)} = x{sub(r)} − α∇f(x{sub(r)}) = {vector(x)} − {number(lr)}·{vector(grad)}"
+            lines.append(f"  x{sub(r + 1)} = x{sub(r)} − α∇f(x{sub(r)}) = {vector(x)} − {number(lr)}·{factor(grad)}"
                          f" = {vector(run.x[r + 1])}")
         else:
             lines.append(f"  x{sub(r + 1)} = {expression_text(dict(rule.steps)[X])} = {vector(run.x[r + 1])}")
@@ -79,18 +81,42 @@ def update_map(objective: Objective, optimizer: Optimizer) -> list[str] | None:
     lines = []
     for i, symbol in enumerate(objective.symbols):
         values = {X: now[symbol], G: gradient[i], ALPHA: alpha, HYPER_SYMBOLS["beta"]: beta}
+        carried = list(now.values())
         for target, expr in optimizer.rule.steps:
             if target != X:
                 values[target] = sp.Symbol(f"{target.name}_{symbol.name},t", real=True)
-            result = sp.collect(sp.expand(expr.xreplace(values)), [*now.values(), *(v for v in values.values())])
+                carried.append(values[target])
+            result = sp.expand(expr.xreplace(values))
             name = symbol.name if target == X else f"{target.name}_{symbol.name}"
-            lines.append(f"{name}_(t+1) = {_pretty(result)}")
+            lines.append(f"{name}_(t+1) = {linear_form(result, carried)}")
             values[target] = result
     return lines
 
 
 def _pretty(expr: sp.Expr) -> str:
-    return sp.sstr(expr).replace("**", "^").replace("*", "·")
+    return unicode(expr)
+
+
+def factor(values) -> str:
+    """A vector or number as a factor in a product: a negative plain number gets parentheses, 0.1·(−6)."""
+    text = vector(values)
+    return f"({text})" if text.startswith("-") else text
+
+
+def linear_form(expr: sp.Expr, variables: list[sp.Symbol]) -> str:
+    """``expr`` as coefficient·variable terms then the constant, as textbooks write maps: (1 − 2·α)·x_t + 6·α."""
+    expr = sp.expand(expr)
+    terms = []
+    for v in variables:
+        coefficient = sp.factor(expr.coeff(v))
+        if coefficient != 0:
+            text = unicode(coefficient)
+            terms.append(v.name if coefficient == 1 else f"({text})·{v.name}" if isinstance(coefficient, sp.Add)
+                         else f"{text}·{v.name}")
+    constant = expr.subs({v: 0 for v in variables})
+    if constant != 0 or not terms:
+        terms.append(unicode(constant))
+    return " + ".join(terms).replace("+ -", "− ")
 
 
 def stability_condition(objective: Objective, optimizer: Optimizer) -> str | None:

@@ -52,7 +52,7 @@ def analysis_markdown(result) -> str:
     lines = [f"# The landscape of ${sp.latex(o.expr)}$", "", *_derivatives(o), "## Critical points", "",
              "| point | kind | eigenvalues of $\\nabla^2 f$ | $f$ |", "|---|---|---|---:|"]
     for p in result.critical_points:
-        point = ", ".join(sp.latex(sp.sympify(e)) for e in p.exact) if p.exact else \
+        point = ", ".join(sp.latex(e) for e in p.exact) if p.exact else \
             ", ".join(number(float(v)) for v in p.point)
         lines.append(f"| $({point})$ | {p.kind} | ${', '.join(number(float(v), 4) for v in p.eigenvalues)}$ | "
                      f"{number(p.f)} |")

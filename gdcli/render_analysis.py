@@ -8,6 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from gdcli.notation import unicode
 from gdcli.render import STATUS_MARK, STATUS_STYLE, expression, number, vector
 
 SWEEP_MARK = {**STATUS_MARK, "oscillating": "↔ oscillating"}
@@ -30,7 +31,8 @@ def analysis(result, latex: bool = False) -> Group:
     for name in ("point", "kind", "eigenvalues of ∇²f", "f", "found"):
         table.add_column(name)
     for p in result.critical_points:
-        point = "(" + ", ".join(p.exact) + ")" if p.exact and sum(map(len, p.exact)) < 30 else vector(p.point)
+        exact = [unicode(v) for v in p.exact] if p.exact else None
+        point = "(" + ", ".join(exact) + ")" if exact and sum(map(len, exact)) < 30 else vector(p.point)
         table.add_row(point, KIND_MARK[p.kind], vector(p.eigenvalues, 4), number(p.f), p.method)
     parts.append(table)
     plural = {"minimum": "minima", "maximum": "maxima", "saddle": "saddles", "degenerate": "degenerate"}
