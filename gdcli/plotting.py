@@ -252,9 +252,14 @@ def _draw_arrows(ax: Axes, xs: np.ndarray, ys: np.ndarray, box: Box, colour: str
         steps = np.searchsorted(travelled, targets)
         places = [(i, 1 - (travelled[i] - target) / lengths[i]) for i, target in zip(steps, targets) if lengths[i] > 0]
     half = 0.015
+    placed: list[tuple[float, float]] = []
     for i, where in places:
         ux, uy = dx[i] / lengths[i], dy[i] / lengths[i]
         px, py = xs[i] + where * (xs[i + 1] - xs[i]), ys[i] + where * (ys[i + 1] - ys[i])
+        spot = ((px - box.xmin) / width, (py - box.ymin) / height)
+        if any(math.hypot(spot[0] - a, spot[1] - b) < 0.06 for a, b in placed):
+            continue  # arrows closer than this would pile up into a blot
+        placed.append(spot)
         tail = (px - ux * half * width, py - uy * half * height)
         head = (px + ux * half * width, py + uy * half * height)
         ax.annotate("", xy=head, xytext=tail, zorder=zorder + 0.5, annotation_clip=True,
