@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import matplotlib
 import numpy as np
@@ -29,7 +29,7 @@ from gdcli.errors import GdError
 from gdcli.export import write_atomic
 from gdcli.figure import new_figure
 from gdcli.kernels import ArrayObjective
-from gdcli.plotting import (HALO, MAX_MARKERS, PATH_COLOURS, _draw_landscape, _draw_series, _mark_ends, _mark_minima,
+from gdcli.plotting import (HALO, MAX_MARKERS, PATH_COLOURS, _draw_landscape, check_view, _draw_series, _mark_ends, _mark_minima,
                             _math_name, _span, title_of, view_box)
 from gdcli.render import number
 from gdcli.run import RunResult
@@ -86,7 +86,7 @@ def frames(run: RunResult, xlim=None, ylim=None, dpi: int = ANIMATION_DPI,
     and ‖∇f‖. The faint full curves fix the axes, so nothing jumps between frames.
     """
     rows = frame_rows(len(run.t), most)
-    figure, moving, update = _scene(run, xlim, ylim)
+    figure, moving, update = scene(run, xlim, ylim)
     figure.set_dpi(dpi)
     canvas = figure.canvas
     canvas.draw()  # constrained layout, with the longest caption in place
@@ -103,7 +103,7 @@ def frames(run: RunResult, xlim=None, ylim=None, dpi: int = ANIMATION_DPI,
         yield int(row), np.asarray(canvas.buffer_rgba()).copy()
 
 
-def _scene(run: RunResult, xlim, ylim):
+def scene(run: RunResult, xlim, ylim):
     """The figure with its still parts drawn, the moving artists, and the function that moves them to a row."""
     n = run.objective.dimension
     figure = new_figure(*SIZE)
@@ -159,20 +159,30 @@ def _scene(run: RunResult, xlim, ylim):
 
 
 def animate(run: RunResult, path: str | Path, xlim=None, ylim=None, dpi: int = ANIMATION_DPI,
-            most: int = MAX_FRAMES, fps: int = FPS) -> Path:
+            most: int = MAX_FRAMES, fps: int = FPS, progress: Callable[[int, int], None] | None = None) -> Path:
     """Render ``run`` as an animation (see frames) and write it atomically to ``path`` (.gif, or .mp4 with
-    ffmpeg); one frame per row of ``frame_rows``, ``fps`` frames per second."""
+    ffmpeg); one frame per row of ``frame_rows``, ``fps`` frames per second. ``progress(done, total)`` is
+    called after each frame."""
     suffix = animation_format(path)
     if not 10 <= dpi <= 1200:
         raise GdError(f"--dpi must be between 10 and 1200, not {dpi}")
+    check_view(run, xlim, ylim)
+    total = len(frame_rows(len(run.t), most))
+
+    def counted() -> Iterator[tuple[int, np.ndarray]]:
+        for done, frame in enumerate(frames(run, xlim, ylim, dpi, most), start=1):
+            yield frame
+            if progress is not None:
+                progress(done, total)
+
     if suffix == ".gif":
         images = [Image.fromarray(rgba[..., :3]).quantize(256, method=Image.Quantize.FASTOCTREE)
-                  for _, rgba in frames(run, xlim, ylim, dpi, most)]
+                  for _, rgba in counted()]
         buffer = io.BytesIO()
         images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], duration=round(1000 / fps),
                        loop=0)
         return write_atomic(path, buffer.getvalue())
-    return write_atomic(path, _encode_mp4(frames(run, xlim, ylim, dpi, most), fps))
+    return write_atomic(path, _encode_mp4(counted(), fps))
 
 
 def _encode_mp4(images: Iterator[tuple[int, np.ndarray]], fps: int) -> bytes:

@@ -41,7 +41,7 @@ from gdcli.render import number
 from gdcli.run import RunResult
 
 __all__ = ["DEFAULT_DPI", "Box", "read_limits", "view_box", "contour_levels", "run_figure", "compare_figure",
-           "plot_run", "plot_compare", "title_of"]
+           "plot_run", "plot_compare", "title_of", "check_view"]
 
 COLOUR_MAP = "viridis"
 """Dark blue (low f) to yellow (high f): monotone in lightness, so it reads in grey too."""
@@ -432,15 +432,22 @@ def title_of(run: RunResult) -> str:
 
 
 # figures -------------------------------------------------------------------------------------------------
-def run_figure(run: RunResult, xlim=None, ylim=None, surface: bool = False) -> Figure:
-    """The figure of one run (see the module docstring), not yet saved."""
+def check_view(run: RunResult, xlim=None, ylim=None, surface: bool = False) -> None:
+    """Raise an OptionError when the view options do not fit the run's number of variables."""
     n = run.objective.dimension
     if surface and n != 2:
-        raise GdError(f"--surface draws f over two variables; this objective has {n} ({', '.join(run.objective.names)})")
+        raise OptionError(f"--surface draws f over two variables; this objective has {n} "
+                          f"({', '.join(run.objective.names)})")
     if n >= 3 and (xlim is not None or ylim is not None):
-        raise GdError(f"--xlim/--ylim apply to objectives of one or two variables; this one has {n}")
+        raise OptionError(f"--xlim/--ylim apply to objectives of one or two variables; this one has {n}")
     if n == 1 and ylim is not None:
-        raise GdError("--ylim applies to objectives of two variables; use --xlim for one variable")
+        raise OptionError("--ylim applies to objectives of two variables; use --xlim for one variable")
+
+
+def run_figure(run: RunResult, xlim=None, ylim=None, surface: bool = False) -> Figure:
+    """The figure of one run (see the module docstring), not yet saved."""
+    check_view(run, xlim, ylim, surface)
+    n = run.objective.dimension
     if n >= 3:
         figure = new_figure(*SIZE)
         loss, gradient = figure.subplots(1, 2)

@@ -29,3 +29,17 @@ def write_file(path: str, data: str | bytes, quiet: bool = False) -> None:
     target = write_atomic(path, data)
     if not quiet:
         typer.echo(f"wrote {target}", err=True)
+
+
+def write_pictures(pictures, run, quiet: bool = False) -> None:
+    """Draw the files asked for by ``pictures`` (gdcli.pictures.Pictures), with a progress bar on stderr for
+    animations, and say which were written."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("drawing frames"), BarColumn(), MofNCompleteColumn(),
+                  console=Console(stderr=True), transient=True, disable=quiet or pictures.animate is None) as bar:
+        task = bar.add_task("frames", total=None)
+        written = pictures.write(run, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    if not quiet:
+        for target in written:
+            typer.echo(f"wrote {target}", err=True)

@@ -8,7 +8,7 @@ import typer
 
 from gdcli.cli import options as opt
 from gdcli.cli.app import app
-from gdcli.cli.output import console, emit_json, write_file
+from gdcli.cli.output import console, emit_json, write_file, write_pictures
 
 
 @app.command()
@@ -36,6 +36,12 @@ def solve(
     json: opt.Json = False,
     csv: Annotated[Optional[str], typer.Option("--csv", help="Also write the iterate rows to this CSV file.")] = None,
     rows: Annotated[int, typer.Option("--rows", help="Most table rows shown (first and last half); 0 shows all.")] = 20,
+    plot: opt.Plot = None,
+    surface: opt.Surface = False,
+    animate: opt.Animate = None,
+    xlim: opt.Xlim = None,
+    ylim: opt.Ylim = None,
+    dpi: opt.Dpi = None,
 ) -> None:
     """Run one optimizer on an objective: the iterate table, a stability analysis and a verdict.
 
@@ -44,6 +50,11 @@ def solve(
     from gdcli import render
     from gdcli.api import solve as run_solve
 
+    pictures = None
+    if plot is not None or animate is not None or surface or xlim or ylim or dpi is not None:
+        from gdcli.pictures import Pictures
+
+        pictures = Pictures.read(plot=plot, surface=surface, animate=animate, xlim=xlim, ylim=ylim, dpi=dpi)
     solution = run_solve(**opt.engine_options(
         objective=objective, vars=vars, start=start, optimizer=optimizer, lr=lr, steps=steps, tol=tol, xtol=xtol,
         ftol=ftol, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho, schedule=schedule, decay=decay,
@@ -60,6 +71,8 @@ def solve(
 
         header, table = iterate_rows(solution.run)
         write_file(csv, rows_to_csv(header, table), quiet=json)
+    if pictures is not None:
+        write_pictures(pictures, solution.run, quiet=json)
 
 
 def iterate_rows(run) -> tuple[list[str], list[list]]:
