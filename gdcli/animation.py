@@ -29,8 +29,8 @@ from gdcli.errors import GdError
 from gdcli.export import write_atomic
 from gdcli.figure import new_figure
 from gdcli.kernels import ArrayObjective
-from gdcli.plotting import (HALO, MAX_MARKERS, PATH_COLOURS, _draw_landscape, check_view, _draw_series, _mark_ends, _mark_minima,
-                            _math_name, _span, title_of, view_box)
+from gdcli.plotting import (HALO, MAX_MARKERS, PATH_COLOURS, check_view, draw_landscape, draw_series, mark_ends,
+                            mark_minima, math_name, span, title_of, view_box)
 from gdcli.render import number
 from gdcli.run import RunResult
 
@@ -110,9 +110,9 @@ def scene(run: RunResult, xlim, ylim):
     left, loss = figure.subplots(1, 2, width_ratios=[1.35, 1])
     if n == 2:
         box = view_box([run], xlim, ylim)
-        _draw_landscape(left, run.objective, box, figure)
-        _mark_minima(left, run.objective)
-        _mark_ends(left, run.start, None)
+        draw_landscape(left, run.objective, box, figure)
+        mark_minima(left, run.objective)
+        mark_ends(left, run.start, None)
         xs, ys = run.x[:, 0], run.x[:, 1]
         handles, names = left.get_legend_handles_labels()
         figure.legend(handles, names, loc="outside lower center", ncols=len(names), fontsize=9)
@@ -125,13 +125,13 @@ def scene(run: RunResult, xlim, ylim):
         shown = np.concatenate([values, run.f[inside]])
         shown = shown[np.isfinite(shown)]
         left.set_xlim(*box.xlim)
-        left.set_ylim(*_span(float(shown.min()), float(shown.max())))
-        left.set_xlabel(_math_name(run.objective.symbols[0]))
-        left.set_ylabel(f"$f({_math_name(run.objective.symbols[0])[1:-1]})$")
+        left.set_ylim(*span(float(shown.min()), float(shown.max())))
+        left.set_xlabel(math_name(run.objective.symbols[0]))
+        left.set_ylabel(f"$f({math_name(run.objective.symbols[0])[1:-1]})$")
         left.grid(True, alpha=0.3)
         xs, ys = run.x[:, 0], run.f
     else:
-        _draw_series(left, [run], "grad_norm", r"$\|\nabla f(\mathbf{x}_t)\|$", [None])
+        draw_series(left, [run], "grad_norm", r"$\|\nabla f(\mathbf{x}_t)\|$", [None])
         left.lines[0].set_alpha(0.25)
         xs, ys = run.t.astype(float), run.grad_norm
     every = max(1, math.ceil(len(xs) / MAX_MARKERS))
@@ -140,7 +140,7 @@ def scene(run: RunResult, xlim, ylim):
     path.set_gid("path")
     current, = left.plot([], [], linestyle="none", marker="o", markersize=11, markerfacecolor="#ff7f0e",
                          markeredgecolor="black", markeredgewidth=1.5, zorder=7)
-    _draw_series(loss, [run], "f", r"$f(\mathbf{x}_t)$", [None])
+    draw_series(loss, [run], "f", r"$f(\mathbf{x}_t)$", [None])
     loss.lines[0].set_alpha(0.25)
     loss.set_title("loss", fontsize=11)
     growing, = loss.plot([], [], color="#1f4e9c", linewidth=2.2, zorder=5)

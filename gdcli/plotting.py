@@ -108,7 +108,7 @@ def read_limits(text: str | Sequence[float] | None, name: str) -> tuple[float, f
 
 
 # choosing the view ----------------------------------------------------------------------------------------
-def _span(low: float, high: float) -> tuple[float, float]:
+def span(low: float, high: float) -> tuple[float, float]:
     """[low, high] widened by MARGIN on each side; a single point gets a unit-wide window."""
     width = high - low
     if width <= 1e-12 * max(1.0, abs(low), abs(high)):
@@ -117,12 +117,12 @@ def _span(low: float, high: float) -> tuple[float, float]:
     return low - MARGIN * width, high + MARGIN * width
 
 
-def _visible_path(run: RunResult) -> np.ndarray:
+def visible_path(run: RunResult) -> np.ndarray:
     """The iterates the view is fitted to: all of them, or for a diverged run those still near the start."""
     x = run.x
     if run.status != "diverged" or len(x) < 2:
         return x
-    features = [run.start] + [np.asarray(m, float) for m in _minima(run.objective)]
+    features = [run.start] + [np.asarray(m, float) for m in known_minima(run.objective)]
     centre = np.mean(features, axis=0)
     scale = max(1.0, float(np.max(np.abs(np.asarray(features) - centre))) * 2)
     near = np.max(np.abs(x - centre), axis=1) <= 4 * scale
@@ -131,7 +131,7 @@ def _visible_path(run: RunResult) -> np.ndarray:
     return x[: max(stop, 1)]
 
 
-def _minima(objective: Objective) -> list[tuple[float, ...]]:
+def known_minima(objective: Objective) -> list[tuple[float, ...]]:
     function = objective.function
     if function is None or len(function.start) != objective.dimension:
         return []
@@ -141,15 +141,15 @@ def _minima(objective: Objective) -> list[tuple[float, ...]]:
 def view_box(runs: Sequence[RunResult], xlim=None, ylim=None) -> Box:
     """The window that holds every (visible) path and the known minima, with a margin; xlim/ylim override."""
     objective = runs[0].objective
-    points = [_visible_path(r) for r in runs]
-    minima = _minima(objective)
+    points = [visible_path(r) for r in runs]
+    minima = known_minima(objective)
     if minima:
         points.append(np.asarray(minima, dtype=float))
     cloud = np.vstack(points)
-    xs = _span(float(cloud[:, 0].min()), float(cloud[:, 0].max()))
+    xs = span(float(cloud[:, 0].min()), float(cloud[:, 0].max()))
     if objective.dimension == 1:
         return Box(*(xlim or xs))
-    ys = _span(float(cloud[:, 1].min()), float(cloud[:, 1].max()))
+    ys = span(float(cloud[:, 1].min()), float(cloud[:, 1].max()))
     return Box(*(xlim or xs), *(ylim or ys))
 
 
@@ -184,7 +184,7 @@ def contour_levels(values: np.ndarray, count: int = LEVELS) -> np.ndarray:
     return np.linspace(low, high, count)
 
 
-def _draw_landscape(ax: Axes, objective: Objective, box: Box, colorbar_figure: Figure | None = None) -> None:
+def draw_landscape(ax: Axes, objective: Objective, box: Box, colorbar_figure: Figure | None = None) -> None:
     X, Y, F = grid_values(objective, box)
     levels = contour_levels(F)
     norm = BoundaryNorm(levels, 256)
@@ -198,7 +198,7 @@ def _draw_landscape(ax: Axes, objective: Objective, box: Box, colorbar_figure: F
         bar.ax.set_title("$f$", fontsize=11)
     ax.set_xlim(*box.xlim)
     ax.set_ylim(*box.ylim)
-    names = [_math_name(s) for s in objective.symbols]
+    names = [math_name(s) for s in objective.symbols]
     ax.set_xlabel(names[0])
     ax.set_ylabel(names[1])
     spans = (box.xmax - box.xmin) / (box.ymax - box.ymin)
@@ -206,12 +206,12 @@ def _draw_landscape(ax: Axes, objective: Objective, box: Box, colorbar_figure: F
         ax.set_aspect("equal", adjustable="box")
 
 
-def _math_name(symbol: sp.Symbol) -> str:
+def math_name(symbol: sp.Symbol) -> str:
     return f"${sp.latex(symbol)}$"
 
 
 # paths ---------------------------------------------------------------------------------------------------
-def _draw_path(ax: Axes, xs: np.ndarray, ys: np.ndarray, box: Box, index: int = 0, label: str | None = "path",
+def draw_path(ax: Axes, xs: np.ndarray, ys: np.ndarray, box: Box, index: int = 0, label: str | None = "path",
                zorder: float = 4, arrows: int = MAX_ARROWS) -> None:
     """The iterates joined in order, a marker on (at most MAX_MARKERS of) them, and arrows showing direction."""
     colour, marker, dash = (PATH_COLOURS[index % len(PATH_COLOURS)], PATH_MARKERS[index % len(PATH_MARKERS)],
@@ -221,10 +221,10 @@ def _draw_path(ax: Axes, xs: np.ndarray, ys: np.ndarray, box: Box, index: int = 
                     markevery=every, markeredgecolor="black", markeredgewidth=0.5, label=label, zorder=zorder,
                     path_effects=HALO)
     line.set_gid("path")
-    _draw_arrows(ax, xs, ys, box, colour, zorder, arrows)
+    draw_arrows(ax, xs, ys, box, colour, zorder, arrows)
 
 
-def _draw_arrows(ax: Axes, xs: np.ndarray, ys: np.ndarray, box: Box, colour: str, zorder: float,
+def draw_arrows(ax: Axes, xs: np.ndarray, ys: np.ndarray, box: Box, colour: str, zorder: float,
                  most: int = MAX_ARROWS) -> None:
     """Arrow heads showing the direction of travel.
 
@@ -267,24 +267,25 @@ def _draw_arrows(ax: Axes, xs: np.ndarray, ys: np.ndarray, box: Box, colour: str
                                     edgecolor="black", linewidth=0.6, mutation_scale=16, shrinkA=0, shrinkB=0))
 
 
-def _mark_ends(ax: Axes, start: Sequence[float], end: Sequence[float] | None) -> None:
-    """A white circle on the start and an orange square on the end (None: no end, as for a diverged run)."""
+def mark_ends(ax: Axes, start: Sequence[float], end: Sequence[float] | None) -> None:
+    """A white circle on the start and a hollow orange square around the end, so a known minimum under it still
+    shows (None: no end, as for a diverged run)."""
     ax.plot([start[0]], [start[1]], linestyle="none", marker="o", markersize=11, markerfacecolor="white",
             markeredgecolor="black", markeredgewidth=1.5, zorder=6, label="start")
     if end is not None:
-        ax.plot([end[0]], [end[1]], linestyle="none", marker="s", markersize=10, markerfacecolor="#ff7f0e",
-                markeredgecolor="black", markeredgewidth=1.5, zorder=6, label="end")
+        ax.plot([end[0]], [end[1]], linestyle="none", marker="s", markersize=15, markerfacecolor="none",
+                markeredgecolor="#ff7f0e", markeredgewidth=2.6, zorder=8, label="end")
 
 
-def _mark_minima(ax: Axes, objective: Objective) -> None:
-    minima = np.asarray(_minima(objective), dtype=float)
+def mark_minima(ax: Axes, objective: Objective) -> None:
+    minima = np.asarray(known_minima(objective), dtype=float)
     if minima.size:
         ax.plot(minima[:, 0], minima[:, 1], linestyle="none", marker="*", markersize=16, markerfacecolor="white",
-                markeredgecolor="black", markeredgewidth=1.0, zorder=5,
+                markeredgecolor="black", markeredgewidth=1.0, zorder=7,
                 label="known minimum" if len(minima) == 1 else "known minima")
 
 
-def _mark_divergence(ax: Axes, run: RunResult, box: Box) -> None:
+def mark_divergence(ax: Axes, run: RunResult, box: Box) -> None:
     """The word 'diverged' in the panel, and a cross on the last iterate still in view."""
     points = run.x[:, :2] if run.objective.dimension >= 2 else None
     if points is not None:
@@ -297,13 +298,13 @@ def _mark_divergence(ax: Axes, run: RunResult, box: Box) -> None:
 
 
 # loss curves ---------------------------------------------------------------------------------------------
-def _positive_span(values: np.ndarray) -> bool:
-    """True when every value is positive (a log scale is possible) and they span at least LOG_SPAN."""
-    finite = values[np.isfinite(values)]
-    return finite.size > 0 and bool(np.all(finite > 0)) and finite.max() / finite.min() >= LOG_SPAN
+def log_scale_fits(values: np.ndarray, factor: float = 10.0) -> bool:
+    """True when every value is finite and positive (a log axis can show them) and they span ``factor`` or more."""
+    return values.size > 0 and bool(np.all(np.isfinite(values)) and np.all(values > 0)) and \
+        values.max() / values.min() >= factor
 
 
-def _draw_series(ax: Axes, runs: Sequence[RunResult], field: str, ylabel: str, labels: Sequence[str | None]) -> None:
+def draw_series(ax: Axes, runs: Sequence[RunResult], field: str, ylabel: str, labels: Sequence[str | None]) -> None:
     """One quantity of each run (f or grad_norm) against t; a log scale when it is positive and spans decades."""
     every_value = np.concatenate([getattr(r, field) for r in runs])
     for index, (run, label) in enumerate(zip(runs, labels)):
@@ -319,8 +320,7 @@ def _draw_series(ax: Axes, runs: Sequence[RunResult], field: str, ylabel: str, l
                     markeredgecolor="black", zorder=5)
             ax.annotate("diverged", (run.t[-1], values[-1]), xytext=(-8, -4), textcoords="offset points",
                         ha="right", va="top", fontsize=9, color="#a01010")
-    if bool(np.all(np.isfinite(every_value))) and np.all(every_value > 0) and \
-            every_value.max() / every_value.min() >= 10:
+    if log_scale_fits(every_value):
         ax.set_yscale("log")
     ax.set_xlabel("step $t$")
     ax.set_ylabel(ylabel)
@@ -328,13 +328,13 @@ def _draw_series(ax: Axes, runs: Sequence[RunResult], field: str, ylabel: str, l
     ax.margins(x=0.02)
 
 
-def _draw_loss(ax: Axes, runs: Sequence[RunResult], labels: Sequence[str | None] | None = None) -> None:
-    _draw_series(ax, runs, "f", r"$f(\mathbf{x}_t)$", labels or [None] * len(runs))
+def draw_loss(ax: Axes, runs: Sequence[RunResult], labels: Sequence[str | None] | None = None) -> None:
+    draw_series(ax, runs, "f", r"$f(\mathbf{x}_t)$", labels or [None] * len(runs))
     ax.set_title("loss", fontsize=11)
 
 
 # 1-D ------------------------------------------------------------------------------------------------------
-def _draw_curve(ax: Axes, runs: Sequence[RunResult], box: Box, labels: Sequence[str | None]) -> None:
+def draw_curve(ax: Axes, runs: Sequence[RunResult], box: Box, labels: Sequence[str | None]) -> None:
     objective = runs[0].objective
     grid = np.linspace(box.xmin, box.xmax, 600)
     values, _ = ArrayObjective(objective)([grid])
@@ -346,13 +346,10 @@ def _draw_curve(ax: Axes, runs: Sequence[RunResult], box: Box, labels: Sequence[
         inside = (xs >= box.xmin) & (xs <= box.xmax)
         shown.append(fs[inside])
         low, high = (np.nanmin(np.concatenate(shown)), np.nanmax(np.concatenate(shown)))
-        _draw_path(ax, xs, fs, Box(box.xmin, box.xmax, low, high if high > low else low + 1), index, label)
-        ax.plot([xs[0]], [fs[0]], linestyle="none", marker="o", markersize=11, markerfacecolor="white",
-                markeredgecolor="black", markeredgewidth=1.5, zorder=6, label="start" if index == 0 else None)
-        if run.status != "diverged":
-            ax.plot([xs[-1]], [fs[-1]], linestyle="none", marker="s", markersize=10, markerfacecolor="#ff7f0e",
-                    markeredgecolor="black", markeredgewidth=1.5, zorder=6, label="end" if index == 0 else None)
-    minima = _minima(objective)
+        draw_path(ax, xs, fs, Box(box.xmin, box.xmax, low, high if high > low else low + 1), index, label)
+        if index == 0:  # several runs share the start; each ends at its own last marker
+            mark_ends(ax, (xs[0], fs[0]), None if run.status == "diverged" or len(runs) > 1 else (xs[-1], fs[-1]))
+    minima = known_minima(objective)
     if minima:
         mx = np.array([m[0] for m in minima])
         ax.plot(mx, ArrayObjective(objective)([mx])[0], linestyle="none", marker="*", markersize=16,
@@ -360,15 +357,15 @@ def _draw_curve(ax: Axes, runs: Sequence[RunResult], box: Box, labels: Sequence[
     everything = np.concatenate(shown)
     everything = everything[np.isfinite(everything)]
     if everything.size:
-        low, high = _span(float(everything.min()), float(everything.max()))
+        low, high = span(float(everything.min()), float(everything.max()))
         ax.set_ylim(low, high)
     ax.set_xlim(*box.xlim)
-    ax.set_xlabel(_math_name(objective.symbols[0]))
+    ax.set_xlabel(math_name(objective.symbols[0]))
     ax.set_ylabel(f"$f({sp.latex(objective.symbols[0])})$")
     ax.grid(True, alpha=0.3)
 
 
-def _legend_below(figure: Figure, ax: Axes, columns: int = 6) -> None:
+def legend_below(figure: Figure, ax: Axes, columns: int = 6) -> None:
     """The panel's legend under the whole figure, where it can never hide the path."""
     handles, names = ax.get_legend_handles_labels()
     if handles:
@@ -379,18 +376,20 @@ def _legend_below(figure: Figure, ax: Axes, columns: int = 6) -> None:
 # titles --------------------------------------------------------------------------------------------------
 _MATHTEXT = MathTextParser("path")
 TITLE_LIMIT = 110
-"""Longest formula (in LaTeX characters) put in a title; longer ones are named by their text, shortened."""
+"""Longest formula in plain characters put in a title; longer ones are shortened with '…'."""
+TITLE_WIDTH = 560
+"""Widest typeset formula (in points at 12 pt) put in a title: wider ones are written as plain text instead."""
 
 
 def formula_text(objective: Objective) -> str:
     """f(x, y) = … as mathtext when matplotlib can typeset it, else as plain text, shortened if long."""
     names = ", ".join(sp.latex(s) for s in objective.symbols[:4]) + (", …" if objective.dimension > 4 else "")
     latex = sp.latex(objective.expr)
-    if len(latex) <= TITLE_LIMIT:
+    if len(latex) <= 4 * TITLE_LIMIT:
         candidate = f"$f({names}) = {latex}$"
         try:
-            _MATHTEXT.parse(candidate, dpi=72)
-            return candidate
+            if _MATHTEXT.parse(candidate, dpi=72).width <= TITLE_WIDTH:
+                return candidate
         except (ValueError, RuntimeError):
             pass
     plain = sp.sstr(objective.expr).replace("**", "^").replace("$", r"\$")
@@ -451,8 +450,8 @@ def run_figure(run: RunResult, xlim=None, ylim=None, surface: bool = False) -> F
     if n >= 3:
         figure = new_figure(*SIZE)
         loss, gradient = figure.subplots(1, 2)
-        _draw_loss(loss, [run])
-        _draw_series(gradient, [run], "grad_norm", r"$\|\nabla f(\mathbf{x}_t)\|$", [None])
+        draw_loss(loss, [run])
+        draw_series(gradient, [run], "grad_norm", r"$\|\nabla f(\mathbf{x}_t)\|$", [None])
         gradient.set_title("gradient norm", fontsize=11)
         if run.status == "diverged":
             loss.text(0.5, 0.97, f"✗ diverged at step {run.steps}", transform=loss.transAxes, ha="center",
@@ -461,25 +460,25 @@ def run_figure(run: RunResult, xlim=None, ylim=None, surface: bool = False) -> F
         figure = new_figure(*SIZE)
         curve, loss = figure.subplots(1, 2, width_ratios=[1.35, 1])
         box = view_box([run], xlim)
-        _draw_curve(curve, [run], box, ["iterates $x_t$"])
-        _legend_below(figure, curve)
+        draw_curve(curve, [run], box, ["iterates $x_t$"])
+        legend_below(figure, curve)
         if run.status == "diverged":
-            _mark_divergence(curve, run, box)
-        _draw_loss(loss, [run])
+            mark_divergence(curve, run, box)
+        draw_loss(loss, [run])
     else:
         box = view_box([run], xlim, ylim)
         figure = new_figure(SIZE[0] + (5.0 if surface else 0.0), SIZE[1] + (0.5 if surface else 0.0))
         ratios = [1.35, 1.35, 1] if surface else [1.35, 1]
         axes = figure.subplots(1, len(ratios), width_ratios=ratios, subplot_kw=None)
         contour, loss = axes[0], axes[-1]
-        _draw_landscape(contour, run.objective, box, figure)
-        _draw_path(contour, run.x[:, 0], run.x[:, 1], box)
-        _mark_ends(contour, run.start, None if run.status == "diverged" else run.final_x)
-        _mark_minima(contour, run.objective)
+        draw_landscape(contour, run.objective, box, figure)
+        draw_path(contour, run.x[:, 0], run.x[:, 1], box)
+        mark_ends(contour, run.start, None if run.status == "diverged" else run.final_x)
+        mark_minima(contour, run.objective)
         if run.status == "diverged":
-            _mark_divergence(contour, run, box)
-        _legend_below(figure, contour)
-        _draw_loss(loss, [run])
+            mark_divergence(contour, run, box)
+        legend_below(figure, contour)
+        draw_loss(loss, [run])
         if surface:
             axes[1].remove()
             from gdcli.surface import draw_surface
@@ -503,25 +502,25 @@ def compare_figure(runs: Sequence[RunResult], xlim=None, ylim=None) -> Figure:
     figure = new_figure(SIZE[0] + 1.0, SIZE[1] + 0.5)
     if n >= 3:
         loss, gradient = figure.subplots(1, 2)
-        _draw_loss(loss, runs, labels)
-        _draw_series(gradient, runs, "grad_norm", r"$\|\nabla f(\mathbf{x}_t)\|$", labels)
+        draw_loss(loss, runs, labels)
+        draw_series(gradient, runs, "grad_norm", r"$\|\nabla f(\mathbf{x}_t)\|$", labels)
         gradient.set_title("gradient norm", fontsize=11)
-        _legend_below(figure, loss, columns=2)
+        legend_below(figure, loss, columns=2)
     elif n == 1:
         curve, loss = figure.subplots(1, 2, width_ratios=[1.35, 1])
-        _draw_curve(curve, runs, view_box(runs, xlim), labels)
-        _draw_loss(loss, runs)
-        _legend_below(figure, curve, columns=3)
+        draw_curve(curve, runs, view_box(runs, xlim), labels)
+        draw_loss(loss, runs)
+        legend_below(figure, curve, columns=3)
     else:
         box = view_box(runs, xlim, ylim)
         contour, loss = figure.subplots(1, 2, width_ratios=[1.35, 1])
-        _draw_landscape(contour, objective, box, figure)
+        draw_landscape(contour, objective, box, figure)
         for index, (run, label) in enumerate(zip(runs, labels)):
-            _draw_path(contour, run.x[:, 0], run.x[:, 1], box, index, label, arrows=COMPARE_ARROWS)
-        _mark_ends(contour, runs[0].start, None)  # the shared start; each path ends at its own last marker
-        _mark_minima(contour, objective)
-        _draw_loss(loss, runs, labels)
-        _legend_below(figure, contour, columns=2 if len(runs) > 1 else 3)
+            draw_path(contour, run.x[:, 0], run.x[:, 1], box, index, label, arrows=COMPARE_ARROWS)
+        mark_ends(contour, runs[0].start, None)  # the shared start; each path ends at its own last marker
+        mark_minima(contour, objective)
+        draw_loss(loss, runs, labels)
+        legend_below(figure, contour, columns=2 if len(runs) > 1 else 3)
     name = f"{objective.function.name}:  " if objective.function is not None else ""
     figure.suptitle(f"{name}{formula_text(objective)}\n{len(runs)} optimizers from the same start", fontsize=12)
     return figure

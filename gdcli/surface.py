@@ -12,7 +12,7 @@ from typing import Sequence
 import numpy as np
 from mpl_toolkits.mplot3d.axes3d import Axes3D
 
-from gdcli.plotting import COLOUR_MAP, PATH_COLOURS, PATH_MARKERS, Box, _math_name, grid_values
+from gdcli.plotting import COLOUR_MAP, PATH_COLOURS, PATH_MARKERS, Box, math_name, grid_values
 from gdcli.run import RunResult
 
 SURFACE_GRID = 70
@@ -53,7 +53,7 @@ def draw_surface(ax: Axes3D, runs: Sequence[RunResult], box: Box) -> None:
     ax.set_xlim(*box.xlim)
     ax.set_ylim(*box.ylim)
     ax.set_zlim(low, cap + 2 * lift)
-    names = [_math_name(s) for s in objective.symbols]
+    names = [math_name(s) for s in objective.symbols]
     ax.set_xlabel(names[0])
     ax.set_ylabel(names[1])
     ax.set_zlabel("$f$")
