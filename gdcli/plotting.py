@@ -125,10 +125,13 @@ def visible_path(run: RunResult) -> np.ndarray:
     features = [run.start] + [np.asarray(m, float) for m in known_minima(run.objective)]
     centre = np.mean(features, axis=0)
     scale = max(1.0, float(np.max(np.abs(np.asarray(features) - centre))) * 2)
-    near = np.max(np.abs(x - centre), axis=1) <= 4 * scale
-    # the prefix of iterates that stayed near: once a run has escaped, later rows are off the chart
+    distance = np.max(np.abs(x - centre), axis=1)
+    near = distance <= 4 * scale
+    # the prefix of iterates that stayed near: once a run has escaped, later rows are off the chart; the first
+    # step is kept unless it is already far out, since its overshoot is what the picture is about
     stop = int(np.argmin(near)) if not near.all() else len(x)
-    return x[: max(stop, 1)]
+    first_step = 2 if distance[1] <= 100 * scale else 1
+    return x[: max(stop, first_step)]
 
 
 def known_minima(objective: Objective) -> list[tuple[float, ...]]:
@@ -228,7 +231,7 @@ def draw_arrows(ax: Axes, xs: np.ndarray, ys: np.ndarray, box: Box, colour: str,
                  most: int = MAX_ARROWS) -> None:
     """Arrow heads showing the direction of travel.
 
-    A path of few long steps gets one at the middle of each step (up to 2·``most``); a path of many short
+    A path of few long steps gets one at the middle of each step (up to ``most``); a path of many short
     steps gets ``most`` of them spread evenly along its length, each pointing along the step it falls on.
     Lengths are measured in fractions of the window, so the arrows are spaced alike on either axis.
     """
@@ -242,7 +245,7 @@ def draw_arrows(ax: Axes, xs: np.ndarray, ys: np.ndarray, box: Box, colour: str,
                & np.isfinite(lengths) & (lengths < 2))
     lengths = np.where(visible, lengths, 0.0)
     long_steps = np.flatnonzero(lengths > 0.04)
-    if 0 < long_steps.size <= 2 * most and lengths[long_steps].sum() >= 0.8 * lengths.sum():
+    if 0 < long_steps.size <= most and lengths[long_steps].sum() >= 0.8 * lengths.sum():
         places = [(i, 0.5) for i in long_steps]
     else:
         travelled = np.cumsum(lengths)
@@ -285,16 +288,14 @@ def mark_minima(ax: Axes, objective: Objective) -> None:
                 label="known minimum" if len(minima) == 1 else "known minima")
 
 
-def mark_divergence(ax: Axes, run: RunResult, box: Box) -> None:
-    """The word 'diverged' in the panel, and a cross on the last iterate still in view."""
-    points = run.x[:, :2] if run.objective.dimension >= 2 else None
-    if points is not None:
-        inside = np.flatnonzero(box.contains(points))
-        if inside.size:
-            last = points[inside[-1]]
-            ax.plot([last[0]], [last[1]], linestyle="none", marker="X", markersize=13, markerfacecolor="#d62728",
-                    markeredgecolor="white", markeredgewidth=1.2, zorder=7, label="last point in view")
-    ax.set_title(f"✗ diverged at step {run.steps}: the path leaves the window", fontsize=10.5, color="#a01010")
+def mark_divergence(ax: Axes, points: np.ndarray, box: Box) -> None:
+    """A cross on the last of the (k × 2) plotted ``points`` still in the window (the title says why the run
+    diverged)."""
+    inside = np.flatnonzero(box.contains(points))
+    if inside.size:
+        last = points[inside[-1]]
+        ax.plot([last[0]], [last[1]], linestyle="none", marker="X", markersize=13, markerfacecolor="#d62728",
+                markeredgecolor="white", markeredgewidth=1.2, zorder=7, label="last point in view")
 
 
 # loss curves ---------------------------------------------------------------------------------------------
@@ -419,7 +420,7 @@ def status_text(run: RunResult, brief: bool = False) -> str:
     if run.status == "converged":
         return f"✓ converged in {steps}"
     if run.status == "diverged":
-        return f"✗ diverged at step {run.steps}"
+        return "✗ diverged" if brief else f"✗ {run.message}"
     return f"{steps}, not converged" if brief else f"stopped at the budget of {steps} (not converged)"
 
 
@@ -453,17 +454,14 @@ def run_figure(run: RunResult, xlim=None, ylim=None, surface: bool = False) -> F
         draw_loss(loss, [run])
         draw_series(gradient, [run], "grad_norm", r"$\|\nabla f(\mathbf{x}_t)\|$", [None])
         gradient.set_title("gradient norm", fontsize=11)
-        if run.status == "diverged":
-            loss.text(0.5, 0.97, f"✗ diverged at step {run.steps}", transform=loss.transAxes, ha="center",
-                      va="top", color="#a01010", fontsize=10)
     elif n == 1:
         figure = new_figure(*SIZE)
         curve, loss = figure.subplots(1, 2, width_ratios=[1.35, 1])
         box = view_box([run], xlim)
         draw_curve(curve, [run], box, ["iterates $x_t$"])
-        legend_below(figure, curve)
         if run.status == "diverged":
-            mark_divergence(curve, run, box)
+            mark_divergence(curve, np.column_stack([run.x[:, 0], run.f]), Box(*box.xlim, *curve.get_ylim()))
+        legend_below(figure, curve)
         draw_loss(loss, [run])
     else:
         box = view_box([run], xlim, ylim)
@@ -476,7 +474,7 @@ def run_figure(run: RunResult, xlim=None, ylim=None, surface: bool = False) -> F
         mark_ends(contour, run.start, None if run.status == "diverged" else run.final_x)
         mark_minima(contour, run.objective)
         if run.status == "diverged":
-            mark_divergence(contour, run, box)
+            mark_divergence(contour, run.x, box)
         legend_below(figure, contour)
         draw_loss(loss, [run])
         if surface:

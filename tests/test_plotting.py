@@ -138,7 +138,7 @@ def test_diverged_run_is_clipped_to_where_it_started_and_marked():
     figure = run_figure(run)
     contour = figure.axes[0]
     assert max(abs(v) for v in (*contour.get_xlim(), *contour.get_ylim())) < 100  # not out to 10¹²
-    assert "diverged" in contour.get_title() and "diverged" in figure._suptitle.get_text()
+    assert f"✗ {run.message}" in figure._suptitle.get_text()
     assert np.allclose(path_line(contour).get_ydata(), run.x[:, 1])  # the whole path is still there, clipped
     assert "last point in view" in {t.get_text() for t in figure.legends[0].get_texts()}
 

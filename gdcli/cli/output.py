@@ -36,8 +36,9 @@ def write_pictures(pictures, run, quiet: bool = False) -> None:
     animations, and say which were written."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    with Progress(TextColumn("drawing frames"), BarColumn(), MofNCompleteColumn(),
-                  console=Console(stderr=True), transient=True, disable=quiet or pictures.animate is None) as bar:
+    errors = Console(stderr=True)
+    with Progress(TextColumn("drawing frames"), BarColumn(), MofNCompleteColumn(), console=errors, transient=True,
+                  disable=quiet or pictures.animate is None or not errors.is_terminal) as bar:
         task = bar.add_task("frames", total=None)
         written = pictures.write(run, progress=lambda done, total: bar.update(task, completed=done, total=total))
     if not quiet:
