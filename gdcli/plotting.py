@@ -30,7 +30,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
 from matplotlib.mathtext import MathTextParser
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from gdcli.errors import GdError, OptionError
 from gdcli.expression import parse_vector
@@ -319,10 +319,12 @@ def draw_series(ax: Axes, runs: Sequence[RunResult], field: str, ylabel: str, la
         if run.status == "diverged":
             ax.plot([run.t[-1]], [values[-1]], linestyle="none", marker="X", markersize=11, color="#d62728",
                     markeredgecolor="black", zorder=5)
-            ax.annotate("diverged", (run.t[-1], values[-1]), xytext=(-8, -4), textcoords="offset points",
-                        ha="right", va="top", fontsize=9, color="#a01010")
+            ax.annotate("diverged", (run.t[-1], values[-1]), xytext=(-10, -6), textcoords="offset points",
+                        ha="right", va="top", fontsize=9, color="#a01010",
+                        bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.85))
     if log_scale_fits(every_value):
         ax.set_yscale("log")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("step $t$")
     ax.set_ylabel(ylabel)
     ax.grid(True, which="major", alpha=0.35)
