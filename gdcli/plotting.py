@@ -324,7 +324,7 @@ def draw_series(ax: Axes, runs: Sequence[RunResult], field: str, ylabel: str, la
                         bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.85))
     if log_scale_fits(every_value):
         ax.set_yscale("log")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 2.5, 5, 10]))
     ax.set_xlabel("step $t$")
     ax.set_ylabel(ylabel)
     ax.grid(True, which="major", alpha=0.35)

@@ -7,12 +7,13 @@ the 60th percentile of f over the window. The path is drawn above the surface so
 
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
 import numpy as np
 from mpl_toolkits.mplot3d.axes3d import Axes3D
 
-from gdcli.plotting import COLOUR_MAP, PATH_COLOURS, PATH_MARKERS, Box, math_name, grid_values
+from gdcli.plotting import COLOUR_MAP, MAX_MARKERS, PATH_COLOURS, PATH_MARKERS, Box, grid_values, math_name
 from gdcli.run import RunResult
 
 SURFACE_GRID = 70
@@ -45,7 +46,8 @@ def draw_surface(ax: Axes3D, runs: Sequence[RunResult], box: Box) -> None:
         xs, ys, fs = run.x[inside, 0], run.x[inside, 1], np.clip(run.f[inside], low, cap) + lift
         colour = PATH_COLOURS[index % len(PATH_COLOURS)]
         line, = ax.plot(xs, ys, fs, color=colour, linewidth=2.0, marker=PATH_MARKERS[index % len(PATH_MARKERS)],
-                        markersize=3.5, markeredgecolor="black", markeredgewidth=0.4, zorder=10)
+                        markersize=3.5, markeredgecolor="black", markeredgewidth=0.4, zorder=10,
+                        markevery=max(1, math.ceil(len(xs) / MAX_MARKERS)))
         line.set_gid("surface-path")
         if len(xs):
             ax.scatter([xs[0]], [ys[0]], [fs[0]], s=70, c="white", edgecolors="black", linewidths=1.2, zorder=11,
