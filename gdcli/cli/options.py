@@ -36,6 +36,22 @@ LineSearch = Annotated[bool, typer.Option("--line-search", help="Armijo backtrac
 C1 = Annotated[float, typer.Option("--c1", help="Armijo's sufficient-decrease constant c1.")]
 Shrink = Annotated[float, typer.Option("--shrink", help="Backtracking factor: α ← shrink·α per trial.")]
 Every = Annotated[int, typer.Option("--every", help="Keep every K-th iterate (the last always).")]
+Plot = Annotated[Optional[str], typer.Option(
+    "--plot", help="Draw the run into PATH (.png, .svg or .pdf): contours of f with the path and the loss curve "
+                   "(1 variable: the curve f(x); 3 or more: f and ‖∇f‖ against t).", metavar="PATH")]
+Surface = Annotated[bool, typer.Option(
+    "--surface", help="Add a 3-D panel to the --plot figure: the surface z = f(x, y) with the path lifted onto it "
+                      "(2 variables).")]
+Animate = Annotated[Optional[str], typer.Option(
+    "--animate", help="Write an animation of the path to PATH (.gif; .mp4 needs ffmpeg), at most 120 frames.",
+    metavar="PATH")]
+Xlim = Annotated[Optional[str], typer.Option("--xlim", help="Horizontal range of the pictures, e.g. -2,2 "
+                                                             "(default: the path and minima, with a margin).",
+                                             metavar="A,B")]
+Ylim = Annotated[Optional[str], typer.Option("--ylim", help="Vertical range of the pictures, e.g. -1,3.",
+                                             metavar="C,D")]
+Dpi = Annotated[Optional[int], typer.Option("--dpi", help="Pixels per inch of the pictures [png 150: 1500×750 px; "
+                                                            "animation 100: 1000×500 px].", metavar="N")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON document and nothing else.")]
 
 

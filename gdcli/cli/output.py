@@ -44,3 +44,18 @@ def spinner(message: str, when: bool = True):
         return
     with Console(stderr=True).status(message):
         yield
+
+
+def write_pictures(pictures, run, quiet: bool = False) -> None:
+    """Draw the files asked for by ``pictures`` (gdcli.pictures.Pictures), with a progress bar on stderr for
+    animations, and say which were written."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    errors = Console(stderr=True)
+    with Progress(TextColumn("drawing frames"), BarColumn(), MofNCompleteColumn(), console=errors, transient=True,
+                  disable=quiet or pictures.animate is None or not errors.is_terminal) as bar:
+        task = bar.add_task("frames", total=None)
+        written = pictures.write(run, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    if not quiet:
+        for target in written:
+            typer.echo(f"wrote {target}", err=True)

@@ -8,7 +8,7 @@ import typer
 
 from gdcli.cli import options as opt
 from gdcli.cli.app import app
-from gdcli.cli.output import LONG_RUN, console, emit_json, spinner, write_file
+from gdcli.cli.output import LONG_RUN, console, emit_json, spinner, write_file, write_pictures
 
 
 @app.command()
@@ -40,6 +40,12 @@ def solve(
     exact: Annotated[bool, typer.Option("--exact", help="Also compute the iterates as exact fractions.")] = False,
     markdown: Annotated[Optional[str], typer.Option("--markdown", help="Also write a worked solution as Markdown "
                                                                        "with LaTeX math to this file.")] = None,
+    plot: opt.Plot = None,
+    surface: opt.Surface = False,
+    animate: opt.Animate = None,
+    xlim: opt.Xlim = None,
+    ylim: opt.Ylim = None,
+    dpi: opt.Dpi = None,
 ) -> None:
     """Run one optimizer on an objective: the iterate table, a stability analysis and a verdict.
 
@@ -48,6 +54,11 @@ def solve(
     from gdcli import render
     from gdcli.api import solve as run_solve
 
+    pictures = None
+    if plot is not None or animate is not None or surface or xlim or ylim or dpi is not None:
+        from gdcli.pictures import Pictures
+
+        pictures = Pictures.read(plot=plot, surface=surface, animate=animate, xlim=xlim, ylim=ylim, dpi=dpi)
     with spinner(f"running {steps or 0:,} steps…", steps is not None and steps >= LONG_RUN):
         solution = run_solve(**opt.engine_options(
             objective=objective, vars=vars, start=start, optimizer=optimizer, lr=lr, steps=steps, tol=tol,
@@ -85,6 +96,8 @@ def solve(
         from gdcli.export import rows_to_csv
 
         write_file(csv, rows_to_csv(*solution.run.columns()), quiet=json)
+    if pictures is not None:
+        write_pictures(pictures, solution.run, quiet=json)
 
 
 @app.command()
