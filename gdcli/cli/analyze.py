@@ -8,14 +8,14 @@ import typer
 
 from gdcli.cli import options as opt
 from gdcli.cli.app import app
-from gdcli.cli.output import console, emit_json, spinner, write_file
+from gdcli.cli.output import DEFAULT_DPI, announce, console, emit_json, spinner, write_file
 
 Region = Annotated[Optional[str], typer.Option("--region", help="Box searched: low,high for every variable, or "
                                                                  "low,high per variable (default -5,5).")]
 Markdown = Annotated[Optional[str], typer.Option("--markdown", help="Also write a worked solution as Markdown "
                                                                      "with LaTeX math to this file.")]
-Plot = Annotated[Optional[str], typer.Option("--plot", help="Also draw a figure to this .png, .svg or .pdf file.")]
-Dpi = Annotated[int, typer.Option("--dpi", help="Resolution of --plot.")]
+Figure = Annotated[Optional[str], typer.Option("--plot", help="Also draw a figure to this .png, .svg or .pdf file.",
+                                                metavar="PATH")]
 BatchSteps = Annotated[Optional[int], typer.Option("--steps", help="Step budget of every run (default 1000, or "
                                                                     "the built-in's).")]
 
@@ -69,8 +69,10 @@ def compare(
     rho: opt.Rho = None,
     schedule: opt.Schedule = "constant",
     decay: opt.Decay = None,
-    plot: Plot = None,
-    dpi: Dpi = 150,
+    plot: Figure = None,
+    xlim: opt.Xlim = None,
+    ylim: opt.Ylim = None,
+    dpi: opt.Dpi = None,
     json: opt.Json = False,
 ) -> None:
     """Run several optimizers with the same options: one row each, exactly as gd solve gives it.
@@ -81,6 +83,12 @@ def compare(
     from gdcli.compare import compare as run_compare
     from gdcli.compare import rows
 
+    if plot is not None:
+        from gdcli.figure import image_format
+        from gdcli.plotting import read_limits
+
+        image_format(plot)
+        xlim, ylim = read_limits(xlim, "--xlim"), read_limits(ylim, "--ylim")
     solutions = run_compare(optimizers=optimizers, **opt.engine_options(
         objective=objective, vars=vars, start=start, lr=lr, steps=steps, tol=tol, xtol=xtol, ftol=ftol, beta=beta,
         beta1=beta1, beta2=beta2, eps=eps, rho=rho, schedule=schedule, decay=decay))
@@ -91,8 +99,7 @@ def compare(
     if plot is not None:
         from gdcli.plotting import plot_compare
 
-        target = plot_compare([s.run for s in solutions], plot, xlim=None, ylim=None, dpi=dpi)
-        typer.echo(f"wrote {target}", err=True)
+        announce(plot_compare([s.run for s in solutions], plot, xlim=xlim, ylim=ylim, dpi=dpi or DEFAULT_DPI), json)
 
 
 @app.command()
@@ -117,6 +124,8 @@ def sweep(
     schedule: opt.Schedule = "constant",
     decay: opt.Decay = None,
     rows: Annotated[int, typer.Option("--rows", help="Most table rows shown (evenly sampled).")] = 30,
+    plot: Figure = None,
+    dpi: opt.Dpi = None,
     json: opt.Json = False,
 ) -> None:
     """Run the optimizer for many learning rates at once: which converge, oscillate or diverge.
@@ -125,6 +134,11 @@ def sweep(
     """
     from gdcli import render_analysis
     from gdcli.sweep import sweep as run_sweep
+
+    if plot is not None:
+        from gdcli.figure import image_format
+
+        image_format(plot)
 
     if rows < 2:
         raise typer.BadParameter("--rows must be at least 2")
@@ -136,6 +150,10 @@ def sweep(
         emit_json({"max_stable_lr": result.max_stable_lr, "runs": result.runs()})
     else:
         console().print(render_analysis.sweep_view(result, rows))
+    if plot is not None:
+        from gdcli.landscape_plots import plot_sweep
+
+        announce(plot_sweep(result, plot, dpi or DEFAULT_DPI), json)
 
 
 @app.command()
@@ -157,8 +175,8 @@ def basins(
     rho: opt.Rho = None,
     schedule: opt.Schedule = "constant",
     decay: opt.Decay = None,
-    plot: Plot = None,
-    dpi: Dpi = 150,
+    plot: Figure = None,
+    dpi: opt.Dpi = None,
     json: opt.Json = False,
 ) -> None:
     """Which critical point each start on a grid leads to: the basins of attraction and their shares.
@@ -168,16 +186,20 @@ def basins(
     from gdcli import render_analysis
     from gdcli.basins import basins as run_basins
 
+    if plot is not None:
+        from gdcli.figure import image_format
+
+        image_format(plot)
+
     with spinner(f"running {grid * grid:,} starts…"):
         result = run_basins(grid=grid, region=region, **opt.engine_options(
             objective=objective, vars=vars, optimizer=optimizer, lr=lr, steps=steps, tol=tol, xtol=xtol, ftol=ftol,
             beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho, schedule=schedule, decay=decay))
-    if plot is not None:
-        from gdcli.landscape_plots import plot_basins
-
-        write_target = plot_basins(result, plot, dpi)
-        typer.echo(f"wrote {write_target}", err=True)
     if json:
         emit_json({"basins": result.rows()})
     else:
         console().print(render_analysis.basins_table(result))
+    if plot is not None:
+        from gdcli.landscape_plots import plot_basins
+
+        announce(plot_basins(result, plot, dpi or DEFAULT_DPI), json)

@@ -23,13 +23,21 @@ def emit_json(document) -> None:
     sys.stdout.write(to_json(document) + "\n")
 
 
-def write_file(path: str, data: str | bytes, quiet: bool = False) -> None:
-    """Write atomically and say so on stderr (stdout stays clean for --json)."""
-    from gdcli.export import write_atomic
+DEFAULT_DPI = 150
+"""Pixels per inch of figures when --dpi is not given (gdcli.figure.DEFAULT_DPI, without importing matplotlib)."""
 
-    target = write_atomic(path, data)
+
+def announce(target, quiet: bool = False) -> None:
+    """Say on stderr which file was written (stdout stays clean for --json)."""
     if not quiet:
         typer.echo(f"wrote {target}", err=True)
+
+
+def write_file(path: str, data: str | bytes, quiet: bool = False) -> None:
+    """Write atomically and say so on stderr."""
+    from gdcli.export import write_atomic
+
+    announce(write_atomic(path, data), quiet)
 
 
 LONG_RUN = 200_000
@@ -56,6 +64,5 @@ def write_pictures(pictures, run, quiet: bool = False) -> None:
                   disable=quiet or pictures.animate is None or not errors.is_terminal) as bar:
         task = bar.add_task("frames", total=None)
         written = pictures.write(run, progress=lambda done, total: bar.update(task, completed=done, total=total))
-    if not quiet:
-        for target in written:
-            typer.echo(f"wrote {target}", err=True)
+    for target in written:
+        announce(target, quiet)

@@ -1,0 +1,46 @@
+"""Figures of a sweep, of basins and of a comparison: drawn from the results, written only when asked."""
+
+import numpy as np
+from matplotlib.image import imread
+
+from gdcli.basins import basins
+from gdcli.landscape_plots import basins_figure, sweep_figure
+from gdcli.sweep import sweep
+
+
+def test_sweep_figure_plots_each_run_by_status():
+    result = sweep("(x-3)^2", start="0", lr_min=0.1, lr_max=1.45, num=15, steps=300)
+    figure = sweep_figure(result)
+    value_axes = figure.axes[0]
+    plotted = {line.get_label().split(" (")[0]: line for line in value_axes.get_lines() if line.get_label()[0] != "_"}
+    converged = result.lrs < 1
+    np.testing.assert_allclose(plotted["converged"].get_xdata(), result.lrs[converged])
+    np.testing.assert_allclose(plotted["diverged"].get_xdata(), result.lrs[~converged])
+    # the dashed line stands at the theoretical bound 2/λmax = 1
+    bound = [line for line in value_axes.get_lines() if line.get_linestyle() == "--"]
+    assert bound and bound[0].get_xdata()[0] == 1.0
+
+
+def test_basins_figure_colours_every_start(tmp_path):
+    result = basins("himmelblau", grid=21, steps=400)
+    figure = basins_figure(result)
+    image = figure.axes[0].get_images()[0].get_array()
+    np.testing.assert_array_equal(np.asarray(image), result.labels + 2)
+    assert len(figure.legends[0].get_texts()) == len(result.points) == 4
+
+
+def test_plot_options_write_images(cli, tmp_path):
+    for args in (["sweep", "(x-3)^2", "--start", "0", "--lr-max", "1.5", "--num", "20"],
+                 ["basins", "himmelblau", "--grid", "15"],
+                 ["compare", "bowl", "--optimizers", "gd,adam", "--xlim", "-4,4", "--ylim", "-4,4"]):
+        path = tmp_path / f"{args[0]}.png"
+        result = cli(*args, "--plot", path)
+        assert result.exit_code == 0, result.stderr
+        pixels = imread(path)
+        assert pixels.shape[0] >= 600 and pixels.shape[1] >= 1000 and pixels.std() > 0.05
+
+
+def test_bad_plot_path_fails_before_running(cli, tmp_path):
+    result = cli("sweep", "(x-3)^2", "--lr-max", "1.5", "--plot", tmp_path / "sweep.jpg")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "use .png, .svg or .pdf" in result.stderr
