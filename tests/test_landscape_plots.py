@@ -9,7 +9,7 @@ from gdcli.sweep import sweep
 
 
 def test_sweep_figure_plots_each_run_by_status():
-    result = sweep("(x-3)^2", start="0", lr_min=0.1, lr_max=1.45, num=15, steps=300)
+    result = sweep("(x-3)^2", start="0", lr_min=0.1, lr_max=1.45, num=15, steps=1000)
     figure = sweep_figure(result)
     value_axes = figure.axes[0]
     plotted = {line.get_label().split(" (")[0]: line for line in value_axes.get_lines() if line.get_label()[0] != "_"}
