@@ -48,6 +48,7 @@ def write_atomic(path: str | os.PathLike, data: bytes | str) -> Path:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(temporary, _new_file_mode(target))  # mkstemp makes it 0600; give it the mode open() would
         os.replace(temporary, target)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
@@ -62,3 +63,13 @@ def rows_to_csv(header: list[str], rows: list[list]) -> str:
     writer.writerow(header)
     writer.writerows([[repr(v) if isinstance(v, float) else v for v in row] for row in rows])
     return buffer.getvalue()
+
+
+def _new_file_mode(target: Path) -> int:
+    """The mode of the file being replaced, or what a plain open() would give a new file (0666 less the umask)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -160,3 +160,14 @@ def test_hostile_input_never_crashes(cli, objective, start, lr):
     assert "Traceback" not in result.stderr
     if result.exit_code == 2:
         assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == ""
+
+
+def test_written_files_get_the_usual_mode(cli, tmp_path):
+    import os
+    import stat
+
+    path = tmp_path / "run.csv"
+    assert cli("solve", "x^2", "--csv", path).exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
