@@ -240,7 +240,7 @@ def solve_symbolically(objective: Objective, seconds: float = SYMBOLIC_SECONDS) 
         numeric = [complex(sp.N(v, 30)) for v in values]
         if all(abs(c.imag) <= 1e-9 * (1 + abs(c.real)) for c in numeric):
             exact = [v if v.is_real and len(sp.sstr(v)) <= 80 else None for v in values]
-            points.append((np.array([c.real for c in numeric]), exact if all(exact) else None))
+            points.append((np.array([c.real for c in numeric]), exact if all(v is not None for v in exact) else None))
     return points, "solved"
 
 

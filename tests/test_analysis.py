@@ -73,3 +73,11 @@ def test_analyze_json_and_markdown(cli, tmp_path):
 def test_bad_region_is_one_line_error(cli):
     result = cli("analyze", "x^2", "--region", "5,1")
     assert result.exit_code == 2 and result.stderr.startswith("gd: error:") and "region" in result.stderr
+
+
+def test_symbolic_points_keep_their_closed_form():
+    """x⁴ − 3x² + y²: ∂f/∂x = 4x³ − 6x = 0 at x = 0, ±√(3/2) = ±√6/2; ∂f/∂y = 2y = 0."""
+    from gdcli.analysis import analyze
+
+    points = {tuple(p["exact"]) for p in analyze("x^4-3*x^2+y^2").to_dict()["critical_points"] if "exact" in p}
+    assert points == {("0", "0"), ("sqrt(6)/2", "0"), ("-sqrt(6)/2", "0")}
