@@ -44,6 +44,29 @@ def sub(n: int) -> str:
     return str(n).translate(SUBSCRIPT)
 
 
+@dataclass
+class Explanation:
+    """`--explain`: the first steps worked out, and for a quadratic the update map and the stable range of α."""
+
+    steps: list[str]
+    update_map: list[str] | None
+    condition: str | None
+
+
+def explain(solution) -> Explanation:
+    """Everything `--explain` shows for a solved run."""
+    return Explanation(worked_steps(solution.run), update_map(solution.objective, solution.optimizer),
+                       stability_condition(solution.objective, solution.optimizer))
+
+
+def exact_run(solution, start: str | Sequence | None, lr: str | float | None) -> tuple[list[ExactRow], str]:
+    """`--exact`: the run's iterates again in rational arithmetic, from the start and α exactly as given
+    (text such as "1/10" stays exact; None takes the run's own)."""
+    run = solution.run
+    return exact_iterates(solution.objective, solution.optimizer, start, lr if lr is not None else run.lr0,
+                          run.steps, run.schedule, run.line_search is not None)
+
+
 def worked_steps(run, count: int = EXPLAINED_STEPS) -> list[str]:
     """The first ``count`` steps of ``run`` in words and numbers, as the seeds work them by hand."""
     o, rule = run.objective, run.optimizer.rule

@@ -118,16 +118,18 @@ def basins_table(result) -> Table:
     return table
 
 
-def explanation(lines: list[str], update_map: list[str] | None, condition: str | None) -> Panel:
-    body = list(lines)
-    if update_map:
-        body += ["", "update map (f is quadratic):", *(f"  {line}" for line in update_map)]
-    if condition:
-        body += ["", "stability: " + condition]
+def explanation(worked) -> Panel:
+    """The worked steps, the update map and the stability condition (gdcli.explain.Explanation) in a panel."""
+    body = list(worked.steps)
+    if worked.update_map:
+        body += ["", "update map (f is quadratic):", *(f"  {line}" for line in worked.update_map)]
+    if worked.condition:
+        body += ["", "stability: " + worked.condition]
     return Panel("\n".join(body), title="worked steps", title_align="left", border_style="cyan")
 
 
 def exact_table(rows, names, note: str) -> Table:
+    """The exact iterates as fractions, with the note on where the table stops."""
     table = Table(title="exact iterates", header_style="bold", box=None, padding=(0, 1))
     table.add_column("t", justify="right")
     for name in names:

@@ -66,17 +66,11 @@ def solve(
             decay=decay, line_search=line_search, c1=c1, shrink=shrink, every=every,
         ))
     worked = exact_rows = None
-    if explain or markdown is not None:
+    if explain or exact or markdown is not None:
         from gdcli import explain as worked_out
 
-        worked = worked_out.worked_steps(solution.run)
-        update_map = worked_out.update_map(solution.objective, solution.optimizer)
-        condition = worked_out.stability_condition(solution.objective, solution.optimizer)
-    if exact:
-        from gdcli.explain import exact_iterates
-
-        exact_rows = exact_iterates(solution.objective, solution.optimizer, start, lr if lr is not None
-                                    else solution.run.lr0, solution.run.steps, solution.run.schedule, line_search)
+        worked = worked_out.explain(solution)
+        exact_rows = worked_out.exact_run(solution, start, lr) if exact else None
     if json:
         emit_json(solution.to_dict())
     else:
@@ -85,13 +79,13 @@ def solve(
             from gdcli import render_analysis
 
             if explain:
-                console().print(render_analysis.explanation(worked, update_map, condition))
+                console().print(render_analysis.explanation(worked))
             if exact:
-                console().print(render_analysis.exact_table(*exact_rows[:1], solution.objective.names, exact_rows[1]))
+                console().print(render_analysis.exact_table(exact_rows[0], solution.objective.names, exact_rows[1]))
     if markdown is not None:
         from gdcli.markdown import solution_markdown
 
-        write_file(markdown, solution_markdown(solution, worked, rows), quiet=json)
+        write_file(markdown, solution_markdown(solution, worked.steps, rows), quiet=json)
     if csv is not None:
         from gdcli.export import rows_to_csv
 
