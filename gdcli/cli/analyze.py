@@ -39,7 +39,7 @@ def analyze(
     from gdcli.analysis import analyze as run_analysis
 
     with spinner("finding critical points…"):
-        result = run_analysis(region=region, reduction=reduction, **opt.engine_options(objective=objective, vars=vars))
+        result = run_analysis(objective, variables=opt.variable_names(vars), region=region, reduction=reduction)
     if json:
         emit_json(result.to_dict())
     else:
@@ -51,24 +51,12 @@ def analyze(
 
 
 @app.command()
+@opt.engine_command(without=("optimizer", "line_search", "c1", "shrink", "every"))
 def compare(
     objective: opt.Objective = None,
     optimizers: Annotated[str, typer.Option("--optimizers", help="Comma-separated optimizers to run.")] =
     "gd,momentum,nesterov,adagrad,rmsprop,adam",
-    vars: opt.Vars = None,
-    start: opt.Start = None,
-    lr: opt.Lr = None,
-    steps: opt.Steps = None,
-    tol: opt.Tol = 1e-8,
-    xtol: opt.Xtol = 0.0,
-    ftol: opt.Ftol = 0.0,
-    beta: opt.Beta = None,
-    beta1: opt.Beta1 = None,
-    beta2: opt.Beta2 = None,
-    eps: opt.Eps = None,
-    rho: opt.Rho = None,
-    schedule: opt.Schedule = "constant",
-    decay: opt.Decay = None,
+    engine: dict = None,
     plot: Figure = None,
     xlim: opt.Xlim = None,
     ylim: opt.Ylim = None,
@@ -89,9 +77,7 @@ def compare(
 
         image_format(plot)
         xlim, ylim = read_limits(xlim, "--xlim"), read_limits(ylim, "--ylim")
-    solutions = run_compare(optimizers=optimizers, **opt.engine_options(
-        objective=objective, vars=vars, start=start, lr=lr, steps=steps, tol=tol, xtol=xtol, ftol=ftol, beta=beta,
-        beta1=beta1, beta2=beta2, eps=eps, rho=rho, schedule=schedule, decay=decay))
+    solutions = run_compare(objective, optimizers=optimizers, **engine)
     if json:
         emit_json({"runs": rows(solutions)})
     else:
@@ -103,26 +89,14 @@ def compare(
 
 
 @app.command()
+@opt.engine_command(without=("lr", "line_search", "c1", "shrink", "every"), steps=BatchSteps)
 def sweep(
     objective: opt.Objective = None,
     lr_min: Annotated[str, typer.Option("--lr-min", help="Smallest α.")] = "0.001",
     lr_max: Annotated[str, typer.Option("--lr-max", help="Largest α.")] = "1",
     num: Annotated[int, typer.Option("--num", help="How many values of α.")] = 50,
     log: Annotated[bool, typer.Option("--log", help="Space α geometrically.")] = False,
-    vars: opt.Vars = None,
-    start: opt.Start = None,
-    optimizer: opt.Optimizer = "gd",
-    steps: BatchSteps = None,
-    tol: opt.Tol = 1e-8,
-    xtol: opt.Xtol = 0.0,
-    ftol: opt.Ftol = 0.0,
-    beta: opt.Beta = None,
-    beta1: opt.Beta1 = None,
-    beta2: opt.Beta2 = None,
-    eps: opt.Eps = None,
-    rho: opt.Rho = None,
-    schedule: opt.Schedule = "constant",
-    decay: opt.Decay = None,
+    engine: dict = None,
     rows: Annotated[int, typer.Option("--rows", help="Most table rows shown (evenly sampled).")] = 30,
     plot: Figure = None,
     dpi: opt.Dpi = None,
@@ -143,9 +117,7 @@ def sweep(
     if rows < 2:
         raise typer.BadParameter("--rows must be at least 2")
     with spinner(f"running {num:,} learning rates…"):
-        result = run_sweep(lr_min=lr_min, lr_max=lr_max, num=num, log=log, **opt.engine_options(
-            objective=objective, vars=vars, start=start, optimizer=optimizer, steps=steps, tol=tol, xtol=xtol,
-            ftol=ftol, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho, schedule=schedule, decay=decay))
+        result = run_sweep(objective, lr_min=lr_min, lr_max=lr_max, num=num, log=log, **engine)
     if json:
         emit_json({"max_stable_lr": result.max_stable_lr, "runs": result.runs()})
     else:
@@ -157,24 +129,12 @@ def sweep(
 
 
 @app.command()
+@opt.engine_command(without=("start", "line_search", "c1", "shrink", "every"), steps=BatchSteps)
 def basins(
     objective: opt.Objective = None,
     grid: Annotated[int, typer.Option("--grid", help="N: starts on an N×N grid over the region.")] = 41,
     region: Region = None,
-    vars: opt.Vars = None,
-    optimizer: opt.Optimizer = "gd",
-    lr: opt.Lr = None,
-    steps: BatchSteps = None,
-    tol: opt.Tol = 1e-8,
-    xtol: opt.Xtol = 0.0,
-    ftol: opt.Ftol = 0.0,
-    beta: opt.Beta = None,
-    beta1: opt.Beta1 = None,
-    beta2: opt.Beta2 = None,
-    eps: opt.Eps = None,
-    rho: opt.Rho = None,
-    schedule: opt.Schedule = "constant",
-    decay: opt.Decay = None,
+    engine: dict = None,
     plot: Figure = None,
     dpi: opt.Dpi = None,
     json: opt.Json = False,
@@ -192,9 +152,7 @@ def basins(
         image_format(plot)
 
     with spinner(f"running {grid * grid:,} starts…"):
-        result = run_basins(grid=grid, region=region, **opt.engine_options(
-            objective=objective, vars=vars, optimizer=optimizer, lr=lr, steps=steps, tol=tol, xtol=xtol, ftol=ftol,
-            beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho, schedule=schedule, decay=decay))
+        result = run_basins(objective, grid=grid, region=region, **engine)
     if json:
         emit_json({"basins": result.rows()})
     else:

@@ -1,11 +1,13 @@
 """Options shared by every command that runs the engine (solve, compare, sweep, basins, step).
 
-Each is an ``Annotated`` type, so a command lists the ones it takes and ``engine_options`` turns their values
-into keyword arguments of ``gdcli.api.solve`` (or sweep, basins, compare, fit).
+Each is an ``Annotated`` type. ``engine_command`` adds the shared ones to a command in one line, so the
+list is written once; a command can also name single ones (as `gd fit` does).
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import Annotated, Optional
 
 import typer
@@ -55,7 +57,48 @@ Dpi = Annotated[Optional[int], typer.Option("--dpi", help="Pixels per inch of th
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON document and nothing else.")]
 
 
-def engine_options(*, objective: str | None, vars: str | None, **values) -> dict:
-    """Keyword arguments for the library (gdcli.api.solve and its kin): --vars split into names, the rest as is."""
-    names = [v.strip() for v in vars.split(",") if v.strip()] if vars is not None else None
-    return {"objective": objective, "variables": names, **values}
+ENGINE = {
+    "vars": (Vars, None), "start": (Start, None), "optimizer": (Optimizer, "gd"), "lr": (Lr, None),
+    "steps": (Steps, None), "tol": (Tol, 1e-8), "xtol": (Xtol, 0.0), "ftol": (Ftol, 0.0), "beta": (Beta, None),
+    "beta1": (Beta1, None), "beta2": (Beta2, None), "eps": (Eps, None), "rho": (Rho, None),
+    "schedule": (Schedule, "constant"), "decay": (Decay, None), "line_search": (LineSearch, False),
+    "c1": (C1, 1e-4), "shrink": (Shrink, 0.5), "every": (Every, 1),
+}
+"""The options every engine command shares: their types (with help) and defaults, in the order --help lists them."""
+
+
+def engine_command(*, without: tuple[str, ...] = (), steps: object = None):
+    """Give a command the shared engine options (all of ENGINE but ``without``), listed after its OBJECTIVE.
+
+    The command declares one parameter ``engine`` instead and receives their values in it as keyword
+    arguments for the library (gdcli.api.solve and its kin), with --vars split into ``variables``.
+    ``steps`` replaces the --steps option's type where a command has another default budget.
+    """
+    chosen = [name for name in ENGINE if name not in without]
+
+    def decorate(command):
+        signature = inspect.signature(command, eval_str=True)
+        own = [p for p in signature.parameters.values() if p.name != "engine"]
+        shared = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=ENGINE[name][1],
+                                    annotation=steps if name == "steps" and steps is not None else ENGINE[name][0])
+                  for name in chosen]
+        head = 1 if own and own[0].name == "objective" else 0
+        parameters = own[:head] + shared + own[head:]
+
+        @functools.wraps(command)
+        def run(**values):
+            engine = {name: values.pop(name) for name in chosen}
+            engine["variables"] = variable_names(engine.pop("vars", None))
+            return command(engine=engine, **values)
+
+        del run.__wrapped__  # Typer must see the new signature, not follow the wrapper back to the command's
+        run.__signature__ = signature.replace(parameters=parameters)
+        run.__annotations__ = {p.name: p.annotation for p in parameters}
+        return run
+
+    return decorate
+
+
+def variable_names(text: str | None) -> list[str] | None:
+    """--vars x,y as ["x", "y"]; None when not given (the variables are then inferred)."""
+    return [v.strip() for v in text.split(",") if v.strip()] if text is not None else None

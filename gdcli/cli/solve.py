@@ -12,27 +12,10 @@ from gdcli.cli.output import LONG_RUN, console, emit_json, spinner, write_file, 
 
 
 @app.command()
+@opt.engine_command()
 def solve(
     objective: opt.Objective = None,
-    vars: opt.Vars = None,
-    start: opt.Start = None,
-    optimizer: opt.Optimizer = "gd",
-    lr: opt.Lr = None,
-    steps: opt.Steps = None,
-    tol: opt.Tol = 1e-8,
-    xtol: opt.Xtol = 0.0,
-    ftol: opt.Ftol = 0.0,
-    beta: opt.Beta = None,
-    beta1: opt.Beta1 = None,
-    beta2: opt.Beta2 = None,
-    eps: opt.Eps = None,
-    rho: opt.Rho = None,
-    schedule: opt.Schedule = "constant",
-    decay: opt.Decay = None,
-    line_search: opt.LineSearch = False,
-    c1: opt.C1 = 1e-4,
-    shrink: opt.Shrink = 0.5,
-    every: opt.Every = 1,
+    engine: dict = None,
     json: opt.Json = False,
     csv: Annotated[Optional[str], typer.Option("--csv", help="Also write the iterate rows to this CSV file.")] = None,
     rows: Annotated[int, typer.Option("--rows", min=0, help="Most table rows shown (first and last half); 0 shows all.")] = 20,
@@ -59,18 +42,15 @@ def solve(
         from gdcli.pictures import Pictures
 
         pictures = Pictures.read(plot=plot, surface=surface, animate=animate, xlim=xlim, ylim=ylim, dpi=dpi)
-    with spinner(f"running {steps or 0:,} steps…", steps is not None and steps >= LONG_RUN):
-        solution = run_solve(**opt.engine_options(
-            objective=objective, vars=vars, start=start, optimizer=optimizer, lr=lr, steps=steps, tol=tol,
-            xtol=xtol, ftol=ftol, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho, schedule=schedule,
-            decay=decay, line_search=line_search, c1=c1, shrink=shrink, every=every,
-        ))
+    budget = engine["steps"] or 0
+    with spinner(f"running {budget:,} steps…", budget >= LONG_RUN):
+        solution = run_solve(objective, **engine)
     worked = exact_rows = None
     if explain or exact or markdown is not None:
         from gdcli import explain as worked_out
 
         worked = worked_out.explain(solution)
-        exact_rows = worked_out.exact_run(solution, start, lr) if exact else None
+        exact_rows = worked_out.exact_run(solution, engine["start"], engine["lr"]) if exact else None
     if json:
         emit_json(solution.to_dict())
     else:

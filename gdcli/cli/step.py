@@ -55,26 +55,10 @@ def decode_keys(data: bytes) -> tuple[list[str], bytes]:
 
 
 @app.command()
+@opt.engine_command(without=("every",))
 def step(
     objective: opt.Objective = None,
-    vars: opt.Vars = None,
-    start: opt.Start = None,
-    optimizer: opt.Optimizer = "gd",
-    lr: opt.Lr = None,
-    steps: opt.Steps = None,
-    tol: opt.Tol = 1e-8,
-    xtol: opt.Xtol = 0.0,
-    ftol: opt.Ftol = 0.0,
-    beta: opt.Beta = None,
-    beta1: opt.Beta1 = None,
-    beta2: opt.Beta2 = None,
-    eps: opt.Eps = None,
-    rho: opt.Rho = None,
-    schedule: opt.Schedule = "constant",
-    decay: opt.Decay = None,
-    line_search: opt.LineSearch = False,
-    c1: opt.C1 = 1e-4,
-    shrink: opt.Shrink = 0.5,
+    engine: dict = None,
     factor: Annotated[float, typer.Option("--factor", help="↑ and ↓ multiply or divide α by this.")] = 2.0,
     frames: Annotated[Optional[int], typer.Option(
         "--frames", help="Print N successive views (steps 0 … N−1) to stdout instead of the interactive screen.",
@@ -93,13 +77,7 @@ def step(
 
     if frames is not None and frames < 1:
         raise OptionError(f"--frames must be at least 1, not {frames}")
-    settings = opt.engine_options(
-        objective=objective, vars=vars, start=start, optimizer=optimizer, lr=lr, steps=steps, tol=tol, xtol=xtol,
-        ftol=ftol, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho, schedule=schedule, decay=decay,
-        line_search=line_search, c1=c1, shrink=shrink, every=1,
-    )
-    del settings["every"]
-    stepper = Stepper(settings.pop("objective"), factor=factor, **settings)
+    stepper = Stepper(objective, factor=factor, **engine)
     out = console()
     if frames is not None:
         for number in range(frames):
