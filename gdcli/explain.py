@@ -201,8 +201,9 @@ def exact_iterates(objective: Objective, optimizer: Optimizer, start: str | Sequ
             for target, expr in optimizer.rule.steps:
                 value = sp.nsimplify(expr.xreplace(values))
                 if not value.is_Rational:
+                    shown = sp.sstr(value) if len(sp.sstr(value)) <= 40 else "an irrational number"
                     raise GdError(f"--exact: {optimizer.name}'s step {symbol_text(target)} ← "
-                                  f"{expression_text(expr)} gives {value} at step {t + 1}, which is not rational; "
+                                  f"{expression_text(expr)} gives {shown} at step {t + 1}, which is not rational; "
                                   "exact fractions work with gd, momentum and nesterov")
                 values[target] = value
                 if target in state:

@@ -40,6 +40,9 @@ from gdcli.schedules import t as INDEX
 from gdcli.stability import Stability, analyse
 
 MAX_EPOCHS = 1_000_000
+MAX_BATCH = 1_000_000_000
+"""Largest --batch-size accepted (any size at or above the row count is full batch)."""
+MAX_SEED = 2**63 - 1
 MESSAGES = {
     "max_epochs": "finished the {epochs} epochs",
     "diverged": "diverged in epoch {epoch}: the loss or the parameters grew past {factor:g} times their "
@@ -299,8 +302,8 @@ def compare(data: Dataset, batch_sizes: Sequence[int], *, model: str = "linear",
     rule = make_optimizer(optimizer, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho)
     lr = positive(lr, "--lr")
     epochs = whole_number(epochs, "--epochs", 1, MAX_EPOCHS)
-    seed = whole_number(seed, "--seed", 0, 2**63 - 1)
-    sizes = [whole_number(b, "--batch-size", 0, 2**62) for b in batch_sizes]
+    seed = whole_number(seed, "--seed", 0, MAX_SEED)
+    sizes = [whole_number(b, "--batch-size", 0, MAX_BATCH) for b in batch_sizes]
     plan = make_schedule(schedule, decay)
     problem = prepare(data, model, l2, standardize, rule.name, lr, rule.hyper.get("beta", 0.0))
     n = data.rows

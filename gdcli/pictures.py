@@ -52,13 +52,19 @@ class Pictures:
             raise OptionError(f"--dpi must be between 10 and 1200, not {dpi}")
         return cls(plot, surface, animate, read_limits(xlim, "--xlim"), read_limits(ylim, "--ylim"), dpi)
 
+    def check(self, run: RunResult) -> None:
+        """The checks that need the run (--surface and --ylim need two variables), before anything is shown."""
+        from gdcli.plotting import check_view
+
+        check_view(run, self.xlim, self.ylim, self.surface)
+
     def write(self, run: RunResult, progress: Progress | None = None) -> list[Path]:
         """Draw and write every file asked for; returns their paths in the order written."""
         from gdcli.animation import ANIMATION_DPI, animate
         from gdcli.figure import DEFAULT_DPI
-        from gdcli.plotting import check_view, plot_run
+        from gdcli.plotting import plot_run
 
-        check_view(run, self.xlim, self.ylim, self.surface)  # before any file is written
+        self.check(run)  # before any file is written
         written = []
         if self.plot is not None:
             written.append(plot_run(run, self.plot, self.xlim, self.ylim, self.surface, self.dpi or DEFAULT_DPI))

@@ -45,6 +45,8 @@ def solve(
     budget = engine["steps"] or 0
     with spinner(f"running {budget:,} steps…", budget >= LONG_RUN):
         solution = run_solve(objective, **engine)
+    if pictures is not None:
+        pictures.check(solution.run)
     worked = exact_rows = None
     if explain or exact or markdown is not None:
         from gdcli import explain as worked_out
