@@ -33,6 +33,7 @@ def test_compiled_values_match_the_expression():
     np.testing.assert_allclose(objective.hessian_at(point), np.array(objective.hessian.subs(subs), dtype=float))
 
 
+@pytest.mark.slow
 def test_sparse_hessian_of_a_chain_is_tridiagonal():
     objective = Objective.parse(chained_rosenbrock(100))
     assert objective.dimension == 100
