@@ -53,7 +53,7 @@ CATALOG: tuple[TestFunction, ...] = (
     ),
     TestFunction(
         "three-hump-camel", "2*x^2 - 21/20*x^4 + x^6/6 + x*y + y^2", (1.5, 1.5),
-        ((0.0, 0.0), (1.747552346647062, -0.873776173323531), (-1.747552346647062, 0.873776173323531)), 0.05, 200,
+        ((0.0, 0.0), (1.7475523458302888, -0.8737761729151444), (-1.7475523458302888, 0.8737761729151444)), 0.05, 200,
         "three-hump camel: the global minimum at the origin and two local ones (f ≈ 0.2986)",
         ("camel", "three-hump", "threehumpcamel"),
     ),
