@@ -11,23 +11,73 @@ from typing import Callable, Sequence
 
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
-from sympy.printing.pycode import PythonCodePrinter
+from sympy.printing.precedence import PRECEDENCE
+from sympy.printing.str import StrPrinter
+
+from gdcli.errors import ObjectiveError
 
 
-class FloatPrinter(PythonCodePrinter):
-    """Python source over floats; small integer powers become products (x*x is faster than x**2)."""
+class FloatPrinter(StrPrinter):
+    """Python source over floats, for the run loop and the scalar evaluators.
 
-    def __init__(self) -> None:
-        super().__init__({"standard": "python3", "strict": True, "fully_qualified_modules": True})
+    Built on SymPy's StrPrinter rather than its code printers, which load sympy.codegen on first use (a
+    fiftieth of a second at every start-up). Small integer powers become products (x*x is faster than x**2);
+    functions map to the math module; anything else is refused rather than printed wrongly.
+    """
+
+    MATH = {"sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "atan", "sinh", "cosh", "asin", "acos", "asinh",
+            "acosh", "atanh"}
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         base, exponent = expr.args
         if exponent.is_Integer and 2 <= int(exponent) <= 4:
-            factor = self.parenthesize(base, sp.printing.precedence.PRECEDENCE["Mul"] + 1)
+            factor = self.parenthesize(base, PRECEDENCE["Mul"] + 1)
             return "(" + "*".join([factor] * int(exponent)) + ")"
         if exponent.is_Integer and int(exponent) == -1:
-            return "(1/" + self.parenthesize(base, sp.printing.precedence.PRECEDENCE["Pow"]) + ")"
-        return super()._print_Pow(expr, rational=rational)
+            return "(1/" + self.parenthesize(base, PRECEDENCE["Pow"]) + ")"
+        if exponent == sp.S.Half:
+            return f"math.sqrt({self._print(base)})"
+        if exponent == -sp.S.Half:
+            return f"(1/math.sqrt({self._print(base)}))"
+        return f"{self.parenthesize(base, PRECEDENCE['Pow'] + 1)}**{self.parenthesize(exponent, PRECEDENCE['Pow'] + 1)}"
+
+    def _print_Rational(self, expr: sp.Rational) -> str:
+        return f"({expr.p}/{expr.q})"
+
+    def _print_Float(self, expr: sp.Float) -> str:
+        return repr(float(expr))
+
+    def _print_Pi(self, expr) -> str:
+        return "math.pi"
+
+    def _print_Exp1(self, expr) -> str:
+        return "math.e"
+
+    def _print_Abs(self, expr) -> str:
+        return f"abs({self._print(expr.args[0])})"
+
+    def _print_Max(self, expr) -> str:
+        return "max(" + ", ".join(self._print(a) for a in expr.args) + ")"
+
+    def _print_Min(self, expr) -> str:
+        return "min(" + ", ".join(self._print(a) for a in expr.args) + ")"
+
+    def _print_sign(self, expr) -> str:
+        value = self._print(expr.args[0])
+        return f"(0.0 if {value} == 0 else math.copysign(1.0, {value}))"
+
+    def _print_Heaviside(self, expr) -> str:
+        value = self._print(expr.args[0])
+        return f"(0.0 if {value} < 0 else 0.5 if {value} == 0 else 1.0)"
+
+    def _print_Function(self, expr) -> str:
+        name = expr.func.__name__
+        if name not in self.MATH:
+            raise ObjectiveError(f"{name}() cannot be evaluated in the run loop")
+        return f"math.{name}(" + ", ".join(self._print(a) for a in expr.args) + ")"
+
+    def emptyPrinter(self, expr) -> str:
+        raise ObjectiveError(f"{type(expr).__name__} cannot be evaluated in the run loop")
 
 
 class ArrayPrinter(NumPyPrinter):
@@ -50,7 +100,7 @@ def compile_source(source: str, name: str, extra: dict | None = None) -> Callabl
 
 
 def assignments(
-    targets: Sequence[str], exprs: Sequence[sp.Expr], printer: PythonCodePrinter, indent: str, prefix: str = "_c"
+    targets: Sequence[str], exprs: Sequence[sp.Expr], printer: StrPrinter, indent: str, prefix: str = "_c"
 ) -> list[str]:
     """Lines assigning each expression to its target, with common subexpressions computed once."""
     replacements, reduced = sp.cse(list(exprs), symbols=sp.numbered_symbols(prefix), optimizations=None)

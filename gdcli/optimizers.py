@@ -75,6 +75,12 @@ class Rule:
         return any(expr.has(t) for _, expr in self.steps)
 
 
+def _over(numerator: sp.Expr, denominator: sp.Expr) -> sp.Expr:
+    """numerator/denominator, without asking SymPy to simplify 1/denominator (its assumption queries cost a
+    fiftieth of a second at start-up, and there is nothing to simplify)."""
+    return numerator * sp.Pow(denominator, -1, evaluate=False)
+
+
 HYPER_SYMBOLS = {"beta": beta, "beta1": beta1, "beta2": beta2, "eps": eps, "rho": rho}
 
 GD = Rule(
@@ -108,14 +114,14 @@ NESTEROV = Rule(
 )
 ADAGRAD = Rule(
     "adagrad", "AdaGrad (torch.optim.Adagrad)",
-    ((s, s + g**2), (x, x - alpha * g / (sp.sqrt(s) + eps))),
+    ((s, s + g**2), (x, x - alpha * _over(g, sp.sqrt(s) + eps))),
     (s,),
     {"eps": 1e-10},
     note="s accumulates every squared gradient, so each coordinate's step α/(√s + ε) only shrinks.",
 )
 RMSPROP = Rule(
     "rmsprop", "RMSprop (torch.optim.RMSprop)",
-    ((s, rho * s + (1 - rho) * g**2), (x, x - alpha * g / (sp.sqrt(s) + eps))),
+    ((s, rho * s + (1 - rho) * g**2), (x, x - alpha * _over(g, sp.sqrt(s) + eps))),
     (s,),
     {"rho": 0.99, "eps": 1e-8},
     note="torch calls ρ 'alpha' and adds ε outside the square root, as here; s starts at 0.",
@@ -125,9 +131,9 @@ ADAM = Rule(
     (
         (m, beta1 * m + (1 - beta1) * g),
         (v, beta2 * v + (1 - beta2) * g**2),
-        (m_hat, m / (1 - beta1**t)),
-        (v_hat, v / (1 - beta2**t)),
-        (x, x - alpha * m_hat / (sp.sqrt(v_hat) + eps)),
+        (m_hat, _over(m, 1 - beta1**t)),
+        (v_hat, _over(v, 1 - beta2**t)),
+        (x, x - alpha * _over(m_hat, sp.sqrt(v_hat) + eps)),
     ),
     (m, v),
     {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8},

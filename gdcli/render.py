@@ -107,7 +107,7 @@ def iterate_table(run, max_rows: int = 20) -> Table:
     """t, x_t, f(x_t), ∇f(x_t), ‖∇f‖, α_t (and Armijo trials): the first and last rows of long runs."""
     table = Table(header_style="bold", box=None, pad_edge=False, padding=(0, 1))
     for name in ("t", "x_t", "f(x_t)", "∇f(x_t)", "‖∇f‖", "α_t"):
-        table.add_column(name, justify="right" if name != "x_t" and name != "∇f(x_t)" else "left")
+        table.add_column(name, justify="right" if name != "x_t" and name != "∇f(x_t)" else "left", no_wrap=True)
     if run.line_search is not None:
         table.add_column("trials", justify="right")
     rows = len(run.t)

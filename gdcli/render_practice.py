@@ -6,7 +6,6 @@ Nothing here prints. Every verdict carries a mark and a word (✓ correct, ✗ n
 from __future__ import annotations
 
 from rich.console import Group
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -44,7 +43,7 @@ def problem_view(problem) -> Panel:
         parts.append(Text.assemble((f"{q.number}. ", "bold"), q.prompt, (f"  [{q.kind}]", "dim")))
         if q.kind == "choice":
             parts.append(Text("   choices: " + " / ".join(q.choices), style="dim"))
-    return Panel(Group(*parts), title=escape(problem.title), subtitle=escape(_heading(problem)),
+    return Panel(Group(*parts), title=problem.title, subtitle=_heading(problem),
                  title_align="left", subtitle_align="right", border_style="blue")
 
 
@@ -87,7 +86,7 @@ def solution_view(problem) -> Panel:
     parts = [Text(problem.statement), Text("")]
     for q in problem.questions:
         parts += [Text.assemble((f"{q.number}. ", "bold"), (q.prompt, "bold")), answer_view(q), Text("")]
-    return Panel(Group(*parts[:-1]), title=escape(f"solution · {problem.title}"), subtitle=escape(_heading(problem)),
+    return Panel(Group(*parts[:-1]), title=f"solution · {problem.title}", subtitle=_heading(problem),
                  title_align="left", subtitle_align="right", border_style="green")
 
 

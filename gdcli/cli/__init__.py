@@ -1,16 +1,38 @@
 """The `gd` command line: a thin Typer layer that parses options, calls the library and prints what it renders.
 
-Each command lives in a module of its own and registers itself on ``app`` when imported.
+Each command lives in a module of its own and registers itself on the Typer app when imported. `gd NAME …`
+imports only the module of NAME, so a command does not pay for building every other command's options;
+``from gdcli.cli import app`` gives the app with every command (for --help, tests and other programs).
 """
 
-from gdcli.cli.app import app
-from gdcli.cli import solve as _solve  # noqa: F401  (registers solve, functions)
-from gdcli.cli import analyze as _analyze  # noqa: F401  (registers analyze, compare, sweep, basins)
-from gdcli.cli import fit as _fit  # noqa: F401  (registers fit)
-from gdcli.cli import practice as _practice  # noqa: F401  (registers the practice group)
-from gdcli.cli import step as _step  # noqa: F401  (registers step)
+from __future__ import annotations
+
+import sys
+from importlib import import_module
+
+MODULES = {
+    "solve": "solve", "functions": "solve",
+    "analyze": "analyze", "compare": "analyze", "sweep": "analyze", "basins": "analyze",
+    "fit": "fit", "practice": "practice", "step": "step",
+}
+"""Which module of gdcli.cli registers each command."""
+
+
+def load(names=None):
+    """Import the modules that register ``names`` (every command when None) and return the app."""
+    modules = dict.fromkeys(MODULES[n] for n in (MODULES if names is None else names))  # in MODULES' order
+    for module in modules:
+        import_module(f"gdcli.cli.{module}")
+    return import_module("gdcli.cli.application").app
+
+
+def __getattr__(name: str):
+    if name == "app":
+        return load()
+    raise AttributeError(f"module 'gdcli.cli' has no attribute {name!r}")
 
 
 def main() -> None:
     """Entry point of the `gd` console script and of `python -m gdcli`."""
-    app()
+    command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
+    load([command] if command in MODULES else None)()

@@ -11,9 +11,14 @@ from rich.console import Console
 
 
 def console() -> Console:
-    """The stdout console; GD_WIDTH fixes its width (tests use it), NO_COLOR turns colour off."""
+    """The stdout console; GD_WIDTH fixes its width (tests use it), NO_COLOR turns colour off.
+
+    Text is printed as it is: no console markup and no :emoji: codes, so an objective or a teacher's problem
+    text containing [x] or :x: is never reinterpreted (renderers style with Text objects instead).
+    """
     width = os.environ.get("GD_WIDTH")
-    return Console(width=int(width) if width and width.isdigit() else None, highlight=False, soft_wrap=False)
+    return Console(width=int(width) if width and width.isdigit() else None, highlight=False, soft_wrap=False,
+                   markup=False, emoji=False)
 
 
 def emit_json(document) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from gdcli.cli import options as opt
-from gdcli.cli.app import app
+from gdcli.cli.application import app
 from gdcli.cli.output import LONG_RUN, console, emit_json, spinner, write_file, write_pictures
 
 

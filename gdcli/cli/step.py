@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from gdcli.cli import options as opt
-from gdcli.cli.app import app
+from gdcli.cli.application import app
 from gdcli.cli.output import console
 from gdcli.errors import GdError, OptionError
 

@@ -43,10 +43,17 @@ class OneLineErrors(TyperGroup):
 app = typer.Typer(
     cls=OneLineErrors,
     name="gd",
-    help="gd teaches gradient descent: type an objective, watch an optimizer work on it, and see why.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
+
+
+@app.callback()
+def gd() -> None:
+    """gd teaches gradient descent: type an objective, watch an optimizer work on it, and see why.
+
+    Example: gd solve "x^2 + 4*y^2" --start 2,1 --lr 0.2
+    """
