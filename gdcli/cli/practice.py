@@ -8,7 +8,7 @@ import typer
 
 from gdcli.cli import options as opt
 from gdcli.cli.application import app
-from gdcli.cli.output import console, emit_json
+from gdcli.cli.output import console, emit_json, spinner
 from gdcli.errors import GdError
 
 practice_app = typer.Typer(
@@ -50,7 +50,9 @@ def list_problems(
     from gdcli import problems, render_practice
 
     level = _difficulty(difficulty)
-    chosen = [p for p in problems.bank() if (level is None or p.difficulty == level)
+    with spinner("reading the problem bank…"):
+        bank = problems.bank()
+    chosen = [p for p in bank if (level is None or p.difficulty == level)
               and (topic is None or topic.strip().lower() in p.topic.lower())]
     if json:
         emit_json([p.summary() for p in chosen])
