@@ -75,7 +75,7 @@ def sparkline(values: Sequence[float], width: int = 60) -> str:
 def header(solution) -> Panel:
     """The objective, ∇f, ∇²f and the optimizer's rule, as a teacher would write them on the board."""
     o, r = solution.objective, solution.run
-    names = ", ".join(o.names)
+    names = ", ".join(o.names) if o.dimension <= 4 else f"{o.names[0]}, …, {o.names[-1]}"
     lines = Table.grid(padding=(0, 1))
     lines.add_column(style="bold", no_wrap=True)
     lines.add_column()
@@ -107,7 +107,10 @@ def iterate_table(run, max_rows: int = 20) -> Table:
     """t, x_t, f(x_t), ∇f(x_t), ‖∇f‖, α_t (and Armijo trials): the first and last rows of long runs."""
     table = Table(header_style="bold", box=None, pad_edge=False, padding=(0, 1))
     for name in ("t", "x_t", "f(x_t)", "∇f(x_t)", "‖∇f‖", "α_t"):
-        table.add_column(name, justify="right" if name != "x_t" and name != "∇f(x_t)" else "left", no_wrap=True)
+        vectors = name in ("x_t", "∇f(x_t)")
+        # numbers never wrap; vectors fold if they must, so every column stays on screen
+        table.add_column(name, justify="left" if vectors else "right", no_wrap=not vectors,
+                         overflow="fold" if vectors else "ellipsis")
     if run.line_search is not None:
         table.add_column("trials", justify="right")
     rows = len(run.t)
@@ -121,8 +124,9 @@ def iterate_table(run, max_rows: int = 20) -> Table:
             table.add_row("⋮", Text(f"{rows - max_rows} more", style="dim"))
             table.caption = f"{rows - max_rows} rows hidden: --rows 0 shows all, --every K samples"
             continue
-        cells = [str(run.t[r]), vector(run.x[r]), number(run.f[r]), vector(run.grad[r], 4), number(run.grad_norm[r], 4),
-                 number(run.lr[r], 4)]
+        shown = 4 if run.objective.dimension <= 4 else 2
+        cells = [str(run.t[r]), vector(run.x[r], most=shown), number(run.f[r]), vector(run.grad[r], 4, most=shown),
+                 number(run.grad_norm[r], 4), number(run.lr[r], 4)]
         if run.line_search is not None:
             cells.append(str(run.trials[r]) if r < rows - 1 or run.status == "diverged" else "")
         table.add_row(*cells)
