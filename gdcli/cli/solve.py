@@ -8,7 +8,7 @@ import typer
 
 from gdcli.cli import options as opt
 from gdcli.cli.application import app
-from gdcli.cli.output import LONG_RUN, console, emit_json, spinner, write_file, write_pictures
+from gdcli.cli.output import LONG_OBJECTIVE, LONG_RUN, console, emit_json, spinner, write_file, write_pictures
 
 
 @app.command()
@@ -43,7 +43,7 @@ def solve(
 
         pictures = Pictures.read(plot=plot, surface=surface, animate=animate, xlim=xlim, ylim=ylim, dpi=dpi)
     budget = engine["steps"] or 0
-    with spinner(f"running {budget:,} steps…", budget >= LONG_RUN):
+    with spinner("deriving, compiling and running…", budget >= LONG_RUN or len(objective or "") >= LONG_OBJECTIVE):
         solution = run_solve(objective, **engine)
     if pictures is not None:
         pictures.check(solution.run)
