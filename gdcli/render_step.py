@@ -127,9 +127,10 @@ def _key(shown: str) -> str:
 
 
 # the state beside the picture --------------------------------------------------------------------------------
-def state_table(stepper: Stepper) -> Table:
+def state_table(stepper: Stepper, compact: bool = False) -> Table:
     """xₖ, f, ∇f, then every quantity of the rule as it reads (b ← β·b + g) with its value after this update,
-    the step Δx and the effective per-coordinate step size −Δx/g."""
+    the step Δx and the effective per-coordinate step size −Δx/g. Compact (a short terminal): each quantity
+    by its symbol alone, so every value fits on one line."""
     step = stepper.current
     k = step.k
     run = stepper.run
@@ -148,10 +149,11 @@ def state_table(stepper: Stepper) -> Table:
         if target.name == "x":
             continue
         value = step.values.get(target.name, step.state.get(target.name))
-        grid.add_row(_typeset(line), values_text(value) if value is not None else "— (before the first update)")
+        label = symbol_text(target) if compact else _typeset(line)
+        grid.add_row(label, values_text(value) if value is not None else "— (before the first update)")
     if step.delta is not None:
-        grid.add_row(f"Δx = x{sub(k)} − x{sub(k - 1)}", values_text(step.delta))
-        grid.add_row("effective α = −Δx/g", values_text(step.effective))
+        grid.add_row("Δx" if compact else f"Δx = x{sub(k)} − x{sub(k - 1)}", values_text(step.delta))
+        grid.add_row("α eff." if compact else "effective α = −Δx/g", values_text(step.effective))
     return grid
 
 
@@ -425,12 +427,15 @@ def iterate_window(stepper: Stepper, rows: int = WINDOW) -> Table:
     return table
 
 
-def stability_line(stepper: Stepper) -> Text:
-    """The stability reading for the current α, marked ✓/✗ where a bound applies."""
+def stability_line(stepper: Stepper, compact: bool = False) -> Text:
+    """The stability reading for the current α, marked ✓/✗ where a bound applies (one line when compact)."""
     s = stepper.stability
     mark = {True: ("✓ stable: ", "green"), False: ("✗ unstable: ", "red"), None: ("", "")}[s.lr_is_stable]
     where = s.where if "every point" in s.where else f"the {s.where} {vector(s.point, 4)}"
-    return Text.assemble(("stability ", "bold"), f"(Hessian at {where}): ", mark, (s.reading, "italic"))
+    line = Text.assemble(("stability ", "bold"), f"(Hessian at {where}): ", mark, (s.reading, "italic"))
+    if compact:
+        line.no_wrap, line.overflow = True, "ellipsis"
+    return line
 
 
 def help_line() -> Text:
@@ -445,18 +450,25 @@ def view(stepper: Stepper, width: int = 100, height: int | None = None) -> Group
     (PICTURE_ROWS when ``height`` is None, as for printed frames)."""
     side = min(STATE_WIDTH, max(30, width // 2))
     cols = max(16, width - side - 2)
-    state = state_table(stepper)
-    window = WINDOW
-    while True:
-        below = [Text("\n".join(update_lines(stepper))), iterate_window(stepper, window), stability_line(stepper)]
-        if height is None:
-            rows = PICTURE_ROWS
+    # On a short terminal give up, in turn, rows of the iterate window, then the rules beside the state's
+    # values, all but the x line of the written-out update and all but one line of the stability reading.
+    for compact in (False, True):
+        state = state_table(stepper, compact)
+        window = WINDOW
+        while True:
+            updates = update_lines(stepper)
+            below = [Text("\n".join(updates[-1:] if compact else updates)), iterate_window(stepper, window),
+                     stability_line(stepper, compact)]
+            if height is None:
+                rows = PICTURE_ROWS
+                break
+            fixed = sum(_height(part, width) for part in [help_line(), *below]) + 4  # title, notice, legend
+            rows = max(4, height - fixed)
+            if window == 0 or rows >= _height(state, side):
+                break
+            window -= 1
+        if height is None or rows >= _height(state, side):
             break
-        fixed = sum(_height(part, width) for part in [help_line(), *below]) + 4  # title, notice, legend
-        rows = max(4, height - fixed)
-        if window == 0 or rows >= _height(state, side):
-            break
-        window -= 1
     pic, legend = picture(stepper, cols, rows)
     top = Table.grid(padding=(0, 2))
     top.add_column(width=cols, no_wrap=True)

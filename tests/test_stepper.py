@@ -236,3 +236,19 @@ def test_undefined_region_is_marked():
     stepper = Stepper("log(x) + y^2", start="0.5,1", lr=0.01)
     screen = text(view(stepper, 100))
     assert math.isfinite(stepper.current.f) and "step 0/" in screen
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "rmsprop", "momentum"])
+def test_view_fits_a_classic_80_by_24_terminal(optimizer):
+    """Adam's state is the tallest; on 80×24 the view compacts (rules folded into symbols) rather than overflow."""
+    from rich.console import Console
+    import io
+
+    stepper = Stepper("rosenbrock", optimizer=optimizer, lr=0.001)
+    for _ in range(3):
+        stepper.forward()
+    console = Console(width=80, height=24, file=io.StringIO(), color_system=None)
+    lines = console.render_lines(view(stepper, 80, 24), console.options, pad=False)
+    assert len(lines) <= 24
+    text = "\n".join("".join(segment.text for segment in line) for line in lines)
+    assert "step 3/" in text and "x₃" in text
