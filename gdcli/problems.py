@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import sys
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
@@ -63,9 +64,14 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
 
 
 def bank_directory() -> Path:
-    """The problem bank: $GDCLI_PROBLEMS if set, else problems/ beside the package."""
+    """The problem bank: $GDCLI_PROBLEMS if set, else problems/ beside the package (a checkout or an editable
+    install), else the copy an ordinary install puts in <prefix>/share/gdcli/problems."""
     given = os.environ.get("GDCLI_PROBLEMS")
-    return Path(given) if given else Path(__file__).resolve().parent.parent / "problems"
+    if given:
+        return Path(given)
+    beside = Path(__file__).resolve().parent.parent / "problems"
+    installed = Path(sys.prefix) / "share" / "gdcli" / "problems"
+    return beside if beside.is_dir() or not installed.is_dir() else installed
 
 
 # ---------------------------------------------------------------------------------------------------------
