@@ -61,3 +61,16 @@ def test_builtin_minima_are_stationary():
         for minimum in function.minima:
             _, g = objective.value_and_gradient(minimum)
             assert np.linalg.norm(g) < 1e-6, function.name
+
+
+def test_terms_of_one_shape_share_their_derivatives():
+    """The chain's 198 terms have two shapes, so only two templates are differentiated; the results still
+    equal SymPy's own derivative of each term."""
+    objective = Objective.parse(chained_rosenbrock(30))
+    gradient = objective.gradient
+    assert len(objective._templates) == 2
+    x = objective.symbols
+    # ∂f/∂x_i = −400·x_i·(x_{i+1} − x_i²) − 2(1 − x_i) + 200·(x_i − x_{i−1}²), written out for an inner i
+    i = 10
+    expected = -400 * x[i] * (x[i + 1] - x[i] ** 2) - 2 * (1 - x[i]) + 200 * (x[i] - x[i - 1] ** 2)
+    assert sp.expand(gradient[i] - expected) == 0
