@@ -170,17 +170,21 @@ class Objective:
         return [indent + line for line in self._value_and_gradient_lines]
 
     @cached_property
-    def _evaluators(self):
-        """Compiled f and (f, ∇f) over floats."""
+    def value_and_gradient_function(self):
+        """Compiled (f, ∇f) over floats: ``f, (g0, g1, …) = function(x0, x1, …)``."""
         args = ", ".join(s.name for s in self.internal)
         grad_targets = ", ".join(f"_g{i}" for i in range(self.dimension))
-        source = "\n".join(
-            [f"def _fg({args}):", *self.value_and_gradient_lines("    "), f"    return _f, ({grad_targets},)", "",
-             f"def _f({args}):", *codegen.assignments(["_f"], [self._internal(self.expr)], codegen.FloatPrinter(), "    "),
-             "    return _f", ""]
-        )
-        fg = codegen.compile_source(source, "_fg")
-        return fg, fg.__globals__["_f"]
+        source = "\n".join([f"def _fg({args}):", *self.value_and_gradient_lines("    "),
+                            f"    return _f, ({grad_targets},)", ""])
+        return codegen.compile_source(source, "_fg")
+
+    @cached_property
+    def value_function(self):
+        """Compiled f alone over floats (for line searches, which try several points per gradient); built only
+        when asked for."""
+        args = ", ".join(s.name for s in self.internal)
+        lines = codegen.assignments(["_f"], [self._internal(self.expr)], codegen.FloatPrinter(), "    ")
+        return codegen.compile_source("\n".join([f"def _f({args}):", *lines, "    return _f", ""]), "_f")
 
     @cached_property
     def _hessian_evaluator(self):
@@ -198,7 +202,7 @@ class Objective:
     def value(self, x: Sequence[float]) -> float:
         """f(x), or nan where f is undefined."""
         try:
-            result = self._evaluators[1](*map(float, x))
+            result = self.value_function(*map(float, x))
             return float(result) if isinstance(result, (int, float)) else math.nan
         except (ArithmeticError, ValueError, TypeError):
             return math.nan
@@ -206,7 +210,7 @@ class Objective:
     def value_and_gradient(self, x: Sequence[float]) -> tuple[float, np.ndarray]:
         """(f(x), ∇f(x)), with nan where undefined."""
         try:
-            f, g = self._evaluators[0](*map(float, x))
+            f, g = self.value_and_gradient_function(*map(float, x))
             return float(f), np.array(g, dtype=float)
         except (ArithmeticError, ValueError, TypeError):
             return math.nan, np.full(self.dimension, math.nan)

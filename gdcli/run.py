@@ -159,7 +159,7 @@ def run(
         raise OptionError("--line-search works with --optimizer gd: Armijo's condition is for the step along −g")
     start = np.asarray(start, dtype=float)
     objective.check_defined_at(start)
-    f0 = objective.value(start)
+    f0, _ = objective.value_and_gradient(start)
     loop = compiled_loop(objective, optimizer.rule, schedule.name, line_search is not None,
                          tol > 0, xtol > 0, ftol > 0, every > 1)
     search = line_search or LineSearch()
@@ -284,5 +284,5 @@ def compiled_loop(objective: Objective, rule: Rule, schedule: str, search: bool,
     ]
     extra = {}
     if search:
-        extra["_value"] = objective._evaluators[1]
+        extra["_value"] = objective.value_function
     return codegen.compile_source("\n".join(src), "_run", extra)
