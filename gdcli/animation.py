@@ -187,7 +187,7 @@ def animate(run: RunResult, path: str | Path, xlim=None, ylim=None, dpi: int = A
 
 def _encode_mp4(images: Iterator[tuple[int, np.ndarray]], fps: int) -> bytes:
     """Pipe RGBA frames to ffmpeg (H.264 where available, even-sized, yuv420p so every player reads it)."""
-    first_row, first = next(images)
+    _, first = next(images)
     height, width = first.shape[:2]
     with tempfile.TemporaryDirectory(prefix="gd-animation-") as folder:
         target = Path(folder) / "movie.mp4"

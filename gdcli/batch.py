@@ -37,7 +37,6 @@ OSCILLATION_WINDOW = 0.1
 """Share of the budget, at its end, in which a run that did not stop is checked for oscillation."""
 STILL_MOVING = 1e-8
 """A run whose ‖∇f‖ ends at or below this is never called oscillating (it is jittering at a critical point)."""
-STATUSES = ("converged", "oscillating", "diverged", "max_steps")
 
 
 @dataclass

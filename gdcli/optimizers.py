@@ -68,9 +68,6 @@ class Rule:
     defaults: dict[str, float] = field(default_factory=dict)
     note: str = ""
 
-    def hyper_symbols(self) -> dict[str, sp.Symbol]:
-        return {name: HYPER_SYMBOLS[name] for name in self.defaults}
-
     def uses_step_number(self) -> bool:
         return any(expr.has(t) for _, expr in self.steps)
 
@@ -154,9 +151,6 @@ class Optimizer:
     @property
     def name(self) -> str:
         return self.rule.name
-
-    def substitutions(self) -> dict[sp.Symbol, float]:
-        return {HYPER_SYMBOLS[k]: value for k, value in self.hyper.items()}
 
     def to_dict(self, lr: float) -> dict:
         return {"name": self.name, "lr": lr, **self.hyper}

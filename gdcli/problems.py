@@ -56,10 +56,6 @@ MAX_TEXT = 8000
 MAX_QUESTIONS = 20
 MAX_STEPS = 100_000
 DIFFICULTIES = ("easy", "medium", "hard")
-BEHAVIOURS = ("converges", "oscillates", "diverges")
-CRITICAL = ("minimum", "maximum", "saddle")
-YES_NO = ("yes", "no")
-RATES = ("linear", "sublinear")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
 
 

@@ -41,7 +41,6 @@ MAX_TRIALS = 60
 MAX_STEPS = 10_000_000
 """Largest step budget accepted."""
 
-STATUSES = ("converged", "max_steps", "diverged")
 MESSAGES = {
     "tol": "converged: ‖∇f‖ ≤ {tol:g} at step {t}",
     "xtol": "converged: ‖Δx‖ ≤ {xtol:g} at step {t}",
