@@ -166,8 +166,14 @@ class ExactRow:
 
 
 def rational(value, what: str) -> sp.Rational:
-    """An exact rational from a SymPy number or a float (read as the decimal it prints as)."""
-    number = sp.Rational(repr(float(value))) if isinstance(value, (float, np.floating)) else sp.sympify(value)
+    """An exact rational from a SymPy number, an int, text through the safe parser, or a float (read as the
+    decimal it prints as); text never reaches sympify."""
+    if isinstance(value, str):
+        number = parse_number(value, what)
+    elif isinstance(value, (float, np.floating)):
+        number = sp.Rational(repr(float(value)))
+    else:
+        number = sp.sympify(value, strict=True)
     if not number.is_Rational:
         raise GdError(f"--exact needs rational numbers, but {what} = {number} is not rational")
     return number

@@ -228,11 +228,12 @@ class Objective:
             matrix[i, j] = matrix[j, i] = float(value) if isinstance(value, (int, float)) else math.nan
         return matrix
 
-    def check_defined_at(self, x: Sequence[float]) -> None:
-        """Raise a user-facing error when f or ∇f is undefined or infinite at x (log(x) at −1, 1/x at 0)."""
+    def check_defined_at(self, x: Sequence[float]) -> float:
+        """f(x), or a user-facing error when f or ∇f is undefined or infinite at x (log(x) at −1, 1/x at 0)."""
         f, g = self.value_and_gradient(x)
         where = ", ".join(f"{name} = {value:g}" for name, value in zip(self.names, x))
         if not math.isfinite(f):
             raise OptionError(f"f is undefined at the start ({where})")
         if not np.all(np.isfinite(g)):
             raise OptionError(f"the gradient of f is undefined at the start ({where})")
+        return f

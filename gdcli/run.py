@@ -157,8 +157,7 @@ def run(
     if line_search is not None and optimizer.name != "gd":
         raise OptionError("--line-search works with --optimizer gd: Armijo's condition is for the step along −g")
     start = np.asarray(start, dtype=float)
-    objective.check_defined_at(start)
-    f0, _ = objective.value_and_gradient(start)
+    f0 = objective.check_defined_at(start)
     loop = compiled_loop(objective, optimizer.rule, schedule.name, line_search is not None,
                          tol > 0, xtol > 0, ftol > 0, every > 1)
     search = line_search or LineSearch()
