@@ -11,27 +11,12 @@ from importlib import import_module
 
 __version__ = "0.1.0"
 
-_EXPORTS = {
-    "solve": "gdcli.api",
-    "Solution": "gdcli.api",
-    "Objective": "gdcli.objective",
-    "make_optimizer": "gdcli.optimizers",
-    "Optimizer": "gdcli.optimizers",
-    "RULES": "gdcli.optimizers",
-    "run": "gdcli.run",
-    "RunResult": "gdcli.run",
-    "LineSearch": "gdcli.run",
-    "make_schedule": "gdcli.schedules",
-    "Stability": "gdcli.stability",
-    "parse_expression": "gdcli.expression",
-    "GdError": "gdcli.errors",
-    "CATALOG": "gdcli.functions",
-}
-
-__all__ = sorted(_EXPORTS)
+__all__ = ["CATALOG", "GdError", "LineSearch", "Objective", "Optimizer", "RULES", "RunResult", "Solution", "Stability",
+           "make_optimizer", "make_schedule", "parse_expression", "run", "solve"]
+"""The public API, defined in gdcli.api (tests check that the two lists agree)."""
 
 
 def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
+    if name in __all__:
+        return getattr(import_module("gdcli.api"), name)
     raise AttributeError(f"module 'gdcli' has no attribute {name!r}")

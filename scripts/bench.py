@@ -66,9 +66,9 @@ def rosenbrock_by_hand(x: float = -1.2, y: float = 1.0, lr: float = 0.0005, step
 def engine_cases() -> list[Case]:
     import numpy as np
 
-    from gdcli.objective import Objective
-    from gdcli.optimizers import make_optimizer
-    from gdcli.run import run
+    from gdcli.engine.objective import Objective
+    from gdcli.engine.optimizers import make_optimizer
+    from gdcli.engine.run import run
 
     rosenbrock = Objective.parse("rosenbrock")
     gd = make_optimizer("gd")

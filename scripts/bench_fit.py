@@ -17,10 +17,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gdcli.data import Dataset  # noqa: E402
-from gdcli.fit import prepare, train  # noqa: E402
-from gdcli.optimizers import make_optimizer  # noqa: E402
-from gdcli.schedules import make_schedule  # noqa: E402
+from gdcli.engine.optimizers import make_optimizer  # noqa: E402
+from gdcli.engine.schedules import make_schedule  # noqa: E402
+from gdcli.fit.data import Dataset  # noqa: E402
+from gdcli.fit.train import prepare, train  # noqa: E402
 
 ROWS, FEATURES, EPOCHS, LR = 100_000, 10, 100, 0.05
 

@@ -1,4 +1,4 @@
-"""Benchmarks for pictures: an animation frame drawn by blitting (gdcli.animation.frames) against redrawing the
+"""Benchmarks for pictures: an animation frame drawn by blitting (gdcli.plots.animation.frames) against redrawing the
 whole figure for every frame, which is what matplotlib.animation's writers do."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ FRAMES = 20
 
 
 def cases():
-    from gdcli.animation import frames, scene
-    from gdcli.api import solve
+    from gdcli.engine.solution import solve
+    from gdcli.plots.animation import frames, scene
 
     run = solve("rosenbrock", steps=400).run
 

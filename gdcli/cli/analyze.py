@@ -35,8 +35,8 @@ def analyze(
 
     Example: gd analyze himmelblau
     """
-    from gdcli import render_analysis
-    from gdcli.analysis import analyze as run_analysis
+    from gdcli.landscape.analysis import analyze as run_analysis
+    from gdcli.render import analysis as render_analysis
 
     with spinner("finding critical points…"):
         result = run_analysis(objective, variables=opt.variable_names(vars), region=region, reduction=reduction)
@@ -45,7 +45,7 @@ def analyze(
     else:
         console().print(render_analysis.analysis(result, latex))
     if markdown is not None:
-        from gdcli.markdown import analysis_markdown
+        from gdcli.render.markdown import analysis_markdown
 
         write_file(markdown, analysis_markdown(result), quiet=json)
 
@@ -67,13 +67,14 @@ def compare(
 
     Example: gd compare rosenbrock --optimizers gd,momentum,adam --steps 2000
     """
-    from gdcli import render_analysis
-    from gdcli.compare import compare as run_compare
-    from gdcli.compare import rows
+    from gdcli.landscape.compare import compare as run_compare
+    from gdcli.landscape.compare import rows
+    from gdcli.render import analysis as render_analysis
 
     if plot is not None:
-        from gdcli.figure import image_format
-        from gdcli.plotting import read_limits
+        from gdcli.plots.figure import image_format
+        from gdcli.plots.trajectory import plot_compare
+        from gdcli.plots.view import read_limits
 
         image_format(plot)
         xlim, ylim = read_limits(xlim, "--xlim"), read_limits(ylim, "--ylim")
@@ -83,8 +84,6 @@ def compare(
     else:
         console().print(render_analysis.compare_table(solutions))
     if plot is not None:
-        from gdcli.plotting import plot_compare
-
         announce(plot_compare([s.run for s in solutions], plot, xlim=xlim, ylim=ylim, dpi=dpi or DEFAULT_DPI), json)
 
 
@@ -106,11 +105,11 @@ def sweep(
 
     Example: gd sweep "(x-3)^2" --start 0 --lr-min 0.05 --lr-max 1.5 --num 30
     """
-    from gdcli import render_analysis
-    from gdcli.sweep import sweep as run_sweep
+    from gdcli.landscape.sweep import sweep as run_sweep
+    from gdcli.render import analysis as render_analysis
 
     if plot is not None:
-        from gdcli.figure import image_format
+        from gdcli.plots.figure import image_format
 
         image_format(plot)
 
@@ -123,7 +122,7 @@ def sweep(
     else:
         console().print(render_analysis.sweep_view(result, rows))
     if plot is not None:
-        from gdcli.landscape_plots import plot_sweep
+        from gdcli.plots.landscape import plot_sweep
 
         announce(plot_sweep(result, plot, dpi or DEFAULT_DPI), json)
 
@@ -143,11 +142,11 @@ def basins(
 
     Example: gd basins himmelblau --grid 61 --plot basins.png
     """
-    from gdcli import render_analysis
-    from gdcli.basins import basins as run_basins
+    from gdcli.landscape.basins import basins as run_basins
+    from gdcli.render import analysis as render_analysis
 
     if plot is not None:
-        from gdcli.figure import image_format
+        from gdcli.plots.figure import image_format
 
         image_format(plot)
 
@@ -158,6 +157,6 @@ def basins(
     else:
         console().print(render_analysis.basins_table(result))
     if plot is not None:
-        from gdcli.landscape_plots import plot_basins
+        from gdcli.plots.landscape import plot_basins
 
         announce(plot_basins(result, plot, dpi or DEFAULT_DPI), json)

@@ -48,9 +48,9 @@ def fit(
 
     Example: gd fit problems/data/four_points.csv --target y --lr 0.01 --epochs 500
     """
-    from gdcli.api import read_lr
-    from gdcli.data import read_csv
-    from gdcli.fit import compare, read_batch_sizes
+    from gdcli.engine.solution import read_lr
+    from gdcli.fit.data import read_csv
+    from gdcli.fit.train import compare, read_batch_sizes
 
     if rows < 0:
         raise typer.BadParameter("--rows must be 0 or more")
@@ -61,21 +61,21 @@ def fit(
                     shuffle=not no_shuffle, l2=l2, standardize=standardize, schedule=schedule, decay=decay,
                     beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho)
     if plot is not None:
-        from gdcli.figure import image_format
+        from gdcli.plots.figure import image_format
 
         image_format(plot)
     with _progress(len(sizes) * epochs) as advance:
         results = compare(dataset, sizes, progress=advance, **settings)
     if plot is not None:
-        from gdcli import fit_plots
-        from gdcli.figure import save
+        from gdcli.plots import fit as fit_plots
+        from gdcli.plots.figure import save
 
         figure = fit_plots.comparison_figure(results) if compare_batch_sizes else fit_plots.fit_figure(results[0])
         typer.echo(f"wrote {save(figure, plot)}", err=True)
     if json:
         emit_json([r.to_dict() for r in results] if compare_batch_sizes else results[0].to_dict())
     else:
-        from gdcli import render_fit
+        from gdcli.render import fit as render_fit
 
         console().print(render_fit.comparison(results) if compare_batch_sizes else render_fit.report(results[0], rows))
 

@@ -71,7 +71,7 @@ def engine_command(*, without: tuple[str, ...] = (), steps: object = None):
     """Give a command the shared engine options (all of ENGINE but ``without``), listed after its OBJECTIVE.
 
     The command declares one parameter ``engine`` instead and receives their values in it as keyword
-    arguments for the library (gdcli.api.solve and its kin), with --vars split into ``variables``.
+    arguments for the library (gdcli.engine.solution.solve and its kin), with --vars split into ``variables``.
     ``steps`` replaces the --steps option's type where a command has another default budget.
     """
     chosen = [name for name in ENGINE if name not in without]

@@ -23,13 +23,13 @@ def console() -> Console:
 
 def emit_json(document) -> None:
     """Print one strict JSON document on stdout."""
-    from gdcli.export import to_json
+    from gdcli.files.formats import to_json
 
     sys.stdout.write(to_json(document) + "\n")
 
 
 DEFAULT_DPI = 150
-"""Pixels per inch of figures when --dpi is not given (gdcli.figure.DEFAULT_DPI, without importing matplotlib)."""
+"""Pixels per inch of figures when --dpi is not given (gdcli.plots.figure.DEFAULT_DPI, without importing matplotlib)."""
 
 
 def announce(target, quiet: bool = False) -> None:
@@ -40,7 +40,7 @@ def announce(target, quiet: bool = False) -> None:
 
 def write_file(path: str, data: str | bytes, quiet: bool = False) -> None:
     """Write atomically and say so on stderr."""
-    from gdcli.export import write_atomic
+    from gdcli.files.formats import write_atomic
 
     announce(write_atomic(path, data), quiet)
 
@@ -62,7 +62,7 @@ def spinner(message: str, when: bool = True):
 
 
 def write_pictures(pictures, run, quiet: bool = False) -> None:
-    """Draw the files asked for by ``pictures`` (gdcli.pictures.Pictures), with a progress bar on stderr for
+    """Draw the files asked for by ``pictures`` (gdcli.plots.pictures.Pictures), with a progress bar on stderr for
     animations, and say which were written."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 

@@ -25,7 +25,7 @@ HINT, SOLUTION, SKIP, QUIT = ("?",), ("s", "solution"), ("skip", "next"), ("q", 
 
 
 def _difficulty(value: str | None) -> str | None:
-    from gdcli.problems import DIFFICULTIES
+    from gdcli.practice.problems import DIFFICULTIES
 
     if value is not None and value.strip().lower() not in DIFFICULTIES:
         raise GdError(f"--difficulty must be one of {', '.join(DIFFICULTIES)}, not '{value}'")
@@ -47,7 +47,8 @@ def list_problems(
 
     Example: gd practice list --difficulty easy
     """
-    from gdcli import problems, render_practice
+    from gdcli.practice import problems
+    from gdcli.render import practice as render_practice
 
     level = _difficulty(difficulty)
     with spinner("reading the problem bank…"):
@@ -66,7 +67,8 @@ def show(reference: Reference, json: opt.Json = False) -> None:
 
     Example: gd practice show quadratic-1d-two-rates
     """
-    from gdcli import problems, render_practice
+    from gdcli.practice import problems
+    from gdcli.render import practice as render_practice
 
     problem = problems.find(reference)
     if json:
@@ -89,7 +91,8 @@ def check(
     """
     import time
 
-    from gdcli import problems, progress, render_practice
+    from gdcli.practice import problems, progress
+    from gdcli.render import practice as render_practice
 
     problem = problems.find(reference)
     verdict = problem.question(question).check(answer)
@@ -108,7 +111,8 @@ def solution(reference: Reference, json: opt.Json = False) -> None:
 
     Example: gd practice solution quadratic-1d-two-rates
     """
-    from gdcli import problems, render_practice
+    from gdcli.practice import problems
+    from gdcli.render import practice as render_practice
 
     problem = problems.find(reference)
     if json:
@@ -124,8 +128,9 @@ def progress() -> None:
 
     Example: gd practice progress
     """
-    from gdcli import problems, render_practice
-    from gdcli import progress as saved
+    from gdcli.practice import problems
+    from gdcli.practice import progress as saved
+    from gdcli.render import practice as render_practice
 
     log = saved.read()
     _warn(log)
@@ -142,8 +147,8 @@ def start(
 
     Example: gd practice start --difficulty easy
     """
-    from gdcli import problems
-    from gdcli import progress as saved
+    from gdcli.practice import problems
+    from gdcli.practice import progress as saved
 
     level = _difficulty(difficulty)
     if reference is not None:
@@ -169,7 +174,7 @@ class _Session:
 
     def run(self, queue) -> None:
         """Each problem's statement, then its questions; the score after each problem and at the end."""
-        from gdcli import render_practice
+        from gdcli.render import practice as render_practice
 
         try:
             for problem in queue:
@@ -194,8 +199,8 @@ class _Session:
 
         from rich.prompt import Prompt
 
-        from gdcli import progress as saved
-        from gdcli import render_practice
+        from gdcli.practice import progress as saved
+        from gdcli.render import practice as render_practice
 
         self.asked += 1
         self.out.print(render_practice.question_view(question))

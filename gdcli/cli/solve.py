@@ -34,12 +34,12 @@ def solve(
 
     Example: gd solve "x^2 + 4*y^2" --start 2,1 --lr 0.2
     """
-    from gdcli import render
-    from gdcli.api import solve as run_solve
+    from gdcli.engine.solution import solve as run_solve
+    from gdcli.render import solve as render
 
     pictures = None
     if plot is not None or animate is not None or surface or xlim or ylim or dpi is not None:
-        from gdcli.pictures import Pictures
+        from gdcli.plots.pictures import Pictures
 
         pictures = Pictures.read(plot=plot, surface=surface, animate=animate, xlim=xlim, ylim=ylim, dpi=dpi)
     budget = engine["steps"] or 0
@@ -49,7 +49,7 @@ def solve(
         pictures.check(solution.run)
     worked = exact_rows = None
     if explain or exact or markdown is not None:
-        from gdcli import explain as worked_out
+        from gdcli.landscape import explain as worked_out
 
         worked = worked_out.explain(solution)
         exact_rows = worked_out.exact_run(solution, engine["start"], engine["lr"]) if exact else None
@@ -58,18 +58,18 @@ def solve(
     else:
         console().print(render.solution(solution, rows))
         if explain or exact:
-            from gdcli import render_analysis
+            from gdcli.render import analysis as render_analysis
 
             if explain:
                 console().print(render_analysis.explanation(worked))
             if exact:
                 console().print(render_analysis.exact_table(exact_rows[0], solution.objective.names, exact_rows[1]))
     if markdown is not None:
-        from gdcli.markdown import solution_markdown
+        from gdcli.render.markdown import solution_markdown
 
         write_file(markdown, solution_markdown(solution, worked.steps, rows), quiet=json)
     if csv is not None:
-        from gdcli.export import rows_to_csv
+        from gdcli.files.formats import rows_to_csv
 
         write_file(csv, rows_to_csv(*solution.run.columns()), quiet=json)
     if pictures is not None:
@@ -82,8 +82,8 @@ def functions(json: opt.Json = False) -> None:
 
     Example: gd functions
     """
-    from gdcli import render
-    from gdcli.functions import CATALOG
+    from gdcli.engine.functions import CATALOG
+    from gdcli.render import solve as render
 
     if json:
         emit_json([

@@ -72,8 +72,8 @@ def step(
 
     Example: gd step rosenbrock --optimizer momentum --lr 0.001
     """
-    from gdcli.render_step import view
-    from gdcli.stepper import Stepper
+    from gdcli.render.step import view
+    from gdcli.step.stepper import Stepper
 
     if frames is not None and frames < 1:
         raise OptionError(f"--frames must be at least 1, not {frames}")

@@ -15,13 +15,13 @@ from typing import Mapping
 import numpy as np
 import sympy as sp
 
-from gdcli import codegen
-from gdcli.objective import Objective
-from gdcli.optimizers import HYPER_SYMBOLS, Rule
-from gdcli.optimizers import alpha as ALPHA
-from gdcli.optimizers import g as G
-from gdcli.optimizers import t as STEP
-from gdcli.optimizers import x as X
+from gdcli.engine import codegen
+from gdcli.engine.objective import Objective
+from gdcli.engine.optimizers import HYPER_SYMBOLS, Rule
+from gdcli.engine.optimizers import alpha as ALPHA
+from gdcli.engine.optimizers import g as G
+from gdcli.engine.optimizers import t as STEP
+from gdcli.engine.optimizers import x as X
 
 
 class ArrayObjective:

@@ -6,6 +6,9 @@ of start-up); these one-liners are quick and read better inside rich tables.
 
 from __future__ import annotations
 
+import math
+from typing import Sequence
+
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
@@ -50,3 +53,37 @@ def matrix_rows(matrix: sp.Matrix) -> list[str]:
     left = ["⎡"] + ["⎢"] * (len(body) - 2) + ["⎣"]
     right = ["⎤"] + ["⎥"] * (len(body) - 2) + ["⎦"]
     return [f"{l}{row}{r}" for l, row, r in zip(left, body, right)]
+
+
+PRETTY_LIMIT = 400
+"""Longest expression shown, in characters; longer ones are cut with an ellipsis."""
+
+
+def number(value: float, digits: int = 6) -> str:
+    """A float in at most ``digits`` significant digits, without trailing noise (1.7712, -3.2208, 1e-09)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "nan"
+    if isinstance(value, float) and math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    value = float(value)
+    if value == 0:
+        return "0"
+    return f"{value:.{digits}g}"
+
+
+def vector(values: Sequence[float], digits: int = 5, most: int = 4) -> str:
+    """(a, b, …) with at most ``most`` components shown; a single component is shown as a plain number."""
+    if len(values) == 1:
+        return number(float(values[0]), digits)
+    shown = [number(float(v), digits) for v in values[:most]]
+    if len(values) > most:
+        shown.append(f"… {len(values) - most} more")
+    return "(" + ", ".join(shown) + ")"
+
+
+def expression(expr: sp.Expr) -> str:
+    """``expr`` in one line of Unicode mathematics, shortened when very long; matrices as aligned rows."""
+    if isinstance(expr, sp.MatrixBase):
+        return "\n".join(matrix_rows(expr))
+    flat = unicode(expr)
+    return flat if len(flat) <= PRETTY_LIMIT else flat[: PRETTY_LIMIT - 1] + "…"

@@ -14,10 +14,10 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
-from gdcli import codegen
+from gdcli.engine import codegen
+from gdcli.engine.expression import parse_expression, parse_vector
+from gdcli.engine.functions import DEFAULT, TestFunction, lookup
 from gdcli.errors import ObjectiveError, OptionError
-from gdcli.expression import parse_expression, parse_vector
-from gdcli.functions import DEFAULT, TestFunction, lookup
 
 DEFAULT_START = 1.0
 

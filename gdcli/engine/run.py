@@ -2,7 +2,7 @@
 
 The whole loop — f and ∇f with shared subexpressions, the schedule, the Armijo search and the optimizer's
 update for every coordinate — is generated as one Python function over floats from the SymPy expressions of
-the objective (gdcli.objective), the rule (gdcli.optimizers) and the schedule (gdcli.schedules). Each row
+the objective (gdcli.engine.objective), the rule (gdcli.engine.optimizers) and the schedule (gdcli.engine.schedules). Each row
 holds t, f(x_t), ‖∇f(x_t)‖, α_t, the line-search trials, x_t and ∇f(x_t).
 
 Stopping (the first that holds, checked at every iterate x_t):
@@ -22,17 +22,17 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from gdcli import codegen
-from gdcli.checks import positive, tolerance, whole_number
+from gdcli.engine import codegen
+from gdcli.engine.checks import positive, tolerance, whole_number
+from gdcli.engine.objective import Objective
+from gdcli.engine.optimizers import HYPER_SYMBOLS, Optimizer, Rule
+from gdcli.engine.optimizers import alpha as ALPHA
+from gdcli.engine.optimizers import g as G
+from gdcli.engine.optimizers import t as STEP
+from gdcli.engine.optimizers import x as X
+from gdcli.engine.schedules import Schedule, alpha0, k
+from gdcli.engine.schedules import t as INDEX
 from gdcli.errors import OptionError
-from gdcli.objective import Objective
-from gdcli.optimizers import HYPER_SYMBOLS, Optimizer, Rule
-from gdcli.optimizers import alpha as ALPHA
-from gdcli.optimizers import g as G
-from gdcli.optimizers import t as STEP
-from gdcli.optimizers import x as X
-from gdcli.schedules import Schedule, alpha0, k
-from gdcli.schedules import t as INDEX
 
 DIVERGENCE_FACTOR = 1e12
 """A run is called diverged once |f| or a coordinate grows past this many times its scale at the start."""

@@ -1,5 +1,6 @@
-"""The library's front door: ``solve`` reads an objective and options as a user gives them and returns a
-``Solution`` (the run, the stability reading, everything as a JSON-ready dict).
+"""One run as a user asks for it: ``solve`` reads an objective and options as typed (text, numbers or
+built-in names) and returns a ``Solution`` (the run, the stability reading, everything as a JSON-ready
+dict); ``prepare`` reads the options every engine command shares.
 
 >>> from gdcli import solve
 >>> solution = solve("(x - 3)^2", start="0", lr="1/10", steps=4)
@@ -15,13 +16,13 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
+from gdcli.engine.expression import parse_number
+from gdcli.engine.objective import Objective
+from gdcli.engine.optimizers import Optimizer, make_optimizer
+from gdcli.engine.run import LineSearch, RunResult, run
+from gdcli.engine.schedules import Schedule, make_schedule
+from gdcli.engine.stability import Stability, analyse
 from gdcli.errors import OptionError
-from gdcli.expression import parse_number
-from gdcli.objective import Objective
-from gdcli.optimizers import Optimizer, make_optimizer
-from gdcli.run import LineSearch, RunResult, run
-from gdcli.schedules import Schedule, make_schedule
-from gdcli.stability import Stability, analyse
 
 DEFAULT_LR = 0.1
 DEFAULT_STEPS = 20
@@ -131,7 +132,7 @@ def solve(
     """Run one optimizer on an objective and read its stability.
 
     ``start`` defaults to the built-in's standard start, else 1 in every coordinate; the stopping tests are
-    those of gdcli.run.run; ``options`` are gdcli.api.prepare's (variables, optimizer, lr, steps, beta, beta1,
+    those of gdcli.engine.run.run; ``options`` are gdcli.engine.solution.prepare's (variables, optimizer, lr, steps, beta, beta1,
     beta2, eps, rho, schedule, decay).
     """
     setup = prepare(objective, **options)

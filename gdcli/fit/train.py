@@ -7,7 +7,7 @@ Parameters θ = (w, b) start at zero. One epoch is one pass over the n rows:
   (``shuffle=False`` keeps file order), then one step per batch of B consecutive rows, with the gradient of
   the mean loss over that batch (the last batch may be smaller); B = 1 is stochastic gradient descent.
 
-Each step is the engine's optimizer rule applied to the vector θ through ``gdcli.kernels.ArrayRule``, so
+Each step is the engine's optimizer rule applied to the vector θ through ``gdcli.engine.kernels.ArrayRule``, so
 momentum, Adam and the rest update exactly as in `gd solve`. The schedule gives α_t with t the epoch
 (0, 1, …), as a learning-rate scheduler stepped once per epoch does.
 
@@ -28,16 +28,16 @@ from typing import Callable, Sequence
 import numpy as np
 import sympy as sp
 
-from gdcli.data import Dataset, Standardizer, check_labels
+from gdcli.engine.checks import positive, tolerance, whole_number
+from gdcli.engine.kernels import ArrayRule
+from gdcli.engine.optimizers import Optimizer, make_optimizer
+from gdcli.engine.run import DIVERGENCE_FACTOR
+from gdcli.engine.schedules import Schedule, alpha0, k, make_schedule
+from gdcli.engine.schedules import t as INDEX
+from gdcli.engine.stability import Stability, analyse
 from gdcli.errors import OptionError
-from gdcli.kernels import ArrayRule
-from gdcli.models import MODELS, Reference, accuracy, design
-from gdcli.optimizers import Optimizer, make_optimizer
-from gdcli.checks import positive, tolerance, whole_number
-from gdcli.run import DIVERGENCE_FACTOR
-from gdcli.schedules import Schedule, alpha0, k, make_schedule
-from gdcli.schedules import t as INDEX
-from gdcli.stability import Stability, analyse
+from gdcli.fit.data import Dataset, Standardizer, check_labels
+from gdcli.fit.models import MODELS, Reference, accuracy, design
 
 MAX_EPOCHS = 1_000_000
 MAX_BATCH = 1_000_000_000
@@ -328,3 +328,8 @@ def read_batch_sizes(text: str) -> list[int]:
             raise OptionError(f"--compare-batch-sizes: '{part.strip()}' is not a batch size (use whole numbers "
                               "≥ 1 or 'full', e.g. 1,8,full)")
     return sizes
+
+
+def batch_label(size: int) -> str:
+    """A batch size as shown in tables and legends: "full" for the whole data set (size 0), else B."""
+    return "full" if size == 0 else str(size)

@@ -30,10 +30,10 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
+from gdcli.engine.expression import parse_vector
+from gdcli.engine.objective import Objective
+from gdcli.engine.stability import REDUCTION, contraction, stability_bound, steps_for
 from gdcli.errors import OptionError
-from gdcli.expression import parse_vector
-from gdcli.objective import Objective
-from gdcli.stability import REDUCTION, contraction, stability_bound, steps_for
 
 SYMBOLIC_SECONDS = 3.0
 """Longest time SymPy may spend solving ∇f = 0 before the numeric search alone is used."""

@@ -1,8 +1,8 @@
 """Basins of attraction: which critical point each start on an N×N grid leads to.
 
-All N² starts are rows of one gdcli.batch computation. The end points of the converged runs are grouped
-(points closer than gdcli.analysis.SAME_POINT are one), each group's point is refined by Newton's iteration
-and classified from the Hessian's eigenvalues (gdcli.analysis), and every start is labelled with its group,
+All N² starts are rows of one gdcli.landscape.batch computation. The end points of the converged runs are grouped
+(points closer than gdcli.landscape.analysis.SAME_POINT are one), each group's point is refined by Newton's iteration
+and classified from the Hessian's eigenvalues (gdcli.landscape.analysis), and every start is labelled with its group,
 or as diverged, or as not converged (max_steps or oscillating).
 """
 
@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gdcli.analysis import CriticalPoint, critical_point, newton, read_region, SAME_POINT
-from gdcli.api import prepare
-from gdcli.batch import Batch, advance
+from gdcli.engine.objective import Objective
+from gdcli.engine.optimizers import Optimizer
+from gdcli.engine.solution import prepare
 from gdcli.errors import OptionError
-from gdcli.objective import Objective
-from gdcli.optimizers import Optimizer
-from gdcli.sweep import DEFAULT_STEPS, MAX_RUNS
+from gdcli.landscape.analysis import SAME_POINT, CriticalPoint, critical_point, newton, read_region
+from gdcli.landscape.batch import Batch, advance
+from gdcli.landscape.sweep import DEFAULT_STEPS, MAX_RUNS
 
 DIVERGED, NOT_CONVERGED = -1, -2
 """Labels of starts that reach no critical point."""
@@ -70,7 +70,7 @@ def basins(
 ) -> Basins:
     """Run the optimizer from every start of an N×N grid over the region and group the starts by end point.
 
-    ``options`` are gdcli.api.prepare's (the step budget defaults to gdcli.sweep.DEFAULT_STEPS here).
+    ``options`` are gdcli.engine.solution.prepare's (the step budget defaults to gdcli.landscape.sweep.DEFAULT_STEPS here).
     """
     setup = prepare(objective, default_steps=DEFAULT_STEPS, **options)
     f, rule, alpha, budget = setup.objective, setup.optimizer, setup.lr, setup.steps

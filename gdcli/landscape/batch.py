@@ -1,10 +1,10 @@
 """Many runs advanced together: one NumPy computation over a batch of (start, α) pairs.
 
-Each row of the batch is one run with the engine's semantics (gdcli.run): at every iterate x_t the run is
+Each row of the batch is one run with the engine's semantics (gdcli.engine.run): at every iterate x_t the run is
 ``diverged`` when f or ∇f is not finite or |f| > DIVERGENCE_FACTOR·max(1, |f(x₀)|) or a coordinate exceeds
 DIVERGENCE_FACTOR·max(1, ‖x₀‖∞) (keeping the last finite iterate), ``converged`` when ‖∇f‖ ≤ tol (or the
 xtol / ftol tests hold), ``max_steps`` when t reaches the budget; otherwise x_{t+1} comes from the optimizer's
-rule with α_t = α₀·schedule(t). The objective and the rule are the vectorised kernels of gdcli.kernels, so the
+rule with α_t = α₀·schedule(t). The objective and the rule are the vectorised kernels of gdcli.engine.kernels, so the
 update is the same SymPy rule the run loop executes.
 
 The tests are made in chunks of CHUNK steps over the recorded history (one large array operation instead of
@@ -21,15 +21,15 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from gdcli import codegen
+from gdcli.engine import codegen
+from gdcli.engine.checks import tolerance, whole_number
+from gdcli.engine.kernels import ArrayObjective, ArrayRule
+from gdcli.engine.objective import Objective
+from gdcli.engine.optimizers import Optimizer
+from gdcli.engine.run import DIVERGENCE_FACTOR, MAX_STEPS
+from gdcli.engine.schedules import Schedule, alpha0, k
+from gdcli.engine.schedules import t as INDEX
 from gdcli.errors import OptionError
-from gdcli.kernels import ArrayObjective, ArrayRule
-from gdcli.objective import Objective
-from gdcli.optimizers import Optimizer
-from gdcli.checks import tolerance, whole_number
-from gdcli.run import DIVERGENCE_FACTOR, MAX_STEPS
-from gdcli.schedules import Schedule, alpha0, k
-from gdcli.schedules import t as INDEX
 
 CHUNK = 128
 """Steps advanced between the vectorised stopping tests."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from gdcli.api import Solution, solve
+from gdcli.engine.objective import Objective
+from gdcli.engine.optimizers import NAMES
+from gdcli.engine.solution import Solution, solve
 from gdcli.errors import OptionError
-from gdcli.objective import Objective
-from gdcli.optimizers import NAMES
 
 
 def read_optimizers(text: str | Sequence[str]) -> list[str]:
@@ -25,7 +25,7 @@ def read_optimizers(text: str | Sequence[str]) -> list[str]:
 
 def compare(objective: str | Objective | None = None, *, optimizers: str | Sequence[str],
             variables: Sequence[str] | None = None, **options) -> list[Solution]:
-    """One gdcli.api.solve per optimizer, on the objective parsed once, with the same ``options``."""
+    """One gdcli.engine.solution.solve per optimizer, on the objective parsed once, with the same ``options``."""
     f = objective if isinstance(objective, Objective) else Objective.parse(objective, variables)
     return [solve(f, optimizer=name, **options) for name in read_optimizers(optimizers)]
 

@@ -1,11 +1,11 @@
 """Worked solutions: the first steps in words and numbers, the update map of a quadratic, and exact iterates.
 
 - ``worked_steps``: for t = 0, 1, …: ∇f(x_t), then each assignment of the optimizer's rule with its value,
-  then f(x_{t+1}), from the run's own rows and the vectorised rule (gdcli.kernels.ArrayRule).
+  then f(x_{t+1}), from the run's own rows and the vectorised rule (gdcli.engine.kernels.ArrayRule).
 - ``update_map``: for a quadratic f and a linear rule (gd, momentum, nesterov) with a constant α, the rule
   with ∇f substituted and simplified, e.g. (x − 3)²: x_{t+1} = (1 − 2α)x_t + 6α.
 - ``stability_condition``: for gd on a quadratic, |1 − αλ| < 1 for every eigenvalue λ of ∇²f, solved for α.
-- ``exact_iterates``: the optimizer's SymPy rule (gdcli.optimizers) evaluated in rational arithmetic; refused
+- ``exact_iterates``: the optimizer's SymPy rule (gdcli.engine.optimizers) evaluated in rational arithmetic; refused
   with a GdError naming the first irrational quantity (a square root in AdaGrad, RMSprop, Adam, or f itself).
 """
 
@@ -17,20 +17,18 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
-from gdcli.notation import unicode
-
+from gdcli.engine.expression import parse_number, parse_vector
+from gdcli.engine.kernels import ArrayRule
+from gdcli.engine.notation import number, unicode, vector
+from gdcli.engine.objective import Objective
+from gdcli.engine.optimizers import HYPER_SYMBOLS, Optimizer, expression_text, symbol_text
+from gdcli.engine.optimizers import alpha as ALPHA
+from gdcli.engine.optimizers import g as G
+from gdcli.engine.optimizers import t as STEP
+from gdcli.engine.optimizers import x as X
+from gdcli.engine.schedules import Schedule, alpha0, k
+from gdcli.engine.schedules import t as INDEX
 from gdcli.errors import GdError
-from gdcli.expression import parse_number, parse_vector
-from gdcli.kernels import ArrayRule
-from gdcli.objective import Objective
-from gdcli.optimizers import HYPER_SYMBOLS, Optimizer, expression_text, symbol_text
-from gdcli.optimizers import alpha as ALPHA
-from gdcli.optimizers import g as G
-from gdcli.optimizers import t as STEP
-from gdcli.optimizers import x as X
-from gdcli.render import number, vector
-from gdcli.schedules import Schedule, alpha0, k
-from gdcli.schedules import t as INDEX
 
 EXPLAINED_STEPS = 3
 EXACT_STEPS = 10

@@ -1,8 +1,8 @@
 """A learning-rate sweep: the same optimizer from the same start for N values of α, advanced together.
 
-Every α on the grid (linear, or geometric with ``log``) is one row of a gdcli.batch computation, so the N
+Every α on the grid (linear, or geometric with ``log``) is one row of a gdcli.landscape.batch computation, so the N
 runs are one NumPy computation over the α axis. Each run ends converged, oscillating, diverged or max_steps
-(see gdcli.batch). The theoretical bound is the engine's (gdcli.stability.stability_bound): 2/λmax for gd,
+(see gdcli.landscape.batch). The theoretical bound is the engine's (gdcli.engine.stability.stability_bound): 2/λmax for gd,
 2(1+β)/λmax for momentum, 2(1+β)/((1+2β)λmax) for nesterov, none for the adaptive methods; λmax is read at
 the start for a quadratic, else at the end point of the converged run with the largest α, else at the start.
 """
@@ -15,13 +15,13 @@ from typing import Sequence
 
 import numpy as np
 
-from gdcli.api import prepare, read_lr
-from gdcli.batch import Batch, advance
+from gdcli.engine.objective import Objective
+from gdcli.engine.optimizers import Optimizer
+from gdcli.engine.schedules import Schedule
+from gdcli.engine.solution import prepare, read_lr
+from gdcli.engine.stability import stability_bound
 from gdcli.errors import OptionError
-from gdcli.objective import Objective
-from gdcli.optimizers import Optimizer
-from gdcli.schedules import Schedule
-from gdcli.stability import stability_bound
+from gdcli.landscape.batch import Batch, advance
 
 DEFAULT_STEPS = 1000
 """Step budget of every run in a sweep or a basin map when --steps is not given (or the built-in's)."""
@@ -88,7 +88,7 @@ def sweep(
 ) -> Sweep:
     """Run the optimizer from ``start`` for every α on the grid, all together, and classify each run.
 
-    ``options`` are gdcli.api.prepare's (the step budget defaults to DEFAULT_STEPS here; ``lr`` is unused).
+    ``options`` are gdcli.engine.solution.prepare's (the step budget defaults to DEFAULT_STEPS here; ``lr`` is unused).
     """
     setup = prepare(objective, default_steps=DEFAULT_STEPS, **options)
     f, rule, plan, budget = setup.objective, setup.optimizer, setup.schedule, setup.steps

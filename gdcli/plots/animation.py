@@ -8,7 +8,7 @@ rendered once, and each frame restores that background and draws only the moving
 the current point, the growing loss curve, the caption). matplotlib.animation's writers redraw the whole figure
 for every frame, constrained layout and contours included: scripts/bench_plotting.py measures 20 blitted frames,
 setup included, at about 0.13 of the time of 20 full redraws. The frames are then encoded by Pillow (.gif) or piped to ffmpeg (.mp4, when installed),
-and the file appears atomically (gdcli.export.write_atomic).
+and the file appears atomically (gdcli.files.formats.write_atomic).
 """
 
 from __future__ import annotations
@@ -25,14 +25,15 @@ import matplotlib
 import numpy as np
 from PIL import Image
 
+from gdcli.engine.kernels import ArrayObjective
+from gdcli.engine.notation import number
+from gdcli.engine.run import RunResult
 from gdcli.errors import GdError
-from gdcli.export import write_atomic
-from gdcli.figure import new_figure
-from gdcli.kernels import ArrayObjective
-from gdcli.plotting import (HALO, MAX_MARKERS, PATH_COLOURS, check_view, draw_landscape, draw_series, mark_ends,
-                            mark_minima, math_name, span, title_of, view_box)
-from gdcli.render import number
-from gdcli.run import RunResult
+from gdcli.files.formats import write_atomic
+from gdcli.plots.draw import draw_landscape, draw_series, mark_ends, mark_minima, math_name, title_of
+from gdcli.plots.figure import new_figure
+from gdcli.plots.trajectory import check_view
+from gdcli.plots.view import HALO, MAX_MARKERS, PATH_COLOURS, span, view_box
 
 MAX_FRAMES = 120
 """Most frames in one animation; longer runs are sampled evenly."""

@@ -13,9 +13,8 @@ from typing import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from gdcli.figure import new_figure
-from gdcli.fit import FitResult
-from gdcli.render_fit import batch_label
+from gdcli.fit.train import FitResult, batch_label
+from gdcli.plots.figure import new_figure
 
 GRID = 120
 """Contour grid points per axis."""

@@ -7,10 +7,10 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from gdcli.basins import DIVERGED, NOT_CONVERGED
-from gdcli.figure import DEFAULT_DPI, new_figure, save
-from gdcli.kernels import ArrayObjective
-from gdcli.plotting import contour_levels
+from gdcli.engine.kernels import ArrayObjective
+from gdcli.landscape.basins import DIVERGED, NOT_CONVERGED
+from gdcli.plots.figure import DEFAULT_DPI, new_figure, save
+from gdcli.plots.view import contour_levels
 
 BASIN_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf")
 

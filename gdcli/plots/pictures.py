@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from gdcli.engine.run import RunResult
 from gdcli.errors import OptionError
-from gdcli.run import RunResult
 
 Progress = Callable[[int, int], None]
 """Called with (frames done, frames in all) while an animation renders."""
@@ -34,9 +34,9 @@ class Pictures:
     def read(cls, plot: str | None = None, surface: bool = False, animate: str | None = None,
              xlim: str | None = None, ylim: str | None = None, dpi: int | None = None) -> "Pictures":
         """Check the options as given on the command line; nothing is drawn yet."""
-        from gdcli.animation import animation_format
-        from gdcli.figure import image_format
-        from gdcli.plotting import read_limits
+        from gdcli.plots.animation import animation_format
+        from gdcli.plots.figure import image_format
+        from gdcli.plots.view import read_limits
 
         if surface and plot is None:
             raise OptionError("--surface adds a 3-D panel to the --plot figure: give --plot PATH too")
@@ -54,15 +54,15 @@ class Pictures:
 
     def check(self, run: RunResult) -> None:
         """The checks that need the run (--surface and --ylim need two variables), before anything is shown."""
-        from gdcli.plotting import check_view
+        from gdcli.plots.trajectory import check_view
 
         check_view(run, self.xlim, self.ylim, self.surface)
 
     def write(self, run: RunResult, progress: Progress | None = None) -> list[Path]:
         """Draw and write every file asked for; returns their paths in the order written."""
-        from gdcli.animation import ANIMATION_DPI, animate
-        from gdcli.figure import DEFAULT_DPI
-        from gdcli.plotting import plot_run
+        from gdcli.plots.animation import ANIMATION_DPI, animate
+        from gdcli.plots.figure import DEFAULT_DPI
+        from gdcli.plots.trajectory import plot_run
 
         self.check(run)  # before any file is written
         written = []

@@ -13,8 +13,9 @@ from typing import Sequence
 import numpy as np
 from mpl_toolkits.mplot3d.axes3d import Axes3D
 
-from gdcli.plotting import COLOUR_MAP, MAX_MARKERS, PATH_COLOURS, PATH_MARKERS, Box, grid_values, math_name
-from gdcli.run import RunResult
+from gdcli.engine.run import RunResult
+from gdcli.plots.draw import math_name
+from gdcli.plots.view import COLOUR_MAP, MAX_MARKERS, PATH_COLOURS, PATH_MARKERS, Box, grid_values
 
 SURFACE_GRID = 70
 """Grid points per axis of the surface mesh (a coarser mesh than the contour's: the facets are drawn one by one)."""

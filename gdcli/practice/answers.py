@@ -1,8 +1,8 @@
 """The engine computes the expected answer of every practice question from the question's data.
 
-Each ``compute`` rule named in a problem file (COMPUTES) reads the data through the engine — gdcli.api.solve for
-iterates, gdcli.objective for gradients, gdcli.stability for stable ranges and rates, gdcli.kernels.ArrayRule for
-an optimizer's state, the Armijo search of gdcli.run — and returns an Answer in the form gdcli.answers grades.
+Each ``compute`` rule named in a problem file (COMPUTES) reads the data through the engine — gdcli.engine.solution.solve for
+iterates, gdcli.engine.objective for gradients, gdcli.engine.stability for stable ranges and rates, gdcli.engine.kernels.ArrayRule for
+an optimizer's state, the Armijo search of gdcli.engine.run — and returns an Answer in the form gdcli.practice.grading grades.
 COMPUTE_KINDS says which question kind each rule answers.
 """
 
@@ -11,13 +11,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable, Protocol
 
-from gdcli.answers import Interval, NearMiss, answer_text
 from gdcli.errors import GdError, ProblemError
+from gdcli.practice.grading import Interval, NearMiss, answer_text
 
-if TYPE_CHECKING:
-    from gdcli.problems import Question
+
+class Question(Protocol):
+    """What computing an answer needs of a question (gdcli.practice.problems.Question is one): its kind, its
+    data, the name of its compute rule, and errors that name the problem file and field."""
+
+    kind: str
+    data: dict
+    compute: str
+
+    def error(self, field: str, message: str) -> ProblemError: ...
+
+    def data_error(self, name: str, message: str) -> ProblemError: ...
 
 DATA_KEYS: dict[str, tuple[type, ...]] = {
     "objective": (str,), "variables": (list,), "start": (list, str, int, float), "lr": (int, float, str),
@@ -67,7 +77,7 @@ class Context:
 
     @cached_property
     def objective(self):
-        from gdcli.objective import Objective
+        from gdcli.engine.objective import Objective
 
         if "dataset" in self.data:
             return self.engine("dataset", self._dataset_objective)
@@ -79,8 +89,8 @@ class Context:
         when absent)."""
         import sympy as sp
 
-        from gdcli.expression import parse_expression, parse_number
-        from gdcli.objective import Objective
+        from gdcli.engine.expression import parse_expression, parse_number
+        from gdcli.engine.objective import Objective
 
         table = self.data["dataset"]
         xs, ys = table.get("x"), table.get("y")
@@ -108,7 +118,7 @@ class Context:
 
     @property
     def lr(self) -> float:
-        from gdcli.api import read_lr
+        from gdcli.engine.solution import read_lr
 
         return self.engine("lr", lambda: read_lr(str(self.require("lr")), 0.1))
 
@@ -120,13 +130,13 @@ class Context:
         return {k: self.data.get(k) for k in ("beta", "beta1", "beta2", "eps", "rho")}
 
     def optimizer(self):
-        from gdcli.optimizers import make_optimizer
+        from gdcli.engine.optimizers import make_optimizer
 
         return self.engine("optimizer", lambda: make_optimizer(self.data.get("optimizer", "gd"), **self.hyper()))
 
     def run(self, steps: int | None = None):
         """The engine's run: every step recorded, no early stop."""
-        from gdcli.api import solve
+        from gdcli.engine.solution import solve
 
         data = self.data
         return self.engine("objective", lambda: solve(
@@ -139,7 +149,7 @@ class Context:
         """The engine's stability reading of the Hessian (given eigenvalues, or the objective's at the point)."""
         import numpy as np
 
-        from gdcli.stability import analyse
+        from gdcli.engine.stability import analyse
 
         if "eigenvalues" in self.data:
             values = self.engine("eigenvalues", lambda: [float(_number(v)) for v in self.data["eigenvalues"]])
@@ -153,7 +163,7 @@ class Context:
 
 
 def _number(value) -> float:
-    from gdcli.expression import parse_number
+    from gdcli.engine.expression import parse_number
 
     return parse_number(str(value), "a value")
 
@@ -237,7 +247,7 @@ def compute_update_rule(c: Context) -> Answer:
 
 
 def compute_stable_range(c: Context) -> Answer:
-    """0 < α < the optimizer's bound from λmax (gdcli.stability: 2/λmax for gd)."""
+    """0 < α < the optimizer's bound from λmax (gdcli.engine.stability: 2/λmax for gd)."""
     bound = c.stability().max_stable_lr
     if bound is None:
         raise c.question.error("data", "no stability bound applies here (λmax ≤ 0 or an adaptive optimizer)")
@@ -262,7 +272,7 @@ def compute_eigenvalues(c: Context) -> Answer:
 
 def compute_steps_predicted(c: Context) -> Answer:
     """⌈log(reduction)/log ρ⌉ at α (or at the best fixed α when no lr is given)."""
-    from gdcli.stability import steps_for
+    from gdcli.engine.stability import steps_for
 
     s = c.stability()
     rate = s.rate if "lr" in c.data else s.best_rate
@@ -325,7 +335,7 @@ def compute_armijo(c: Context) -> Answer:
 
 def compute_armijo_lr(c: Context) -> Answer:
     """The α backtracking accepts at the start: the engine's first line-search step from α with c1, shrink."""
-    from gdcli.api import solve
+    from gdcli.engine.solution import solve
 
     run = c.engine("objective", lambda: solve(
         c.objective, start=_vector_text(c.require("start")), lr=str(c.require("lr")), steps=1, tol=0.0,
@@ -335,10 +345,10 @@ def compute_armijo_lr(c: Context) -> Answer:
 
 def compute_state(c: Context) -> Answer:
     """An optimizer quantity (b, s, m, v, m_hat, v_hat or x) after ``steps`` updates, from the engine's rule
-    (gdcli.kernels.ArrayRule), with ∇f from the objective at each iterate."""
+    (gdcli.engine.kernels.ArrayRule), with ∇f from the objective at each iterate."""
     import numpy as np
 
-    from gdcli.kernels import ArrayRule
+    from gdcli.engine.kernels import ArrayRule
 
     optimizer = c.optimizer()
     kernel = ArrayRule(optimizer.rule)
@@ -354,8 +364,8 @@ def compute_state(c: Context) -> Answer:
 
 
 def compute_schedule_lr(c: Context) -> Answer:
-    """α_t of the schedule (gdcli.schedules) at step index t."""
-    from gdcli.schedules import make_schedule
+    """α_t of the schedule (gdcli.engine.schedules) at step index t."""
+    from gdcli.engine.schedules import make_schedule
 
     schedule = c.engine("schedule", lambda: make_schedule(c.data.get("schedule", "constant"), c.data.get("decay")))
     return Answer(schedule.at(c.lr, int(c.require("t"))))

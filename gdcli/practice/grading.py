@@ -1,6 +1,6 @@
 """Reading a student's answer forgivingly and grading it against the expected one.
 
-Every spelling goes through the safe parser (gdcli.expression), never eval:
+Every spelling goes through the safe parser (gdcli.engine.expression), never eval:
 
 - number:      ``0.2``, ``1/5``, ``2e-1``, ``pi/4``; within a tolerance (absolute if the problem states one,
                else relative 10⁻³ with an absolute floor of 10⁻⁶);
@@ -26,8 +26,8 @@ from typing import Sequence
 
 import sympy as sp
 
+from gdcli.engine.expression import parse_expression, parse_number, parse_vector
 from gdcli.errors import GdError
-from gdcli.expression import parse_expression, parse_number, parse_vector
 
 KINDS = ("number", "vector", "iterates", "expression", "interval", "choice")
 RELATIVE_TOLERANCE = 1e-3

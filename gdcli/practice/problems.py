@@ -45,9 +45,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from gdcli.answers import KINDS, Verdict, answer_text, grade
 from gdcli.errors import GdError, ProblemError
-from gdcli.problem_answers import COMPUTE_KINDS, COMPUTES, DATA_KEYS, Answer, Context
+from gdcli.practice.answers import COMPUTE_KINDS, COMPUTES, DATA_KEYS, Answer, Context
+from gdcli.practice.grading import KINDS, Verdict, answer_text, grade
 
 MAX_FILE_BYTES = 64 * 1024
 """Largest problem file read."""
@@ -65,7 +65,7 @@ def bank_directory() -> Path:
     given = os.environ.get("GDCLI_PROBLEMS")
     if given:
         return Path(given)
-    beside = Path(__file__).resolve().parent.parent / "problems"
+    beside = Path(__file__).resolve().parents[2] / "problems"
     installed = Path(sys.prefix) / "share" / "gdcli" / "problems"
     return beside if beside.is_dir() or not installed.is_dir() else installed
 
@@ -106,7 +106,7 @@ class Question:
     @cached_property
     def answer(self) -> "Answer":
         """The expected answer with the file's known mistakes added to its near misses."""
-        from gdcli import answers
+        from gdcli.practice import grading as answers
 
         expected = self._expected()
         near = []
@@ -123,7 +123,7 @@ class Question:
     def _expected(self) -> "Answer":
         """The expected answer: the engine's when ``compute`` is given (checked against a stated one), else the
         stated one."""
-        from gdcli import answers
+        from gdcli.practice import grading as answers
 
         if self.compute is not None:
             computed = COMPUTES[self.compute](Context(self))

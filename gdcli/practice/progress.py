@@ -119,7 +119,7 @@ def _parse(raw: bytes) -> tuple[list[Attempt], int]:
 
 def _set_aside(path: Path, raw: bytes, attempts: list[Attempt], bad: int) -> str:
     """Rename the corrupt log aside, then start a fresh log holding its readable attempts."""
-    from gdcli.export import write_atomic
+    from gdcli.files.formats import write_atomic
 
     aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
     try:

@@ -8,8 +8,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from gdcli.notation import unicode
-from gdcli.render import STATUS_MARK, STATUS_STYLE, expression, number, vector
+from gdcli.engine.notation import expression, number, unicode, vector
+from gdcli.render.solve import STATUS_MARK, STATUS_STYLE
 
 SWEEP_MARK = {**STATUS_MARK, "oscillating": "↔ oscillating"}
 SWEEP_STYLE = {**STATUS_STYLE, "oscillating": "magenta"}
@@ -119,7 +119,7 @@ def basins_table(result) -> Table:
 
 
 def explanation(worked) -> Panel:
-    """The worked steps, the update map and the stability condition (gdcli.explain.Explanation) in a panel."""
+    """The worked steps, the update map and the stability condition (gdcli.landscape.explain.Explanation) in a panel."""
     body = list(worked.steps)
     if worked.update_map:
         body += ["", "update map (f is quadratic):", *(f"  {line}" for line in worked.update_map)]

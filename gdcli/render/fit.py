@@ -10,9 +10,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from gdcli.fit import FitResult
-from gdcli.optimizers import rule_lines
-from gdcli.render import number, sparkline
+from gdcli.engine.notation import number
+from gdcli.engine.optimizers import rule_lines
+from gdcli.fit.train import FitResult, batch_label
+from gdcli.render.solve import sparkline
 
 STATUS = {"max_epochs": ("✓ finished", "green"), "diverged": ("✗ diverged", "red")}
 
@@ -25,10 +26,6 @@ def batch_text(result: FitResult) -> str:
     kind = "SGD (B = 1)" if result.batch_size == 1 else f"mini-batches of B = {result.batch_size}"
     order = f"shuffled every epoch with seed {result.seed}" if result.shuffle else "in file order (--no-shuffle)"
     return f"{kind}: {steps} steps per epoch over {n} rows, {order}"
-
-
-def batch_label(size: int) -> str:
-    return "full" if size == 0 else str(size)
 
 
 def header(result: FitResult, batches: str | None = None) -> Panel:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from gdcli.optimizers import rule_lines
-from gdcli.render import number
+from gdcli.engine.notation import number
+from gdcli.engine.optimizers import rule_lines
 
 
 def _vector(values) -> str:

@@ -9,53 +9,18 @@ import math
 from typing import Sequence
 
 import numpy as np
-import sympy as sp
 from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from gdcli.notation import matrix_rows, unicode
-from gdcli.optimizers import HYPER_SYMBOLS, SYMBOL_NAMES, rule_lines
-from gdcli.stability import Stability
+from gdcli.engine.notation import expression, matrix_rows, number, unicode, vector
+from gdcli.engine.optimizers import HYPER_SYMBOLS, SYMBOL_NAMES, rule_lines
+from gdcli.engine.stability import Stability
 
 SPARK = "▁▂▃▄▅▆▇█"
 STATUS_STYLE = {"converged": "green", "max_steps": "yellow", "diverged": "red"}
 STATUS_MARK = {"converged": "✓ converged", "max_steps": "… max_steps", "diverged": "✗ diverged"}
-PRETTY_LIMIT = 400
-"""Longest expression shown, in characters; longer ones are cut with an ellipsis."""
-
-
-def number(value: float, digits: int = 6) -> str:
-    """A float in at most ``digits`` significant digits, without trailing noise (1.7712, -3.2208, 1e-09)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "nan"
-    if isinstance(value, float) and math.isinf(value):
-        return "∞" if value > 0 else "-∞"
-    value = float(value)
-    if value == 0:
-        return "0"
-    return f"{value:.{digits}g}"
-
-
-def vector(values: Sequence[float], digits: int = 5, most: int = 4) -> str:
-    """(a, b, …) with at most ``most`` components shown; a single component is shown as a plain number."""
-    if len(values) == 1:
-        return number(float(values[0]), digits)
-    shown = [number(float(v), digits) for v in values[:most]]
-    if len(values) > most:
-        shown.append(f"… {len(values) - most} more")
-    return "(" + ", ".join(shown) + ")"
-
-
-def expression(expr: sp.Expr) -> str:
-    """``expr`` in one line of Unicode mathematics, shortened when very long; matrices as aligned rows."""
-    if isinstance(expr, sp.MatrixBase):
-        return "\n".join(matrix_rows(expr))
-    flat = unicode(expr)
-    return flat if len(flat) <= PRETTY_LIMIT else flat[: PRETTY_LIMIT - 1] + "…"
-
-
 def sparkline(values: Sequence[float], width: int = 60) -> str:
     """Bars for a sequence, sampled to ``width``; a log scale when all values are positive and span decades."""
     data = np.asarray([v for v in values if math.isfinite(v)], dtype=float)
@@ -180,7 +145,7 @@ def solution(sol, max_rows: int = 20) -> Group:
 
 def functions_table(catalog) -> Table:
     """The built-in test functions: formula and what it teaches, standard start, suggested α and budget."""
-    from gdcli.expression import parse_expression
+    from gdcli.engine.expression import parse_expression
 
     table = Table(title="built-in objectives: gd solve NAME", header_style="bold", show_lines=True)
     table.add_column("name", style="cyan", no_wrap=True)

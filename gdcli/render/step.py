@@ -28,11 +28,12 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from gdcli.kernels import ArrayObjective
-from gdcli.objective import Objective
-from gdcli.optimizers import HYPER_SYMBOLS, SYMBOL_NAMES, rule_lines, symbol_text
-from gdcli.render import iterate_table, number, vector
-from gdcli.stepper import Stepper
+from gdcli.engine.kernels import ArrayObjective
+from gdcli.engine.notation import number, vector
+from gdcli.engine.objective import Objective
+from gdcli.engine.optimizers import HYPER_SYMBOLS, SYMBOL_NAMES, rule_lines, symbol_text
+from gdcli.render.solve import iterate_table
+from gdcli.step.stepper import Stepper
 
 SHADES = " .:-=+*#%@"
 """Shade glyphs from low f to high f, for terminals without colour."""

@@ -1,9 +1,9 @@
 """A run replayed one update at a time, with the optimizer's state at every step (the model of `gd step`).
 
-The trajectory is the engine's: ``gdcli.api.solve`` runs the generated loop (stopping rules, schedule, line
+The trajectory is the engine's: ``gdcli.engine.solution.solve`` runs the generated loop (stopping rules, schedule, line
 search and all). The state the loop keeps in locals — the momentum buffer b, AdaGrad/RMSprop's s, Adam's m, v
 and the bias-corrected m̂, v̂ — is recovered by replaying each recorded update through
-``gdcli.kernels.ArrayRule`` with the recorded gradient gₖ₋₁ and step size αₖ₋₁::
+``gdcli.engine.kernels.ArrayRule`` with the recorded gradient gₖ₋₁ and step size αₖ₋₁::
 
     xₖ, stateₖ, valuesₖ = rule(xₖ₋₁, gₖ₋₁, stateₖ₋₁, αₖ₋₁, t = k, hyper)
 
@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gdcli import api
+from gdcli.engine import solution
+from gdcli.engine.kernels import ArrayRule
+from gdcli.engine.objective import Objective
+from gdcli.engine.optimizers import NAMES
+from gdcli.engine.run import RunResult
 from gdcli.errors import GdError, OptionError
-from gdcli.kernels import ArrayRule
-from gdcli.objective import Objective
-from gdcli.optimizers import NAMES
-from gdcli.run import RunResult
 
 PACES = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
 """Play speeds in steps per second, changed one notch at a time by + and −."""
@@ -94,7 +94,7 @@ def replay(run: RunResult) -> Replay:
 class Stepper:
     """A run to step through: the current position k, α, the optimizer and the play state.
 
-    ``settings`` are the remaining keyword arguments of ``gdcli.api.solve`` (variables, tol, xtol, ftol,
+    ``settings`` are the remaining keyword arguments of ``gdcli.engine.solution.solve`` (variables, tol, xtol, ftol,
     beta, beta1, beta2, eps, rho, schedule, decay, line_search, c1, shrink). Every iterate is kept (every = 1).
     Line search applies only while the optimizer is gd, since Armijo's condition is for the step along −g.
     """
@@ -104,7 +104,7 @@ class Stepper:
                  variables=None, **settings):
         self.objective = objective if isinstance(objective, Objective) else Objective.parse(objective, variables)
         self.start = self.objective.read_start(start)
-        self.lr = api.read_lr(lr, self.objective.function.lr if self.objective.function else api.DEFAULT_LR)
+        self.lr = solution.read_lr(lr, self.objective.function.lr if self.objective.function else solution.DEFAULT_LR)
         if not (isinstance(factor, (int, float)) and math.isfinite(factor) and factor > 1):
             raise OptionError(f"--factor must be a finite number greater than 1, not {factor}")
         self.factor = float(factor)
@@ -120,7 +120,7 @@ class Stepper:
 
     # the run ---------------------------------------------------------------------------------------------
     def _compute(self) -> None:
-        self.solution = api.solve(
+        self.solution = solution.solve(
             self.objective, start=self.start, optimizer=self.optimizer, lr=self.lr, steps=self.budget, every=1,
             line_search=self.line_search and self.optimizer == "gd", **self.settings,
         )

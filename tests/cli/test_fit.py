@@ -1,13 +1,12 @@
 """`gd fit` from the command line: JSON fields, tables, plots and one-line errors."""
 
 import json
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_python
+from tests.conftest import ROOT, run_python
 
-DATA = Path(__file__).resolve().parent.parent / "problems" / "data"
+DATA = ROOT / "problems" / "data"
 SEEDS = str(DATA / "four_points.csv")
 
 

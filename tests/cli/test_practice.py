@@ -3,7 +3,8 @@
 import json
 
 import pytest
-from conftest import run_python
+
+from tests.conftest import run_python
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +37,7 @@ def test_show_json_shape(cli):
 
 
 def test_show_by_path_and_unknown_id(cli):
-    from gdcli.problems import bank_directory
+    from gdcli.practice.problems import bank_directory
 
     assert cli("practice", "show", str(bank_directory() / "adam-first-step.toml")).exit_code == 0
     missing = cli("practice", "show", "no-such-problem")
@@ -101,7 +102,7 @@ def test_interactive_session_hint_wrong_right_solution_and_score(cli):
     assert "iterate 3 is wrong" in out
     assert "answer: 0 < α < 1" in out
     assert "score: 2/3" in out
-    from gdcli import progress
+    from gdcli.practice import progress
 
     attempts = progress.read().attempts
     assert [(a.question, a.correct) for a in attempts] == [(1, False), (1, True), (2, False), (2, True), (3, False)]

@@ -5,9 +5,10 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from conftest import run_python
+from tests.conftest import run_python
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -17,7 +17,7 @@ import termios
 import pytest
 from rich.cells import cell_len
 
-from conftest import ROOT, run_python
+from tests.conftest import ROOT, run_python
 
 ANSI = re.compile(rb"\x1b(\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[=>78MDE])")
 ROWS, COLS = 40, 100

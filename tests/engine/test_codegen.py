@@ -4,7 +4,7 @@ import math
 
 import sympy as sp
 
-from gdcli.codegen import FloatPrinter, assignments, compile_source, without_distributions
+from gdcli.engine.codegen import FloatPrinter, assignments, compile_source, without_distributions
 
 x, y = sp.symbols("x y", real=True)
 

@@ -1,11 +1,12 @@
 """The safe parser: what it accepts, what it refuses, and that it never evaluates the text."""
 
-import sympy as sp
 import pytest
-from hypothesis import given, settings, strategies as st
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from gdcli.engine.expression import MAX_LENGTH, natural_key, parse_expression, parse_number, parse_vector
 from gdcli.errors import ObjectiveError
-from gdcli.expression import MAX_LENGTH, natural_key, parse_expression, parse_number, parse_vector
 
 x, y = sp.symbols("x y", real=True)
 

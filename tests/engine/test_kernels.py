@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from gdcli.kernels import ArrayObjective, ArrayRule
-from gdcli.objective import Objective
-from gdcli.optimizers import RULES, make_optimizer
-from gdcli.run import run
+from gdcli.engine.kernels import ArrayObjective, ArrayRule
+from gdcli.engine.objective import Objective
+from gdcli.engine.optimizers import RULES, make_optimizer
+from gdcli.engine.run import run
 
 
 def test_objective_over_arrays():

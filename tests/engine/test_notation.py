@@ -2,8 +2,8 @@
 
 import sympy as sp
 
-from gdcli.expression import parse_expression
-from gdcli.notation import matrix_rows, unicode
+from gdcli.engine.expression import parse_expression
+from gdcli.engine.notation import matrix_rows, unicode
 
 
 def shown(text):

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from gdcli.functions import CATALOG
-from gdcli.objective import Objective
+from gdcli.engine.functions import CATALOG
+from gdcli.engine.objective import Objective
 
 
 def chained_rosenbrock(n):

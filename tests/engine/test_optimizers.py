@@ -5,10 +5,10 @@ import math
 import numpy as np
 import pytest
 
+from gdcli.engine.objective import Objective
+from gdcli.engine.optimizers import RULES, make_optimizer, rule_lines
+from gdcli.engine.run import run
 from gdcli.errors import OptionError
-from gdcli.objective import Objective
-from gdcli.optimizers import RULES, make_optimizer, rule_lines
-from gdcli.run import run
 
 # f(x, y) = x² + 4y² + xy has ∇f = (2x + y, 8y + x): a non-separable quadratic, so coordinates interact.
 TEXT = "x^2 + 4*y^2 + x*y"

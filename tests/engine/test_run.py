@@ -5,10 +5,10 @@ import math
 import numpy as np
 import pytest
 
-from gdcli.api import solve
+from gdcli.engine.objective import Objective
+from gdcli.engine.run import DIVERGENCE_FACTOR
+from gdcli.engine.solution import solve
 from gdcli.errors import GdError, OptionError
-from gdcli.objective import Objective
-from gdcli.run import DIVERGENCE_FACTOR
 
 
 def test_seed_001_example_1_small_step():

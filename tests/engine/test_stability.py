@@ -5,11 +5,11 @@ import math
 import numpy as np
 import pytest
 
-from gdcli.api import solve
-from gdcli.objective import Objective
-from gdcli.optimizers import make_optimizer
-from gdcli.run import run
-from gdcli.stability import analyse, contraction, stability_bound, steps_for
+from gdcli.engine.objective import Objective
+from gdcli.engine.optimizers import make_optimizer
+from gdcli.engine.run import run
+from gdcli.engine.solution import solve
+from gdcli.engine.stability import analyse, contraction, stability_bound, steps_for
 
 
 def test_seed_001_hard_practice_eigenvalues_one_and_ten():

@@ -6,7 +6,7 @@ import os
 import pytest
 
 from gdcli.errors import GdError
-from gdcli.export import finite_or_none, rows_to_csv, to_json, write_atomic
+from gdcli.files.formats import finite_or_none, rows_to_csv, to_json, write_atomic
 
 
 def test_non_finite_numbers_become_null():

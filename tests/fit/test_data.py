@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from gdcli.data import Standardizer, check_labels, read_csv
 from gdcli.errors import GdError
+from gdcli.fit.data import Standardizer, check_labels, read_csv
 
 
 def write(tmp_path, text, name="d.csv"):

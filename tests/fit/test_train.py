@@ -1,17 +1,17 @@
 """The training loop and the exact references, each against a derivation written out here."""
 
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from gdcli.data import Dataset, read_csv
-from gdcli.fit import compare, fit, learning_rates, read_batch_sizes
-from gdcli.models import Linear, Logistic, design
+from gdcli.engine.schedules import make_schedule
 from gdcli.errors import GdError
-from gdcli.schedules import make_schedule
+from gdcli.fit.data import Dataset, read_csv
+from gdcli.fit.models import Linear, Logistic, design
+from gdcli.fit.train import compare, fit, learning_rates, read_batch_sizes
+from tests.conftest import ROOT
 
-DATA = Path(__file__).resolve().parent.parent / "problems" / "data"
+DATA = ROOT / "problems" / "data"
 
 
 def dataset(X, y, name="mem.csv"):

@@ -5,8 +5,8 @@ import math
 
 import numpy as np
 
-from gdcli.analysis import analyze, quadratic_summary
-from gdcli.api import solve
+from gdcli.engine.solution import solve
+from gdcli.landscape.analysis import analyze, quadratic_summary
 
 
 def kinds(result):
@@ -77,7 +77,7 @@ def test_bad_region_is_one_line_error(cli):
 
 def test_symbolic_points_keep_their_closed_form():
     """x⁴ − 3x² + y²: ∂f/∂x = 4x³ − 6x = 0 at x = 0, ±√(3/2) = ±√6/2; ∂f/∂y = 2y = 0."""
-    from gdcli.analysis import analyze
+    from gdcli.landscape.analysis import analyze
 
     points = {tuple(p["exact"]) for p in analyze("x^4-3*x^2+y^2").to_dict()["critical_points"] if "exact" in p}
     assert points == {("0", "0"), ("sqrt(6)/2", "0"), ("-sqrt(6)/2", "0")}

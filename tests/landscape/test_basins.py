@@ -4,10 +4,10 @@ import json
 
 import numpy as np
 
-from gdcli.basins import DIVERGED, NOT_CONVERGED, basins
-from gdcli.objective import Objective
-from gdcli.optimizers import make_optimizer
-from gdcli.run import run
+from gdcli.engine.objective import Objective
+from gdcli.engine.optimizers import make_optimizer
+from gdcli.engine.run import run
+from gdcli.landscape.basins import DIVERGED, NOT_CONVERGED, basins
 
 
 def test_himmelblau_basins(cli, tmp_path):

@@ -3,9 +3,9 @@
 import pytest
 import sympy as sp
 
-from gdcli.api import solve
+from gdcli.engine.solution import solve
 from gdcli.errors import GdError
-from gdcli.explain import exact_iterates, stability_condition, update_map
+from gdcli.landscape.explain import exact_iterates, stability_condition, update_map
 
 
 def test_exact_iterates_of_the_seed_example():

@@ -4,10 +4,10 @@ import json
 
 import numpy as np
 
-from gdcli.objective import Objective
-from gdcli.optimizers import make_optimizer
-from gdcli.run import run
-from gdcli.sweep import sweep
+from gdcli.engine.objective import Objective
+from gdcli.engine.optimizers import make_optimizer
+from gdcli.engine.run import run
+from gdcli.landscape.sweep import sweep
 
 
 def test_sweep_of_parabola_converges_below_one_and_diverges_above(cli):

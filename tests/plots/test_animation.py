@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from gdcli import animation
-from gdcli.animation import MAX_FRAMES, animate, frame_rows, frame_text, scene
-from gdcli.api import solve
+from gdcli.engine.solution import solve
 from gdcli.errors import GdError
+from gdcli.plots import animation
+from gdcli.plots.animation import MAX_FRAMES, animate, frame_rows, frame_text, scene
 
 
 @pytest.fixture(scope="module")

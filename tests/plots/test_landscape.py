@@ -3,9 +3,9 @@
 import numpy as np
 from matplotlib.image import imread
 
-from gdcli.basins import basins
-from gdcli.landscape_plots import basins_figure, sweep_figure
-from gdcli.sweep import sweep
+from gdcli.landscape.basins import basins
+from gdcli.landscape.sweep import sweep
+from gdcli.plots.landscape import basins_figure, sweep_figure
 
 
 def test_sweep_figure_plots_each_run_by_status():

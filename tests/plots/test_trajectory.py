@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 from matplotlib import image as mpimg
 
-from conftest import run_python
-from gdcli.api import solve
+from gdcli.engine.solution import solve
 from gdcli.errors import GdError
-from gdcli.plotting import (Box, compare_figure, contour_levels, formula_text, plot_compare, plot_run, read_limits,
-                            run_figure, view_box)
+from gdcli.plots.draw import formula_text
+from gdcli.plots.trajectory import compare_figure, plot_compare, plot_run, run_figure
+from gdcli.plots.view import Box, contour_levels, read_limits, view_box
+from tests.conftest import run_python
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +86,7 @@ def test_title_names_objective_in_mathtext_and_optimizer_with_alpha(bowl_figure)
 
 
 def test_long_formulas_fall_back_to_shortened_text():
-    from gdcli.objective import Objective
+    from gdcli.engine.objective import Objective
 
     objective = Objective.parse(" + ".join(f"{k}*(x - {k})^2*(y + {k})^2" for k in range(1, 15)))
     text = formula_text(objective)

@@ -5,9 +5,19 @@ import math
 import pytest
 import sympy as sp
 
-from gdcli.answers import (Interval, NearMiss, answer_text, equivalent, grade, read_choice,
-                           read_interval, read_iterates, read_number, read_vector)
 from gdcli.errors import GdError
+from gdcli.practice.grading import (
+    Interval,
+    NearMiss,
+    answer_text,
+    equivalent,
+    grade,
+    read_choice,
+    read_interval,
+    read_iterates,
+    read_number,
+    read_vector,
+)
 
 x, y, x1, x2, alpha = (sp.Symbol(n, real=True) for n in ("x", "y", "x1", "x2", "alpha"))
 

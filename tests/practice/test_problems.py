@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from gdcli import problems
-from gdcli.answers import Interval, answer_text
+from gdcli.practice import problems
+from gdcli.practice.grading import Interval, answer_text
 
 BANK = sorted(problems.bank_directory().glob("*.toml"))
 

@@ -7,10 +7,10 @@ import sys
 import threading
 
 import pytest
-from conftest import ROOT
 
-from gdcli import progress
-from gdcli.progress import Attempt
+from gdcli.practice import progress
+from gdcli.practice.progress import Attempt
+from tests.conftest import ROOT
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_threads_appending_at_once_lose_nothing(home):
 
 
 def test_two_processes_appending_at_once_lose_nothing(home):
-    code = ("import sys\nfrom gdcli.progress import Attempt, record\n"
+    code = ("import sys\nfrom gdcli.practice.progress import Attempt, record\n"
             "for i in range(300): record(Attempt(sys.argv[1], i + 1, True, 'y' * 100))\n")
     env = dict(os.environ, PYTHONPATH=str(ROOT), GDCLI_HOME=str(home))
     procs = [subprocess.Popen([sys.executable, "-c", code, name], env=env) for name in ("a", "b")]

@@ -1,5 +1,5 @@
 """The stepping model and its view: states against the update formulas done by hand, the trajectory against
-gdcli.run.run, the controls, and the rendered screen."""
+gdcli.engine.run.run, the controls, and the rendered screen."""
 
 import io
 import math
@@ -9,12 +9,12 @@ import pytest
 from rich.console import Console
 
 from gdcli.cli.step import decode_keys
+from gdcli.engine.objective import Objective
+from gdcli.engine.optimizers import NAMES, make_optimizer
+from gdcli.engine.run import run
 from gdcli.errors import OptionError
-from gdcli.objective import Objective
-from gdcli.optimizers import NAMES, make_optimizer
-from gdcli.render_step import update_lines, view
-from gdcli.run import run
-from gdcli.stepper import PACES, Stepper
+from gdcli.render.step import update_lines, view
+from gdcli.step.stepper import PACES, Stepper
 
 BOWL_G0 = np.array([6.0, 24.0])
 """∇(x² + 4y²) at the bowl's start (3, 3)."""
@@ -241,8 +241,9 @@ def test_undefined_region_is_marked():
 @pytest.mark.parametrize("optimizer", ["adam", "rmsprop", "momentum"])
 def test_view_fits_a_classic_80_by_24_terminal(optimizer):
     """Adam's state is the tallest; on 80×24 the view compacts (rules folded into symbols) rather than overflow."""
-    from rich.console import Console
     import io
+
+    from rich.console import Console
 
     stepper = Stepper("rosenbrock", optimizer=optimizer, lr=0.001)
     for _ in range(3):
