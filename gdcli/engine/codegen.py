@@ -1,4 +1,4 @@
-"""Turning SymPy expressions into fast Python source, and that source into functions.
+"""Turning SymPy expressions into fast Python source (compiled by gdcli.engine.compiled).
 
 The source is generated from expressions the library built itself (never from user text), and is compiled in
 a namespace holding only ``math``, ``abs``, ``max``, ``min`` and ``inf``.
@@ -14,6 +14,7 @@ from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
+from gdcli.engine.compiled import NAMESPACE, compile_source  # noqa: F401 - the compiler lives without SymPy
 from gdcli.errors import ObjectiveError
 
 
@@ -101,18 +102,6 @@ class ArrayPrinter(NumPyPrinter):
     def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         small = small_power(self, *expr.args)
         return small if small is not None else super()._print_Pow(expr, rational=rational)
-
-
-NAMESPACE = {"math": math, "abs": abs, "max": max, "min": min, "inf": math.inf}
-
-
-def compile_source(source: str, name: str, extra: dict | None = None) -> Callable:
-    """Compile generated ``source`` and return the function called ``name`` defined in it."""
-    namespace = dict(NAMESPACE, **(extra or {}))
-    exec(compile(source, f"<gdcli:{name}>", "exec"), namespace)  # noqa: S102 - source built from SymPy trees
-    function = namespace[name]
-    function.source = source
-    return function
 
 
 def assignments(

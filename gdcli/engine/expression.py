@@ -2,7 +2,10 @@
 
 The text is untrusted (it may come from a shared problem file). It is parsed by Python's ``ast`` module,
 checked node by node against an allow-list, and the SymPy expression is built from the validated tree by
-hand: ``sympify``, ``parse_expr`` and ``lambdify`` never see the raw text.
+hand: ``sympify``, ``parse_expr`` and ``lambdify`` never see the raw text. The checks come in two halves:
+``check_expression`` (structure: nodes, names, calls, depth, sizes) needs no SymPy and gives the canonical text
+the derivation cache is keyed by; ``build`` makes the SymPy expression and checks what needs its values
+(exponents, division by zero, a real result).
 
 Allowed: numbers, variable names, ``+ - * / ** ^`` (``^`` is power, as students write it), unary minus and
 plus, calls of the whitelisted functions with positional arguments, and the constants ``pi`` and ``E``.
@@ -12,9 +15,10 @@ from __future__ import annotations
 
 import ast
 import math
+import operator
 import re
-
-import sympy as sp
+from dataclasses import dataclass, field
+from fractions import Fraction
 
 from gdcli.errors import ObjectiveError
 
@@ -29,31 +33,46 @@ MAX_DIGITS = 400
 MAX_FACTORS = 64
 """Most factors in one product chain a*b*c*…: the product rule turns n factors into n² in the gradient."""
 
-FUNCTIONS: dict[str, tuple[object, int, int | None]] = {
-    # name: (sympy function, fewest arguments, most arguments or None for no limit)
-    "sin": (sp.sin, 1, 1),
-    "cos": (sp.cos, 1, 1),
-    "tan": (sp.tan, 1, 1),
-    "exp": (sp.exp, 1, 1),
-    "log": (sp.log, 1, 2),
-    "ln": (sp.log, 1, 1),
-    "sqrt": (sp.sqrt, 1, 1),
-    "tanh": (sp.tanh, 1, 1),
-    "atan": (sp.atan, 1, 1),
-    "arctan": (sp.atan, 1, 1),
-    "sinh": (sp.sinh, 1, 1),
-    "cosh": (sp.cosh, 1, 1),
-    "Abs": (sp.Abs, 1, 1),
-    "abs": (sp.Abs, 1, 1),
-    "Max": (sp.Max, 2, None),
-    "max": (sp.Max, 2, None),
-    "Min": (sp.Min, 2, None),
-    "min": (sp.Min, 2, None),
+FUNCTIONS: dict[str, tuple[str, int, int | None]] = {
+    # name: (SymPy function, fewest arguments, most arguments or None for no limit)
+    "sin": ("sin", 1, 1),
+    "cos": ("cos", 1, 1),
+    "tan": ("tan", 1, 1),
+    "exp": ("exp", 1, 1),
+    "log": ("log", 1, 2),
+    "ln": ("log", 1, 1),
+    "sqrt": ("sqrt", 1, 1),
+    "tanh": ("tanh", 1, 1),
+    "atan": ("atan", 1, 1),
+    "arctan": ("atan", 1, 1),
+    "sinh": ("sinh", 1, 1),
+    "cosh": ("cosh", 1, 1),
+    "Abs": ("Abs", 1, 1),
+    "abs": ("Abs", 1, 1),
+    "Max": ("Max", 2, None),
+    "max": ("Max", 2, None),
+    "Min": ("Min", 2, None),
+    "min": ("Min", 2, None),
 }
-CONSTANTS = {"pi": sp.pi, "E": sp.E}
+CONSTANTS = {"pi": "pi", "E": "E"}
+"""Constant names and the SymPy constants they stand for."""
 RESERVED = set(FUNCTIONS) | set(CONSTANTS)
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _IMPLICIT_PRODUCT = re.compile(r"(?<![A-Za-z_\d.])(\d+(?:\.\d*)?)\s*([A-Za-z(])")
+LIMITS = {"length": MAX_LENGTH, "depth": MAX_DEPTH, "exponent": MAX_EXPONENT, "digits": MAX_DIGITS,
+          "factors": MAX_FACTORS}
+"""The parser's limits, part of every cache key (gdcli.engine.cache): a text accepted under other limits is
+read again."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Objective text that passed the structural checks (no SymPy needed): the validated tree, its canonical
+    text (the tree written back, so spacing, ``^`` and redundant parentheses do not matter) and its variables."""
+
+    tree: ast.Expression = field(compare=False, repr=False)
+    text: str
+    names: tuple[str, ...]
 
 
 def natural_key(name: str) -> tuple:
@@ -77,8 +96,8 @@ def check_variable_names(names: list[str]) -> list[str]:
     return seen
 
 
-def parse_expression(text: str, variables: list[str] | None = None) -> tuple[sp.Expr, list[sp.Symbol]]:
-    """Parse ``text`` into a real scalar SymPy expression and its variables.
+def check_expression(text: str, variables: list[str] | None = None) -> Checked:
+    """Check ``text`` structurally (without SymPy) and give its canonical text and variables.
 
     ``variables`` fixes the variables and their order; any other name is then an error that names it.
     Without it the free names are the variables, in natural order (x1, x2, x10).
@@ -87,38 +106,70 @@ def parse_expression(text: str, variables: list[str] | None = None) -> tuple[sp.
         raise ObjectiveError("the objective is empty")
     if len(text) > MAX_LENGTH:
         raise ObjectiveError(f"the objective is {len(text)} characters long; the limit is {MAX_LENGTH}")
-    source = text.strip().replace("^", "**")
     try:
-        tree = ast.parse(source, mode="eval")
+        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError) as error:
         raise ObjectiveError(_syntax_message(text, error)) from None
     declared = None if variables is None else check_variable_names(list(variables))
-    builder = _Builder(declared)
+    checker = _Checker(declared)
     try:
-        expr = builder.build(tree.body, depth=0)
+        checker.check(tree.body, depth=0)
     except RecursionError:
         raise ObjectiveError(f"the objective is nested too deeply (limit {MAX_DEPTH})") from None
-    names = declared if declared is not None else sorted(builder.names, key=natural_key)
-    symbols = [builder.symbol(name) for name in names]
+    names = declared if declared is not None else sorted(checker.names, key=natural_key)
+    return Checked(tree, ast.unparse(tree), tuple(names))
+
+
+def build(checked: Checked):
+    """The SymPy expression of checked text and its variables (real symbols), refused unless finite and real."""
+    builder = _Builder()
+    expr = builder.build(checked.tree.body)
+    symbols = [builder.symbol(name) for name in checked.names]
     _check_real_scalar(expr)
     if not symbols:
         raise ObjectiveError("the objective has no variables")
     return expr, symbols
 
 
-def parse_number(text: str, what: str = "value") -> sp.Expr:
+def parse_expression(text: str, variables: list[str] | None = None):
+    """Parse ``text`` into a real scalar SymPy expression and its variables (check_expression, then build)."""
+    return build(check_expression(text, variables))
+
+
+def parse_number(text: str, what: str = "value"):
     """Parse a constant such as ``0.1``, ``1/10``, ``2e-1`` or ``pi/4`` exactly, through the safe parser."""
-    if not isinstance(text, str) or not text.strip():
-        raise ObjectiveError(f"{what} is empty")
+    tree = _constant_tree(text, what)
     try:
-        value = _parse_constant(text)
+        value = _Builder().build(tree.body)
+        _check_real_scalar(value)
+        if not value.is_number:
+            raise ObjectiveError("not a constant")
     except ObjectiveError as error:
         raise ObjectiveError(f"{what} '{text.strip()}' is not a number: {error}") from None
     return value
 
 
-def parse_vector(text: str, what: str = "vector") -> list[sp.Expr]:
+def read_number(text: str, what: str = "value") -> float:
+    """The float nearest a constant's exact value: numbers joined by + − × ÷ are worked out exactly as fractions
+    (fractions.Fraction, no SymPy: 1/10 + 0.2 is 3/10, rounded once); anything else goes through parse_number."""
+    tree = _constant_tree(text, what)
+    try:
+        return float(_fraction(tree.body))
+    except (LookupError, ArithmeticError):
+        return float(parse_number(text, what))
+
+
+def parse_vector(text: str, what: str = "vector") -> list:
     """Parse ``1.2, -0.6`` or ``[1.2, -0.6]`` (or ``(…)``) into exact SymPy numbers."""
+    return [parse_number(part, what) for part in _vector_parts(text, what)]
+
+
+def read_vector(text: str, what: str = "vector") -> list[float]:
+    """``1.2, -0.6`` or ``[1.2, -0.6]`` (or ``(…)``) as floats, each read as read_number reads it."""
+    return [read_number(part, what) for part in _vector_parts(text, what)]
+
+
+def _vector_parts(text: str, what: str) -> list[str]:
     body = text.strip() if isinstance(text, str) else ""
     if len(body) >= 2 and body[0] + body[-1] in ("[]", "()"):
         body = body[1:-1]
@@ -127,22 +178,42 @@ def parse_vector(text: str, what: str = "vector") -> list[sp.Expr]:
         parts = body.split()
     if not parts:
         raise ObjectiveError(f"{what} is empty")
-    return [parse_number(part, what) for part in parts]
+    return parts
 
 
-def _parse_constant(text: str) -> sp.Expr:
-    source = text.strip().replace("^", "**")
-    if len(source) > 200:
-        raise ObjectiveError("too long")
+def _constant_tree(text: str, what: str) -> ast.Expression:
+    """The checked tree of a constant's text (no variables allowed)."""
+    if not isinstance(text, str) or not text.strip():
+        raise ObjectiveError(f"{what} is empty")
     try:
-        tree = ast.parse(source, mode="eval")
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        raise ObjectiveError("cannot be read") from None
-    value = _Builder([]).build(tree.body, depth=0)
-    _check_real_scalar(value)
-    if not value.is_number:
-        raise ObjectiveError("not a constant")
-    return value
+        source = text.strip().replace("^", "**")
+        if len(source) > 200:
+            raise ObjectiveError("too long")
+        try:
+            tree = ast.parse(source, mode="eval")
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            raise ObjectiveError("cannot be read") from None
+        _Checker([]).check(tree.body, depth=0)
+    except ObjectiveError as error:
+        raise ObjectiveError(f"{what} '{text.strip()}' is not a number: {error}") from None
+    return tree
+
+
+def _fraction(node: ast.AST) -> Fraction:
+    """The exact value of checked numbers joined by + − × ÷ (a float literal as written: 0.1 is 1/10); raises
+    LookupError for anything else (powers, functions, constants) and ZeroDivisionError for a division by 0."""
+    if isinstance(node, ast.Constant):
+        return Fraction(repr(node.value)) if isinstance(node.value, float) else Fraction(node.value)
+    if isinstance(node, ast.UnaryOp):
+        value = _fraction(node.operand)
+        return -value if isinstance(node.op, ast.USub) else value
+    if isinstance(node, ast.BinOp) and type(node.op) in _FRACTION_OPERATIONS:
+        return _FRACTION_OPERATIONS[type(node.op)](_fraction(node.left), _fraction(node.right))
+    raise LookupError("needs SymPy")
+
+
+_FRACTION_OPERATIONS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+                        ast.Div: operator.truediv}
 
 
 def _syntax_message(text: str, error: Exception) -> str:
@@ -155,79 +226,64 @@ def _syntax_message(text: str, error: Exception) -> str:
     return f"cannot read the objective{where}: {detail}"
 
 
-def _check_real_scalar(expr: sp.Expr) -> None:
+def _check_real_scalar(expr) -> None:
+    import sympy as sp
+
     if not isinstance(expr, sp.Expr) or isinstance(expr, sp.MatrixBase):
         raise ObjectiveError("the objective is not a scalar expression")
     if expr.has(sp.I) or expr.has(sp.zoo) or expr.has(sp.nan) or expr.has(sp.oo) or expr.has(-sp.oo):
         raise ObjectiveError(f"the objective is not a finite real expression: it simplifies to {expr}")
 
 
-class _Builder:
-    """Build a SymPy expression from an allow-listed ``ast`` tree, node by node."""
+class _Checker:
+    """Check an ``ast`` tree against the allow-list, node by node, collecting the variable names (no SymPy)."""
 
     def __init__(self, declared: list[str] | None):
         self.declared = declared
         self.names: set[str] = set()
-        self._symbols: dict[str, sp.Symbol] = {}
 
-    def symbol(self, name: str) -> sp.Symbol:
-        if name not in self._symbols:
-            self._symbols[name] = sp.Symbol(name, real=True)
-        return self._symbols[name]
-
-    def build(self, node: ast.AST, depth: int) -> sp.Expr:
+    def check(self, node: ast.AST, depth: int) -> None:
         if depth > MAX_DEPTH:
             raise ObjectiveError(f"the objective is nested too deeply (limit {MAX_DEPTH})")
         if isinstance(node, ast.Constant):
-            return self._number(node.value)
-        if isinstance(node, ast.Name):
-            return self._name(node.id)
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            operand = self.build(node.operand, depth + 1)
-            return -operand if isinstance(node.op, ast.USub) else operand
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
-            return sp.Add(*self._chain(node, (ast.Add, ast.Sub), depth))
-        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)):
-            return sp.Mul(*self._chain(node, (ast.Mult, ast.Div), depth))
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-            return self._power(self.build(node.left, depth + 1), self.build(node.right, depth + 1))
-        if isinstance(node, ast.Call):
-            return self._call(node, depth)
-        raise ObjectiveError(f"'{_describe(node)}' is not allowed in an objective")
+            self._number(node.value)
+        elif isinstance(node, ast.Name):
+            self._name(node.id)
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            self.check(node.operand, depth + 1)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+            self._chain(node, depth)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            self.check(node.left, depth + 1)
+            self.check(node.right, depth + 1)
+        elif isinstance(node, ast.Call):
+            self._call(node, depth)
+        else:
+            raise ObjectiveError(f"'{_describe(node)}' is not allowed in an objective")
 
-    def _chain(self, node: ast.BinOp, ops: tuple, depth: int) -> list[sp.Expr]:
-        """Flatten a left-leaning chain a ± b ± c (or a */ b */ c) iteratively, so its length is no depth."""
-        terms: list[sp.Expr] = []
+    def _chain(self, node: ast.BinOp, depth: int) -> None:
+        """A left-leaning chain a ± b ± c (or a */ b */ c), walked iteratively, so its length is no depth."""
+        ops = _chain_ops(node)
+        factors = 0
         while isinstance(node, ast.BinOp) and isinstance(node.op, ops):
-            if ast.Mult in ops and len(terms) >= MAX_FACTORS:
+            if ast.Mult in ops and factors >= MAX_FACTORS:
                 raise ObjectiveError(f"a product in the objective has more than {MAX_FACTORS} factors")
-            right = self.build(node.right, depth + 1)
-            if isinstance(node.op, ast.Sub):
-                right = -right
-            elif isinstance(node.op, ast.Div):
-                if right == 0:
-                    raise ObjectiveError("the objective divides by zero")
-                right = sp.Pow(right, -1)
-            terms.append(right)
+            factors += 1
+            self.check(node.right, depth + 1)
             node = node.left
-        terms.append(self.build(node, depth + 1))
-        terms.reverse()
-        return terms
+        self.check(node, depth + 1)
 
-    def _number(self, value: object) -> sp.Expr:
+    def _number(self, value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ObjectiveError(f"'{value!r}' is not allowed in an objective: only real numbers")
-        if isinstance(value, int):
-            if value.bit_length() > MAX_DIGITS * 3.33:
-                raise ObjectiveError(f"a number in the objective has more than {MAX_DIGITS} digits")
-            return sp.Integer(value)
-        if not math.isfinite(value):
+        if isinstance(value, int) and value.bit_length() > MAX_DIGITS * 3.33:
+            raise ObjectiveError(f"a number in the objective has more than {MAX_DIGITS} digits")
+        if isinstance(value, float) and not math.isfinite(value):
             raise ObjectiveError("a number in the objective is too large to be finite")
-        return sp.Rational(repr(value))  # the decimal as written: 0.1 is exactly 1/10
 
-    def _name(self, name: str) -> sp.Expr:
+    def _name(self, name: str) -> None:
         if name in CONSTANTS:
-            return CONSTANTS[name]
+            return
         if name in FUNCTIONS:
             raise ObjectiveError(f"'{name}' is a function: call it, as in {name}(x)")
         if not _NAME.match(name):
@@ -237,9 +293,77 @@ class _Builder:
                 f"'{name}' is not a declared variable (--vars gives {', '.join(self.declared) or 'none'})"
             )
         self.names.add(name)
-        return self.symbol(name)
 
-    def _power(self, base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
+    def _call(self, node: ast.Call, depth: int) -> None:
+        if not isinstance(node.func, ast.Name):
+            raise ObjectiveError(f"'{_describe(node.func)}' is not a function the objective may call")
+        name = node.func.id
+        if name not in FUNCTIONS:
+            allowed = ", ".join(sorted({n for n in FUNCTIONS if n[0].islower()} | {"Abs", "Max", "Min"}))
+            raise ObjectiveError(f"'{name}' is not an allowed function (allowed: {allowed})")
+        if node.keywords:
+            raise ObjectiveError(f"{name}() takes positional arguments only")
+        _, fewest, most = FUNCTIONS[name]
+        count = len(node.args)
+        if count < fewest or (most is not None and count > most):
+            wanted = f"{fewest}" if fewest == most else f"{fewest} or more" if most is None else f"{fewest} to {most}"
+            raise ObjectiveError(f"{name}() takes {wanted} argument{'s' if wanted != '1' else ''}, not {count}")
+        if any(isinstance(arg, ast.Starred) for arg in node.args):
+            raise ObjectiveError(f"{name}() takes plain arguments, not *args")
+        for arg in node.args:
+            self.check(arg, depth + 1)
+
+
+class _Builder:
+    """Build a SymPy expression from a tree _Checker accepted, refusing what only the values show."""
+
+    def __init__(self):
+        import sympy
+
+        self.sp = sympy
+        self._symbols: dict = {}
+
+    def symbol(self, name: str):
+        if name not in self._symbols:
+            self._symbols[name] = self.sp.Symbol(name, real=True)
+        return self._symbols[name]
+
+    def build(self, node: ast.AST):
+        sp = self.sp
+        if isinstance(node, ast.Constant):
+            value = node.value  # _Checker let through only ints and finite floats
+            return sp.Integer(value) if isinstance(value, int) else sp.Rational(repr(value))  # 0.1 is exactly 1/10
+        if isinstance(node, ast.Name):
+            return getattr(sp, CONSTANTS[node.id]) if node.id in CONSTANTS else self.symbol(node.id)
+        if isinstance(node, ast.UnaryOp):
+            operand = self.build(node.operand)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            return self._power(self.build(node.left), self.build(node.right))
+        if isinstance(node, ast.BinOp):
+            terms = self._chain(node)
+            return sp.Add(*terms) if isinstance(node.op, (ast.Add, ast.Sub)) else sp.Mul(*terms)
+        return getattr(sp, FUNCTIONS[node.func.id][0])(*(self.build(arg) for arg in node.args))
+
+    def _chain(self, node: ast.BinOp) -> list:
+        """The terms of a left-leaning chain a ± b ± c (or factors of a */ b */ c), built iteratively."""
+        ops = _chain_ops(node)
+        terms = []
+        while isinstance(node, ast.BinOp) and isinstance(node.op, ops):
+            right = self.build(node.right)
+            if isinstance(node.op, ast.Sub):
+                right = -right
+            elif isinstance(node.op, ast.Div):
+                if right == 0:
+                    raise ObjectiveError("the objective divides by zero")
+                right = self.sp.Pow(right, -1)
+            terms.append(right)
+            node = node.left
+        terms.append(self.build(node))
+        terms.reverse()
+        return terms
+
+    def _power(self, base, exponent):
         if exponent.is_number:
             size = abs(complex(exponent.evalf(15)))
             if size > MAX_EXPONENT:
@@ -250,26 +374,12 @@ class _Builder:
                     raise ObjectiveError(f"a constant power in the objective has more than {MAX_DIGITS} digits")
                 if magnitude == 0 and (exponent.is_negative or exponent.is_zero):
                     raise ObjectiveError("the objective raises zero to a non-positive power")
-        return sp.Pow(base, exponent)
+        return self.sp.Pow(base, exponent)
 
-    def _call(self, node: ast.Call, depth: int) -> sp.Expr:
-        if not isinstance(node.func, ast.Name):
-            raise ObjectiveError(f"'{_describe(node.func)}' is not a function the objective may call")
-        name = node.func.id
-        if name not in FUNCTIONS:
-            allowed = ", ".join(sorted({n for n in FUNCTIONS if n[0].islower()} | {"Abs", "Max", "Min"}))
-            raise ObjectiveError(f"'{name}' is not an allowed function (allowed: {allowed})")
-        if node.keywords:
-            raise ObjectiveError(f"{name}() takes positional arguments only")
-        function, fewest, most = FUNCTIONS[name]
-        count = len(node.args)
-        if count < fewest or (most is not None and count > most):
-            wanted = f"{fewest}" if fewest == most else f"{fewest} or more" if most is None else f"{fewest} to {most}"
-            raise ObjectiveError(f"{name}() takes {wanted} argument{'s' if wanted != '1' else ''}, not {count}")
-        if any(isinstance(arg, ast.Starred) for arg in node.args):
-            raise ObjectiveError(f"{name}() takes plain arguments, not *args")
-        args = [self.build(arg, depth + 1) for arg in node.args]
-        return function(*args)
+
+def _chain_ops(node: ast.BinOp) -> tuple:
+    """The operators that continue a chain starting at ``node``: ± for a sum, */ for a product."""
+    return (ast.Add, ast.Sub) if isinstance(node.op, (ast.Add, ast.Sub)) else (ast.Mult, ast.Div)
 
 
 def _describe(node: ast.AST) -> str:

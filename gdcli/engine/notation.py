@@ -7,43 +7,49 @@ of start-up); these one-liners are quick and read better inside rich tables.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Sequence
-
-import sympy as sp
-from sympy.printing.str import StrPrinter
 
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
-class UnicodePrinter(StrPrinter):
-    """StrPrinter with superscript integer powers, √ for square roots and |x| for Abs."""
+@lru_cache(maxsize=None)
+def unicode_printer():
+    """A StrPrinter with superscript integer powers, √ for square roots and |x| for Abs (the class is made on
+    first use, so numbers and vectors are written without importing SymPy)."""
+    import sympy as sp
+    from sympy.printing.precedence import PRECEDENCE
+    from sympy.printing.str import StrPrinter
 
-    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
-        base, exponent = expr.args
-        if exponent == sp.S.Half:
-            return f"√({self._print(base)})" if not base.is_Atom else f"√{self._print(base)}"
-        if exponent == -sp.S.Half:
-            return f"1/{self._print_Pow(sp.sqrt(base, evaluate=False))}"
-        if exponent.is_Integer and int(exponent) > 0:
-            return self.parenthesize(base, sp.printing.precedence.PRECEDENCE["Pow"]) + str(int(exponent)).translate(SUPERSCRIPT)
-        return super()._print_Pow(expr, rational).replace("**", "^")
+    class UnicodePrinter(StrPrinter):
+        def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+            base, exponent = expr.args
+            if exponent == sp.S.Half:
+                return f"√({self._print(base)})" if not base.is_Atom else f"√{self._print(base)}"
+            if exponent == -sp.S.Half:
+                return f"1/{self._print_Pow(sp.sqrt(base, evaluate=False))}"
+            if exponent.is_Integer and int(exponent) > 0:
+                return self.parenthesize(base, PRECEDENCE["Pow"]) + str(int(exponent)).translate(SUPERSCRIPT)
+            return super()._print_Pow(expr, rational).replace("**", "^")
 
-    def _print_Abs(self, expr: sp.Abs) -> str:
-        return f"|{self._print(expr.args[0])}|"
+        def _print_Abs(self, expr: sp.Abs) -> str:
+            return f"|{self._print(expr.args[0])}|"
 
-    def _print_Exp1(self, expr) -> str:
-        return "e"
+        def _print_Exp1(self, expr) -> str:
+            return "e"
 
-    def _print_Pi(self, expr) -> str:
-        return "π"
+        def _print_Pi(self, expr) -> str:
+            return "π"
+
+    return UnicodePrinter()
 
 
-def unicode(expr: sp.Expr) -> str:
+def unicode(expr) -> str:
     """``expr`` on one line: 2·x + 8·y, x² + 4·y², √(x² + 1)."""
-    return UnicodePrinter().doprint(expr).replace("*", "·")
+    return unicode_printer().doprint(expr).replace("*", "·")
 
 
-def matrix_rows(matrix: sp.Matrix) -> list[str]:
+def matrix_rows(matrix) -> list[str]:
     """A matrix as bracketed, column-aligned rows: ['⎡2  0⎤', '⎣0  8⎦']."""
     cells = [[unicode(matrix[i, j]) for j in range(matrix.cols)] for i in range(matrix.rows)]
     widths = [max(len(row[j]) for row in cells) for j in range(matrix.cols)]
@@ -81,8 +87,10 @@ def vector(values: Sequence[float], digits: int = 5, most: int = 4) -> str:
     return "(" + ", ".join(shown) + ")"
 
 
-def expression(expr: sp.Expr) -> str:
+def expression(expr) -> str:
     """``expr`` in one line of Unicode mathematics, shortened when very long; matrices as aligned rows."""
+    import sympy as sp
+
     if isinstance(expr, sp.MatrixBase):
         return "\n".join(matrix_rows(expr))
     flat = unicode(expr)

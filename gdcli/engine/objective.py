@@ -3,6 +3,11 @@
 The gradient is derived term by term (each term of a sum is differentiated only in the variables it holds)
 and the Hessian from the gradient's components in the same way, so a chained objective in 100 variables
 costs a few hundred derivatives rather than 10 000.
+
+What is derived from a parsed text — the printed formulas, the generated float code, whether f is quadratic,
+the Hessian's sparsity pattern — is kept in the derivation cache (gdcli.engine.cache), keyed by the canonical
+validated text and the variables. An objective found there needs no SymPy: ``expr``, ``symbols``, ``gradient``
+and ``hessian_entries`` are built (importing SymPy) only when something asks for them.
 """
 
 from __future__ import annotations
@@ -12,59 +17,93 @@ from functools import cached_property, lru_cache
 from typing import Sequence
 
 import numpy as np
-import sympy as sp
 
-from gdcli.engine import codegen
-from gdcli.engine.expression import parse_expression, parse_vector
+from gdcli.engine import cache
+from gdcli.engine.compiled import compile_source
+from gdcli.engine.expression import LIMITS, Checked, build, check_expression, read_vector
 from gdcli.engine.functions import DEFAULT, TestFunction, lookup
 from gdcli.errors import ObjectiveError, OptionError
 
 DEFAULT_START = 1.0
+SHOWN_DIMENSION = 6
+"""Most variables for which tables write ∇f out in full."""
+
+
+"""Start used for every coordinate of a typed objective when --start is not given."""
 
 
 @lru_cache(maxsize=None)
-def placeholders(count: int) -> tuple[sp.Symbol, ...]:
+def placeholders(count: int) -> tuple:
     """``count`` placeholder variables for the templates of Objective._partials: real, like every parsed
     variable, and named _p0, _p1, … (a user's variable cannot start with an underscore)."""
+    import sympy as sp
+
     return tuple(sp.Symbol(f"_p{i}", real=True) for i in range(count))
-"""Start used for every coordinate of a typed objective when --start is not given."""
 
 
 class Objective:
     """f with its variables, symbolic derivatives and compiled numeric evaluators.
 
     ``expr`` is f as a SymPy expression in ``symbols`` (the user's variable names, real-valued).
-    ``function`` is the built-in test function it came from, if any.
+    ``function`` is the built-in test function it came from, if any. ``derived`` holds what has been derived
+    (a cache entry for a parsed text; in memory only for an objective built from an expression).
     """
 
-    def __init__(self, expr: sp.Expr, symbols: Sequence[sp.Symbol], text: str | None = None,
-                 function: TestFunction | None = None):
+    def __init__(self, expr, symbols: Sequence, text: str | None = None, function: TestFunction | None = None):
+        import sympy as sp
+
         self.expr = expr
         self.symbols = list(symbols)
+        self.names = [s.name for s in self.symbols]
         self.text = text if text is not None else sp.sstr(expr)
         self.function = function
-        self.internal = [sp.Symbol(f"_x{i}", real=True) for i in range(len(self.symbols))]
-        """Names used in generated code, so no user variable can collide with the code's own locals."""
+        self.derived = cache.Entry(None)
 
     # construction -------------------------------------------------------------------------------------
     @classmethod
     def parse(cls, text: str | None = None, variables: Sequence[str] | None = None) -> "Objective":
-        """Read an objective: the name of a built-in test function, or an expression; None is the default bowl."""
+        """Read an objective: the name of a built-in test function, or an expression; None is the default bowl.
+
+        The text is checked by the safe parser every time; the derivation cache is looked up by the checked,
+        canonical text, and SymPy builds the expression only when the cache does not know it."""
         function = DEFAULT if text is None else lookup(text)
         source = function.expression if function else text
-        expr, symbols = parse_expression(source, list(variables) if variables is not None else None)
-        if function and variables is None and len(symbols) != len(function.start):
+        checked = check_expression(source, list(variables) if variables is not None else None)
+        if function and variables is None and len(checked.names) != len(function.start):
             raise ObjectiveError(f"built-in '{function.name}' has an unexpected number of variables")
-        return cls(expr, symbols, text=function.name if function else text.strip(), function=function)
+        objective = cls.__new__(cls)
+        objective.checked = checked
+        objective.names = list(checked.names)
+        objective.text = function.name if function else text.strip()
+        objective.function = function
+        objective.derived = cache.Entry({"objective": checked.text, "variables": checked.names, "limits": LIMITS})
+        if not objective.derived.loaded:
+            objective.expr  # build now: what only the values show (x/0, sqrt(-1)) is refused at once
+        return objective
+
+    @cached_property
+    def _built(self) -> tuple:
+        return build(self.checked)
+
+    @cached_property
+    def expr(self):
+        return self._built[0]
+
+    @cached_property
+    def symbols(self) -> list:
+        return self._built[1]
+
+    @cached_property
+    def internal(self) -> list:
+        """Names used in generated code, so no user variable can collide with the code's own locals."""
+        import sympy as sp
+
+        return [sp.Symbol(f"_x{i}", real=True) for i in range(self.dimension)]
 
     # names and sizes ----------------------------------------------------------------------------------
     @property
-    def names(self) -> list[str]:
-        return [s.name for s in self.symbols]
-
-    @property
     def dimension(self) -> int:
-        return len(self.symbols)
+        return len(self.names)
 
     def default_start(self) -> np.ndarray:
         """The built-in function's standard start, else DEFAULT_START in every coordinate."""
@@ -76,7 +115,7 @@ class Objective:
         """A start point from text (``3,3``, ``[1/2, -1]``) or numbers, checked for length and finiteness."""
         if text is None:
             return self.default_start()
-        values = parse_vector(text, "--start") if isinstance(text, str) else list(text)
+        values = read_vector(text, "--start") if isinstance(text, str) else list(text)
         try:
             point = np.array([float(v) for v in values], dtype=float)
         except (TypeError, ValueError):
@@ -90,12 +129,12 @@ class Objective:
             raise OptionError("--start must be finite numbers")
         return point
 
-    # symbolic derivatives -----------------------------------------------------------------------------
+    # symbolic derivatives (SymPy) ---------------------------------------------------------------------
     @cached_property
-    def _index(self) -> dict[sp.Symbol, int]:
+    def _index(self) -> dict:
         return {s: i for i, s in enumerate(self.symbols)}
 
-    def _partials(self, expr: sp.Expr, lowest: int = 0) -> dict[int, sp.Expr]:
+    def _partials(self, expr, lowest: int = 0) -> dict:
         """∂expr/∂xⱼ for every variable xⱼ (j ≥ lowest) that expr contains, summed term by term.
 
         Each term of the sum is differentiated only in the variables it holds, and terms of the same shape
@@ -103,7 +142,11 @@ class Objective:
         100·(x₃ − x₂²)² both become 100·(p₁ − p₀²)²), its derivatives are cached under that template and
         renamed back. A chained objective in 100 variables has two shapes of term, not two hundred.
         """
-        parts: dict[int, list[sp.Expr]] = {}
+        import sympy as sp
+
+        from gdcli.engine.codegen import without_distributions
+
+        parts: dict[int, list] = {}
         for term in sp.Add.make_args(expr):
             symbols = sorted((s for s in term.free_symbols & self._index.keys() if self._index[s] >= lowest),
                              key=self._index.__getitem__)
@@ -117,24 +160,26 @@ class Objective:
             back = dict(zip(names, symbols))
             for symbol, derivative in zip(symbols, derivatives):
                 parts.setdefault(self._index[symbol], []).append(derivative.xreplace(back))
-        return {j: codegen.without_distributions(sp.Add(*p)) for j, p in parts.items()}
+        return {j: without_distributions(sp.Add(*p)) for j, p in parts.items()}
 
     @cached_property
-    def _templates(self) -> dict[sp.Expr, list[sp.Expr]]:
+    def _templates(self) -> dict:
         """Derivatives of each shape of term met so far, over the placeholder variables (see _partials)."""
         return {}
 
     @cached_property
-    def gradient(self) -> list[sp.Expr]:
+    def gradient(self) -> list:
         """∇f = (∂f/∂x₁, …, ∂f/∂xₙ), derived term by term (see _partials)."""
+        import sympy as sp
+
         partials = self._partials(self.expr)
         return [partials.get(i, sp.S.Zero) for i in range(self.dimension)]
 
     @cached_property
-    def hessian_entries(self) -> dict[tuple[int, int], sp.Expr]:
+    def hessian_entries(self) -> dict:
         """The non-zero entries of ∇²f on and above the diagonal, H[i, j] = ∂(∂f/∂xᵢ)/∂xⱼ for j ≥ i, each
         gradient component differentiated only in the variables it holds."""
-        entries: dict[tuple[int, int], sp.Expr] = {}
+        entries: dict = {}
         for i, component in enumerate(self.gradient):
             for j, entry in self._partials(component, lowest=i).items():
                 if entry != 0:
@@ -142,62 +187,112 @@ class Objective:
         return entries
 
     @property
-    def hessian(self) -> sp.Matrix:
+    def hessian(self):
         """∇²f as a dense symmetric SymPy matrix."""
+        import sympy as sp
+
         n = self.dimension
         matrix = sp.zeros(n, n)
         for (i, j), entry in self.hessian_entries.items():
             matrix[i, j] = matrix[j, i] = entry
         return matrix
 
-    @cached_property
+    # what is derived once and cached ------------------------------------------------------------------
+    @property
     def is_quadratic(self) -> bool:
         """True when ∇²f is constant (f is a polynomial of degree at most two)."""
-        return all(not entry.free_symbols for entry in self.hessian_entries.values())
+        return self.derived.get("is_quadratic", lambda: all(
+            not entry.free_symbols for entry in self.hessian_entries.values()))
+
+    @property
+    def hessian_pattern(self) -> list[tuple[int, int]]:
+        """The (i, j), j ≥ i, of the non-zero entries of ∇²f, in order."""
+        return [tuple(k) for k in self.derived.get("hessian_pattern", lambda: [list(k) for k in sorted(self.hessian_entries)])]
+
+    @property
+    def texts(self) -> dict:
+        """f, ∇f and the non-zero entries of ∇²f written as SymPy writes them (``sstr``): keys ``expression``,
+        ``gradient`` (a list) and ``hessian`` ({"i,j": text} over hessian_pattern)."""
+        def make() -> dict:
+            import sympy as sp
+
+            return {"expression": sp.sstr(self.expr), "gradient": [sp.sstr(e) for e in self.gradient],
+                    "hessian": {f"{i},{j}": sp.sstr(self.hessian_entries[i, j]) for i, j in self.hessian_pattern}}
+
+        return self.derived.get("texts", make)
+
+    def hessian_texts(self) -> list[list[str]]:
+        """∇²f as a dense symmetric matrix of ``sstr`` texts ("0" off the pattern)."""
+        n, entries = self.dimension, self.texts["hessian"]
+        rows = [["0"] * n for _ in range(n)]
+        for key, text in entries.items():
+            i, j = map(int, key.split(","))
+            rows[i][j] = rows[j][i] = text
+        return rows
+
+    @property
+    def shown(self) -> dict:
+        """f, ∇f and ∇²f in one-line Unicode mathematics (gdcli.engine.notation), for tables: keys
+        ``expression``, ``gradient`` (for at most SHOWN_DIMENSION variables, else empty), ``hessian_rows``
+        (the aligned matrix) and ``hessian_entries`` ([i, j, text]; both for at most 4 variables)."""
+        def make() -> dict:
+            from gdcli.engine.notation import expression, matrix_rows, unicode
+
+            small = self.dimension <= 4
+            return {
+                "expression": expression(self.expr),
+                "gradient": [unicode(e) for e in self.gradient] if self.dimension <= SHOWN_DIMENSION else [],
+                "hessian_rows": matrix_rows(self.hessian) if small else [],
+                "hessian_entries": [[i, j, unicode(e)] for (i, j), e in sorted(self.hessian_entries.items())]
+                if small else [],
+            }
+
+        return self.derived.get("shown", make)
 
     # compiled numerics --------------------------------------------------------------------------------
-    def _internal(self, expr: sp.Expr) -> sp.Expr:
+    def _internal(self, expr):
         return expr.xreplace(dict(zip(self.symbols, self.internal)))
 
-    @cached_property
-    def _value_and_gradient_lines(self) -> list[str]:
-        targets = ["_f"] + [f"_g{i}" for i in range(self.dimension)]
-        exprs = [self._internal(e) for e in [self.expr, *self.gradient]]
-        return codegen.assignments(targets, exprs, codegen.FloatPrinter(), "")
+    def _assignments(self, targets: list[str], exprs: list, prefix: str = "_c") -> list[str]:
+        from gdcli.engine import codegen
+
+        return codegen.assignments(targets, [self._internal(e) for e in exprs], codegen.FloatPrinter(), "", prefix)
 
     def value_and_gradient_lines(self, indent: str) -> list[str]:
         """Source lines setting ``_f`` and ``_g0 … _g{n-1}`` from the locals ``_x0 …``, sharing subexpressions."""
-        return [indent + line for line in self._value_and_gradient_lines]
+        lines = self.derived.get("value_and_gradient", lambda: self._assignments(
+            ["_f"] + [f"_g{i}" for i in range(self.dimension)], [self.expr, *self.gradient]))
+        return [indent + line for line in lines]
+
+    @property
+    def _arguments(self) -> str:
+        return ", ".join(f"_x{i}" for i in range(self.dimension))
 
     @cached_property
     def value_and_gradient_function(self):
         """Compiled (f, ∇f) over floats: ``f, (g0, g1, …) = function(x0, x1, …)``."""
-        args = ", ".join(s.name for s in self.internal)
         grad_targets = ", ".join(f"_g{i}" for i in range(self.dimension))
-        source = "\n".join([f"def _fg({args}):", *self.value_and_gradient_lines("    "),
+        source = "\n".join([f"def _fg({self._arguments}):", *self.value_and_gradient_lines("    "),
                             f"    return _f, ({grad_targets},)", ""])
-        return codegen.compile_source(source, "_fg")
+        return compile_source(source, "_fg")
 
     @cached_property
     def value_function(self):
         """Compiled f alone over floats (for line searches, which try several points per gradient); built only
         when asked for."""
-        args = ", ".join(s.name for s in self.internal)
-        lines = codegen.assignments(["_f"], [self._internal(self.expr)], codegen.FloatPrinter(), "    ")
-        return codegen.compile_source("\n".join([f"def _f({args}):", *lines, "    return _f", ""]), "_f")
+        lines = self.derived.get("value", lambda: self._assignments(["_f"], [self.expr]))
+        source = "\n".join([f"def _f({self._arguments}):", *("    " + line for line in lines), "    return _f", ""])
+        return compile_source(source, "_f")
 
     @cached_property
     def _hessian_evaluator(self):
         """Compiled non-zero Hessian entries over floats, with their (i, j) keys; built only when asked for."""
-        args = ", ".join(s.name for s in self.internal)
-        keys = sorted(self.hessian_entries)
-        exprs = [self._internal(self.hessian_entries[k]) for k in keys]
-        source = "\n".join(
-            [f"def _h({args}):",
-             *codegen.assignments([f"_h{k}" for k in range(len(keys))], exprs, codegen.FloatPrinter(), "    ", "_d"),
-             "    return (" + "".join(f"_h{k}, " for k in range(len(keys))) + ")", ""]
-        )
-        return codegen.compile_source(source, "_h"), keys
+        keys = self.hessian_pattern
+        lines = self.derived.get("hessian", lambda: self._assignments(
+            [f"_h{k}" for k in range(len(keys))], [self.hessian_entries[k] for k in keys], "_d"))
+        source = "\n".join([f"def _h({self._arguments}):", *("    " + line for line in lines),
+                            "    return (" + "".join(f"_h{k}, " for k in range(len(keys))) + ")", ""])
+        return compile_source(source, "_h"), keys
 
     def value(self, x: Sequence[float]) -> float:
         """f(x), or nan where f is undefined."""

@@ -36,60 +36,103 @@ it. The formula printed in a run's header is this code.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
-
-import sympy as sp
+from functools import cached_property, lru_cache
+from types import SimpleNamespace
+from typing import Callable
 
 from gdcli.errors import OptionError
 
-x, g, alpha, t = sp.symbols("x g alpha t", real=True)
-beta, beta1, beta2, eps, rho = sp.symbols("beta beta1 beta2 epsilon rho", positive=True)
-b, s, m, v, m_hat, v_hat = sp.symbols("b s m v m_hat v_hat", real=True)
+HYPER_NAMES = {"beta": "β", "beta1": "β₁", "beta2": "β₂", "eps": "ε", "rho": "ρ"}
+"""How each hyper-parameter is written for the user."""
 
-SYMBOL_NAMES = {
-    x: "x", g: "g", alpha: "α", t: "t", beta: "β", beta1: "β₁", beta2: "β₂", eps: "ε", rho: "ρ",
-    b: "b", s: "s", m: "m", v: "v", m_hat: "m̂", v_hat: "v̂",
-}
-"""How each symbol is written for the user."""
+
+@lru_cache(maxsize=None)
+def symbols() -> SimpleNamespace:
+    """The SymPy symbols of the rules, made on first use (SymPy is imported only when a rule is needed)."""
+    import sympy as sp
+
+    x, g, alpha, t = sp.symbols("x g alpha t", real=True)
+    beta, beta1, beta2, eps, rho = sp.symbols("beta beta1 beta2 epsilon rho", positive=True)
+    b, s, m, v, m_hat, v_hat = sp.symbols("b s m v m_hat v_hat", real=True)
+    return SimpleNamespace(x=x, g=g, alpha=alpha, t=t, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho,
+                           b=b, s=s, m=m, v=v, m_hat=m_hat, v_hat=v_hat)
+
+
+_SHOWN = {"x": "x", "g": "g", "alpha": "α", "t": "t", **HYPER_NAMES, "b": "b", "s": "s", "m": "m", "v": "v",
+          "m_hat": "m̂", "v_hat": "v̂"}
+
+
+@lru_cache(maxsize=None)
+def _symbol_names() -> dict:
+    return {getattr(symbols(), key): shown for key, shown in _SHOWN.items()}
+
+
+def __getattr__(name: str):
+    """The symbols (x, g, alpha, …), HYPER_SYMBOLS and SYMBOL_NAMES (how each symbol is written for the user),
+    built with SymPy on first access."""
+    if name in _SHOWN:
+        return getattr(symbols(), name)
+    if name == "HYPER_SYMBOLS":
+        return {key: getattr(symbols(), key) for key in HYPER_NAMES}
+    if name == "SYMBOL_NAMES":
+        return _symbol_names()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True, eq=False)
 class Rule:
     """An optimizer as ordered assignments ``target ← expression``, evaluated one after another per coordinate.
 
-    ``state`` names the targets that persist between steps (initialised to 0); other targets besides ``x``
-    are temporaries shown for teaching (Adam's bias-corrected m̂ and v̂).
+    ``equations`` builds the assignments from the symbols (see ``symbols()``), so SymPy is imported only when
+    ``steps`` is first read. ``state_names`` are the targets that persist between steps (initialised to 0);
+    other targets besides ``x`` are temporaries shown for teaching (Adam's bias-corrected m̂ and v̂).
     """
 
     name: str
     title: str
-    steps: tuple[tuple[sp.Symbol, sp.Expr], ...]
-    state: tuple[sp.Symbol, ...]
+    equations: Callable[[SimpleNamespace], tuple] = field(repr=False)
+    state_names: tuple[str, ...]
     defaults: dict[str, float] = field(default_factory=dict)
     note: str = ""
 
+    @cached_property
+    def steps(self) -> tuple:
+        return self.equations(symbols())
+
+    @property
+    def state(self) -> tuple:
+        return tuple(getattr(symbols(), name) for name in self.state_names)
+
     def uses_step_number(self) -> bool:
-        return any(expr.has(t) for _, expr in self.steps)
+        return any(expr.has(symbols().t) for _, expr in self.steps)
 
 
-def _over(numerator: sp.Expr, denominator: sp.Expr) -> sp.Expr:
+def _over(numerator, denominator):
     """numerator/denominator, without asking SymPy to simplify 1/denominator (its assumption queries cost a
     fiftieth of a second at start-up, and there is nothing to simplify)."""
+    import sympy as sp
+
     return numerator * sp.Pow(denominator, -1, evaluate=False)
 
 
-HYPER_SYMBOLS = {"beta": beta, "beta1": beta1, "beta2": beta2, "eps": eps, "rho": rho}
+def _sqrt(value):
+    import sympy as sp
+
+    return sp.sqrt(value)
+
 
 GD = Rule(
     "gd", "gradient descent",
-    ((x, x - alpha * g),),
+    lambda y: ((y.x, y.x - y.alpha * y.g),),
     (),
     note="The plain steepest-descent step xₜ₊₁ = xₜ − α∇f(xₜ).",
 )
 MOMENTUM = Rule(
     "momentum", "heavy-ball momentum (torch.optim.SGD, momentum=β)",
-    ((b, beta * b + g), (x, x - alpha * b)),
-    (b,),
+    lambda y: ((y.b, y.beta * y.b + y.g), (y.x, y.x - y.alpha * y.b)),
+    ("b",),
     {"beta": 0.9},
     note=(
         "torch's convention: the buffer sums raw gradients, b ← βb + g, and α scales the whole step. "
@@ -100,8 +143,8 @@ MOMENTUM = Rule(
 )
 NESTEROV = Rule(
     "nesterov", "Nesterov momentum (torch.optim.SGD, nesterov=True)",
-    ((b, beta * b + g), (x, x - alpha * (g + beta * b))),
-    (b,),
+    lambda y: ((y.b, y.beta * y.b + y.g), (y.x, y.x - y.alpha * (y.g + y.beta * y.b))),
+    ("b",),
     {"beta": 0.9},
     note=(
         "torch's reformulation: the gradient is taken at the current point and the step looks ahead "
@@ -111,28 +154,28 @@ NESTEROV = Rule(
 )
 ADAGRAD = Rule(
     "adagrad", "AdaGrad (torch.optim.Adagrad)",
-    ((s, s + g**2), (x, x - alpha * _over(g, sp.sqrt(s) + eps))),
-    (s,),
+    lambda y: ((y.s, y.s + y.g**2), (y.x, y.x - y.alpha * _over(y.g, _sqrt(y.s) + y.eps))),
+    ("s",),
     {"eps": 1e-10},
     note="s accumulates every squared gradient, so each coordinate's step α/(√s + ε) only shrinks.",
 )
 RMSPROP = Rule(
     "rmsprop", "RMSprop (torch.optim.RMSprop)",
-    ((s, rho * s + (1 - rho) * g**2), (x, x - alpha * _over(g, sp.sqrt(s) + eps))),
-    (s,),
+    lambda y: ((y.s, y.rho * y.s + (1 - y.rho) * y.g**2), (y.x, y.x - y.alpha * _over(y.g, _sqrt(y.s) + y.eps))),
+    ("s",),
     {"rho": 0.99, "eps": 1e-8},
     note="torch calls ρ 'alpha' and adds ε outside the square root, as here; s starts at 0.",
 )
 ADAM = Rule(
     "adam", "Adam (torch.optim.Adam)",
-    (
-        (m, beta1 * m + (1 - beta1) * g),
-        (v, beta2 * v + (1 - beta2) * g**2),
-        (m_hat, _over(m, 1 - beta1**t)),
-        (v_hat, _over(v, 1 - beta2**t)),
-        (x, x - alpha * _over(m_hat, sp.sqrt(v_hat) + eps)),
+    lambda y: (
+        (y.m, y.beta1 * y.m + (1 - y.beta1) * y.g),
+        (y.v, y.beta2 * y.v + (1 - y.beta2) * y.g**2),
+        (y.m_hat, _over(y.m, 1 - y.beta1**y.t)),
+        (y.v_hat, _over(y.v, 1 - y.beta2**y.t)),
+        (y.x, y.x - y.alpha * _over(y.m_hat, _sqrt(y.v_hat) + y.eps)),
     ),
-    (m, v),
+    ("m", "v"),
     {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
     note="Kingma and Ba's rule with bias correction; ε is added after the square root, as torch does.",
 )
@@ -181,44 +224,58 @@ def make_optimizer(name: str, **given: float | None) -> Optimizer:
 
 
 def rule_lines(rule: Rule) -> list[str]:
-    """The rule as the user reads it: one line ``target ← expression`` per assignment, in Unicode symbols."""
-    return [f"{symbol_text(target)} ← {expression_text(expr)}" for target, expr in rule.steps]
+    """The rule as the user reads it: one line ``target ← expression`` per assignment, in Unicode symbols
+    (kept in the derivation cache for the built-in rules, so a run's header needs no SymPy)."""
+    def make() -> list[str]:
+        return [f"{symbol_text(target)} ← {expression_text(expr)}" for target, expr in rule.steps]
+
+    if RULES.get(rule.name) is not rule:
+        return make()
+    return _rule_texts().get(rule.name, make)
 
 
-def expression_text(expr: sp.Expr) -> str:
+@lru_cache(maxsize=None)
+def _rule_texts():
+    from gdcli.engine.cache import Entry
+
+    return Entry({"rules": "the built-in optimizers' printed rules"})
+
+
+def expression_text(expr) -> str:
     """A compact one-line Unicode rendering of a rule expression (α, β₁, √, ²), in reading order."""
+    import sympy as sp
+
     text = sp.sstr(_reading_order(expr), order="none")
-    for symbol in sorted(SYMBOL_NAMES, key=lambda sym: -len(sym.name)):
-        text = _replace_name(text, symbol.name, SYMBOL_NAMES[symbol])
+    for name in sorted(_SHOWN, key=lambda key: -len(getattr(symbols(), key).name)):
+        text = _replace_name(text, getattr(symbols(), name).name, _SHOWN[name])
     return (
         text.replace("sqrt", "√").replace("**2", "²").replace("**t", "ᵗ").replace("*", "·")
     )
 
 
-_VARYING = (x, g, b, s, m, v, m_hat, v_hat)
-
-
-def _reading_order(expr: sp.Expr) -> sp.Expr:
+def _reading_order(expr):
     """Rebuild sums and products (unevaluated) so they read as textbooks write them: βb + g, ρs + (1 − ρ)g²."""
+    import sympy as sp
+
     if not expr.args:
         return expr
+    y = symbols()
+    varying = (y.x, y.g, y.b, y.s, y.m, y.v, y.m_hat, y.v_hat)
     args = [_reading_order(arg) for arg in expr.args]
     if isinstance(expr, sp.Add):
         # the term holding the updated quantity or its state first, then the rest
-        args.sort(key=lambda a: (not a.has(x, b, s, m, v, m_hat, v_hat), a.could_extract_minus_sign()))
+        args.sort(key=lambda a: (not a.has(y.x, y.b, y.s, y.m, y.v, y.m_hat, y.v_hat), a.could_extract_minus_sign()))
         return sp.Add(*args, evaluate=False)
     if isinstance(expr, sp.Mul):
         # numbers, then constants and coefficients, then the varying quantities
-        args.sort(key=lambda a: (not a.is_number, a.has(*_VARYING), isinstance(a, sp.Pow) and a.exp.is_negative))
+        args.sort(key=lambda a: (not a.is_number, a.has(*varying), isinstance(a, sp.Pow) and a.exp.is_negative))
         return sp.Mul(*args, evaluate=False)
     return expr.func(*args, evaluate=False)
 
 
-def symbol_text(symbol: sp.Symbol) -> str:
-    return SYMBOL_NAMES.get(symbol, symbol.name)
+def symbol_text(symbol) -> str:
+    return _symbol_names().get(symbol, symbol.name)
 
 
 def _replace_name(text: str, name: str, shown: str) -> str:
-    import re
-
     return re.sub(rf"(?<![A-Za-z_0-9]){re.escape(name)}(?![A-Za-z_0-9])", shown, text)

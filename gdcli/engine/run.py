@@ -20,18 +20,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-import sympy as sp
 
-from gdcli.engine import codegen
 from gdcli.engine.checks import positive, tolerance, whole_number
+from gdcli.engine.compiled import compile_source
 from gdcli.engine.objective import Objective
-from gdcli.engine.optimizers import HYPER_SYMBOLS, Optimizer, Rule
-from gdcli.engine.optimizers import alpha as ALPHA
-from gdcli.engine.optimizers import g as G
-from gdcli.engine.optimizers import t as STEP
-from gdcli.engine.optimizers import x as X
-from gdcli.engine.schedules import Schedule, alpha0, k
-from gdcli.engine.schedules import t as INDEX
+from gdcli.engine.optimizers import HYPER_NAMES, RULES, Optimizer, Rule, symbols
+from gdcli.engine.schedules import Schedule, formulas
 from gdcli.errors import OptionError
 
 DIVERGENCE_FACTOR = 1e12
@@ -185,11 +179,14 @@ def run(
 
 def update_lines(rule: Rule, n: int, printer, indent: str) -> list[str]:
     """The rule's assignments for coordinates 0 … n−1, in locals _x{i}, _g{i}, _<state>{i}, _lr, _k and _<hyper>."""
-    hyper = {symbol: sp.Symbol("_" + name) for name, symbol in HYPER_SYMBOLS.items()}
+    import sympy as sp
+
+    y = symbols()
+    hyper = {getattr(y, name): sp.Symbol("_" + name) for name in HYPER_NAMES}
     lines = []
     for i in range(n):
-        names = {X: sp.Symbol(f"_x{i}"), G: sp.Symbol(f"_g{i}"), ALPHA: sp.Symbol("_lr"), STEP: sp.Symbol("_k")}
-        names.update({target: sp.Symbol(f"_{target.name}{i}") for target, _ in rule.steps if target != X})
+        names = {y.x: sp.Symbol(f"_x{i}"), y.g: sp.Symbol(f"_g{i}"), y.alpha: sp.Symbol("_lr"), y.t: sp.Symbol("_k")}
+        names.update({target: sp.Symbol(f"_{target.name}{i}") for target, _ in rule.steps if target != y.x})
         for target, expr in rule.steps:
             lines.append(f"{indent}{names[target].name} = {printer.doprint(expr.xreplace({**names, **hyper}))}")
     return lines
@@ -198,7 +195,25 @@ def update_lines(rule: Rule, n: int, printer, indent: str) -> list[str]:
 @lru_cache(maxsize=64)
 def compiled_loop(objective: Objective, rule: Rule, schedule: str, search: bool, tol: bool, xtol: bool,
                   ftol: bool, sampled: bool):
-    """Generate and compile the run loop for this objective, rule, schedule and set of stopping tests."""
+    """Compile the run loop for this objective, rule, schedule and set of stopping tests (its source is kept
+    with the objective's derivations for the built-in rules)."""
+    flags = (search, tol, xtol, ftol, sampled)
+    make = lambda: loop_source(objective, rule, schedule, *flags)  # noqa: E731
+    if RULES.get(rule.name) is rule:
+        source = objective.derived.get(f"loop {rule.name} {schedule} {''.join('01'[f] for f in flags)}", make)
+    else:
+        source = make()
+    return compile_source(source, "_run", {"_value": objective.value_function} if search else {})
+
+
+def loop_source(objective: Objective, rule: Rule, schedule: str, search: bool, tol: bool, xtol: bool,
+                ftol: bool, sampled: bool) -> str:
+    """Generate the run loop's source for this objective, rule, schedule and set of stopping tests."""
+    import sympy as sp
+
+    from gdcli.engine import codegen
+
+    alpha0, k, index = formulas()["symbols"]
     printer = codegen.FloatPrinter()
     n = objective.dimension
     xs = [f"_x{i}" for i in range(n)]
@@ -206,7 +221,7 @@ def compiled_loop(objective: Objective, rule: Rule, schedule: str, search: bool,
     hyper = [f"_{name}" for name in rule.defaults]
     lr_expr = printer.doprint(
         Schedule(schedule).formula.xreplace({alpha0: sp.Symbol("_lr0"), k: sp.Symbol("_decay"),
-                                             INDEX: sp.Symbol("_t")})
+                                             index: sp.Symbol("_t")})
     )
     row = f"(_t, _f, _gn, _lr, _trials, {', '.join(xs + gs)})"
     i1, i2, i3 = " " * 8, " " * 12, " " * 16
@@ -280,7 +295,4 @@ def compiled_loop(objective: Objective, rule: Rule, schedule: str, search: bool,
         "    return _reason, _t, _rows, _fevals, _last",
         "",
     ]
-    extra = {}
-    if search:
-        extra["_value"] = objective.value_function
-    return codegen.compile_source("\n".join(src), "_run", extra)
+    return "\n".join(src)

@@ -11,21 +11,31 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-
-import sympy as sp
+from functools import lru_cache
 
 from gdcli.errors import OptionError
 
-alpha0, k, t = sp.symbols("alpha0 k t", real=True)
 
-FORMULAS = {
-    "constant": alpha0,
-    "inverse": alpha0 / (1 + k * t),
-    "exponential": alpha0 * k**t,
-}
+@lru_cache(maxsize=None)
+def formulas() -> dict:
+    """The schedules as SymPy expressions in α₀ (alpha0), k and t, made on first use."""
+    import sympy as sp
+
+    alpha0, k, t = sp.symbols("alpha0 k t", real=True)
+    return {"constant": alpha0, "inverse": alpha0 / (1 + k * t), "exponential": alpha0 * k**t,
+            "symbols": (alpha0, k, t)}
+
+
+def __getattr__(name: str):
+    """The symbols alpha0, k and t, made with SymPy on first access."""
+    if name in ("alpha0", "k", "t"):
+        return formulas()["symbols"][("alpha0", "k", "t").index(name)]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 DEFAULT_DECAY = {"constant": 0.0, "inverse": 0.1, "exponential": 0.95}
 SHOWN = {"constant": "α_t = α₀", "inverse": "α_t = α₀/(1 + k·t)", "exponential": "α_t = α₀·kᵗ"}
-NAMES = tuple(FORMULAS)
+NAMES = tuple(DEFAULT_DECAY)
 
 
 @dataclass(frozen=True)
@@ -36,11 +46,12 @@ class Schedule:
     decay: float = 0.0
 
     @property
-    def formula(self) -> sp.Expr:
-        return FORMULAS[self.name]
+    def formula(self):
+        return formulas()[self.name]
 
     def at(self, lr0: float, step: int) -> float:
         """α_t for the given α₀ and t."""
+        alpha0, k, t = formulas()["symbols"]
         return float(self.formula.subs({alpha0: lr0, k: self.decay, t: step}))
 
     def describe(self) -> str:
@@ -50,7 +61,7 @@ class Schedule:
 def make_schedule(name: str = "constant", decay: float | None = None) -> Schedule:
     """Check the schedule's name and k: inverse needs k ≥ 0, exponential 0 < k ≤ 1."""
     key = name.strip().lower() if isinstance(name, str) else ""
-    if key not in FORMULAS:
+    if key not in DEFAULT_DECAY:
         raise OptionError(f"unknown schedule '{name}' (choose from {', '.join(NAMES)})")
     value = DEFAULT_DECAY[key] if decay is None else float(decay)
     if not math.isfinite(value):

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-import sympy as sp
 
-from gdcli.engine.expression import parse_number
+from gdcli.engine.expression import read_number
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import Optimizer, make_optimizer
 from gdcli.engine.run import LineSearch, RunResult, run
@@ -45,10 +44,10 @@ class Solution:
         o, r = self.objective, self.run
         return {
             "objective": o.text,
-            "expression": sp.sstr(o.expr),
+            "expression": o.texts["expression"],
             "variables": o.names,
-            "gradient": [sp.sstr(e) for e in o.gradient],
-            "hessian": [[sp.sstr(e) for e in row] for row in o.hessian.tolist()],
+            "gradient": o.texts["gradient"],
+            "hessian": o.hessian_texts(),
             "optimizer": r.optimizer.to_dict(r.lr0),
             "schedule": {"name": r.schedule.name, "decay": r.schedule.decay},
             "line_search": None if r.line_search is None else {"c1": r.line_search.c1, "shrink": r.line_search.shrink},
@@ -69,7 +68,7 @@ def read_lr(value: float | str | None, default: float) -> float:
     if value is None:
         return default
     if isinstance(value, str):
-        value = parse_number(value, "--lr")
+        return read_number(value, "--lr")
     try:
         return float(value)
     except (TypeError, ValueError):

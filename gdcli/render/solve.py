@@ -14,8 +14,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from gdcli.engine.notation import expression, matrix_rows, number, unicode, vector
-from gdcli.engine.optimizers import HYPER_SYMBOLS, SYMBOL_NAMES, rule_lines
+from gdcli.engine.notation import number, unicode, vector
+from gdcli.engine.objective import SHOWN_DIMENSION
+from gdcli.engine.optimizers import HYPER_NAMES, rule_lines
 from gdcli.engine.stability import Stability
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -44,19 +45,21 @@ def header(solution) -> Panel:
     lines = Table.grid(padding=(0, 1))
     lines.add_column(style="bold", no_wrap=True)
     lines.add_column()
-    lines.add_row(f"f({names}) =", expression(o.expr))
-    lines.add_row("∇f =", "(" + ", ".join(unicode(e) for e in o.gradient) + ")" if o.dimension <= 6 else
+    shown = o.shown
+    lines.add_row(f"f({names}) =", shown["expression"])
+    lines.add_row("∇f =", "(" + ", ".join(shown["gradient"]) + ")" if o.dimension <= SHOWN_DIMENSION else
                   f"{o.dimension} components, derived term by term")
-    rows = matrix_rows(o.hessian) if o.dimension <= 4 else []
+    rows = shown["hessian_rows"]
     if rows and max(map(len, rows)) <= 60:
         lines.add_row("∇²f =", "\n".join(rows))
     elif o.dimension <= 4:
         lines.add_row("∇²f =", "\n".join(
-            f"∂²f/∂{o.names[i]}∂{o.names[j]} = {unicode(e)}" for (i, j), e in sorted(o.hessian_entries.items())))
+            f"∂²f/∂{o.names[i]}∂{o.names[j]} = {text}" for i, j, text in shown["hessian_entries"]))
     else:
-        lines.add_row("∇²f =", f"{o.dimension}×{o.dimension}, {2 * len(o.hessian_entries) - sum(i == j for i, j in o.hessian_entries)} non-zero entries")
+        pattern = o.hessian_pattern
+        lines.add_row("∇²f =", f"{o.dimension}×{o.dimension}, {2 * len(pattern) - sum(i == j for i, j in pattern)} non-zero entries")
     opt = r.optimizer
-    hyper = ", ".join(f"{SYMBOL_NAMES[HYPER_SYMBOLS[k]]} = {number(v)}" for k, v in opt.hyper.items())
+    hyper = ", ".join(f"{HYPER_NAMES[k]} = {number(v)}" for k, v in opt.hyper.items())
     lines.add_row("optimizer", f"{opt.rule.title}" + (f"; {hyper}" if hyper else ""))
     lines.add_row("rule", "\n".join(rule_lines(opt.rule)))
     lines.add_row("", Text(opt.rule.note, style="dim italic"))
