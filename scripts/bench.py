@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable
@@ -33,11 +36,34 @@ def best_time(function: Callable[[], object], repeats: int) -> float:
     return best
 
 
-def command(*args: str) -> Callable[[], None]:
-    """A zero-argument callable that runs a command in a fresh interpreter."""
+def command(*args: str, env: dict | None = None, check: bool = True) -> Callable[[], None]:
+    """A zero-argument callable that runs a command in a fresh interpreter (with ``env`` added to the environment)."""
+    environment = dict(os.environ, **(env or {}))
+
     def run() -> None:
-        subprocess.run(args, check=True, capture_output=True)
+        subprocess.run(args, check=check, capture_output=True, env=environment)
     return run
+
+
+CACHE = tempfile.mkdtemp(prefix="gd-bench-cache-")
+"""The derivation cache of every gd command timed here (GDCLI_CACHE), so the user's own cache is left alone."""
+PROGRESS = tempfile.mkdtemp(prefix="gd-bench-home-")
+"""Where `gd practice check` records attempts here (GDCLI_HOME)."""
+
+
+def gd_command(*args: str, cold: bool = False, check: bool = True) -> Callable[[], None]:
+    """`gd ARGS…` in a fresh interpreter; warm (main runs it once untimed, filling the cache: ``warm_up``) unless
+    ``cold``, which empties the cache before every run."""
+    run = command(sys.executable, "-m", "gdcli", *args, env={"GDCLI_CACHE": CACHE, "GDCLI_HOME": PROGRESS},
+                  check=check)
+    if not cold:
+        run.warm_up = run
+        return run
+
+    def cold_run() -> None:
+        shutil.rmtree(CACHE, ignore_errors=True)
+        run()
+    return cold_run
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -66,6 +92,7 @@ def rosenbrock_by_hand(x: float = -1.2, y: float = 1.0, lr: float = 0.0005, step
 def engine_cases() -> list[Case]:
     import numpy as np
 
+    from gdcli.engine.functions import CATALOG
     from gdcli.engine.objective import Objective
     from gdcli.engine.optimizers import make_optimizer
     from gdcli.engine.run import run
@@ -88,10 +115,20 @@ def engine_cases() -> list[Case]:
         "numpy.linalg.eigvalsh(numpy.array(h(*x), dtype=float))\n"
     )
     python = sys.executable
+    floor = command(python, "-c", "import sympy, numpy, typer, rich")
+    sympy = command(python, "-c", "import sympy")
+    adam = ("solve", "rosenbrock", "--optimizer", "adam", "--lr", "0.02", "--steps", "3000")
+    check = ("practice", "check", "quadratic-1d-two-rates", "--question", "2", "--answer", "0.6, 1.08, 1.464, 1.7712")
     return [
         ("rosenbrock: 20k gd steps, generated loop vs hand-written floats", 1.5, engine, rosenbrock_by_hand),
-        ("gd solve (default example) vs import sympy, numpy, typer, rich", 1.4,
-         command(python, "-m", "gdcli", "solve"), command(python, "-c", "import sympy, numpy, typer, rich")),
+        ("gd solve (default example), cold cache, vs import sympy, numpy, typer, rich", 1.4,
+         gd_command("solve", cold=True), floor),
+        ("gd solve (default example), warm cache, vs import sympy", 0.6, gd_command("solve"), sympy),
+        ("gd solve rosenbrock --optimizer adam --lr 0.02 --steps 3000, warm cache, vs import sympy", 0.6,
+         gd_command(*adam), sympy),
+        ("gd practice check (a problem checked once), warm cache, vs import sympy", 0.6, gd_command(*check), sympy),
+        *((f"gd analyze {f.name}, cold cache, vs import sympy, numpy, typer, rich", 2.0,
+           gd_command("analyze", f.name, cold=True), floor) for f in CATALOG),
         ("100-variable chained Rosenbrock, with stability, vs sympify+hessian+lambdify", 0.2,
          command(python, "-m", "gdcli", "solve", chain, "--lr", "0.0005", "--steps", "200", "--json"),
          command(python, "-c", naive)),
@@ -117,6 +154,7 @@ def main(argv: list[str]) -> int:
             continue
         slow = "100-variable" in name
         repeats = 1 if slow else 5
+        getattr(candidate, "warm_up", lambda: None)()
         reference_time = best_time(reference, repeats)
         candidate_time = best_time(candidate, repeats)
         ratio = candidate_time / reference_time

@@ -1,8 +1,12 @@
-"""Shared test set-up: a fixed terminal width and no colour, so CLI output is the same on every machine."""
+"""Shared test set-up: a fixed terminal width and no colour, so CLI output is the same on every machine, and a
+derivation cache of the tests' own."""
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ["GD_WIDTH"] = "100"
 os.environ["NO_COLOR"] = "1"
 os.environ.pop("FORCE_COLOR", None)
+os.environ["GDCLI_CACHE"] = tempfile.mkdtemp(prefix="gd-test-cache-")
+"""The tests' derivation cache: never the user's own (tests that need a cache of their own set GDCLI_CACHE)."""
+atexit.register(shutil.rmtree, os.environ["GDCLI_CACHE"], True)
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ import math
 import operator
 import re
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from gdcli.errors import ObjectiveError
 
@@ -199,9 +198,12 @@ def _constant_tree(text: str, what: str) -> ast.Expression:
     return tree
 
 
-def _fraction(node: ast.AST) -> Fraction:
-    """The exact value of checked numbers joined by + − × ÷ (a float literal as written: 0.1 is 1/10); raises
-    LookupError for anything else (powers, functions, constants) and ZeroDivisionError for a division by 0."""
+def _fraction(node: ast.AST):
+    """The exact value (a fractions.Fraction) of checked numbers joined by + − × ÷ (a float literal as written:
+    0.1 is 1/10); raises LookupError for anything else (powers, functions, constants) and ZeroDivisionError for a
+    division by 0."""
+    from fractions import Fraction
+
     if isinstance(node, ast.Constant):
         return Fraction(repr(node.value)) if isinstance(node.value, float) else Fraction(node.value)
     if isinstance(node, ast.UnaryOp):

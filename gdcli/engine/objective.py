@@ -77,8 +77,9 @@ class Objective:
         objective.text = function.name if function else text.strip()
         objective.function = function
         objective.derived = cache.Entry({"objective": checked.text, "variables": checked.names, "limits": LIMITS})
-        if not objective.derived.loaded:
-            objective.expr  # build now: what only the values show (x/0, sqrt(-1)) is refused at once
+        # SymPy builds the expression now unless the cache knows the text was accepted: what only the values show
+        # (x/0, sqrt(-1)) is refused at once
+        objective.derived.get("accepted", lambda: objective.expr is not None)
         return objective
 
     @cached_property

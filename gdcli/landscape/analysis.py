@@ -3,11 +3,12 @@ numbers that decide how fast gradient descent and heavy-ball momentum can go.
 
 Critical points solve ∇f(x) = 0. They are found
 
-- symbolically, when ∇f is polynomial and SymPy's ``solve`` finishes within SYMBOLIC_SECONDS (it runs in a
-  separate process that is killed at the limit, so a hard system cannot hang the tool), keeping the real
-  solutions; and
 - numerically, by Newton's iteration x ← x − H(x)⁻¹∇f(x) from every point of a grid over the region, the
-  results deduplicated and refined. Newton's iteration is attracted to maxima and saddles as well as minima.
+  results deduplicated and refined. Newton's iteration is attracted to maxima and saddles as well as minima;
+- symbolically, when ∇f is polynomial: SymPy's ``solve`` runs in a child process started before the numeric
+  search, side by side with it. Its real solutions (with their closed forms) are taken if they arrive by
+  SYMBOLIC_SECONDS after the numeric search ends; otherwise the child is killed and the numeric points are
+  reported at once, saying that exact forms were not found in time.
 
 Each point is classified from the eigenvalues λ of the Hessian there: all λ > 0 a minimum, all λ < 0 a
 maximum, λ of both signs a saddle, otherwise (some λ = 0, the rest of one sign) degenerate.
@@ -23,9 +24,10 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import time
 from dataclasses import dataclass, field
 from itertools import combinations, product
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import sympy as sp
@@ -35,8 +37,8 @@ from gdcli.engine.objective import Objective
 from gdcli.engine.stability import REDUCTION, contraction, stability_bound, steps_for
 from gdcli.errors import OptionError
 
-SYMBOLIC_SECONDS = 3.0
-"""Longest time SymPy may spend solving ∇f = 0 before the numeric search alone is used."""
+SYMBOLIC_SECONDS = 0.25
+"""How long the symbolic solve may still take once the numeric search (which runs beside it) has finished."""
 SYMBOLIC_MAX_OPS = 400
 """Gradients larger than this (SymPy's count_ops) are not given to the symbolic solver at all."""
 DEFAULT_REGION = (-5.0, 5.0)
@@ -209,28 +211,46 @@ def _solve_worker(gradient: list[sp.Expr], symbols: list[sp.Symbol], connection)
         connection.close()
 
 
-def solve_symbolically(objective: Objective, seconds: float = SYMBOLIC_SECONDS) -> tuple[list, str]:
-    """The real solutions of ∇f = 0 as (float point, exact values), and what happened ("solved", "timed out" …).
+def start_symbolic(objective: Objective) -> Callable[[float], tuple[list, str]]:
+    """Start solving ∇f = 0 in a child process and return ``answer(seconds)``: the real solutions as (float
+    point, exact values) and what happened ("solved", "exact forms not found in time" …), waiting at most
+    ``seconds`` more for them (the child is killed after that).
 
-    Only polynomial gradients of moderate size are tried; the solver runs in a child process killed after
-    ``seconds``. A solution with a free parameter (a line of critical points) has the parameter set to 0.
+    Only polynomial gradients of moderate size are tried. A solution with a free parameter (a line of critical
+    points) has the parameter set to 0.
     """
     symbols, gradient = objective.symbols, objective.gradient
     if not all(e.is_polynomial(*symbols) for e in gradient):
-        return [], "not attempted: ∇f is not polynomial"
+        return lambda seconds: ([], "not attempted: ∇f is not polynomial")
     if sum(sp.count_ops(e) for e in gradient) > SYMBOLIC_MAX_OPS:
-        return [], "not attempted: ∇f is too large"
+        return lambda seconds: ([], "not attempted: ∇f is too large")
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     worker = context.Process(target=_solve_worker, args=(gradient, symbols, sender), daemon=True)
     worker.start()
     sender.close()
-    answer = receiver.recv() if receiver.poll(seconds) else "timeout"
-    if worker.is_alive():
-        worker.kill()
-    worker.join()
-    if answer == "timeout":
-        return [], f"timed out after {seconds:g} s"
+    started = time.monotonic()
+
+    def answer(seconds: float) -> tuple[list, str]:
+        reply = receiver.recv() if receiver.poll(seconds) else "timeout"
+        if worker.is_alive():
+            worker.kill()
+        worker.join()
+        receiver.close()
+        if reply == "timeout":
+            return [], f"exact forms not found in time ({time.monotonic() - started:.1f} s); the points are numeric"
+        return _real_solutions(reply)
+
+    return answer
+
+
+def solve_symbolically(objective: Objective, seconds: float) -> tuple[list, str]:
+    """The real solutions of ∇f = 0 (see start_symbolic), waiting at most ``seconds`` for them."""
+    return start_symbolic(objective)(seconds)
+
+
+def _real_solutions(answer: list | None) -> tuple[list, str]:
+    """The real solutions among the solver's (float point, exact values or None when long), and "solved"."""
     if answer is None:
         return [], "failed"
     points = []
@@ -283,17 +303,19 @@ def inside(point: np.ndarray, region: np.ndarray, margin: float = 1e-9) -> bool:
 
 def find_critical_points(objective: Objective, region: np.ndarray, seconds: float = SYMBOLIC_SECONDS,
                          starts: int = GRID_POINTS) -> tuple[list[CriticalPoint], str]:
-    """Critical points in the region: the symbolic ones, then those Newton's iteration finds from a grid."""
+    """Critical points in the region: the symbolic ones (if they arrive by ``seconds`` after the numeric search
+    ends), then those Newton's iteration finds from a grid that the symbolic ones do not already give."""
+    symbolic_answer = start_symbolic(objective)
+    numeric = [point for point in (newton(objective, start) for start in grid(region, starts))
+               if point is not None and inside(point, region)]
+    symbolic, status = symbolic_answer(seconds)
     found: list[CriticalPoint] = []
-    symbolic, status = solve_symbolically(objective, seconds)
     for point, exact in symbolic:
         if inside(point, region) and not any(same_point(point, p.point) for p in found):
             found.append(critical_point(objective, point, "symbolic", exact))
-    for start in grid(region, starts):
-        point = newton(objective, start)
-        if point is None or not inside(point, region) or any(same_point(point, p.point) for p in found):
-            continue
-        found.append(critical_point(objective, point, "numeric"))
+    for point in numeric:
+        if not any(same_point(point, p.point) for p in found):
+            found.append(critical_point(objective, point, "numeric"))
     order = {kind: i for i, kind in enumerate(KINDS)}
     found.sort(key=lambda p: (order[p.kind], p.f if math.isfinite(p.f) else math.inf, *p.point))
     return found, status

@@ -24,9 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-import sympy as sp
-
-from gdcli.engine.expression import parse_expression, parse_number, parse_vector
+from gdcli.engine.expression import parse_expression, parse_number, read_number as read_constant, read_vector as read_constants
 from gdcli.errors import GdError
 
 KINDS = ("number", "vector", "iterates", "expression", "interval", "choice")
@@ -96,6 +94,8 @@ def answer_text(kind: str, expected) -> str:
             return ", ".join(number_text(row[0]) for row in expected)
         return "; ".join("(" + ", ".join(number_text(v) for v in row) + ")" for row in expected)
     if kind == "expression":
+        import sympy as sp
+
         shown = [sp.sstr(e) for e in expected]
         return shown[0] if len(shown) == 1 else "[" + ", ".join(shown) + "]"
     if kind == "interval":
@@ -123,12 +123,12 @@ def normalise(text: str) -> str:
 
 def read_number(text: str) -> float:
     """``0.2``, ``1/5``, ``2e-1``, ``pi/4`` → a float."""
-    return float(parse_number(normalise(text), "the answer"))
+    return read_constant(normalise(text), "the answer")
 
 
 def read_vector(text: str) -> list[float]:
     """``1.2, -0.6`` or ``[1.2, -0.6]`` → floats."""
-    return [float(v) for v in parse_vector(normalise(text), "the answer")]
+    return read_constants(normalise(text), "the answer")
 
 
 def read_iterates(text: str, dimension: int) -> list[list[float]]:
@@ -139,10 +139,10 @@ def read_iterates(text: str, dimension: int) -> list[list[float]]:
     groups = re.findall(r"[\[(]([^\[\]()]*)[\])]", body)
     if len(groups) <= 1:
         groups = [g for g in body.strip("[]() ").split(";") if g.strip()]
-    return [[float(v) for v in parse_vector(group, "an iterate")] for group in groups]
+    return [read_constants(group, "an iterate") for group in groups]
 
 
-def read_expressions(text: str, names: Sequence[str]) -> list[sp.Expr]:
+def read_expressions(text: str, names: Sequence[str]) -> list:
     """One expression, or a bracketed or comma-separated list (split at top-level commas only)."""
     body = normalise(text)
     if len(body) >= 2 and body[0] + body[-1] in ("[]", "()") and _balanced(body[1:-1]):
@@ -170,7 +170,7 @@ def read_expressions(text: str, names: Sequence[str]) -> list[sp.Expr]:
     return exprs
 
 
-def _parse_free(text: str) -> tuple[sp.Expr, list[sp.Symbol]]:
+def _parse_free(text: str) -> tuple:
     """An expression that may also be a constant (the safe parser refuses constants as objectives)."""
     try:
         return parse_expression(text)
@@ -223,7 +223,7 @@ def read_interval(text: str) -> Interval:
 def _bound(text: str) -> float:
     if text.lower() in ("inf", "infinity", "oo", "+inf"):
         return math.inf
-    return float(parse_number(text, "an end of the interval"))
+    return read_constant(text, "an end of the interval")
 
 
 def _ordered(lo: float, hi: float, lo_closed: bool, hi_closed: bool) -> Interval:
@@ -358,13 +358,15 @@ def _grade_expression(expected, text, tolerance, choices, names, near, dimension
             return False, f"✗ {where} has the wrong sign."
         if want != 0 and (equivalent(got, 2 * want) or equivalent(2 * got, want)):
             return False, f"✗ {where} is off by a factor of 2: check the chain rule (d/dx (x − c)² = 2(x − c))."
-        return False, f"✗ {where} is not equivalent to {sp.sstr(want)}."
+        return False, f"✗ {where} is not equivalent to {answer_text('expression', [want])}."
     return True, ""
 
 
-def equivalent(a: sp.Expr, b: sp.Expr) -> bool:
+def equivalent(a, b) -> bool:
     """a ≡ b: their difference simplifies to 0, or (for forms simplify cannot settle) agrees to 10⁻⁹ at
     random points."""
+    import sympy as sp
+
     difference = sp.expand(a - b)
     if difference == 0 or sp.simplify(difference) == 0:
         return True
