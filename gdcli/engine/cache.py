@@ -22,12 +22,12 @@ import hashlib
 import json
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
 from gdcli import __version__
 from gdcli.errors import GdError
-from gdcli.files.formats import write_atomic
 
 ENVIRONMENT = "GDCLI_CACHE"
 LIMIT_BYTES = 64 * 2**20
@@ -39,7 +39,10 @@ _CODE = ("cache", "codegen", "expression", "notation", "objective", "optimizers"
 
 
 def directory() -> Path | None:
-    """The cache folder, or None when ``GDCLI_CACHE=off``."""
+    """The cache folder, or None when ``GDCLI_CACHE=off`` (or when the engine's source cannot be read to
+    fingerprint it)."""
+    if fingerprint() is None:
+        return None
     setting = os.environ.get(ENVIRONMENT, "").strip()
     if setting.lower() == "off":
         return None
@@ -50,19 +53,18 @@ def directory() -> Path | None:
     return Path(platformdirs.user_cache_dir("gdcli", appauthor=False))
 
 
-_fingerprint: str | None = None
-
-
-def fingerprint() -> str:
-    """SHA-256 of gd's version and the source of the engine modules that generate an entry's values."""
-    global _fingerprint
-    if _fingerprint is None:
-        digest = hashlib.sha256(__version__.encode())
-        here = Path(__file__).parent
+@lru_cache(maxsize=None)
+def fingerprint() -> str | None:
+    """SHA-256 of gd's version and the source of the engine modules that generate an entry's values (None when
+    that source cannot be read: the cache is then off)."""
+    digest = hashlib.sha256(__version__.encode())
+    here = Path(__file__).parent
+    try:
         for name in _CODE:
             digest.update((here / f"{name}.py").read_bytes())
-        _fingerprint = digest.hexdigest()
-    return _fingerprint
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def _canonical(document: Any) -> bytes:
@@ -100,10 +102,12 @@ class Entry:
         """Write the entry, merged with what another process may have written meanwhile; failures are ignored."""
         if self.path is None:
             return
+        from gdcli.files.formats import write_atomic
+
         merged = {**self._load(), **self.values}
         payload = {"key": self.key, "values": merged, "sha256": _digest(self.key, merged)}
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's own: it holds code gd runs
             write_atomic(self.path, _canonical(payload))
         except (OSError, GdError):
             return  # an unwritable cache costs speed only
