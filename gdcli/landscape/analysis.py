@@ -9,8 +9,9 @@ Critical points solve ∇f(x) = 0. They are found
 - numerically, by Newton's iteration x ← x − H(x)⁻¹∇f(x) from every point of a grid over the region, the
   results deduplicated and refined. Newton's iteration is attracted to maxima and saddles as well as minima.
 
-Each point is classified from the eigenvalues λ of the Hessian there: all λ > 0 a minimum, all λ < 0 a
-maximum, λ of both signs a saddle, otherwise (some λ = 0, the rest of one sign) degenerate.
+Each point is classified from the signs of the eigenvalues λ of the Hessian there (gdcli.engine.stability.classify):
+all λ > 0 a minimum, all λ < 0 a maximum, λ of both signs a saddle, otherwise (some λ = 0, the rest of one sign)
+degenerate.
 
 For a quadratic with Hessian eigenvalues μ = λmin > 0 and L = λmax, κ = L/μ:
 
@@ -32,7 +33,15 @@ import sympy as sp
 
 from gdcli.engine.expression import parse_vector
 from gdcli.engine.objective import Objective
-from gdcli.engine.stability import REDUCTION, contraction, stability_bound, steps_for
+from gdcli.engine.stability import (
+    REDUCTION,
+    classify,
+    contraction,
+    newton_critical_point,
+    rational_hessian,
+    stability_bound,
+    steps_for,
+)
 from gdcli.errors import OptionError
 
 SYMBOLIC_SECONDS = 3.0
@@ -169,26 +178,18 @@ def grid(region: np.ndarray, total: int) -> np.ndarray:
 
 
 # classification -------------------------------------------------------------------------------------------
-def classify(eigenvalues: np.ndarray) -> str:
-    """minimum, maximum, saddle or degenerate, from the signs of the Hessian's eigenvalues."""
-    if not np.all(np.isfinite(eigenvalues)):
-        return "degenerate"
-    zero = ZERO_EIGENVALUE * max(1.0, float(np.max(np.abs(eigenvalues))))
-    positive, negative = np.any(eigenvalues > zero), np.any(eigenvalues < -zero)
-    if positive and negative:
-        return "saddle"
-    if np.all(eigenvalues > zero):
-        return "minimum"
-    if np.all(eigenvalues < -zero):
-        return "maximum"
-    return "degenerate"
-
-
 def critical_point(objective: Objective, point: np.ndarray, method: str, exact: list[sp.Expr] | None = None):
-    eigenvalues = np.sort(np.linalg.eigvalsh(objective.hessian_at(point))) if _finite_hessian(objective, point) \
+    """The critical point with its kind (gdcli.engine.stability.classify: exact for a constant rational
+    Hessian, else relative to the Hessian's scale and to how far Newton's method leaves the point uncertain)."""
+    hessian, uncertainty = objective.hessian_at(point), 0.0
+    if not objective.is_quadratic and np.all(np.isfinite(hessian)):
+        refined = newton_critical_point(objective, point)
+        if refined is not None:
+            uncertainty = refined[1]
+    eigenvalues = np.sort(np.linalg.eigvalsh(hessian)) if np.all(np.isfinite(hessian)) \
         else np.full(objective.dimension, math.nan)
-    return CriticalPoint(np.asarray(point, dtype=float), classify(eigenvalues), eigenvalues,
-                         objective.value(point), method, exact)
+    kind = classify((rational_hessian(objective) if objective.is_quadratic else None) or hessian, uncertainty)
+    return CriticalPoint(np.asarray(point, dtype=float), kind, eigenvalues, objective.value(point), method, exact)
 
 
 def _finite_hessian(objective: Objective, point) -> bool:

@@ -47,7 +47,9 @@ def test_json_document(cli):
     s = doc["stability"]
     assert s["eigenvalues"] == [2.0, 8.0] and s["lambda_min"] == 2.0 and s["lambda_max"] == 8.0
     assert s["condition_number"] == 4.0 and s["max_stable_lr"] == 0.25 and s["lr_is_stable"] is True
-    assert s["point"] == [2.0, 1.0]
+    assert s["point"] == [0.0, 0.0] and s["point_kind"] == "minimum"  # the minimiser of x1² + 4x2²
+    curvature = s["path_curvature"]
+    assert curvature["t"] == [0, 1, 2, 3] and curvature["lambda_min"] == [2.0] * 4 and curvature["lambda_max"] == [8.0] * 4
 
 
 def test_json_every_and_hyper_parameters(cli):
