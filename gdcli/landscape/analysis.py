@@ -41,6 +41,7 @@ from gdcli.engine.stability import (
     rational_hessian,
     stability_bound,
     steps_for,
+    steps_to_reduce,
 )
 from gdcli.errors import OptionError
 
@@ -336,12 +337,18 @@ def _minors_nonnegative(hessian: sp.Matrix) -> bool:
 
 
 # quadratics -----------------------------------------------------------------------------------------------
-def quadratic_summary(eigenvalues: np.ndarray, reduction: float = REDUCTION) -> QuadraticSummary:
-    """L, μ, κ, the gd bounds and rates and the heavy-ball pair from a quadratic's Hessian eigenvalues."""
+def quadratic_summary(eigenvalues: np.ndarray, reduction: float = REDUCTION, kind: str | None = None) -> QuadraticSummary:
+    """L, μ, κ, the gd bounds and rates and the heavy-ball pair from a quadratic's Hessian eigenvalues.
+
+    ``kind`` is the Hessian's classification (gdcli.engine.stability.classify); at a saddle or a maximum no
+    α is stable, so no bound is given. Heavy ball's step count is the repeated-root bound of
+    gdcli.engine.stability.steps_to_reduce (its error behaves like t·ρᵗ at the optimal pair, not ρᵗ).
+    """
     eigenvalues = np.sort(np.asarray(eigenvalues, dtype=float))
     mu, big_l = float(eigenvalues[0]), float(eigenvalues[-1])
-    bound = stability_bound("gd", big_l)
-    if not mu > 0:
+    curved_only = kind in (None, "minimum") or (kind == "degenerate" and mu > -abs(big_l))
+    bound = stability_bound("gd", big_l) if curved_only else None
+    if not (mu > 0 and kind in (None, "minimum")):
         return QuadraticSummary(big_l, mu, None, bound, None, None, None, reduction, None, None, None, None)
     kappa = big_l / mu
     best_lr = 2.0 / (mu + big_l)
@@ -350,7 +357,7 @@ def quadratic_summary(eigenvalues: np.ndarray, reduction: float = REDUCTION) -> 
     hb_beta = ((math.sqrt(kappa) - 1.0) / (math.sqrt(kappa) + 1.0)) ** 2
     hb_rate = (math.sqrt(kappa) - 1.0) / (math.sqrt(kappa) + 1.0)
     return QuadraticSummary(big_l, mu, kappa, bound, best_lr, best_rate, steps_for(best_rate, reduction), reduction,
-                            hb_lr, hb_beta, hb_rate, steps_for(hb_rate, reduction))
+                            hb_lr, hb_beta, hb_rate, steps_to_reduce("momentum", hb_lr, eigenvalues, hb_beta, reduction))
 
 
 # the whole analysis ---------------------------------------------------------------------------------------
@@ -368,5 +375,6 @@ def analyze(objective: str | Objective | None = None, *, variables: Sequence[str
         notes.append("no critical point was found in the region; --region widens the search")
     quadratic = None
     if f.is_quadratic:
-        quadratic = quadratic_summary(np.linalg.eigvalsh(np.array(f.hessian.tolist(), dtype=float)), reduction)
+        hessian = np.array(f.hessian.tolist(), dtype=float)
+        quadratic = quadratic_summary(np.linalg.eigvalsh(hessian), reduction, classify(rational_hessian(f) or hessian))
     return Analysis(f, box, points, convexity(f, box, [p.point for p in points]), quadratic, status, notes)
