@@ -144,7 +144,7 @@ def point_name(s: Stability) -> str:
     run approaches", or that there is no critical point to read at."""
     if "every point" in s.where and s.point is not None:
         name = "degenerate critical point" if s.point_kind == "degenerate" else s.point_kind
-        return f"{s.where}; read at the {name} {vector(s.point)}"
+        return f"{s.where}; the {name} is {vector(s.point)}"
     return s.where
 
 
