@@ -312,6 +312,7 @@ def analyse(hessian: np.ndarray, point: np.ndarray | None, where: str, optimizer
     if kind in ("saddle", "maximum") or (kind == "degenerate" and negative):
         reading.escape_direction = _direction(vectors[:, 0])
         reading.lr_is_stable = False if optimizer in LINEAR and not line_search else None
+        reading.rate = contraction(optimizer, lr, values, beta)  # > 1: the growth along the escape direction
     elif curved.size:
         reading.max_stable_lr = stability_bound(optimizer, big_l, beta)
         reading.gd_max_stable_lr = stability_bound("gd", big_l)

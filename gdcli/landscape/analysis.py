@@ -182,15 +182,15 @@ def grid(region: np.ndarray, total: int) -> np.ndarray:
 def critical_point(objective: Objective, point: np.ndarray, method: str, exact: list[sp.Expr] | None = None):
     """The critical point with its kind (gdcli.engine.stability.classify: exact for a constant rational
     Hessian, else relative to the Hessian's scale and to how far Newton's method leaves the point uncertain)."""
-    hessian, uncertainty = objective.hessian_at(point), 0.0
-    if not objective.is_quadratic and np.all(np.isfinite(hessian)):
-        refined = newton_critical_point(objective, point)
-        if refined is not None:
-            uncertainty = refined[1]
+    point, uncertainty = np.asarray(point, dtype=float), 0.0
+    refined = None if objective.is_quadratic else newton_critical_point(objective, point)
+    if refined is not None and same_point(refined[0], point):
+        point, uncertainty = (refined[0] if exact is None else point), refined[1]
+    hessian = objective.hessian_at(point)
     eigenvalues = np.sort(np.linalg.eigvalsh(hessian)) if np.all(np.isfinite(hessian)) \
         else np.full(objective.dimension, math.nan)
     kind = classify((rational_hessian(objective) if objective.is_quadratic else None) or hessian, uncertainty)
-    return CriticalPoint(np.asarray(point, dtype=float), kind, eigenvalues, objective.value(point), method, exact)
+    return CriticalPoint(point, kind, eigenvalues, objective.value(point), method, exact)
 
 
 def _finite_hessian(objective: Objective, point) -> bool:

@@ -185,7 +185,7 @@ def test_unbounded_quadratic_names_the_direction():
 def test_saddle_has_no_stable_step_size():
     s = solve("x^2 - y^2", start="1,0.01").stability
     assert s.point_kind == "saddle" and s.lr_is_stable is False and s.max_stable_lr is None
-    assert s.rate is None and s.steps_predicted is None
+    assert s.rate == pytest.approx(1 + 0.1 * 2) and s.steps_predicted is None  # the growth |1 − αλ| along y
     np.testing.assert_allclose(s.escape_direction, [0.0, 1.0])
     assert f"{1 + 0.1 * 2:.4g}" in s.reading  # |1 − αλ| with λ = −2
     doc = s.to_dict()
