@@ -29,6 +29,9 @@ def solve(
     xlim: opt.Xlim = None,
     ylim: opt.Ylim = None,
     dpi: opt.Dpi = None,
+    curvature: Annotated[bool, typer.Option("--curvature", help="Compute the curvature along the path (λmin, λmax "
+                                                                "of ∇²f at every kept iterate) above 50 variables "
+                                                                "too; below, it is always computed.")] = False,
 ) -> None:
     """Run one optimizer on an objective: the iterate table, a stability analysis and a verdict.
 
@@ -44,7 +47,7 @@ def solve(
         pictures = Pictures.read(plot=plot, surface=surface, animate=animate, xlim=xlim, ylim=ylim, dpi=dpi)
     budget = engine["steps"] or 0
     with spinner("deriving, compiling and running…", budget >= LONG_RUN or len(objective or "") >= LONG_OBJECTIVE):
-        solution = run_solve(objective, **engine)
+        solution = run_solve(objective, curvature=True if curvature else None, **engine)
     if pictures is not None:
         pictures.check(solution.run)
     worked = exact_rows = None
@@ -73,7 +76,7 @@ def solve(
 
         write_file(csv, rows_to_csv(*solution.run.columns()), quiet=json)
     if pictures is not None:
-        write_pictures(pictures, solution.run, quiet=json)
+        write_pictures(pictures, solution.run, quiet=json, curvature=solution.stability.path_curvature)
 
 
 @app.command()

@@ -1,6 +1,8 @@
 """Vectorised NumPy kernels generated from the same SymPy expressions as the run loop.
 
 - ``ArrayObjective(objective)``: f and ∇f evaluated elementwise over arrays of points (sweeps, basins, maps).
+- ``ArrayHessian(objective)``: ∇²f over arrays of points, as a stack of symmetric matrices (curvature along a
+  path).
 - ``ArrayRule(rule)``: one optimizer update over arrays of coordinates, returning every quantity the rule
   names (state such as b, s, m, v and temporaries such as m̂, v̂), so views can show the optimizer's state.
 
@@ -13,15 +15,22 @@ from __future__ import annotations
 from typing import Mapping
 
 import numpy as np
-import sympy as sp
 
-from gdcli.engine import codegen
+from gdcli.engine.compiled import compile_source
 from gdcli.engine.objective import Objective
-from gdcli.engine.optimizers import HYPER_SYMBOLS, Rule
-from gdcli.engine.optimizers import alpha as ALPHA
-from gdcli.engine.optimizers import g as G
-from gdcli.engine.optimizers import t as STEP
-from gdcli.engine.optimizers import x as X
+from gdcli.engine.optimizers import HYPER_NAMES, Rule, symbols
+
+
+def _array_lines(objective: Objective, name: str, targets: list[str], exprs, prefix: str = "_c") -> list[str]:
+    """Assignments of ``exprs()`` (over the objective's variables) to ``targets`` as NumPy source, kept in the
+    objective's derivations under ``name``."""
+    def make() -> list[str]:
+        from gdcli.engine import codegen
+
+        return codegen.assignments(targets, [objective._internal(e) for e in exprs()], codegen.ArrayPrinter(),
+                                   "    ", prefix)
+
+    return objective.derived.get(name, make)
 
 
 class ArrayObjective:
@@ -30,14 +39,13 @@ class ArrayObjective:
 
     def __init__(self, objective: Objective):
         self.objective = objective
-        printer = codegen.ArrayPrinter()
-        args = ", ".join(s.name for s in objective.internal)
+        args = ", ".join(f"_x{i}" for i in range(objective.dimension))
         n = objective.dimension
-        exprs = [objective._internal(e) for e in [objective.expr, *objective.gradient]]
-        lines = codegen.assignments(["_f"] + [f"_g{i}" for i in range(n)], exprs, printer, "    ")
+        lines = _array_lines(objective, "array value_and_gradient", ["_f"] + [f"_g{i}" for i in range(n)],
+                             lambda: [objective.expr, *objective.gradient])
         source = "\n".join([f"def _fg({args}):", *lines,
                             f"    return _f, [{', '.join(f'_g{i}' for i in range(n))}]", ""])
-        self.raw = codegen.compile_source(source, "_fg", {"numpy": np})
+        self.raw = compile_source(source, "_fg", {"numpy": np})
         """The generated function itself (no conversion, broadcasting or errstate), for hot loops."""
 
     def __call__(self, xs) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -49,6 +57,32 @@ class ArrayObjective:
                 [np.broadcast_to(np.asarray(g, dtype=float), shape) for g in grads])
 
 
+class ArrayHessian:
+    """∇²f over arrays: ``array_hessian(xs)`` for a sequence of n arrays of one shape S returns an array of shape
+    S + (n, n), symmetric in its last two axes; entries are nan where ∇²f is undefined."""
+
+    def __init__(self, objective: Objective):
+        self.objective = objective
+        self.keys = objective.hessian_pattern
+        args = ", ".join(f"_x{i}" for i in range(objective.dimension))
+        lines = _array_lines(objective, "array hessian", [f"_h{k}" for k in range(len(self.keys))],
+                             lambda: [objective.hessian_entries[k] for k in self.keys], "_d")
+        source = "\n".join([f"def _h({args}):", *lines,
+                            "    return [" + "".join(f"_h{k}, " for k in range(len(self.keys))) + "]", ""])
+        self.raw = compile_source(source, "_h", {"numpy": np})
+
+    def __call__(self, xs) -> np.ndarray:
+        xs = [np.asarray(v, dtype=float) for v in xs]
+        shape = np.broadcast_shapes(*(v.shape for v in xs))
+        n = self.objective.dimension
+        out = np.zeros(shape + (n, n))
+        with np.errstate(all="ignore"):
+            values = self.raw(*xs)
+        for (i, j), value in zip(self.keys, values):
+            out[..., i, j] = out[..., j, i] = np.broadcast_to(np.asarray(value, dtype=float), shape)
+        return out
+
+
 class ArrayRule:
     """One update of ``rule`` over arrays.
 
@@ -58,10 +92,15 @@ class ArrayRule:
     """
 
     def __init__(self, rule: Rule):
+        import sympy as sp
+
+        from gdcli.engine import codegen
+
         self.rule = rule
         printer = codegen.ArrayPrinter()
-        names = {X: sp.Symbol("x"), G: sp.Symbol("g"), ALPHA: sp.Symbol("lr"), STEP: sp.Symbol("step")}
-        names.update({symbol: sp.Symbol(name) for name, symbol in HYPER_SYMBOLS.items()})
+        y = symbols()
+        names = {y.x: sp.Symbol("x"), y.g: sp.Symbol("g"), y.alpha: sp.Symbol("lr"), y.t: sp.Symbol("step")}
+        names.update({getattr(y, name): sp.Symbol(name) for name in HYPER_NAMES})
         targets = [target.name for target, _ in rule.steps]
         lines = [f"    {target.name} = {printer.doprint(expr.xreplace(names))}" for target, expr in rule.steps]
         parameters = ["x", "g", "lr", "step", *(s.name for s in rule.state), *rule.defaults]
@@ -71,7 +110,7 @@ class ArrayRule:
             "    return {" + ", ".join(f"'{t}': {t}" for t in targets) + "}",
             "",
         ])
-        self.raw = codegen.compile_source(source, "_step", {"numpy": np})
+        self.raw = compile_source(source, "_step", {"numpy": np})
         """The generated function itself, called with keyword state and hyper-parameters, for hot loops."""
 
     @property

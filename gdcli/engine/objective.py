@@ -211,6 +211,17 @@ class Objective:
         return [tuple(k) for k in self.derived.get("hessian_pattern", lambda: [list(k) for k in sorted(self.hessian_entries)])]
 
     @property
+    def rational_hessian(self) -> list[list[str]] | None:
+        """∇²f as rational numbers written "p/q", when it is constant and every entry is rational, else None."""
+        def make() -> list[list[str]] | None:
+            h = self.hessian
+            if not all(e.is_Rational for e in h):
+                return None
+            return [[f"{e.p}/{e.q}" for e in h.row(i)] for i in range(h.rows)]
+
+        return self.derived.get("rational_hessian", make)
+
+    @property
     def texts(self) -> dict:
         """f, ∇f and the non-zero entries of ∇²f written as SymPy writes them (``sstr``): keys ``expression``,
         ``gradient`` (a list) and ``hessian`` ({"i,j": text} over hessian_pattern)."""
