@@ -114,10 +114,16 @@ class Entry:
         evict(self.path.parent, LIMIT_BYTES)
 
     def _load(self) -> dict[str, Any]:
-        """The values of a valid entry at ``path`` (touched, for least-recently-used eviction), else {}."""
+        """The values of a valid entry at ``path`` (touched, for least-recently-used eviction), else {}.
+
+        A file this process has already checked, unchanged since (same size and modification time), is not
+        read again."""
         if self.path is None:
             return {}
         try:
+            stamp = _stamp(self.path)
+            if self.path in _checked and _checked[self.path][0] == stamp:
+                return dict(_checked[self.path][1])
             document = json.loads(self.path.read_bytes())
             values = document["values"]
             valid = document["key"] == self.key and isinstance(values, dict) and \
@@ -128,9 +134,19 @@ class Entry:
             return {}
         try:
             os.utime(self.path)
+            _checked[self.path] = (_stamp(self.path), values)
         except OSError:
             pass
-        return values
+        return dict(values)
+
+
+_checked: dict[Path, tuple[tuple[int, int], dict]] = {}
+"""Entries checked in this process, with the (size, modification time) they had then."""
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
 
 
 _pending: dict[int, Entry] = {}
