@@ -52,10 +52,11 @@ PROGRESS = tempfile.mkdtemp(prefix="gd-bench-home-")
 
 
 def gd_command(*args: str, cold: bool = False, check: bool = True) -> Callable[[], None]:
-    """`gd ARGS…` in a fresh interpreter; warm (main runs it once untimed, filling the cache: ``warm_up``) unless
-    ``cold``, which empties the cache before every run."""
-    run = command(sys.executable, "-m", "gdcli", *args, env={"GDCLI_CACHE": CACHE, "GDCLI_HOME": PROGRESS},
-                  check=check)
+    """`gd ARGS…` in a fresh interpreter, as an installed gd runs (its bytecode cached, like SymPy's: so
+    PYTHONDONTWRITEBYTECODE is cleared); warm (main runs it once untimed, filling the derivation cache:
+    ``warm_up``) unless ``cold``, which empties the derivation cache before every run."""
+    run = command(sys.executable, "-m", "gdcli", *args,
+                  env={"GDCLI_CACHE": CACHE, "GDCLI_HOME": PROGRESS, "PYTHONDONTWRITEBYTECODE": ""}, check=check)
     if not cold:
         run.warm_up = run
         return run

@@ -20,16 +20,14 @@ import numpy as np
 
 from gdcli.engine import cache
 from gdcli.engine.compiled import compile_source
-from gdcli.engine.expression import LIMITS, Checked, build, check_expression, read_vector
+from gdcli.engine.expression import LIMITS, build, check_expression, read_vector
 from gdcli.engine.functions import DEFAULT, TestFunction, lookup
 from gdcli.errors import ObjectiveError, OptionError
 
 DEFAULT_START = 1.0
+"""Start used for every coordinate of a typed objective when --start is not given."""
 SHOWN_DIMENSION = 6
 """Most variables for which tables write ∇f out in full."""
-
-
-"""Start used for every coordinate of a typed objective when --start is not given."""
 
 
 @lru_cache(maxsize=None)

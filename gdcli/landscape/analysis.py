@@ -298,6 +298,14 @@ def same_point(a: np.ndarray, b: np.ndarray) -> bool:
     return bool(np.linalg.norm(a - b) <= SAME_POINT * max(1.0, np.linalg.norm(a)))
 
 
+def known(point: np.ndarray, found: Sequence[CriticalPoint]) -> bool:
+    """same_point(point, p.point) for some p in ``found``, tested against all of them at once."""
+    if not found:
+        return False
+    distances = np.linalg.norm(np.array([p.point for p in found]) - point, axis=1)
+    return bool(np.any(distances <= SAME_POINT * max(1.0, float(np.linalg.norm(point)))))
+
+
 def inside(point: np.ndarray, region: np.ndarray, margin: float = 1e-9) -> bool:
     span = region[:, 1] - region[:, 0]
     return bool(np.all(point >= region[:, 0] - margin * span) and np.all(point <= region[:, 1] + margin * span))
@@ -313,10 +321,10 @@ def find_critical_points(objective: Objective, region: np.ndarray, seconds: floa
     symbolic, status = symbolic_answer(seconds)
     found: list[CriticalPoint] = []
     for point, exact in symbolic:
-        if inside(point, region) and not any(same_point(point, p.point) for p in found):
+        if inside(point, region) and not known(point, found):
             found.append(critical_point(objective, point, "symbolic", exact))
     for point in numeric:
-        if not any(same_point(point, p.point) for p in found):
+        if not known(point, found):
             found.append(critical_point(objective, point, "numeric"))
     order = {kind: i for i, kind in enumerate(KINDS)}
     found.sort(key=lambda p: (order[p.kind], p.f if math.isfinite(p.f) else math.inf, *p.point))
