@@ -3,23 +3,117 @@
 ``from gdcli import solve`` (and every other name in ``gdcli.__all__``) loads this module lazily, so that
 ``gd --help`` starts without SymPy or NumPy.
 
+Results made here know how to show themselves: in a notebook a ``Solution`` (or a ``Comparison``) displays
+the run's web page inline (``_repr_html_``), ``page()`` returns that page as text, ``figure()`` the
+matplotlib Figure of ``--plot``. The page is put together here because it needs both a picture
+(gdcli.plots) and text (gdcli.render), and only this layer sits above both.
+
 >>> from gdcli import solve
 >>> solution = solve("(x - 3)^2", start="0", lr="1/10", steps=4)
 >>> [round(v, 4) for v in solution.run.x[:, 0]]
 [0.0, 0.6, 1.08, 1.464, 1.7712]
+>>> solution
+Solution('(x - 3)^2', gd, α = 0.1: max_steps after 4 steps, f = 1.5036)
 """
 
 from __future__ import annotations
 
+from typing import Sequence
+
+from gdcli.engine import solution as engine
 from gdcli.engine.expression import parse_expression
 from gdcli.engine.functions import CATALOG
+from gdcli.engine.notation import number
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import RULES, Optimizer, make_optimizer
 from gdcli.engine.run import LineSearch, RunResult, run
 from gdcli.engine.schedules import make_schedule
-from gdcli.engine.solution import Solution, solve
 from gdcli.engine.stability import Stability
 from gdcli.errors import GdError
 
-__all__ = ["CATALOG", "GdError", "LineSearch", "Objective", "Optimizer", "RULES", "RunResult", "Solution", "Stability",
-           "make_optimizer", "make_schedule", "parse_expression", "run", "solve"]
+__all__ = ["CATALOG", "Comparison", "GdError", "LineSearch", "Objective", "Optimizer", "RULES", "RunResult",
+           "Solution", "Stability", "compare", "make_optimizer", "make_schedule", "parse_expression", "run",
+           "solve"]
+
+
+class Solution(engine.Solution):
+    """One `gd solve` (gdcli.engine.solution.Solution) that also shows itself as a page or a figure."""
+
+    def __repr__(self) -> str:
+        r = self.run
+        return (f"Solution({self.objective.text!r}, {r.optimizer.name}, α = {number(r.lr0)}: {r.status} after "
+                f"{r.steps} steps, f = {number(r.final_f)})")
+
+    def figure(self):
+        """The matplotlib Figure of `gd solve --plot`, to draw on or save."""
+        from gdcli.plots.trajectory import run_figure
+
+        return run_figure(self.run)
+
+    def page(self) -> str:
+        """The run as one self-contained HTML page (`gd solve --html`)."""
+        return solution_page(self)
+
+    def _repr_html_(self) -> str:
+        from gdcli.render.page import inline
+
+        return inline(self.page())
+
+
+class Comparison(list):
+    """The runs of `gd compare` (a list of Solution) that show themselves as one page with one slider."""
+
+    def __repr__(self) -> str:
+        return f"Comparison({', '.join(repr(s) for s in self)})"
+
+    def figure(self):
+        """The matplotlib Figure of `gd compare --plot`."""
+        from gdcli.plots.trajectory import compare_figure
+
+        return compare_figure([s.run for s in self])
+
+    def page(self) -> str:
+        """Every run on one page (`gd compare --html`)."""
+        return compare_page(self)
+
+    def _repr_html_(self) -> str:
+        from gdcli.render.page import inline
+
+        return inline(self.page())
+
+
+def solve(objective: str | Objective | None = None, **options) -> Solution:
+    """gdcli.engine.solution.solve, returning a Solution that displays itself in a notebook."""
+    found = engine.solve(objective, **options)
+    return Solution(found.objective, found.run, found.stability)
+
+
+def compare(objective: str | Objective | None = None, **options) -> Comparison:
+    """gdcli.landscape.compare.compare (several optimizers, the same options), as a Comparison."""
+    from gdcli.landscape.compare import compare as run_compare
+
+    return Comparison(Solution(s.objective, s.run, s.stability) for s in run_compare(objective, **options))
+
+
+def solution_page(solution: engine.Solution) -> str:
+    """The page of one run: the figure of `--plot` with a player, the state, the update and the stability."""
+    from gdcli.plots.trajectory import run_figure
+
+    return _page(f"gd solve · {solution.objective.text}", [solution], run_figure(solution.run))
+
+
+def compare_page(solutions: Sequence[engine.Solution]) -> str:
+    """The page of several runs on one objective: every path on one contour, one slider, a panel each."""
+    from gdcli.plots.trajectory import compare_figure
+
+    runs = [s.run for s in solutions]
+    return _page(f"gd compare · {solutions[0].objective.text}", solutions, compare_figure(runs))
+
+
+def _page(title: str, solutions: Sequence[engine.Solution], figure) -> str:
+    from gdcli.plots.scene import frames, scene
+    from gdcli.render.page import page
+
+    runs = [s.run for s in solutions]
+    times, rows = frames(runs)
+    return page(title, solutions, times, rows, scene(figure, runs, rows))
