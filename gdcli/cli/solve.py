@@ -29,10 +29,11 @@ def solve(
     xlim: opt.Xlim = None,
     ylim: opt.Ylim = None,
     dpi: opt.Dpi = None,
+    html: opt.Html = None,
 ) -> None:
     """Run one optimizer on an objective: the iterate table, a stability analysis and a verdict.
 
-    Example: gd solve "x^2 + 4*y^2" --start 2,1 --lr 0.2
+    Example: gd solve "x^2 + 4*y^2" --start 2,1 --lr 0.2 --html run.html
     """
     from gdcli.engine.solution import solve as run_solve
     from gdcli.render import solve as render
@@ -74,6 +75,10 @@ def solve(
         write_file(csv, rows_to_csv(*solution.run.columns()), quiet=json)
     if pictures is not None:
         write_pictures(pictures, solution.run, quiet=json)
+    if html is not None:
+        from gdcli.api import solution_page
+
+        write_file(html, solution_page(solution), quiet=json)
 
 
 @app.command()

@@ -36,7 +36,10 @@ ARROW = 0.09
 DECIMALS = 1
 """Positions are rounded to a tenth of a point."""
 MOST_FRAMES = 300
-"""Most frames of a page; longer runs are sampled evenly, as animations are (each frame costs about 1 kB)."""
+"""Most frames of a page; longer runs are sampled evenly, as animations are (each frame of each run costs
+about 1.2 kB of text)."""
+FRAME_BUDGET = 600
+"""Most frames × runs of a page, so that a comparison of six optimizers stays under a megabyte."""
 
 Point = list[float] | None
 Segment = list[float] | None
@@ -145,11 +148,13 @@ def _arrow(axes: Axes, run: RunResult, row: int, here: list[float]) -> Segment:
     return here + [round(float(tip[0]), DECIMALS), round(float(tip[1]), DECIMALS)]
 
 
-def frames(runs: Sequence[RunResult], most: int = MOST_FRAMES) -> tuple[np.ndarray, np.ndarray]:
-    """The page's frames: times t sampled from the longest run as animations sample (at most ``most``, evenly
-    spaced, first and last included), and for each run the recorded row shown at each time (its last row at
-    or before t, so a run that stopped early stays at its end)."""
+def frames(runs: Sequence[RunResult]) -> tuple[np.ndarray, np.ndarray]:
+    """The page's frames: times t sampled from the longest run as animations sample (at most MOST_FRAMES, and
+    at most FRAME_BUDGET frames of all runs together; evenly spaced, first and last included), and for each
+    run the recorded row shown at each time (its last row at or before t, so a run that stopped early stays
+    at its end)."""
     longest = max(runs, key=lambda run: int(run.t[-1]))
+    most = max(2, min(MOST_FRAMES, FRAME_BUDGET // len(runs)))
     times = longest.t[frame_rows(len(longest.t), most)]
     rows = np.array([np.searchsorted(run.t, times, side="right") - 1 for run in runs])
     return times, rows

@@ -287,7 +287,7 @@ def _run_panel(index: int, solution) -> str:
 
 
 def _text(renderable) -> str:
-    """A rich renderable as plain text at TEXT_WIDTH columns."""
-    console = Console(file=io.StringIO(), width=TEXT_WIDTH, color_system=None, record=True)
+    """A rich renderable as plain text at TEXT_WIDTH columns (never sent to a notebook by rich itself)."""
+    console = Console(file=io.StringIO(), width=TEXT_WIDTH, color_system=None, record=True, force_jupyter=False)
     console.print(renderable)
     return console.export_text().rstrip()
