@@ -99,7 +99,7 @@ def solution_page(solution: engine.Solution) -> str:
     """The page of one run: the figure of `--plot` with a player, the state, the update and the stability."""
     from gdcli.plots.trajectory import run_figure
 
-    return _page(f"gd solve · {solution.objective.text}", [solution], run_figure(solution.run))
+    return _runs_page(f"gd solve · {solution.objective.text}", [solution], run_figure(solution.run))
 
 
 def compare_page(solutions: Sequence[engine.Solution]) -> str:
@@ -107,13 +107,28 @@ def compare_page(solutions: Sequence[engine.Solution]) -> str:
     from gdcli.plots.trajectory import compare_figure
 
     runs = [s.run for s in solutions]
-    return _page(f"gd compare · {solutions[0].objective.text}", solutions, compare_figure(runs))
+    return _runs_page(f"gd compare · {solutions[0].objective.text}", solutions, compare_figure(runs))
 
 
-def _page(title: str, solutions: Sequence[engine.Solution], figure) -> str:
-    from gdcli.plots.scene import frames, scene
+def fit_page(results: Sequence) -> str:
+    """The page of `gd fit` (gdcli.fit.train.FitResult each; several for --compare-batch-sizes)."""
+    from gdcli.plots import fit as fit_plots
+    from gdcli.plots.scene import fit_marks, frames, scene
+    from gdcli.render.page import fit_page as render_page
+
+    compared = len(results) > 1
+    figure = fit_plots.comparison_figure(results) if compared else fit_plots.fit_figure(results[0])
+    times, rows = frames([r.trace.epoch for r in results])
+    marks = [fit_marks(r, chosen, compared) for r, chosen in zip(results, rows)]
+    data = results[0].problem.data
+    return render_page(f"gd fit · {data.path}: {', '.join(data.features)} → {data.target}", results, times, rows,
+                       scene(figure, marks))
+
+
+def _runs_page(title: str, solutions: Sequence[engine.Solution], figure) -> str:
+    from gdcli.plots.scene import frames, run_marks, scene
     from gdcli.render.page import page
 
     runs = [s.run for s in solutions]
-    times, rows = frames(runs)
-    return page(title, solutions, times, rows, scene(figure, runs, rows))
+    times, rows = frames([r.t for r in runs])
+    return page(title, solutions, times, rows, scene(figure, [run_marks(r, chosen) for r, chosen in zip(runs, rows)]))

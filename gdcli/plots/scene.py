@@ -7,8 +7,9 @@ the current point in both panels, the direction −∇f there (drawn at a fixed 
 not the size) and the step actually taken, xₜ → xₜ₊₁. Their positions are computed here, in the SVG's own
 coordinates (points, y downward), so the page's script only copies numbers into attributes.
 
-The panels follow gdcli.plots.trajectory: n = 2, the contour map (x, y) and the loss curve (t, f);
+The panels of a run follow gdcli.plots.trajectory: n = 2, the contour map (x, y) and the loss curve (t, f);
 n = 1, the curve (x, f) and the loss curve; n ≥ 3, the loss curve (t, f) and the gradient norm (t, ‖∇f‖).
+Those of a fit follow gdcli.plots.fit (fit_marks).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
 
 from gdcli.engine.run import RunResult
+from gdcli.fit.train import FitResult
 from gdcli.plots.animation import frame_rows
 from gdcli.plots.view import PATH_COLOURS
 
@@ -46,10 +48,21 @@ Segment = list[float] | None
 
 
 @dataclass(frozen=True)
+class Marks:
+    """What one run shows at each frame, in data coordinates (frames × 2 arrays, nan where nothing shows):
+    ``points[p]`` its current point in panel p (None: no mark in that panel), ``descent`` the direction of
+    −∇f and ``step`` the next iterate, both in panel 0 (None: not drawn)."""
+
+    points: list[np.ndarray | None]
+    descent: np.ndarray | None = None
+    step: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
 class Track:
-    """Where one run's marks go at every frame: ``points[p][j]`` is the current point in panel p at frame j,
-    ``descent[j]`` the −∇f arrow and ``step[j]`` the step to the next iterate in the first panel, each as SVG
-    coordinates (None where a mark falls outside its panel or is not known)."""
+    """Marks placed in the SVG: ``points[p][j]`` is the current point in panel p at frame j, ``descent[j]`` the
+    −∇f arrow and ``step[j]`` the step to the next iterate, each as SVG coordinates (None where a mark falls
+    outside its panel or is not known)."""
 
     colour: str
     points: list[list[Point]]
@@ -59,8 +72,8 @@ class Track:
 
 @dataclass(frozen=True)
 class Scene:
-    """The still figure as SVG text, its size in points, each panel's box (x, y, width, height) and a track
-    per run."""
+    """The still figure as SVG text, its size in points, each marked panel's box (x, y, width, height) and a
+    track per run."""
 
     svg: str
     width: float
@@ -69,9 +82,9 @@ class Scene:
     tracks: list[Track]
 
 
-def scene(figure: Figure, runs: Sequence[RunResult], rows: np.ndarray) -> Scene:
-    """Draw ``figure`` (gdcli.plots.trajectory.run_figure or compare_figure of ``runs``) as SVG and place the
-    marks of run i at its recorded rows ``rows[i]`` (one per frame)."""
+def scene(figure: Figure, marks: Sequence[Marks]) -> Scene:
+    """Draw ``figure`` as SVG (contour fills rasterised) and place each run's ``marks`` in it; panel p is
+    ``figure.axes[p]``."""
     for axes in figure.axes:
         for artist in axes.collections:
             if isinstance(artist, ContourSet):
@@ -80,8 +93,8 @@ def scene(figure: Figure, runs: Sequence[RunResult], rows: np.ndarray) -> Scene:
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": "gd", "svg.fonttype": "path"}):
         figure.savefig(buffer, format="svg", dpi=RASTER_DPI, metadata={"Date": None})
-    width, height = figure.bbox.width, figure.bbox.height
-    panels = figure.axes[:2]
+    height = figure.bbox.height
+    panels = figure.axes[:len(marks[0].points)]
 
     def place(axes: Axes, point) -> Point:
         if not np.all(np.isfinite(point)):
@@ -93,50 +106,49 @@ def scene(figure: Figure, runs: Sequence[RunResult], rows: np.ndarray) -> Scene:
         return [round(float(px), DECIMALS), round(float(height - py), DECIMALS)]
 
     tracks = []
-    for index, (run, chosen) in enumerate(zip(runs, rows)):
-        n = run.objective.dimension
-        points = [[place(axes, _panel_point(run, p, n, r)) for r in chosen] for p, axes in enumerate(panels)]
-        descent, step = [], []
-        for r, here in zip(chosen, points[0]):
-            if n >= 3 or here is None:
-                descent.append(None)
-                step.append(None)
-                continue
-            descent.append(_arrow(panels[0], run, r, here))
-            nxt = r + 1
-            following = place(panels[0], _panel_point(run, 0, n, nxt)) if (
-                nxt < len(run.t) and run.t[nxt] == run.t[r] + 1) else None
+    for index, mark in enumerate(marks):
+        count = len(next(p for p in mark.points if p is not None))
+        points = [[place(axes, q) for q in p] if p is not None else [None] * count
+                  for axes, p in zip(panels, mark.points)]
+        descent = [_arrow(panels[0], mark.points[0][j], mark.descent[j], here)
+                   if mark.descent is not None and here is not None else None for j, here in enumerate(points[0])]
+        step = []
+        for j, here in enumerate(points[0]):
+            following = place(panels[0], mark.step[j]) if mark.step is not None and here is not None else None
             step.append(here + following if following is not None else None)
         tracks.append(Track(PATH_COLOURS[index % len(PATH_COLOURS)], points, descent, step))
-    svg = buffer.getvalue().decode("utf-8")
     boxes = [[round(float(a.bbox.x0), DECIMALS), round(float(height - a.bbox.y1), DECIMALS),
               round(float(a.bbox.width), DECIMALS), round(float(a.bbox.height), DECIMALS)] for a in panels]
-    return Scene(svg, round(float(width), DECIMALS), round(float(height), DECIMALS), boxes, tracks)
+    return Scene(buffer.getvalue().decode("utf-8"), round(float(figure.bbox.width), DECIMALS),
+                 round(float(height), DECIMALS), boxes, tracks)
 
 
-def _panel_point(run: RunResult, panel: int, n: int, row: int) -> np.ndarray:
-    """Row ``row`` of the run in the data coordinates of panel 0 or 1 (see the module docstring)."""
-    if panel == 1:
-        return np.array([run.t[row], run.grad_norm[row] if n >= 3 else run.f[row]], dtype=float)
-    if n == 2:
-        return run.x[row].astype(float)
-    if n == 1:
-        return np.array([run.x[row, 0], run.f[row]], dtype=float)
-    return np.array([run.t[row], run.f[row]], dtype=float)
-
-
-def _arrow(axes: Axes, run: RunResult, row: int, here: list[float]) -> Segment:
-    """The −∇f arrow from ``here``, ARROW of the panel's width long, in the direction −∇f takes on screen
-    (for one variable, along the x axis: the direction −f′ moves x)."""
+def run_marks(run: RunResult, rows: np.ndarray) -> Marks:
+    """A run's marks at its recorded rows ``rows`` in the panels of gdcli.plots.trajectory (see the module
+    docstring); the next iterate is known where the row after is the next step."""
     n = run.objective.dimension
-    gradient = run.grad[row].astype(float)
-    direction = -gradient if n == 2 else np.array([-gradient[0], 0.0])
+    t, f = run.t[rows].astype(float), run.f[rows]
+    loss = np.column_stack([t, run.grad_norm[rows] if n >= 3 else f])
+    if n >= 3:
+        return Marks([np.column_stack([t, f]), loss])
+    first = run.x[rows].astype(float) if n == 2 else np.column_stack([run.x[rows, 0], f])
+    gradient = run.grad[rows].astype(float)
+    descent = -gradient if n == 2 else np.column_stack([-gradient[:, 0], np.zeros(len(rows))])
+    following = np.minimum(rows + 1, len(run.t) - 1)
+    known = (rows + 1 < len(run.t)) & (run.t[following] == run.t[rows] + 1)
+    step = run.x[following].astype(float) if n == 2 else np.column_stack([run.x[following, 0], run.f[following]])
+    step[~known] = np.nan
+    return Marks([first, loss], descent, step)
+
+
+def _arrow(axes: Axes, origin: np.ndarray, direction: np.ndarray, here: list[float]) -> Segment:
+    """An arrow from ``here`` (``origin`` in data coordinates), ARROW of the panel's width long, in the
+    direction ``direction`` takes on screen."""
     size = float(np.linalg.norm(direction))
     if not (np.isfinite(size) and size > 0):
         return None
-    origin = _panel_point(run, 0, n, row)
-    span = np.abs(np.diff(axes.get_xlim())[0]), np.abs(np.diff(axes.get_ylim())[0])
-    h = 1e-6 * min(span) / size
+    span = min(abs(np.diff(axes.get_xlim())[0]), abs(np.diff(axes.get_ylim())[0]))
+    h = 1e-6 * span / size
     with np.errstate(all="ignore"):
         a = axes.transData.transform(origin)
         b = axes.transData.transform(origin + h * direction)
@@ -148,13 +160,26 @@ def _arrow(axes: Axes, run: RunResult, row: int, here: list[float]) -> Segment:
     return here + [round(float(tip[0]), DECIMALS), round(float(tip[1]), DECIMALS)]
 
 
-def frames(runs: Sequence[RunResult]) -> tuple[np.ndarray, np.ndarray]:
-    """The page's frames: times t sampled from the longest run as animations sample (at most MOST_FRAMES, and
-    at most FRAME_BUDGET frames of all runs together; evenly spaced, first and last included), and for each
-    run the recorded row shown at each time (its last row at or before t, so a run that stopped early stays
-    at its end)."""
-    longest = max(runs, key=lambda run: int(run.t[-1]))
-    most = max(2, min(MOST_FRAMES, FRAME_BUDGET // len(runs)))
-    times = longest.t[frame_rows(len(longest.t), most)]
-    rows = np.array([np.searchsorted(run.t, times, side="right") - 1 for run in runs])
-    return times, rows
+def fit_marks(result: FitResult, rows: np.ndarray, compared: bool = False) -> Marks:
+    """A fit's marks at its epochs ``rows`` in the panels of gdcli.plots.fit: the loss per epoch, and (w, b)
+    on the loss contours for one feature (fit_figure); or the loss against epochs and against gradient
+    evaluations (comparison_figure, ``compared``)."""
+    trace = result.trace
+    epoch, loss = trace.epoch[rows].astype(float), trace.loss[rows]
+    if compared:
+        return Marks([np.column_stack([epoch, loss]), np.column_stack([epoch * result.steps_per_epoch, loss])])
+    if len(result.problem.data.features) != 1:
+        return Marks([np.column_stack([epoch, loss])])
+    return Marks([np.column_stack([epoch, loss]), None, trace.theta[rows].astype(float)])
+
+
+def frames(times: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The page's frames from each run's recorded times (t, or epochs): times sampled from the longest run
+    as animations sample (at most MOST_FRAMES, and at most FRAME_BUDGET frames of all runs together; evenly
+    spaced, first and last included), and for each run the recorded row shown at each time (its last row at
+    or before it, so a run that stopped early stays at its end)."""
+    longest = max(times, key=lambda t: int(t[-1]))
+    most = max(2, min(MOST_FRAMES, FRAME_BUDGET // len(times)))
+    chosen = longest[frame_rows(len(longest), most)]
+    rows = np.array([np.searchsorted(t, chosen, side="right") - 1 for t in times])
+    return chosen, rows

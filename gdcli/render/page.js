@@ -45,7 +45,7 @@
     segment(marks.querySelector(".gd-step"), run.step[j]);
 
     var state = document.getElementById("gd-state-" + index);
-    state.querySelector(".gd-t").textContent = "t = " + data.times[j];
+    state.querySelector(".gd-t").textContent = data.unit + " = " + data.times[j];
     var body = state.querySelector("tbody");
     body.replaceChildren.apply(body, now.state.map(function (pair) {
       var row = document.createElement("tr");
@@ -54,7 +54,8 @@
       row.append(label, cell("td", pair[1]));
       return row;
     }));
-    document.getElementById("gd-update-" + index).textContent = now.update.join("\n");
+    var update = document.getElementById("gd-update-" + index);
+    if (update) update.textContent = now.update.join("\n");
 
     var table = document.getElementById("gd-iterates-" + index).querySelector("tbody");
     var rows = [];
@@ -72,7 +73,7 @@
     frame = Math.max(0, Math.min(count - 1, j));
     slider.value = frame;
     var t = data.times[frame];
-    position.textContent = "t = " + t + " (frame " + (frame + 1) + " of " + count + ")";
+    position.textContent = data.unit + " = " + t + " (frame " + (frame + 1) + " of " + count + ")";
     link.setAttribute("href", "#t=" + t);
     data.runs.forEach(function (run, index) { showRun(index, run, frame); });
     if (frame === count - 1) stop();
@@ -96,7 +97,7 @@
     if (timer === null) start(); else stop();
   }
 
-  // #t=K opens at step K: the last frame at or before t = K
+  // #t=K opens at step (or epoch) K: the last frame at or before it
   function fromAddress() {
     var match = /^#t=(\d+)$/.exec(window.location.hash);
     if (!match) return false;

@@ -132,3 +132,32 @@ def test_a_solution_shows_itself_in_a_notebook_and_keeps_a_one_line_repr():
     shown = solution._repr_html_()
     assert shown.startswith("<iframe srcdoc=") and "&lt;!DOCTYPE html&gt;" in shown and "next step" in shown
     assert isinstance(solution.figure(), Figure)
+
+
+def test_fit_pages_mark_the_epoch_and_show_the_coefficients(cli, tmp_path):
+    from gdcli.fit.data import read_csv
+
+    path = tmp_path / "fit.html"
+    data = "problems/data/four_points.csv"
+    result = cli("fit", data, "--target", "y", "--lr", "0.01", "--epochs", "60", "--json", "--html", path)
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    page = page_data(path.read_text(encoding="utf-8"))
+    assert page["unit"] == "epoch" and page["times"] == list(range(61))
+    # full-batch gradient descent on L = mean((y − wx − b)²) from θ = 0, written out again with NumPy
+    dataset = read_csv(data, "y", None)
+    x, y = dataset.X[:, 0], dataset.y
+    w = b = 0.0
+    for _ in range(60):
+        residual = y - (w * x + b)
+        w, b = w + 0.01 * 2 * np.mean(residual * x), b + 0.01 * 2 * np.mean(residual)
+    last = dict(page["runs"][0]["frames"][-1]["state"])
+    assert numbers(last["w (x)"])[0] == pytest.approx(w, rel=1e-5)
+    assert numbers(last["b (intercept)"])[0] == pytest.approx(b, rel=1e-5)
+    assert numbers(last["loss L on all rows"])[0] == pytest.approx(document["epochs"][-1]["loss"], rel=1e-5)
+    assert len(page["runs"][0]["points"]) == 3 and page["runs"][0]["points"][1] == [None] * 61
+
+    compared = tmp_path / "batches.html"
+    assert cli("fit", data, "--target", "y", "--epochs", "20", "--compare-batch-sizes", "1,full",
+               "--html", compared).exit_code == 0
+    assert [r["name"] for r in page_data(compared.read_text(encoding="utf-8"))["runs"]] == ["batch 1", "batch full"]
