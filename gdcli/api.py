@@ -13,7 +13,7 @@ matplotlib Figure of ``--plot``. The page is put together here because it needs 
 >>> [round(v, 4) for v in solution.run.x[:, 0]]
 [0.0, 0.6, 1.08, 1.464, 1.7712]
 >>> solution
-Solution('(x - 3)^2', gd, α = 0.1: max_steps after 4 steps, f = 1.5036)
+Solution('(x - 3)^2', gd, α = 0.1: max_steps after 4 steps, f = 1.50995)
 """
 
 from __future__ import annotations
