@@ -3,7 +3,7 @@
 ``from gdcli import solve`` (and every other name in ``gdcli.__all__``) loads this module lazily, so that
 ``gd --help`` starts without SymPy or NumPy.
 
-Results made here know how to show themselves: in a notebook a ``Solution`` (or a ``Comparison``) displays
+Results made here know how to show themselves: in a notebook a ``Solution``, ``Comparison`` or ``Fit`` displays
 the run's web page inline (``_repr_html_``), ``page()`` returns that page as text, ``figure()`` the
 matplotlib Figure of ``--plot``. The page is put together here because it needs both a picture
 (gdcli.plots) and text (gdcli.render), and only this layer sits above both.
@@ -18,6 +18,7 @@ Solution('(x - 3)^2', gd, α = 0.1: max_steps after 4 steps, f = 1.50995)
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Sequence
 
 from gdcli.engine import solution as engine
@@ -30,10 +31,11 @@ from gdcli.engine.run import LineSearch, RunResult, run
 from gdcli.engine.schedules import make_schedule
 from gdcli.engine.stability import Stability
 from gdcli.errors import GdError
+from gdcli.fit.train import FitResult
 
-__all__ = ["CATALOG", "Comparison", "GdError", "LineSearch", "Objective", "Optimizer", "RULES", "RunResult",
-           "Solution", "Stability", "compare", "make_optimizer", "make_schedule", "parse_expression", "run",
-           "solve"]
+__all__ = ["CATALOG", "Comparison", "Fit", "GdError", "LineSearch", "Objective", "Optimizer", "RULES", "RunResult",
+           "Solution", "Stability", "compare", "fit_csv", "make_optimizer", "make_schedule", "parse_expression",
+           "run", "solve"]
 
 
 class Solution(engine.Solution):
@@ -82,6 +84,29 @@ class Comparison(list):
         return inline(self.page())
 
 
+class Fit(FitResult):
+    """One `gd fit` (gdcli.fit.train.FitResult) that also shows itself as a page or a figure."""
+
+    def __repr__(self) -> str:
+        return (f"Fit({self.model} on {self.problem.data.path}, {self.optimizer.name}, α = {number(self.lr0)}: "
+                f"{self.trace.status} after {int(self.trace.epoch[-1])} epochs, L = {number(self.loss)})")
+
+    def figure(self):
+        """The matplotlib Figure of `gd fit --plot`."""
+        from gdcli.plots.fit import fit_figure
+
+        return fit_figure(self)
+
+    def page(self) -> str:
+        """The fit as one self-contained HTML page (`gd fit --html`)."""
+        return fit_page([self])
+
+    def _repr_html_(self) -> str:
+        from gdcli.render.page import inline
+
+        return inline(self.page())
+
+
 def solve(objective: str | Objective | None = None, **options) -> Solution:
     """gdcli.engine.solution.solve, returning a Solution that displays itself in a notebook."""
     found = engine.solve(objective, **options)
@@ -93,6 +118,16 @@ def compare(objective: str | Objective | None = None, **options) -> Comparison:
     from gdcli.landscape.compare import compare as run_compare
 
     return Comparison(Solution(s.objective, s.run, s.stability) for s in run_compare(objective, **options))
+
+
+def fit_csv(data: str, target: str, features: Sequence[str] | None = None, **options) -> Fit:
+    """Fit a model to the CSV file ``data`` (gdcli.fit.train.fit: model, optimizer, lr, epochs, batch_size, …),
+    as a Fit that displays itself in a notebook."""
+    from gdcli.fit.data import read_csv
+    from gdcli.fit.train import fit as train
+
+    result = train(read_csv(data, target, features), **options)
+    return Fit(**{field.name: getattr(result, field.name) for field in fields(result)})
 
 
 def solution_page(solution: engine.Solution) -> str:
