@@ -305,7 +305,8 @@ def _controls(count: int, unit: str) -> str:
                      for s in SPEEDS)
     return (f'<div class="controls" role="group" aria-label="player">{buttons}'
             f'<label>speed <select id="gd-speed" aria-label="speed">{speeds}</select></label>'
-            f'<input type="range" id="gd-slider" min="0" max="{count - 1}" value="0" step="1" aria-label="{unit}">'
+            f'<input type="range" id="gd-slider" min="0" max="{count - 1}" value="0" step="1" '
+            f'aria-label="{"step" if unit == "t" else unit}">'
             f'<output id="gd-position" aria-live="polite">{unit} = 0</output></div>')
 
 

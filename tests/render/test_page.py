@@ -13,7 +13,7 @@ CONTROLS = ("first step", "previous step", "play", "next step", "last step")
 
 def page_data(text: str) -> dict:
     """The JSON block the page's script reads."""
-    block = re.search(r'<script type="application/json" id="gd-data">(.*?)</script>', text, re.S).group(1)
+    block = re.search(r'<script type="application/json" id="gd-data">(.*?)</script>', text, re.DOTALL).group(1)
     return json.loads(block.replace("<\\/", "</"))
 
 
