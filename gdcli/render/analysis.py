@@ -128,8 +128,12 @@ def explanation(worked) -> Panel:
     return Panel("\n".join(body), title="worked steps", title_align="left", border_style="cyan")
 
 
-def exact_table(rows, names, note: str) -> Table:
-    """The exact iterates as fractions, with the note on where the table stops."""
+def exact_table(result, names) -> Table | Text:
+    """The exact iterates as fractions (gdcli.landscape.explain.ExactRun), with the note on where the table
+    stops; one line when exact arithmetic was refused."""
+    if result.refused is not None:
+        return Text("✗ exact iterates refused: " + result.refused.removeprefix("--exact: "), style="yellow")
+    rows, note = result.rows, result.note
     table = Table(title="exact iterates", header_style="bold", box=None, padding=(0, 1))
     table.add_column("t", justify="right")
     for name in names:
