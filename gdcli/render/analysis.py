@@ -37,10 +37,14 @@ def analysis(result, latex: bool = False) -> Group:
         table.add_row(point, KIND_MARK[p.kind], vector(p.eigenvalues, 4), number(p.f), p.method)
     parts.append(table)
     plural = {"minimum": "minima", "maximum": "maxima", "saddle": "saddles", "degenerate": "degenerate"}
+    for c in result.critical_sets:
+        parts.append(Text(f"a {c.shape} of {plural[c.kind] if c.kind != 'degenerate' else 'degenerate critical points'}"
+                          f": {', '.join(c.equations)} (f = {number(c.f)} at {vector(c.point)})"))
     counts = ", ".join(f"{result.count(k)} {k if result.count(k) == 1 else plural[k]}" for k in plural
                        if result.count(k))
     region = " × ".join(f"[{number(a)}, {number(b)}]" for a, b in result.region)
-    parts.append(Text(f"{counts or 'none'} in {region}; symbolic solve: {result.symbolic}", style="dim"))
+    parts.append(Text(f"{counts or ('no isolated points' if result.critical_sets else 'none')} in {region}; "
+                      f"symbolic solve: {result.symbolic}", style="dim"))
     c = result.convexity
     word = {True: "✓ convex", False: "✗ not convex", None: "? convexity unknown"}[c.convex]
     parts.append(Text.assemble((word, "bold"), f" — {c.reason}"))
