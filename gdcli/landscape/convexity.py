@@ -120,9 +120,10 @@ def curvature(expr: sp.Expr, symbols: list[sp.Symbol]) -> tuple[bool, bool]:
         hessian = constant_hessian(expr, used)
         return semidefinite(hessian)[0], semidefinite([[-v for v in row] for row in hessian])[0]
     if expr.is_Add:
-        polynomial = sp.Add(*(a for a in expr.args if a.is_polynomial(*symbols)))
-        parts = [curvature(polynomial, symbols)] + [curvature(a, symbols) for a in expr.args
-                                                   if not a.is_polynomial(*symbols)]
+        # the terms of degree ≤ 2 are judged together (x² + 2xy + y²), the others one by one
+        quadratic = [_is_quadratic_polynomial(a, symbols) for a in expr.args]
+        parts = [curvature(sp.Add(*(a for a, q in zip(expr.args, quadratic) if q)), symbols)]
+        parts += [curvature(a, symbols) for a, q in zip(expr.args, quadratic) if not q]
         return all(p[0] for p in parts), all(p[1] for p in parts)
     if expr.is_Mul:
         constant, rest = expr.as_independent(*symbols, as_Add=False)
@@ -171,7 +172,8 @@ def prove(objective: Objective) -> Convexity | None:
     convex, _ = curvature(objective.expr, symbols)
     if convex:
         return Convexity(True, "f is built from convex pieces by rules that keep convexity (sums, non-negative "
-                               "multiples, |affine|, max, powers of non-negative convex functions, exp)")
+                               "multiples, |affine|, max, powers of non-negative convex functions, exp, −log of "
+                               "concave), on the set where f is defined")
     if objective.is_smooth and objective.dimension <= 3 and _minors_nonnegative(objective.hessian):
         return Convexity(True, "every principal minor of ∇²f is provably ≥ 0, so ∇²f ⪰ 0 everywhere")
     return None
