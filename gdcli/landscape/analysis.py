@@ -308,7 +308,11 @@ def critical_set(objective: Objective, values: list[sp.Expr], free: list[sp.Symb
 # numeric search -------------------------------------------------------------------------------------------
 def newton(objective: Objective, start: np.ndarray, steps: int = NEWTON_STEPS) -> np.ndarray | None:
     """Newton's iteration on ∇f = 0 from ``start``; the point if ‖∇f‖ became tiny, else None."""
-    x = np.array(start, dtype=float)
+    with np.errstate(all="ignore"):  # a huge but finite ∇f overflows its norm: that start simply fails
+        return _newton(objective, np.array(start, dtype=float), steps)
+
+
+def _newton(objective: Objective, x: np.ndarray, steps: int) -> np.ndarray | None:
     for _ in range(steps):
         _, g = objective.value_and_gradient(x)
         if not np.all(np.isfinite(g)):

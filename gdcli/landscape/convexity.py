@@ -252,9 +252,9 @@ def refute(objective: Objective, region: np.ndarray, extra_points: Sequence[np.n
         gap = fm - chord
         scale = np.maximum(np.maximum(np.abs(fa), np.abs(fb)), np.abs(fm))
         found = np.isfinite(fa) & np.isfinite(fb) & np.isfinite(fm) & (gap > MIDPOINT_SLACK * np.maximum(scale, 1e-300))
-    if not np.any(found):
-        return None
-    i = int(np.argmax(np.where(found, gap / np.maximum(scale, 1e-300), -np.inf)))
+        if not np.any(found):
+            return None
+        i = int(np.argmax(np.where(found, gap / np.maximum(scale, 1e-300), -np.inf)))
     text = ", ".join
     return Convexity(False, f"f((a + b)/2) = {fm[i]:.6g} > (f(a) + f(b))/2 = {chord[i]:.6g} for "
                             f"a = ({text(f'{v:.4g}' for v in a[i])}), b = ({text(f'{v:.4g}' for v in b[i])})",
