@@ -151,19 +151,45 @@ def linear_form(expr: sp.Expr, variables: list[sp.Symbol]) -> str:
 
 
 def stability_condition(objective: Objective, optimizer: Optimizer) -> str | None:
-    """For gd on a quadratic: |1 − αλ| < 1 for each eigenvalue λ of ∇²f, solved exactly for α."""
+    """For gd on a quadratic f(x) = ½xᵀHx + bᵀx + c, from the exact eigenvalues λ of H (decimals read as written).
+
+    gd's error along an eigenvector of λ is multiplied by 1 − αλ each step. So: a λ < 0 gives |1 − αλ| > 1 for
+    every α > 0 (gd leaves the critical point along it); a λ = 0 leaves that component unchanged, so with b
+    outside H's range f is unbounded below and gd never converges, and otherwise gd converges, for
+    |1 − αλ| < 1 on every λ > 0, to the minimiser nearest the start; with every λ > 0, |1 − αλ| < 1 solved for α.
+    """
     if not objective.is_quadratic or optimizer.name != "gd" or objective.dimension > 3:
         return None
     alpha = sp.Symbol("α", real=True)
-    eigenvalues = sorted(sp.Matrix(objective.hessian).eigenvals(), key=lambda v: float(v))
-    conditions = [sp.Abs(1 - alpha * lam) < 1 for lam in eigenvalues]
+    hessian = sp.Matrix(objective.hessian).applyfunc(_rational)
+    eigenvalues = sorted(hessian.eigenvals(), key=lambda v: float(v))
+    if eigenvalues[0] < 0:
+        lam = eigenvalues[0]
+        return (f"λ = {_pretty(lam)} < 0 gives |{_pretty(1 - alpha * lam)}| > 1 for every α > 0: gd moves away from "
+                "the critical point along its eigenvector, so no α converges to it")
+    positive = [lam for lam in eigenvalues if lam > 0]
+    if not positive:
+        return "∇²f = 0: f is affine, and gd takes the same step −α∇f every time"
+    conditions = [sp.Abs(1 - alpha * lam) < 1 for lam in positive]
     solved = sp.Intersection(*(sp.solve_univariate_inequality(c, alpha, relational=False) for c in conditions))
-    left = " and ".join(f"|{_pretty(1 - alpha * lam)}| < 1" for lam in eigenvalues)
-    if solved == sp.S.EmptySet:
-        return f"{left} ⇔ no α: some curvature is ≤ 0, so gd cannot converge to a point here"
-    if isinstance(solved, sp.Interval):
-        return f"{left} ⇔ {_pretty(solved.start)} < α < {_pretty(solved.end)}"
-    return f"{left} ⇔ α ∈ {solved}"
+    left = " and ".join(f"|{_pretty(1 - alpha * lam)}| < 1" for lam in positive)
+    text = (f"{left} ⇔ {_pretty(solved.start)} < α < {_pretty(solved.end)}" if isinstance(solved, sp.Interval)
+            else f"{left} ⇔ α ∈ {solved}")
+    if len(positive) == len(eigenvalues):
+        return text
+    zero = {s: 0 for s in objective.symbols}
+    b = sp.Matrix([_rational(e.xreplace(zero)) for e in objective.gradient])
+    if not sp.linsolve((hessian, -b), *objective.symbols):
+        return ("λ = 0, and ∇f has a constant part along its eigenvector: f is unbounded below there and gd moves "
+                "by the same amount along it every step, so it never converges")
+    return (f"λ = 0: the component along its eigenvector never changes; {text} for the rest, and then gd "
+            "converges to the minimiser nearest the start")
+
+
+def _rational(value: sp.Expr) -> sp.Rational:
+    """A constant Hessian entry as an exact rational (a decimal read as written)."""
+    number = exact.evaluate(value, {})
+    return sp.Rational(number.numerator, number.denominator)
 
 
 @dataclass

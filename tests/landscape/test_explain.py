@@ -3,6 +3,7 @@
 import json
 from fractions import Fraction
 
+import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import HealthCheck, given, settings
@@ -153,3 +154,19 @@ def test_exact_equals_fraction_arithmetic(quadratic, alpha, name, beta):
         b = [beta * bi + gi for bi, gi in zip(b, g)]
         step = g if name == "gd" else b if name == "momentum" else [gi + beta * bi for gi, bi in zip(g, b)]
         x = [xi - alpha * si for xi, si in zip(x, step)]
+
+
+def test_condition_of_a_singular_quadratic_is_read_on_its_invariant_subspace():
+    # (x + y)²: H = [[2, 2], [2, 2]] has λ = 0 along (1, −1) and λ = 4 along (1, 1); x − y never changes and
+    # x + y shrinks by |1 − 4α|, so from (1, 0) gd with α = 0.2 reaches (0.5, −0.5), the nearest minimiser
+    s = solve("(x+y)^2", start="1,0", lr="0.2", steps=100)
+    condition = stability_condition(s.objective, s.optimizer)
+    assert "0 < α < 1/2" in condition and "nearest the start" in condition and "cannot" not in condition
+    assert s.run.status == "converged" and np.allclose(s.run.final_x, [0.5, -0.5], atol=1e-8)
+
+
+def test_condition_of_a_saddle_and_of_an_unbounded_quadratic():
+    saddle = solve("x^2 - y^2", start="1,0.01", steps=1)  # λ = −2: |1 + 2α| > 1 for every α > 0
+    assert "no α converges" in stability_condition(saddle.objective, saddle.optimizer)
+    slope = solve("x^2 + y", start="1,0", steps=1)  # ∂f/∂y = 1 always: y falls by α every step
+    assert "unbounded below" in stability_condition(slope.objective, slope.optimizer)
