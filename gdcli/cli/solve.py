@@ -57,7 +57,11 @@ def solve(
         worked = worked_out.explain(solution)
         exact_rows = worked_out.exact_run(solution, engine["start"], engine["lr"]) if exact else None
     if json:
-        emit_json(solution.to_dict())
+        document = solution.to_dict()
+        if exact:
+            document["exact_iterates"] = exact_rows.to_dict()
+            document["exact_note"] = exact_rows.refused or exact_rows.note
+        emit_json(document)
     else:
         console().print(render.solution(solution, rows))
         if explain or exact:
@@ -66,7 +70,7 @@ def solve(
             if explain:
                 console().print(render_analysis.explanation(worked))
             if exact:
-                console().print(render_analysis.exact_table(exact_rows[0], solution.objective.names, exact_rows[1]))
+                console().print(render_analysis.exact_table(exact_rows, solution.objective.names))
     if markdown is not None:
         from gdcli.render.markdown import solution_markdown
 
