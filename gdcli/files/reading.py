@@ -24,6 +24,15 @@ KINDS = {stat.S_ISDIR: "a folder", stat.S_ISFIFO: "a FIFO (named pipe)", stat.S_
 """What a file that is not regular is, in words."""
 
 
+class UnreadableFile(GdError):
+    """A file that cannot be read as asked: ``reason`` says why, without the path (callers may name the file
+    their own way)."""
+
+    def __init__(self, path: str | os.PathLike, reason: str):
+        self.path, self.reason = Path(path), reason
+        super().__init__(f"{printable(str(path))}: {reason}")
+
+
 def kind_of(mode: int) -> str:
     """'a FIFO (named pipe)', 'a character device', … for a mode that is not a regular file's."""
     return next((words for test, words in KINDS.items() if test(mode)), "not a regular file")
@@ -32,21 +41,20 @@ def kind_of(mode: int) -> str:
 def open_regular(path: str | os.PathLike, limit: int, what: str = "file") -> BinaryIO:
     """An open binary handle on the regular file ``path`` of at most ``limit`` bytes; anything else is a
     GdError naming the path (``what`` says what the file was meant to be: "CSV file", "problem file")."""
-    name = printable(str(path))
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise GdError(f"{name}: no such file") from None
+        raise UnreadableFile(path, "no such file") from None
     except IsADirectoryError:
-        raise GdError(f"{name}: is a folder, not a {what}") from None
+        raise UnreadableFile(path, f"is a folder, not a {what}") from None
     except OSError as error:
-        raise GdError(f"{name}: cannot read it ({error.strerror or error})") from None
+        raise UnreadableFile(path, f"cannot read it ({error.strerror or error})") from None
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
-            raise GdError(f"{name}: is {kind_of(status.st_mode)}, not a {what}")
+            raise UnreadableFile(path, f"is {kind_of(status.st_mode)}, not a {what}")
         if status.st_size > limit:
-            raise GdError(f"{name}: {status.st_size:,} bytes; the limit for a {what} is {limit:,}")
+            raise UnreadableFile(path, f"{status.st_size:,} bytes; the limit for a {what} is {limit:,}")
         os.set_blocking(descriptor, True)
         return os.fdopen(descriptor, "rb")
     except BaseException:
@@ -60,9 +68,9 @@ def read_regular(path: str | os.PathLike, limit: int, what: str = "file") -> byt
         try:
             data = handle.read(limit + 1)
         except OSError as error:
-            raise GdError(f"{printable(str(path))}: cannot read it ({error.strerror or error})") from None
+            raise UnreadableFile(path, f"cannot read it ({error.strerror or error})") from None
     if len(data) > limit:
-        raise GdError(f"{printable(str(path))}: more than {limit:,} bytes; the limit for a {what} is {limit:,}")
+        raise UnreadableFile(path, f"more than {limit:,} bytes; the limit for a {what} is {limit:,}")
     return data
 
 
@@ -70,8 +78,8 @@ class Limited(io.RawIOBase):
     """A read-only view of a handle that raises GdError once more than ``limit`` bytes have been read (a
     regular file can grow while it is read)."""
 
-    def __init__(self, handle: BinaryIO, limit: int, name: str, what: str):
-        self.handle, self.left, self.name, self.what, self.limit = handle, limit, name, what, limit
+    def __init__(self, handle: BinaryIO, limit: int, path: str | os.PathLike, what: str):
+        self.handle, self.left, self.path, self.what, self.limit = handle, limit, path, what, limit
 
     def readable(self) -> bool:
         return True
@@ -80,8 +88,8 @@ class Limited(io.RawIOBase):
         count = self.handle.readinto(buffer)
         self.left -= count or 0
         if self.left < 0:
-            raise GdError(f"{self.name}: more than {self.limit:,} bytes; the limit for a {self.what} is "
-                          f"{self.limit:,}")
+            raise UnreadableFile(self.path, f"more than {self.limit:,} bytes; the limit for a {self.what} is "
+                                            f"{self.limit:,}")
         return count
 
     def close(self) -> None:
@@ -93,5 +101,5 @@ def open_text(path: str | os.PathLike, limit: int, what: str = "file", encoding:
     """A text handle on the regular file ``path`` that never yields more than ``limit`` bytes (see
     open_regular); newlines are left as they are, for the csv module."""
     handle = open_regular(path, limit, what)
-    limited = Limited(handle, limit, printable(str(Path(path))), what)
+    limited = Limited(handle, limit, path, what)
     return io.TextIOWrapper(io.BufferedReader(limited), encoding=encoding, newline="")

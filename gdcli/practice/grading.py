@@ -139,6 +139,8 @@ def read_iterates(text: str, dimension: int) -> list[list[float]]:
     groups = re.findall(r"[\[(]([^\[\]()]*)[\])]", body)
     if len(groups) <= 1:
         groups = [g for g in body.strip("[]() ").split(";") if g.strip()]
+    if not groups:
+        raise GdError("the answer lists no iterates")
     return [[float(v) for v in parse_vector(group, "an iterate")] for group in groups]
 
 
