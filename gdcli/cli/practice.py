@@ -105,6 +105,9 @@ def check(
     from gdcli.practice import problems, progress
     from gdcli.render import practice as render_practice
 
+    from gdcli.files.text import printable
+
+    answer = printable(answer, keep_newlines=False)  # what is graded is what can be shown and recorded
     problem = problems.find(reference)
     verdict = problem.question(question).check(answer)
     progress.record(progress.Attempt(problem.id, question, verdict.correct, answer, time.time()))
@@ -213,6 +216,7 @@ class _Session:
 
         from rich.prompt import Prompt
 
+        from gdcli.files.text import printable
         from gdcli.practice import progress as saved
         from gdcli.render import practice as render_practice
 
@@ -221,7 +225,12 @@ class _Session:
         hints = iter(question.hints)
         shown = 0
         while True:
-            text = Prompt.ask("answer (? hint, s solution, skip, q quit)", console=self.out).strip()
+            try:
+                text = printable(Prompt.ask("answer (? hint, s solution, skip, q quit)", console=self.out),
+                                 keep_newlines=False).strip()
+            except UnicodeDecodeError:
+                self.out.print("that answer was not UTF-8 text: type it again")
+                continue
             command = text.lower()
             if not text:
                 continue
