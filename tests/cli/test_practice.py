@@ -160,3 +160,14 @@ def test_a_progress_log_that_is_a_fifo_is_one_line(cli, home):
         assert result.exit_code == 2 and "Traceback" not in result.stderr
         (line,) = result.stderr.splitlines()
         assert "progress.jsonl" in line and "FIFO" in line
+
+
+@pytest.mark.parametrize("question, answer", [
+    (1, "[10^400, 10^400]"), (1, "[0**(x1-5) - 0**(x1-4), 8*x2]"), (1, "[((x1+1)^1000)^1000, 1]"),
+    (1, "[2*x1 + 0**(x2-5), 8*x2]"), (4, "exp(exp(exp(exp(10))))"), (4, "10^400"), (2, "[1e999, 1]"),
+])
+def test_hostile_answers_are_graded_wrong_and_recorded(cli, home, question, answer):
+    result = cli("practice", "check", "elliptic-bowl-one-step", "-q", question, "-a", answer)
+    assert result.exit_code == 1 and result.stderr == "" and "✗ not yet" in result.stdout
+    (line,) = (home / "progress.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["correct"] is False and json.loads(line)["question"] == question
