@@ -38,8 +38,10 @@ def solve(
     Example: gd solve "x^2 + 4*y^2" --start 2,1 --lr 0.2
     """
     from gdcli.engine.solution import solve as run_solve
+    from gdcli.files.formats import distinct_outputs
     from gdcli.render import solve as render
 
+    distinct_outputs({"--csv": csv, "--markdown": markdown, "--plot": plot, "--animate": animate})
     pictures = None
     if plot is not None or animate is not None or surface or xlim or ylim or dpi is not None:
         from gdcli.plots.pictures import Pictures
