@@ -123,7 +123,7 @@ def sweep(
     with spinner(f"running {num:,} learning rates…"):
         result = run_sweep(objective, lr_min=lr_min, lr_max=lr_max, num=num, log=log, **engine)
     if json:
-        emit_json({"max_stable_lr": result.max_stable_lr, "runs": result.runs()})
+        emit_json(result.to_dict())
     else:
         console().print(render_analysis.sweep_view(result, rows))
     if plot is not None:

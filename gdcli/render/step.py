@@ -33,7 +33,7 @@ from gdcli.engine.notation import number, vector
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import HYPER_SYMBOLS, SYMBOL_NAMES, rule_lines, symbol_text
 from gdcli.engine.run import RunResult
-from gdcli.render.solve import iterate_table
+from gdcli.render.solve import iterate_table, point_name
 from gdcli.step.stepper import Step, Stepper
 
 SHADES = " .:-=+*#%@"
@@ -444,7 +444,7 @@ def stability_line(stepper: Stepper, compact: bool = False) -> Text:
     """The stability reading for the current α, marked ✓/✗ where a bound applies (one line when compact)."""
     s = stepper.stability
     mark = {True: ("✓ stable: ", "green"), False: ("✗ unstable: ", "red"), None: ("", "")}[s.lr_is_stable]
-    where = s.where if "every point" in s.where else f"the {s.where} {vector(s.point, 4)}"
+    where = point_name(s)
     line = Text.assemble(("stability ", "bold"), f"(Hessian at {where}): ", mark, (s.reading, "italic"))
     if compact:
         line.no_wrap, line.overflow = True, "ellipsis"
