@@ -148,27 +148,34 @@ def parse_number(text: str, what: str = "value"):
     return value
 
 
-def read_number(text: str, what: str = "value") -> float:
-    """The float nearest a constant's exact value: numbers joined by + − × ÷ are worked out exactly as fractions
-    (fractions.Fraction, no SymPy: 1/10 + 0.2 is 3/10, rounded once); anything else goes through parse_number."""
+def plain_number(text: str, what: str = "value") -> float | None:
+    """The float nearest a constant made of numbers joined by + − × ÷, worked out exactly as fractions
+    (fractions.Fraction, no SymPy: 1/10 + 0.2 is 3/10, rounded once); None for any other constant (powers,
+    functions, π, a division by 0) or one beyond the range of floats."""
     tree = _constant_tree(text, what)
     try:
         return float(_fraction(tree.body))
     except (LookupError, ArithmeticError):
-        return float(parse_number(text, what))
+        return None
+
+
+def read_number(text: str, what: str = "value") -> float:
+    """The float nearest a constant's exact value: plain_number's when it has one, else parse_number's."""
+    value = plain_number(text, what)
+    return value if value is not None else float(parse_number(text, what))
 
 
 def parse_vector(text: str, what: str = "vector") -> list:
     """Parse ``1.2, -0.6`` or ``[1.2, -0.6]`` (or ``(…)``) into exact SymPy numbers."""
-    return [parse_number(part, what) for part in _vector_parts(text, what)]
+    return [parse_number(part, what) for part in vector_parts(text, what)]
 
 
 def read_vector(text: str, what: str = "vector") -> list[float]:
     """``1.2, -0.6`` or ``[1.2, -0.6]`` (or ``(…)``) as floats, each read as read_number reads it."""
-    return [read_number(part, what) for part in _vector_parts(text, what)]
+    return [read_number(part, what) for part in vector_parts(text, what)]
 
 
-def _vector_parts(text: str, what: str) -> list[str]:
+def vector_parts(text: str, what: str) -> list[str]:
     body = text.strip() if isinstance(text, str) else ""
     if len(body) >= 2 and body[0] + body[-1] in ("[]", "()"):
         body = body[1:-1]

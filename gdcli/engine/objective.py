@@ -28,6 +28,8 @@ DEFAULT_START = 1.0
 """Start used for every coordinate of a typed objective when --start is not given."""
 SHOWN_DIMENSION = 6
 """Most variables for which tables write ∇f out in full."""
+NONSMOOTH = ("Abs", "Max", "Min", "sign", "Heaviside", "Piecewise", "DiracDelta", "floor", "ceiling")
+"""SymPy's functions with a kink or a jump: an objective holding one (or whose gradient does) is not smooth."""
 
 
 @lru_cache(maxsize=None)
@@ -198,9 +200,24 @@ class Objective:
 
     # what is derived once and cached ------------------------------------------------------------------
     @property
+    def is_smooth(self) -> bool:
+        """False when f or ∇f holds a kink: Abs, Max, Min, or a sign, Heaviside or Piecewise in a derivative.
+
+        The Hessian of such an f is taken away from its kinks (gdcli.engine.codegen.without_distributions), so
+        it says nothing about the kinks themselves: |x| has ∇²f = 0 wherever it is defined.
+        """
+        def make() -> bool:
+            import sympy as sp
+
+            kinks = [getattr(sp, name) for name in NONSMOOTH]
+            return not any(e.has(*kinks) for e in (self.expr, *self.gradient))
+
+        return self.derived.get("is_smooth", make)
+
+    @property
     def is_quadratic(self) -> bool:
-        """True when ∇²f is constant (f is a polynomial of degree at most two)."""
-        return self.derived.get("is_quadratic", lambda: all(
+        """True when f is smooth and ∇²f is constant (f is a polynomial of degree at most two)."""
+        return self.derived.get("is_quadratic", lambda: self.is_smooth and all(
             not entry.free_symbols for entry in self.hessian_entries.values()))
 
     @property

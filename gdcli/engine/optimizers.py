@@ -245,7 +245,7 @@ def expression_text(expr) -> str:
     """A compact one-line Unicode rendering of a rule expression (α, β₁, √, ²), in reading order."""
     import sympy as sp
 
-    text = sp.sstr(_reading_order(expr), order="none")
+    text = sp.sstr(reading_order(expr), order="none")
     for name in sorted(_SHOWN, key=lambda key: -len(getattr(symbols(), key).name)):
         text = _replace_name(text, getattr(symbols(), name).name, _SHOWN[name])
     return (
@@ -253,7 +253,7 @@ def expression_text(expr) -> str:
     )
 
 
-def _reading_order(expr):
+def reading_order(expr):
     """Rebuild sums and products (unevaluated) so they read as textbooks write them: βb + g, ρs + (1 − ρ)g²."""
     import sympy as sp
 
@@ -261,7 +261,7 @@ def _reading_order(expr):
         return expr
     y = symbols()
     varying = (y.x, y.g, y.b, y.s, y.m, y.v, y.m_hat, y.v_hat)
-    args = [_reading_order(arg) for arg in expr.args]
+    args = [reading_order(arg) for arg in expr.args]
     if isinstance(expr, sp.Add):
         # the term holding the updated quantity or its state first, then the rest
         args.sort(key=lambda a: (not a.has(y.x, y.b, y.s, y.m, y.v, y.m_hat, y.v_hat), a.could_extract_minus_sign()))

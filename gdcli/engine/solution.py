@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-import numpy as np
-
 from gdcli.engine.expression import read_number
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import Optimizer, make_optimizer
