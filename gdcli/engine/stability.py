@@ -368,12 +368,14 @@ def _reading(s: Stability, mu: float, big_l: float, schedule: str, line_search: 
                 "so the starting α needs no stability bound.")
     if s.escape_direction is not None:
         name = {"saddle": "a saddle", "maximum": "a maximum"}.get(kind, "not a minimum")
-        text = (f"this critical point is {name}: along {_short(s.escape_direction)} the curvature is "
+        direction = "(" + ", ".join(f"{v:.4g}" for v in s.escape_direction) + ")"
+        text = (f"this critical point is {name}: along {direction} the curvature is "
                 f"λmin = {mu:.4g} < 0, and along a negative curvature every α > 0 makes the error grow")
         if optimizer in LINEAR:
             text += f" (by {contraction(optimizer, lr, np.array([mu]), beta):.4g} per step at this α)"
-        return text + (", so no step size makes it attract the iterates: they escape along that direction "
-                       "unless they lie exactly on its stable manifold.")
+        exception = "start exactly at it" if kind == "maximum" else "lie exactly on its stable manifold"
+        return text + (f", so no step size makes it attract the iterates: they escape along that direction "
+                       f"unless they {exception}.")
     if optimizer not in LINEAR:
         first = f"{1 / math.sqrt(1 - rho):.4g}α" if optimizer == "rmsprop" else ""
         return ADAPTIVE_STEPS[optimizer].format(first=first) + "; so no 2/λmax bound on α applies."
@@ -488,7 +490,15 @@ def read_run(result, curvature: bool | None = None) -> Stability:
     options = dict(optimizer=optimizer.name, lr=result.lr0, beta=optimizer.hyper.get("beta", 0.0),
                    schedule=result.schedule.name, line_search=result.line_search is not None,
                    rho=optimizer.hyper.get("rho", 0.99))
-    reading = _read_quadratic(result, options) if f.is_quadratic else _read_near_end(result, options)
+    if not smooth(f):
+        reading = Stability(None, "no reading: f is not smooth", None, options["lr"], options["optimizer"], None,
+                            None, None, None, None, None, None,
+                            "f has kinks (Abs, Max, Min, sign or a piecewise part), where its gradient jumps and "
+                            "its Hessian is undefined, so no rate, step count or stable range is given: the "
+                            "linear model behind them needs a Hessian at a critical point. The curvature along "
+                            "the path is that of the smooth piece each iterate lies on.")
+    else:
+        reading = _read_quadratic(result, options) if f.is_quadratic else _read_near_end(result, options)
     if curvature is None:
         curvature = f.dimension <= CURVATURE_MAX_VARIABLES
     if curvature:
@@ -497,6 +507,14 @@ def read_run(result, curvature: bool | None = None) -> Stability:
         reading.curvature_note = (f"curvature along the path skipped: {f.dimension} variables "
                                   f"(more than {CURVATURE_MAX_VARIABLES}); --curvature computes it")
     return reading
+
+
+def smooth(objective) -> bool:
+    """False when f or its derivatives hold Abs, Max, Min, sign, Heaviside or Piecewise: f has kinks there."""
+    import sympy as sp
+
+    kinks = (sp.Abs, sp.Max, sp.Min, sp.sign, sp.Heaviside, sp.Piecewise, sp.DiracDelta)
+    return not any(e.has(*kinks) for e in [objective.expr, *objective.gradient])
 
 
 def _not_critical(options: dict, where: str, text: str) -> Stability:
@@ -525,8 +543,11 @@ def _read_quadratic(result, options: dict) -> Stability:
                              f"{_short(residual)} along its null space at every point, so f falls without bound "
                              f"along {_short(down)} and the iterates drift that way for ever.")
     _, negative, zero = inertia(exact if exact is not None else h)
-    return analyse(h, start - shift, "every point (f is quadratic)", exact=exact,
-                   range_only=bool(zero and not negative and zero < len(h)), **options)
+    reading = analyse(h, start - shift, "every point (f is quadratic)", exact=exact,
+                      range_only=bool(zero and not negative and zero < len(h)), **options)
+    if not np.any(h) and not np.any(g):
+        reading.reading = "f is constant: every point is a critical point, the gradient is 0 and no iterate moves."
+    return reading
 
 
 def _read_near_end(result, options: dict) -> Stability:
@@ -550,7 +571,8 @@ def _read_near_end(result, options: dict) -> Stability:
         why = (f"farther from where the run ended ({distance:.3g}) than the run travelled ({travelled:.3g})"
                if not near else "above where the run ended, so the run is not approaching it")
         return _not_critical(options, "no critical point near the end of the run",
-                             f"The critical point Newton's method finds from the last iterate, the {kind} "
+                             f"The critical point Newton's method finds from the last iterate, the "
+                             f"{'degenerate critical point' if kind == 'degenerate' else kind} "
                              f"{_short(point)}, lies {why}.")
     kind = classify(f.hessian_at(point), uncertainty)
     verb = "the run converged to" if result.status == "converged" else "that the run approaches"

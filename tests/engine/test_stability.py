@@ -327,3 +327,22 @@ def test_path_curvature_skipped_above_fifty_variables():
     assert s.path_curvature is None and "51 variables" in s.curvature_note
     asked = solve(objective, steps=3, curvature=True).stability
     np.testing.assert_allclose(asked.path_curvature.lambda_max, 2.0)
+
+
+@pytest.mark.parametrize("objective", ["Abs(x) + y^2", "Max(x, y)^2"])
+def test_kinks_get_no_linear_reading(objective):
+    """|x| + y² has its minimum at the kink x = 0, where no Hessian exists: nothing from the linear model."""
+    s = solve(objective, lr="0.3").stability
+    assert s.point_kind is None and s.rate is None and s.max_stable_lr is None and s.lr_is_stable is None
+    assert "kinks" in s.reading and "without bound" not in s.reading
+
+
+def test_constant_objective_never_moves():
+    solution = solve("0*x", start="1")
+    assert list(solution.run.x[:, 0]) == [1.0] and "constant" in solution.stability.reading
+
+
+def test_maximum_has_no_stable_step_size():
+    s = solve("-x^2", start="1").stability
+    assert s.point_kind == "maximum" and s.lr_is_stable is False and s.max_stable_lr is None
+    assert s.rate == pytest.approx(1.2)  # |1 − αλ| with λ = −2, α = 0.1
