@@ -369,7 +369,7 @@ def _reading(s: Stability, mu: float, big_l: float, schedule: str, line_search: 
     if s.escape_direction is not None:
         name = {"saddle": "a saddle", "maximum": "a maximum"}.get(kind, "not a minimum")
         direction = "(" + ", ".join(f"{v:.4g}" for v in s.escape_direction) + ")"
-        text = (f"this critical point is {name}: along {direction} the curvature is "
+        text = (f"This critical point is {name}: along {direction} the curvature is "
                 f"λmin = {mu:.4g} < 0, and along a negative curvature every α > 0 makes the error grow")
         if optimizer in LINEAR:
             text += f" (by {contraction(optimizer, lr, np.array([mu]), beta):.4g} per step at this α)"
@@ -380,7 +380,7 @@ def _reading(s: Stability, mu: float, big_l: float, schedule: str, line_search: 
         first = f"{1 / math.sqrt(1 - rho):.4g}α" if optimizer == "rmsprop" else ""
         return ADAPTIVE_STEPS[optimizer].format(first=first) + "; so no 2/λmax bound on α applies."
     if big_l <= 0:
-        return ("the Hessian is zero there: it is singular, so convergence is sublinear, not geometric, and no "
+        return ("The Hessian is zero there: it is singular, so convergence is sublinear, not geometric, and no "
                 "step-size bound, rate or step count applies.")
     name = BOUND_NAME[optimizer]
     later = " α_t decays from α₀, so later steps are more stable than the first." if schedule != "constant" else ""

@@ -237,6 +237,17 @@ def test_diagonal_classification_follows_the_signs(a, b, first_negative, second_
     assert classify([[Fraction(first), Fraction(0)], [Fraction(0), Fraction(second)]]) == expected
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.floats(-8, 8), st.floats(-8, 8), st.booleans(), st.booleans())
+def test_typed_diagonal_quadratic_is_classified_by_its_signs(a, b, first_negative, second_negative):
+    """The same through the parser: the decimals typed become rationals and the inertia is exact."""
+    first, second = (-1 if first_negative else 1) * 10**a, (-1 if second_negative else 1) * 10**b
+    f = Objective.parse(f"({first!r})*x^2 + ({second!r})*y^2")
+    signs = {first > 0, second > 0}
+    assert classify(rational_hessian(f)) == ("saddle" if len(signs) == 2 else "minimum" if True in signs
+                                             else "maximum")
+
+
 def test_rotated_ill_conditioned_minimum_is_strict():
     """Q·diag(10⁶, 10⁻⁶)·Qᵀ for a rotation Q: positive definite, though its entries are far apart."""
     q = np.array([[0.6, -0.8], [0.8, 0.6]])
