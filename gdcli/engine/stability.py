@@ -97,9 +97,13 @@ def classify(hessian, uncertainty: float | np.ndarray = 0.0) -> str:
     all positive a minimum, all negative a maximum, both signs a saddle, otherwise (a zero eigenvalue and
     the rest of one sign) degenerate. A Hessian that is not finite is degenerate too: nothing is known."""
     try:
-        positive, negative, zero = inertia(hessian, uncertainty)
+        return kind_of(*inertia(hessian, uncertainty))
     except ValueError:
         return "degenerate"
+
+
+def kind_of(positive: int, negative: int, zero: int) -> str:
+    """The kind of a critical point from the inertia of its Hessian (see `classify`)."""
     if positive and negative:
         return "saddle"
     if zero:
@@ -297,10 +301,10 @@ def analyse(hessian: np.ndarray, point: np.ndarray | None, where: str, optimizer
     n = len(hessian)
     if not np.all(np.isfinite(hessian)):
         return Stability(point, where, np.full(n, math.nan), lr, optimizer, None, None, None, None, None, None,
-                         None, f"the Hessian is undefined at the {where}, so no stability reading is possible")
-    kind = classify(exact if exact is not None else hessian, uncertainty)
-    values, vectors = np.linalg.eigh(np.asarray(hessian, dtype=float))
+                         None, f"The Hessian is undefined there ({where}), so no stability reading is possible.")
     positive, negative, zero = inertia(exact if exact is not None else hessian, uncertainty)
+    kind = kind_of(positive, negative, zero)
+    values, vectors = np.linalg.eigh(np.asarray(hessian, dtype=float))
     if zero:  # the eigenvalues decided to be zero are those nearest zero; they are zero, not rounding noise
         values[np.argsort(np.abs(values))[:zero]] = 0.0
     order = np.argsort(values, kind="stable")
