@@ -467,9 +467,12 @@ def path_curvature(result) -> PathCurvature:
     threshold c/α_t that λmax must stay under (c = 2 for gd, 2(1 + β) for momentum, …)."""
     from gdcli.engine.kernels import ArrayHessian
 
-    x = result.x
+    x, f = result.x, result.objective
     n = x.shape[1]
-    stack = ArrayHessian(result.objective)(list(x.T))
+    if f.is_quadratic:  # ∇²f is the same everywhere: no need to compile it over arrays
+        stack = np.broadcast_to(f.hessian_at(result.start), (len(x), n, n))
+    else:
+        stack = ArrayHessian(f)(list(x.T))
     finite = np.all(np.isfinite(stack), axis=(1, 2))
     low, high = np.full(len(x), math.nan), np.full(len(x), math.nan)
     if n == 2:  # closed form of a symmetric 2 × 2: (a + c)/2 ± √(((a − c)/2)² + b²)
