@@ -288,7 +288,7 @@ class Stability:
 def analyse(hessian: np.ndarray, point: np.ndarray | None, where: str, optimizer: str, lr: float,
             beta: float = 0.0, schedule: str = "constant", line_search: bool = False,
             exact: list[list[Fraction]] | None = None, uncertainty: float | np.ndarray = 0.0,
-            range_only: bool = False, rho: float = 0.99) -> Stability:
+            range_only: bool = False, rho: float = 0.99, critical_set: bool = False) -> Stability:
     """Read the stability of ``optimizer`` with step α = ``lr`` from the Hessian at ``point``, a critical point
     (or, for a quadratic, any point).
 
@@ -296,7 +296,8 @@ def analyse(hessian: np.ndarray, point: np.ndarray | None, where: str, optimizer
     counts come only at a minimum; a saddle or a maximum is stable for no α; a degenerate point gets the
     bound of its curved directions and no rate. ``range_only`` (a singular positive-semidefinite quadratic)
     reads the rate on the range of H, where the error lives: the null-space component never changes.
-    ``rho`` is RMSprop's averaging constant, for its reading.
+    ``critical_set`` says the same of a non-quadratic f whose critical points continue along the null space
+    (a curve or surface of them through the point). ``rho`` is RMSprop's averaging constant, for its reading.
     """
     n = len(hessian)
     if not np.all(np.isfinite(hessian)):
@@ -334,7 +335,8 @@ def analyse(hessian: np.ndarray, point: np.ndarray | None, where: str, optimizer
                 root = math.sqrt(kappa)
                 reading.heavy_ball = {"lr": 4.0 / (math.sqrt(big_l) + math.sqrt(low)) ** 2,
                                       "beta": ((root - 1.0) / (root + 1.0)) ** 2, "rate": (root - 1.0) / (root + 1.0)}
-    reading.reading = _reading(reading, mu, big_l, schedule, line_search, range_only, vectors, beta, rho)
+    reading.reading = _reading(reading, mu, big_l, schedule, line_search, range_only, vectors, beta, rho,
+                               critical_set)
     return reading
 
 
@@ -364,7 +366,7 @@ ADAPTIVE_STEPS = {
 
 
 def _reading(s: Stability, mu: float, big_l: float, schedule: str, line_search: bool, range_only: bool,
-             vectors: np.ndarray, beta: float, rho: float) -> str:
+             vectors: np.ndarray, beta: float, rho: float, critical_set: bool = False) -> str:
     """One or two plain sentences: what this α will do at the point read, and why."""
     lr, optimizer, kind = s.lr, s.optimizer, s.point_kind
     if line_search:
@@ -408,7 +410,13 @@ def _reading(s: Stability, mu: float, big_l: float, schedule: str, line_search: 
         pace = (f"; error shrinks by ρ = {s.rate:.4g} per step (about {steps:,} steps for a factor {REDUCTION:g})"
                 if steps else "")
         text = f"α = {lr:g} is below {name} = {bound:.4g}: {shape}{pace}."
-    if range_only:
+    if range_only and critical_set:
+        null = vectors[:, np.asarray(s.eigenvalues) == 0]
+        text = (f"∇²f is singular there, and the critical points continue along its null space "
+                f"{_short(_direction(null[:, 0]))}: they fill a curve or surface through this point. Across it "
+                f"the linear model holds: {text} Along it nothing pulls the iterates, so the run settles at "
+                f"whichever of these points it reaches.")
+    elif range_only:
         null = vectors[:, np.asarray(s.eigenvalues) == 0]
         text = (f"∇²f is singular: the component of x along its null space {_short(_direction(null[:, 0]))}"
                 f"{' (and the others)' if null.shape[1] > 1 else ''} never changes, since ∇f has none there, and "
@@ -460,6 +468,20 @@ def _newton_step(h: np.ndarray, g: np.ndarray) -> np.ndarray:
         return np.linalg.solve(h, g)
     except np.linalg.LinAlgError:
         return np.linalg.lstsq(h, g, rcond=None)[0]
+
+
+def _critical_set_continues(objective, point: np.ndarray, hessian: np.ndarray, zero: int) -> bool:
+    """True when the critical points continue along every null direction v of ∇²f at ``point``: Newton's method
+    from point + h·v (h = 10⁻³ of the point's scale) stops within h/10 of where it started, as on a curve of
+    minima, rather than falling back to ``point``, as at an isolated degenerate minimum such as x⁴."""
+    values, vectors = np.linalg.eigh(hessian)
+    step = 1e-3 * max(1.0, float(np.linalg.norm(point)))
+    for v in vectors[:, np.argsort(np.abs(values))[:zero]].T:
+        moved = point + step * v
+        found = newton_critical_point(objective, moved)
+        if found is None or np.linalg.norm(found[0] - moved) > 0.1 * step:
+            return False
+    return True
 
 
 def path_curvature(result) -> PathCurvature:
@@ -581,11 +603,14 @@ def _read_near_end(result, options: dict) -> Stability:
                              f"The critical point Newton's method finds from the last iterate, the "
                              f"{'degenerate critical point' if kind == 'degenerate' else kind} "
                              f"{_short(point)}, lies {why}.")
-    kind = classify(f.hessian_at(point), uncertainty)
+    hessian = f.hessian_at(point)
+    _, negative, zero = inertia(hessian, uncertainty)
+    kind = kind_of(len(hessian) - negative - zero, negative, zero)
+    on_a_set = bool(zero and not negative and _critical_set_continues(f, point, hessian, zero))
     verb = "the run converged to" if result.status == "converged" else "that the run approaches"
     name = "degenerate critical point" if kind == "degenerate" else kind
-    reading = analyse(f.hessian_at(point), point, f"the {name} {_short(point)} {verb}", uncertainty=uncertainty,
-                      **options)
+    reading = analyse(hessian, point, f"the {name} {_short(point)} {verb}", uncertainty=uncertainty,
+                      range_only=on_a_set and zero < len(hessian), critical_set=on_a_set, **options)
     if reading.steps_predicted and reading.condition_number:
         story = f" κ = {reading.condition_number:.4g} there"
         if result.status == "max_steps" and result.steps < reading.steps_predicted:

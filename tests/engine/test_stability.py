@@ -357,3 +357,22 @@ def test_maximum_has_no_stable_step_size():
     s = solve("-x^2", start="1").stability
     assert s.point_kind == "maximum" and s.lr_is_stable is False and s.max_stable_lr is None
     assert s.rate == pytest.approx(1.2)  # |1 − αλ| with λ = −2, α = 0.1
+
+
+def test_circle_of_minima_converges_geometrically_across_it():
+    """(x² + y² − 1)²: along the radius r, f = (r² − 1)² has f'' = 8 at r = 1, so gd's error in r shrinks by
+    |1 − 8α| per step; along the circle nothing moves. The panel must not call that sublinear."""
+    solution = solve("(x^2+y^2-1)^2", start="2,0.5", lr="0.01", steps=200)
+    s = solution.stability
+    assert np.linalg.norm(s.point) == pytest.approx(1.0, abs=1e-9)
+    assert s.point_kind == "degenerate" and s.rate == pytest.approx(1 - 8 * 0.01)
+    assert "sublinear" not in s.reading and "curve or surface" in s.reading
+    radii = np.linalg.norm(solution.run.x, axis=1)
+    late = np.abs(radii[-40:] - 1)
+    np.testing.assert_allclose(late[1:] / late[:-1], 1 - 8 * 0.01, rtol=1e-3)  # geometric, as read
+
+
+def test_line_of_minima_with_quartic_walls_is_sublinear():
+    """(x + y)⁴: the minima fill x + y = 0, but across the line f = s⁴ and the Hessian is zero: sublinear."""
+    s = solve("(x+y)^4", start="1,0", lr="0.1", steps=200).stability
+    assert s.point_kind == "degenerate" and s.rate is None and "sublinear" in s.reading
