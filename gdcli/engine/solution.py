@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-import numpy as np
 import sympy as sp
 
 from gdcli.engine.expression import parse_number

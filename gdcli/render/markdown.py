@@ -62,6 +62,9 @@ def analysis_markdown(result) -> str:
             ", ".join(number(float(v)) for v in p.point)
         lines.append(f"| $({point})$ | {p.kind} | ${', '.join(number(float(v), 4) for v in p.eigenvalues)}$ | "
                      f"{number(p.f)} |")
+    for family in result.critical_sets:
+        lines.append(f"| ${', '.join(family.equations)}$ | a {family.shape} of {family.kind} points | | "
+                     f"{number(family.f)} |")
     c = result.convexity
     lines += ["", "## Convexity", "", {True: "Convex", False: "Not convex", None: "Unknown"}[c.convex]
               + f": {c.reason}.", ""]

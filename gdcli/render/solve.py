@@ -19,8 +19,9 @@ from gdcli.engine.optimizers import HYPER_SYMBOLS, SYMBOL_NAMES, rule_lines
 from gdcli.engine.stability import Stability
 
 SPARK = "▁▂▃▄▅▆▇█"
-STATUS_STYLE = {"converged": "green", "max_steps": "yellow", "diverged": "red"}
-STATUS_MARK = {"converged": "✓ converged", "max_steps": "… max_steps", "diverged": "✗ diverged"}
+STATUS_STYLE = {"converged": "green", "max_steps": "yellow", "diverged": "red", "line_search_failed": "red"}
+STATUS_MARK = {"converged": "✓ converged", "max_steps": "… max_steps", "diverged": "✗ diverged",
+               "line_search_failed": "✗ line search failed"}
 def sparkline(values: Sequence[float], width: int = 60) -> str:
     """Bars for a sequence, sampled to ``width``; a log scale when all values are positive and span decades."""
     data = np.asarray([v for v in values if math.isfinite(v)], dtype=float)
@@ -93,7 +94,8 @@ def iterate_table(run, max_rows: int = 20) -> Table:
         cells = [str(run.t[r]), vector(run.x[r], most=shown), number(run.f[r]), vector(run.grad[r], 4, most=shown),
                  number(run.grad_norm[r], 4), number(run.lr[r], 4)]
         if run.line_search is not None:
-            cells.append(str(run.trials[r]) if r < rows - 1 or run.status == "diverged" else "")
+            cells.append(str(run.trials[r]) if r < rows - 1 or run.status in ("diverged", "line_search_failed")
+                         else "")
         table.add_row(*cells)
     return table
 
