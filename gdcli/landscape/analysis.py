@@ -9,6 +9,10 @@ Critical points solve ∇f(x) = 0. They are found
 - numerically, by Newton's iteration x ← x − H(x)⁻¹∇f(x) from every point of a grid over the region, the
   results deduplicated and refined. Newton's iteration is attracted to maxima and saddles as well as minima.
 
+A symbolic solution with free variables (x = −y for (x + y)²) is a line, plane or curve of critical points,
+reported once as a CriticalSet ("a line of minima: x + y = 0"); the Newton points on it are not listed again.
+Convexity is decided in gdcli.landscape.convexity.
+
 Each point is classified from the eigenvalues λ of the Hessian there: all λ > 0 a minimum, all λ < 0 a
 maximum, λ of both signs a saddle, otherwise (some λ = 0, the rest of one sign) degenerate.
 
@@ -23,7 +27,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from itertools import combinations, product
 from typing import Sequence
 
 import numpy as np
@@ -45,7 +48,7 @@ SYMBOLIC_MAX_OPS = 400
 DEFAULT_REGION = (-5.0, 5.0)
 """The box searched for critical points (and used for counterexamples to convexity) when --region is not given."""
 GRID_POINTS = 400
-"""About how many Newton starts the numeric search uses (and Hessians the convexity check samples)."""
+"""About how many Newton starts the numeric search uses."""
 NEWTON_STEPS = 60
 ZERO_EIGENVALUE = 1e-6
 """|λ| ≤ this (relative to max(1, max|λ|)) counts as zero when classifying."""

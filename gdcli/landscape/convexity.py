@@ -203,7 +203,7 @@ def sample(region: np.ndarray, total: int) -> np.ndarray:
     """About ``total`` points spread over the box, as rows: a grid (at least 2 per variable) while that has at
     most 4·total points, else ``total`` uniformly random points (a fixed seed, so the answer repeats)."""
     n = len(region)
-    per_axis = max(2, int(round(total ** (1.0 / n))))
+    per_axis = max(2, round(total ** (1.0 / n)))
     if per_axis**n > 4 * total:
         low, high = region[:, 0], region[:, 1]
         return low + (high - low) * np.random.default_rng(0).random((total, n))
