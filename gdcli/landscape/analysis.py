@@ -13,8 +13,9 @@ A symbolic solution with free variables (x = −y for (x + y)²) is a line, plan
 reported once as a CriticalSet ("a line of minima: x + y = 0"); the Newton points on it are not listed again.
 Convexity is decided in gdcli.landscape.convexity.
 
-Each point is classified from the eigenvalues λ of the Hessian there: all λ > 0 a minimum, all λ < 0 a
-maximum, λ of both signs a saddle, otherwise (some λ = 0, the rest of one sign) degenerate.
+Each point is classified from the signs of the eigenvalues λ of the Hessian there (gdcli.engine.stability.classify):
+all λ > 0 a minimum, all λ < 0 a maximum, λ of both signs a saddle, otherwise (some λ = 0, the rest of one sign)
+degenerate.
 
 For a quadratic with Hessian eigenvalues μ = λmin > 0 and L = λmax, κ = L/μ:
 
@@ -36,7 +37,16 @@ from gdcli.engine.budget import FAILED, TIMED_OUT, within
 from gdcli.engine.expression import parse_vector
 from gdcli.engine.notation import unicode
 from gdcli.engine.objective import Objective
-from gdcli.engine.stability import REDUCTION, contraction, stability_bound, steps_for
+from gdcli.engine.stability import (
+    REDUCTION,
+    classify,
+    contraction,
+    newton_critical_point,
+    rational_hessian,
+    stability_bound,
+    steps_for,
+    steps_to_reduce,
+)
 from gdcli.errors import OptionError
 from gdcli.landscape.convexity import Convexity, convexity, prove_within
 from gdcli.landscape.convexity import sample as grid
@@ -50,8 +60,6 @@ DEFAULT_REGION = (-5.0, 5.0)
 GRID_POINTS = 400
 """About how many Newton starts the numeric search uses."""
 NEWTON_STEPS = 60
-ZERO_EIGENVALUE = 1e-6
-"""|λ| ≤ this (relative to max(1, max|λ|)) counts as zero when classifying."""
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
 
 
@@ -156,30 +164,18 @@ def read_region(text: str | None, dimension: int) -> np.ndarray:
 
 
 # classification -------------------------------------------------------------------------------------------
-def classify(eigenvalues: np.ndarray) -> str:
-    """minimum, maximum, saddle or degenerate, from the signs of the Hessian's eigenvalues."""
-    if not np.all(np.isfinite(eigenvalues)):
-        return "degenerate"
-    zero = ZERO_EIGENVALUE * max(1.0, float(np.max(np.abs(eigenvalues))))
-    positive, negative = np.any(eigenvalues > zero), np.any(eigenvalues < -zero)
-    if positive and negative:
-        return "saddle"
-    if np.all(eigenvalues > zero):
-        return "minimum"
-    if np.all(eigenvalues < -zero):
-        return "maximum"
-    return "degenerate"
-
-
 def critical_point(objective: Objective, point: np.ndarray, method: str, exact: list[sp.Expr] | None = None):
-    eigenvalues = np.sort(np.linalg.eigvalsh(objective.hessian_at(point))) if _finite_hessian(objective, point) \
+    """The critical point with its kind (gdcli.engine.stability.classify: exact for a constant rational
+    Hessian, else relative to the Hessian's scale and to how far Newton's method leaves the point uncertain)."""
+    point, uncertainty = np.asarray(point, dtype=float), 0.0
+    refined = None if objective.is_quadratic else newton_critical_point(objective, point)
+    if refined is not None and same_point(refined[0], point):
+        point, uncertainty = (refined[0] if exact is None else point), refined[1]
+    hessian = objective.hessian_at(point)
+    eigenvalues = np.sort(np.linalg.eigvalsh(hessian)) if np.all(np.isfinite(hessian)) \
         else np.full(objective.dimension, math.nan)
-    return CriticalPoint(np.asarray(point, dtype=float), classify(eigenvalues), eigenvalues,
-                         objective.value(point), method, exact)
-
-
-def _finite_hessian(objective: Objective, point) -> bool:
-    return bool(np.all(np.isfinite(objective.hessian_at(point))))
+    kind = classify((rational_hessian(objective) if objective.is_quadratic else None) or hessian, uncertainty)
+    return CriticalPoint(point, kind, eigenvalues, objective.value(point), method, exact)
 
 
 # symbolic search ------------------------------------------------------------------------------------------
@@ -378,12 +374,18 @@ def find_critical_points(objective: Objective, region: np.ndarray, seconds: floa
 
 
 # quadratics -----------------------------------------------------------------------------------------------
-def quadratic_summary(eigenvalues: np.ndarray, reduction: float = REDUCTION) -> QuadraticSummary:
-    """L, μ, κ, the gd bounds and rates and the heavy-ball pair from a quadratic's Hessian eigenvalues."""
+def quadratic_summary(eigenvalues: np.ndarray, reduction: float = REDUCTION, kind: str | None = None) -> QuadraticSummary:
+    """L, μ, κ, the gd bounds and rates and the heavy-ball pair from a quadratic's Hessian eigenvalues.
+
+    ``kind`` is the Hessian's classification (gdcli.engine.stability.classify); at a saddle or a maximum no
+    α is stable, so no bound is given. Heavy ball's step count is the repeated-root bound of
+    gdcli.engine.stability.steps_to_reduce (its error behaves like t·ρᵗ at the optimal pair, not ρᵗ).
+    """
     eigenvalues = np.sort(np.asarray(eigenvalues, dtype=float))
     mu, big_l = float(eigenvalues[0]), float(eigenvalues[-1])
-    bound = stability_bound("gd", big_l)
-    if not mu > 0:
+    curved_only = kind in (None, "minimum") or (kind == "degenerate" and mu > -abs(big_l))
+    bound = stability_bound("gd", big_l) if curved_only else None
+    if not (mu > 0 and kind in (None, "minimum")):
         return QuadraticSummary(big_l, mu, None, bound, None, None, None, reduction, None, None, None, None)
     kappa = big_l / mu
     best_lr = 2.0 / (mu + big_l)
@@ -392,7 +394,7 @@ def quadratic_summary(eigenvalues: np.ndarray, reduction: float = REDUCTION) -> 
     hb_beta = ((math.sqrt(kappa) - 1.0) / (math.sqrt(kappa) + 1.0)) ** 2
     hb_rate = (math.sqrt(kappa) - 1.0) / (math.sqrt(kappa) + 1.0)
     return QuadraticSummary(big_l, mu, kappa, bound, best_lr, best_rate, steps_for(best_rate, reduction), reduction,
-                            hb_lr, hb_beta, hb_rate, steps_for(hb_rate, reduction))
+                            hb_lr, hb_beta, hb_rate, steps_to_reduce("momentum", hb_lr, eigenvalues, hb_beta, reduction))
 
 
 # the whole analysis ---------------------------------------------------------------------------------------
@@ -411,6 +413,7 @@ def analyze(objective: str | Objective | None = None, *, variables: Sequence[str
         notes.append("no critical point was found in the region; --region widens the search")
     quadratic = None
     if f.is_quadratic:
-        quadratic = quadratic_summary(np.linalg.eigvalsh(np.array(f.hessian.tolist(), dtype=float)), reduction)
+        hessian = np.array(f.hessian.tolist(), dtype=float)
+        quadratic = quadratic_summary(np.linalg.eigvalsh(hessian), reduction, classify(rational_hessian(f) or hessian))
     verdict = convexity(f, box, [p.point for p in points], proof=proof)
     return Analysis(f, box, points, verdict, quadratic, status, notes, sets)

@@ -64,11 +64,15 @@ def quadratic_panel(q) -> Panel:
         grid.add_row("gd stable for", f"0 < α < 2/L = {number(q.max_stable_lr)}")
     if q.best_lr is not None:
         grid.add_row("best fixed α", f"2/(μ + L) = {number(q.best_lr)}, rate (κ−1)/(κ+1) = {number(q.best_rate, 4)}, "
-                                     f"{q.steps_predicted} steps per factor {q.reduction:g}")
+                                     f"{_steps(q.steps_predicted)} per factor {q.reduction:g}")
         grid.add_row("heavy ball", f"α* = 4/(√L + √μ)² = {number(q.heavy_ball_lr)}, "
                                    f"β* = ((√κ−1)/(√κ+1))² = {number(q.heavy_ball_beta)}, rate "
-                                   f"{number(q.heavy_ball_rate, 4)}, {q.heavy_ball_steps} steps")
+                                   f"{number(q.heavy_ball_rate, 4)}, {_steps(q.heavy_ball_steps)} (bound t·ρᵗ)")
     return Panel(grid, title="quadratic: step sizes", title_align="left", border_style="magenta")
+
+
+def _steps(count: int | None) -> str:
+    return "no step count" if count is None else f"{count:,} step{'s' if count != 1 else ''}"
 
 
 def compare_table(solutions) -> Table:
