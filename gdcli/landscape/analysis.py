@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Callable, Sequence
 
 import numpy as np
@@ -50,7 +51,7 @@ from gdcli.engine.stability import (
     steps_to_reduce,
 )
 from gdcli.errors import OptionError
-from gdcli.landscape.convexity import Convexity, convexity, prove_within
+from gdcli.landscape.convexity import PROOF_SECONDS, Convexity, convexity, prove
 from gdcli.landscape.convexity import sample as grid
 
 SYMBOLIC_SECONDS = 0.25
@@ -380,6 +381,8 @@ def find_critical_points(objective: Objective, region: np.ndarray, seconds: floa
     numeric = [point for point in (newton(objective, x0) for x0 in grid(region, starts))
                if point is not None and inside(point, region)]
     symbolic, families, status = symbolic_answer(seconds)
+    if callable(proof):  # a proof still running beside the searches (see analyze): wait for it now
+        proof = proof()
     found: list[CriticalPoint] = []
     sets = [c for c in (critical_set(objective, values, free, proof) for values, free in families) if c is not None]
     for point, exact in symbolic:
@@ -427,7 +430,9 @@ def analyze(objective: str | Objective | None = None, *, variables: Sequence[str
     if not (math.isfinite(reduction) and 0 < reduction < 1):
         raise OptionError(f"--reduction must satisfy 0 < ε < 1, not {reduction:g}")
     box = read_region(region, f.dimension)
-    proof = prove_within(f)
+    # convexity's proof runs beside the searches too, within its PROOF_SECONDS from now
+    pending, started = start(prove, f), time.monotonic()
+    proof = cache(lambda: pending(max(0.0, PROOF_SECONDS - (time.monotonic() - started))))
     points, sets, status = find_critical_points(f, box, seconds, proof=proof)
     notes = []
     if not points and not sets:
@@ -436,5 +441,5 @@ def analyze(objective: str | Objective | None = None, *, variables: Sequence[str
     if f.is_quadratic:
         hessian = np.array(f.hessian.tolist(), dtype=float)
         quadratic = quadratic_summary(np.linalg.eigvalsh(hessian), reduction, classify(rational_hessian(f) or hessian))
-    verdict = convexity(f, box, [p.point for p in points], proof=proof)
+    verdict = convexity(f, box, [p.point for p in points], proof=proof())
     return Analysis(f, box, points, verdict, quadratic, status, notes, sets)
