@@ -519,7 +519,7 @@ def read_run(result, curvature: bool | None = None) -> Stability:
     options = dict(optimizer=optimizer.name, lr=result.lr0, beta=optimizer.hyper.get("beta", 0.0),
                    schedule=result.schedule.name, line_search=result.line_search is not None,
                    rho=optimizer.hyper.get("rho", 0.99))
-    if not smooth(f):
+    if not f.is_smooth:
         reading = Stability(None, "no reading: f is not smooth", None, options["lr"], options["optimizer"], None,
                             None, None, None, None, None, None,
                             "f has kinks (Abs, Max, Min, sign or a piecewise part), where its gradient jumps and "
@@ -536,14 +536,6 @@ def read_run(result, curvature: bool | None = None) -> Stability:
         reading.curvature_note = (f"curvature along the path skipped: {f.dimension} variables "
                                   f"(more than {CURVATURE_MAX_VARIABLES}); --curvature computes it")
     return reading
-
-
-def smooth(objective) -> bool:
-    """False when f or its derivatives hold Abs, Max, Min, sign, Heaviside or Piecewise: f has kinks there."""
-    import sympy as sp
-
-    kinks = (sp.Abs, sp.Max, sp.Min, sp.sign, sp.Heaviside, sp.Piecewise, sp.DiracDelta)
-    return not any(e.has(*kinks) for e in [objective.expr, *objective.gradient])
 
 
 def _not_critical(options: dict, where: str, text: str) -> Stability:
