@@ -47,7 +47,11 @@ class FloatPrinter(StrPrinter):
             return f"math.sqrt({self._print(base)})"
         if exponent == -sp.S.Half:
             return f"(1/math.sqrt({self._print(base)}))"
-        return f"{self.parenthesize(base, PRECEDENCE['Pow'] + 1)}**{self.parenthesize(exponent, PRECEDENCE['Pow'] + 1)}"
+        if exponent.is_Integer:
+            return f"{self.parenthesize(base, PRECEDENCE['Pow'] + 1)}**{self._print(exponent)}"
+        # math.pow, not **: a negative base to a fractional power raises ValueError (f undefined there) rather
+        # than returning a complex number that no comparison of the loop can take
+        return f"math.pow({self._print(base)}, {self._print(exponent)})"
 
     def _print_Rational(self, expr: sp.Rational) -> str:
         return f"({expr.p}/{expr.q})"
@@ -126,5 +130,31 @@ def assignments(
 
 
 def without_distributions(expr: sp.Expr) -> sp.Expr:
-    """Drop DiracDelta terms: derivatives of kinks (Abs, Max, sign) are taken away from the kink."""
-    return expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero) if expr.has(sp.DiracDelta) else expr
+    """Drop DiracDelta terms and derivatives of sign(u): derivatives of kinks (Abs, Max, sign) are taken away
+    from the kink, where sign(u) is constant and its derivative is 0."""
+    if expr.has(sp.DiracDelta):
+        expr = expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
+    if expr.has(sp.Derivative):
+        expr = expr.replace(lambda e: isinstance(e, sp.Derivative) and isinstance(e.expr, sp.sign),
+                            lambda e: sp.S.Zero)
+    return expr
+
+
+UNEVALUABLE = {
+    sp.nan: "nan (a value undefined everywhere)",
+    sp.zoo: "an infinite value", sp.oo: "an infinite value", -sp.oo: "an infinite value",
+    sp.I: "the imaginary unit I (its values are not real)",
+    sp.Derivative: "a derivative SymPy could not work out", sp.Subs: "a derivative SymPy could not work out",
+}
+"""What generated code cannot evaluate, and how to say so."""
+
+
+def check_evaluable(exprs: Sequence[sp.Expr], name: str) -> None:
+    """Refuse, before any code is generated, expressions holding nan, ±oo, zoo, I or an unevaluated derivative.
+
+    ``name`` says what the expressions are (∇f, ∇²f) in the one-line ObjectiveError.
+    """
+    for expr in exprs:
+        if isinstance(expr, sp.Basic) and expr.has(*UNEVALUABLE):
+            what = next(text for pattern, text in UNEVALUABLE.items() if expr.has(pattern))
+            raise ObjectiveError(f"{name} of this objective holds {what}; gd cannot evaluate it")
