@@ -31,7 +31,11 @@ MAX_GROWTH = MAX_DIGITS * math.log(10)
 """Largest |a| in a constant exp(a), sinh(a) or cosh(a): beyond it the value has more than MAX_DIGITS digits."""
 GROWING = {"exp", "sinh", "cosh"}
 MAX_FACTORS = 64
-"""Most factors in one product chain a*b*c*…: the product rule turns n factors into n² in the gradient."""
+"""Most factors in one product a*b*c*…, counted once SymPy has flattened (a*b)*(c*d) into one product: the
+product rule turns n factors into n² in the gradient."""
+MAX_EXTREMA = 5
+"""Most arguments of one Max or Min, counted once Max(Max(a, b), c) is flattened: SymPy compares every pair of
+arguments at each derivative, and Max of 7 variables already takes seconds."""
 
 FUNCTIONS: dict[str, tuple[object, int, int | None]] = {
     # name: (sympy function, fewest arguments, most arguments or None for no limit)
@@ -105,6 +109,7 @@ def parse_expression(text: str, variables: list[str] | None = None) -> tuple[sp.
     names = declared if declared is not None else sorted(builder.names, key=natural_key)
     symbols = [builder.symbol(name) for name in names]
     _check_real_scalar(expr)
+    _check_size(expr)
     if not symbols:
         raise ObjectiveError("the objective has no variables")
     return expr, symbols
@@ -177,6 +182,22 @@ def _check_real_scalar(expr: sp.Expr) -> None:
         raise ObjectiveError("the objective is not a scalar expression")
     if expr.has(sp.I) or expr.has(sp.zoo) or expr.has(sp.nan) or expr.has(sp.oo) or expr.has(-sp.oo):
         raise ObjectiveError(f"the objective is not a finite real expression: it simplifies to {expr}")
+
+
+def _check_size(expr: sp.Expr) -> None:
+    """Refuse before any derivative is taken what would make differentiation explode, counted over the expression
+    as SymPy holds it (nested products and Max are flattened, (x^a)^b is x^(a·b)): products of more than
+    MAX_FACTORS factors, exponents beyond MAX_EXPONENT, Max or Min of more than MAX_EXTREMA arguments."""
+    for node in sp.preorder_traversal(expr):
+        if node.is_Mul and len(node.args) > MAX_FACTORS:
+            raise ObjectiveError(f"a product in the objective has {len(node.args)} factors once nested products are "
+                                 f"multiplied out; the limit is {MAX_FACTORS}")
+        if node.is_Pow and node.exp.is_number and abs(node.exp) > MAX_EXPONENT:
+            raise ObjectiveError(f"a power in the objective has the exponent {echo(sp.sstr(node.exp))} once powers "
+                                 f"of powers and products of powers are combined; the limit is {MAX_EXPONENT}")
+        if isinstance(node, (sp.Max, sp.Min)) and len(node.args) > MAX_EXTREMA:
+            raise ObjectiveError(f"{type(node).__name__}() in the objective has {len(node.args)} arguments once "
+                                 f"nested ones are merged; the limit is {MAX_EXTREMA}")
 
 
 class _Builder:
@@ -289,6 +310,11 @@ class _Builder:
         if any(isinstance(arg, ast.Starred) for arg in node.args):
             raise ObjectiveError(f"{name}() takes plain arguments, not *args")
         args = [self.build(arg, depth + 1) for arg in node.args]
+        if function in (sp.Max, sp.Min):  # counted as SymPy will flatten them, before its pairwise comparisons
+            merged = sum(len(a.args) if isinstance(a, function) else 1 for a in args)
+            if merged > MAX_EXTREMA:
+                raise ObjectiveError(f"{name}() in the objective has {merged} arguments once nested ones are "
+                                     f"merged; the limit is {MAX_EXTREMA}")
         if name in GROWING and args[0].is_number and _log10_size(args[0]) > math.log10(MAX_GROWTH):
             raise ObjectiveError(f"{name}() of a constant above {MAX_GROWTH:.0f} would have more than {MAX_DIGITS} "
                                  f"digits, the limit")

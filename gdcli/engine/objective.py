@@ -81,6 +81,8 @@ class Objective:
             point = np.array([float(v) for v in values], dtype=float)
         except (TypeError, ValueError):
             raise OptionError("--start must be real numbers") from None
+        except OverflowError:
+            raise OptionError("--start must be finite numbers within ±1.8e308") from None
         if point.shape != (self.dimension,):
             raise OptionError(
                 f"--start has {point.size} value{'s' if point.size != 1 else ''} but the objective has "

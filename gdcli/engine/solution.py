@@ -74,6 +74,8 @@ def read_lr(value: float | str | None, default: float) -> float:
         return float(value)
     except (TypeError, ValueError):
         raise OptionError(f"--lr must be a real number, not {value}") from None
+    except OverflowError:
+        raise OptionError("--lr must be a positive finite number within 1.8e308") from None
 
 
 @dataclass(frozen=True)

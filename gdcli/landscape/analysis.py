@@ -149,6 +149,8 @@ def read_region(text: str | None, dimension: int) -> np.ndarray:
         values = [float(v) for v in parse_vector(text, "--region")]
     except (TypeError, ValueError):
         raise OptionError("--region must be real numbers") from None
+    except OverflowError:
+        raise OptionError("--region must be finite numbers within ±1.8e308") from None
     if len(values) == 2:
         values = values * dimension
     if len(values) != 2 * dimension:
@@ -161,10 +163,16 @@ def read_region(text: str | None, dimension: int) -> np.ndarray:
 
 
 def grid(region: np.ndarray, total: int) -> np.ndarray:
-    """About ``total`` points evenly spread over the box (at least 2 per variable), as rows."""
+    """About ``total`` points spread over the box, as rows: an even grid while 2 points per variable fit in
+    ``total``, else the box's centre and ``total`` − 1 points drawn uniformly (with a fixed seed, so an analysis
+    repeats exactly): 2ⁿ corners would be a million Newton starts at n = 20."""
     n = len(region)
+    low, high = region[:, 0], region[:, 1]
+    if 2 ** n > total:
+        uniform = np.random.default_rng(0).random((total - 1, n))
+        return np.vstack([(low + high) / 2, low + uniform * (high - low)])
     per_axis = max(2, int(round(total ** (1.0 / n))))
-    axes = [np.linspace(low, high, per_axis) for low, high in region]
+    axes = [np.linspace(a, b, per_axis) for a, b in region]
     return np.array(list(product(*axes)), dtype=float)
 
 

@@ -127,14 +127,16 @@ def factor(values) -> str:
 def linear_form(expr: sp.Expr, variables: list[sp.Symbol]) -> str:
     """``expr`` as coefficient·variable terms then the constant, as textbooks write maps: (1 − 2·α)·x_t + 6·α."""
     expr = sp.expand(expr)
+    free = expr.free_symbols
+    present = [v for v in variables if v in free]  # not every variable: n maps of n terms each would be n²
     terms = []
-    for v in variables:
+    for v in present:
         coefficient = sp.factor(expr.coeff(v))
         if coefficient != 0:
             text = unicode(coefficient)
             terms.append(v.name if coefficient == 1 else f"({text})·{v.name}" if isinstance(coefficient, sp.Add)
                          else f"{text}·{v.name}")
-    constant = expr.subs({v: 0 for v in variables})
+    constant = expr.subs({v: 0 for v in present})
     if constant != 0 or not terms:
         terms.append(unicode(constant))
     return " + ".join(terms).replace("+ -", "− ")
