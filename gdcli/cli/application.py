@@ -8,6 +8,7 @@ exits with 130.
 from __future__ import annotations
 
 import sys
+import warnings
 
 import typer
 from typer.core import TyperGroup
@@ -72,6 +73,9 @@ class OneLineErrors(TyperGroup):
     """A command group whose usage and library errors print as one line, never a traceback or a box."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        # overflow to inf or nan is data to gd (a run diverged, a point is outside the domain) and is reported in
+        # gd's own words; NumPy's and matplotlib's RuntimeWarnings about it would only be noise on stderr
+        warnings.simplefilter("ignore", RuntimeWarning)
         try:
             result = super().main(args, prog_name or "gd", complete_var, standalone_mode=False, **extra)
         except GdError as error:

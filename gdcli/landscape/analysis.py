@@ -159,6 +159,8 @@ def read_region(text: str | None, dimension: int) -> np.ndarray:
     box = np.array(values, dtype=float).reshape(dimension, 2)
     if not np.all(np.isfinite(box)) or np.any(box[:, 0] >= box[:, 1]):
         raise OptionError("--region must give finite bounds with low < high for every variable")
+    if not np.all(np.isfinite(box[:, 1] - box[:, 0])):
+        raise OptionError("--region must be narrower than 1.8e308 (high − low overflows a float)")
     return box
 
 

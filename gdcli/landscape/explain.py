@@ -17,6 +17,7 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
+from gdcli.engine import run as engine
 from gdcli.engine.expression import parse_number, parse_vector
 from gdcli.engine.kernels import ArrayRule
 from gdcli.engine.notation import number, unicode, vector
@@ -53,8 +54,19 @@ class Explanation:
 
 def explain(solution) -> Explanation:
     """Everything `--explain` shows for a solved run."""
-    return Explanation(worked_steps(solution.run), update_map(solution.objective, solution.optimizer),
+    return Explanation(worked_steps(consecutive(solution.run)), update_map(solution.objective, solution.optimizer),
                        stability_condition(solution.objective, solution.optimizer))
+
+
+def consecutive(result, count: int = EXPLAINED_STEPS):
+    """``result`` itself when its first ``count`` + 1 rows are x₀, x₁, …; else (--every K kept only every K-th)
+    its first steps run again with every row kept. The stopping tests are off in the rerun: they only decide
+    where a run ends, and it ends at min(count, result.steps) here."""
+    steps = min(count, int(result.steps))
+    if list(result.t[:steps + 1]) == list(range(steps + 1)):
+        return result
+    return engine.run(result.objective, result.optimizer, result.start, result.lr0, steps, 0.0, 0.0, 0.0,
+                      result.schedule, result.line_search)
 
 
 def exact_run(solution, start: str | Sequence | None, lr: str | float | None) -> tuple[list[ExactRow], str]:
