@@ -96,6 +96,8 @@ class OneLineErrors(TyperGroup):
             sys.exit(0)
         except Exception as error:  # noqa: BLE001 - the last line of defence: never a traceback
             internal_error(error)
+        if result == EXIT_INTERRUPTED:  # Typer turns Ctrl-C inside a command into a silent exit code 130
+            interrupted()
         sys.exit(result if isinstance(result, int) else 0)
 
 

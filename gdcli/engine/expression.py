@@ -318,7 +318,10 @@ class _Builder:
         if name in GROWING and args[0].is_number and _log10_size(args[0]) > math.log10(MAX_GROWTH):
             raise ObjectiveError(f"{name}() of a constant above {MAX_GROWTH:.0f} would have more than {MAX_DIGITS} "
                                  f"digits, the limit")
-        return function(*args)
+        try:
+            return function(*args)
+        except (ValueError, TypeError) as error:  # Max(x, log(-5)): SymPy cannot compare a complex constant
+            raise ObjectiveError(f"{name}() cannot be applied here: {echo(str(error), 80)}") from None
 
 
 def _log10_size(value: sp.Expr) -> float:
@@ -327,6 +330,8 @@ def _log10_size(value: sp.Expr) -> float:
     real, imaginary = value.evalf(15).as_real_imag()
     if not (real.is_Number and imaginary.is_Number):
         raise ObjectiveError(f"the constant {echo(sp.sstr(value))} cannot be evaluated")
+    if not (real.is_finite and imaginary.is_finite):  # log(0), 1/0, 0·∞
+        raise ObjectiveError(f"the constant {echo(sp.sstr(value))} is not a finite number")
     size = max(abs(real), abs(imaginary))
     return -math.inf if size == 0 else float(mpmath.log10(mpmath.mpf(sp.Float(size)._mpf_)))
 
