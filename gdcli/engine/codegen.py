@@ -110,6 +110,17 @@ class ArrayPrinter(NumPyPrinter):
         small = small_power(self, *expr.args)
         return small if small is not None else super()._print_Pow(expr, rational=rational)
 
+    def _print_Rational(self, expr: sp.Rational) -> str:
+        """p/q as the float Python's p/q gives (as the scalar loop computes it), ±inf beyond a float's range: NumPy
+        cannot take an integer of 300 digits."""
+        try:
+            return f"({expr.p / expr.q!r})"
+        except OverflowError:
+            return "numpy.inf" if expr > 0 else "(-numpy.inf)"
+
+    def _print_Integer(self, expr: sp.Integer) -> str:
+        return str(expr.p) if abs(expr.p) < 2**53 else self._print_Rational(expr)
+
 
 NAMESPACE = {"math": math, "abs": abs, "max": max, "min": min, "inf": math.inf}
 

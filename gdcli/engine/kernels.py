@@ -10,6 +10,7 @@ N runs at once. Floating-point warnings are silenced inside; callers look for no
 
 from __future__ import annotations
 
+import functools
 from typing import Mapping
 
 import numpy as np
@@ -37,7 +38,7 @@ class ArrayObjective:
         lines = codegen.assignments(["_f"] + [f"_g{i}" for i in range(n)], exprs, printer, "    ")
         source = "\n".join([f"def _fg({args}):", *lines,
                             f"    return _f, [{', '.join(f'_g{i}' for i in range(n))}]", ""])
-        self.raw = codegen.compile_source(source, "_fg", {"numpy": np})
+        self.raw = codegen.compile_source(source, "_fg", {"numpy": np, "functools": functools})
         """The generated function itself (no conversion, broadcasting or errstate), for hot loops."""
 
     def __call__(self, xs) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -71,7 +72,7 @@ class ArrayRule:
             "    return {" + ", ".join(f"'{t}': {t}" for t in targets) + "}",
             "",
         ])
-        self.raw = codegen.compile_source(source, "_step", {"numpy": np})
+        self.raw = codegen.compile_source(source, "_step", {"numpy": np, "functools": functools})
         """The generated function itself, called with keyword state and hyper-parameters, for hot loops."""
 
     @property

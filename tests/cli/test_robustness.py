@@ -250,3 +250,20 @@ def test_random_objectives_never_raise_a_traceback(cli, text):
         assert len(result.stderr.strip().splitlines()) == 1, (text, result.stderr)
     else:
         assert "Warning" not in result.stderr, (text, result.stderr)
+
+
+@pytest.mark.parametrize("objective", ["tanh(Max(1, x)) + y^2", "Max(x, 10^300)*(1 + 10^300) + y^2"])
+def test_batch_commands_evaluate_max_and_huge_integers(cli, objective):
+    no_noise(cli("sweep", objective, "--num", "5", "--steps", "20"))
+
+
+def test_array_kernels_agree_with_the_scalar_loop_on_max_and_huge_integers():
+    from gdcli.engine.kernels import ArrayObjective
+    from gdcli.engine.objective import Objective
+
+    objective = Objective.parse("Max(x, 2)*(10^300 + 1) + Min(x, y)")
+    points = [np.array([1.0, 3.0, -1.0]), np.array([0.5, 0.5, -2.0])]
+    values, _ = ArrayObjective(objective)(points)
+    # f = max(x, 2)·(1e300 + 1) + min(x, y), written again
+    expected = [max(x, 2) * 1e300 + min(x, y) for x, y in zip(*points)]
+    assert list(values) == pytest.approx(expected)
