@@ -252,7 +252,7 @@ def test_random_objectives_never_raise_a_traceback(cli, text):
         assert "Warning" not in result.stderr, (text, result.stderr)
 
 
-@pytest.mark.parametrize("objective", ["tanh(Max(1, x)) + y^2", "Max(x, 10^300)*(1 + 10^300) + y^2"])
+@pytest.mark.parametrize("objective", ["tanh(Max(1, x)) + y^2", "Max(x, 10^150)*(1 + 10^150) + y^2"])
 def test_batch_commands_evaluate_max_and_huge_integers(cli, objective):
     no_noise(cli("sweep", objective, "--num", "5", "--steps", "20"))
 
