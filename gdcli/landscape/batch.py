@@ -37,6 +37,10 @@ OSCILLATION_WINDOW = 0.1
 """Share of the budget, at its end, in which a run that did not stop is checked for oscillation."""
 STILL_MOVING = 1e-8
 """A run whose ‖∇f‖ ends at or below this is never called oscillating (it is jittering at a critical point)."""
+MAX_CELLS = 1 << 21
+"""Most numbers in one of a chunk's step × coordinate × row arrays (16 MB of floats). A batch of more rows is
+advanced block of rows by block, so its memory grows with what is kept (one outcome per row), not with
+rows × CHUNK: a million-run sweep needs tens of megabytes, not ten gigabytes."""
 
 
 @dataclass
@@ -61,10 +65,20 @@ def advance(objective: Objective, optimizer: Optimizer, starts: np.ndarray, lr: 
     if not np.all(np.isfinite(lr) & (lr > 0)):
         raise OptionError("every learning rate must be a positive finite number")
     fg, rule = ArrayObjective(objective), ArrayRule(optimizer.rule)
+    factor = schedule_factors(schedule, steps)
+    block = max(1, MAX_CELLS // (CHUNK * n))
+    parts = [_advance_rows(fg, rule, optimizer, x[i:i + block], lr[i:i + block], steps, tol, xtol, ftol, factor)
+             for i in range(0, rows, block)]
+    return Batch(*(np.concatenate([getattr(part, name) for part in parts]) for name in Batch.__dataclass_fields__))
+
+
+def _advance_rows(fg: ArrayObjective, rule: ArrayRule, optimizer: Optimizer, x: np.ndarray, lr: np.ndarray,
+                  steps: int, tol: float, xtol: float, ftol: float, factor: np.ndarray) -> Batch:
+    """advance for one block of rows, with the kernels and the schedule's factors α_t/α₀ already built."""
+    rows, n = x.shape
     f0, _ = fg(x.T)
     fbound = DIVERGENCE_FACTOR * np.maximum(1.0, np.abs(f0))
     xbound = DIVERGENCE_FACTOR * np.maximum(1.0, np.max(np.abs(x), axis=1))
-    factor = schedule_factors(schedule, steps)
     window = steps - max(2, int(np.ceil(OSCILLATION_WINDOW * steps)))
     # The kernels' raw functions are called inside one errstate: the wrappers' per-call conversions cost more
     # than the arithmetic itself for a thousand runs, and this loop runs once per step.

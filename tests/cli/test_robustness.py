@@ -267,3 +267,20 @@ def test_array_kernels_agree_with_the_scalar_loop_on_max_and_huge_integers():
     # f = max(x, 2)·(1e300 + 1) + min(x, y), written again
     expected = [max(x, 2) * 1e300 + min(x, y) for x, y in zip(*points)]
     assert list(values) == pytest.approx(expected)
+
+
+# 4. scale ----------------------------------------------------------------------------------------------------
+def test_a_batch_advanced_in_blocks_of_rows_ends_as_in_one_block(monkeypatch):
+    from gdcli.engine.objective import Objective
+    from gdcli.engine.optimizers import make_optimizer
+    from gdcli.landscape import batch
+
+    objective, rule = Objective.parse("x^4 - x^2 + y^2"), make_optimizer("momentum")
+    starts = np.random.default_rng(1).uniform(-2, 2, (300, 2))
+    lrs = np.linspace(0.01, 1.2, 300)
+    whole = batch.advance(objective, rule, starts, lrs, 150)
+    monkeypatch.setattr(batch, "MAX_CELLS", batch.CHUNK * 2 * 7)  # blocks of 7 rows
+    blocks = batch.advance(objective, rule, starts, lrs, 150)
+    for name in ("status", "steps", "final_x", "final_f", "final_grad_norm"):
+        assert np.array_equal(getattr(whole, name), getattr(blocks, name)), name
+    assert len(set(whole.status)) >= 2  # the blocks hold runs that end in different ways
