@@ -98,6 +98,36 @@ def engine_cases() -> list[Case]:
     ]
 
 
+# ---------------------------------------------------------------------------------------------------------
+# memory cases: peak memory above the same command's on a tiny input, as a ratio to the data the command keeps
+
+
+def peak_bytes(*args: str) -> int:
+    """Peak resident memory of a command run in a fresh interpreter (its own process tree, measured by a parent
+    that runs nothing else)."""
+    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", probe, *args], check=True, capture_output=True, text=True)
+    return int(out.stdout) * 1024  # ru_maxrss is in kilobytes on Linux
+
+
+SWEEP_RUNS = 100_000
+SWEEP_KEPT = SWEEP_RUNS * (1 + 1 + 1 + 2 + 1 + 1) * 8
+"""What a 2-variable sweep keeps per run: α, status, steps, final x (2), f and ‖∇f‖, 8 bytes each."""
+
+
+def memory_cases() -> list[tuple[str, float, Callable[[], float]]]:
+    """(name, target, ratio): ratio() is (peak − peak on a tiny input) / bytes kept."""
+    python = sys.executable
+
+    def sweep_ratio() -> float:
+        def sweep(num: int) -> int:
+            return peak_bytes(python, "-m", "gdcli", "sweep", "x^2 + 4*y^2", "--num", str(num), "--steps", "200")
+        return (sweep(SWEEP_RUNS) - sweep(2)) / SWEEP_KEPT
+
+    return [(f"gd sweep --num {SWEEP_RUNS:,} --steps 200: peak memory over the data kept", 20.0, sweep_ratio)]
+
+
 def all_cases() -> list[Case]:
     cases = engine_cases()
     for path in sorted(Path(__file__).parent.glob("bench_*.py")):
@@ -124,6 +154,13 @@ def main(argv: list[str]) -> int:
         failures += ratio > target
         print(f"{ratio:7.3f} {target:7.2f}  {candidate_time:9.4f}s {reference_time:9.4f}s  {name} [{verdict}]",
               flush=True)
+    for name, target, ratio_of in memory_cases():
+        if words and not any(w in name.lower() for w in words):
+            continue
+        ratio = ratio_of()
+        verdict = "ok" if ratio <= target else "LARGE"
+        failures += ratio > target
+        print(f"{ratio:7.3f} {target:7.2f}  {'':>10} {'':>10}  {name} [{verdict}]", flush=True)
     return 1 if failures else 0
 
 
