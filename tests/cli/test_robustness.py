@@ -284,3 +284,19 @@ def test_a_batch_advanced_in_blocks_of_rows_ends_as_in_one_block(monkeypatch):
     for name in ("status", "steps", "final_x", "final_f", "final_grad_norm"):
         assert np.array_equal(getattr(whole, name), getattr(blocks, name)), name
     assert len(set(whole.status)) >= 2  # the blocks hold runs that end in different ways
+
+
+def test_json_above_its_row_limit_is_refused_with_the_way_out(cli, monkeypatch):
+    import gdcli.engine.solution
+
+    monkeypatch.setattr(gdcli.engine.solution, "MAX_JSON_ROWS", 10)
+    line = one_line(cli("solve", "x^2", "--steps", "50", "--tol", "0", "--json"))
+    assert "this run kept 51; the limit is 10" in line and "--every K" in line
+    kept = cli("solve", "x^2", "--steps", "50", "--tol", "0", "--every", "10", "--json")
+    no_noise(kept)
+    assert [row["t"] for row in json.loads(kept.stdout)["iterates"]] == [0, 10, 20, 30, 40, 50]
+
+
+def test_the_stepper_budget_has_a_stated_maximum(cli):
+    line = one_line(cli("step", "x^2", "--steps", "10000000", "--frames", "1"))
+    assert "--steps of gd step must be a whole number between 0 and 100,000, not 10000000" in line
