@@ -6,14 +6,19 @@
 A ratio is time(candidate) / time(reference), each the best of several repeats, so a shared, noisy machine
 slows both sides alike. A case passes when its ratio is at most its target. Other modules in scripts/ named
 bench_*.py add cases through a function ``cases()`` returning (name, target, candidate, reference) tuples.
+
+Memory cases (memory_cases) print the peak memory of a command beyond the same command on a tiny input, as a
+ratio to the bytes of data the command keeps; their inputs are generated in a temporary folder.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import math
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable
@@ -69,6 +74,7 @@ def engine_cases() -> list[Case]:
     from gdcli.engine.objective import Objective
     from gdcli.engine.optimizers import make_optimizer
     from gdcli.engine.run import run
+    from gdcli.engine.stability import path_curvature
 
     rosenbrock = Objective.parse("rosenbrock")
     gd = make_optimizer("gd")
@@ -77,6 +83,14 @@ def engine_cases() -> list[Case]:
         run(rosenbrock, gd, np.array([-1.2, 1.0]), 0.0005, steps=ROSENBROCK_STEPS)
 
     engine()  # compile once: the comparison is per step
+
+    def ten_thousand() -> object:
+        return run(rosenbrock, gd, np.array([-1.2, 1.0]), 0.001, steps=10_000)
+
+    kept = ten_thousand()
+
+    def curvature() -> None:
+        path_curvature(kept)  # compiles ∇²f over arrays afresh each time, so that cost is counted
     chain = " + ".join(f"100*(x{i + 1} - x{i}^2)^2 + (1 - x{i})^2" for i in range(1, 100))
     naive = (
         "import sympy, numpy\n"
@@ -90,6 +104,7 @@ def engine_cases() -> list[Case]:
     python = sys.executable
     return [
         ("rosenbrock: 20k gd steps, generated loop vs hand-written floats", 1.5, engine, rosenbrock_by_hand),
+        ("rosenbrock: curvature along the path of 10k gd steps vs the run itself", 0.2, curvature, ten_thousand),
         ("gd solve (default example) vs import sympy, numpy, typer, rich", 1.4,
          command(python, "-m", "gdcli", "solve"), command(python, "-c", "import sympy, numpy, typer, rich")),
         ("100-variable chained Rosenbrock, with stability, vs sympify+hessian+lambdify", 0.2,
@@ -99,33 +114,83 @@ def engine_cases() -> list[Case]:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# memory cases: peak memory above the same command's on a tiny input, as a ratio to the data the command keeps
+# memory cases: peak resident memory of a command beyond the same command on a tiny input, as a ratio to the
+# bytes of data the command keeps
+
+MemoryCase = tuple[str, float, Callable[[Path], tuple[list[str], list[str], int]]]
+"""(name, target, set-up): the set-up writes its inputs into a temporary folder and returns the candidate's
+arguments of gd, the reference's (the same on a tiny input) and the bytes of data the candidate keeps."""
 
 
-def peak_bytes(*args: str) -> int:
-    """Peak resident memory of a command run in a fresh interpreter (its own process tree, measured by a parent
-    that runs nothing else)."""
-    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
-             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    out = subprocess.run([sys.executable, "-c", probe, *args], check=True, capture_output=True, text=True)
-    return int(out.stdout) * 1024  # ru_maxrss is in kilobytes on Linux
+PEAK = """
+import sys
+from gdcli.cli import main
+try:
+    main()
+finally:
+    with open("/proc/self/status") as status:
+        sys.stderr.write("\\nVmHWM " + next(line for line in status if line.startswith("VmHWM")).split()[1] + "\\n")
+"""
+"""Runs gd and reports on its last stderr line the high-water mark of its own memory (VmHWM, in kB). Read in
+the child: the rusage of a child also counts the parent's memory, copied in before the exec."""
+
+
+def peak_memory(args: list[str]) -> int:
+    """Peak resident set size in bytes of `gd ARGS…` run in a fresh interpreter (Linux)."""
+    result = subprocess.run([sys.executable, "-c", PEAK, *args], capture_output=True, text=True, cwd=ROOT)
+    last = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
+    if result.returncode != 0 or not last.startswith("VmHWM "):
+        raise RuntimeError(f"gd {' '.join(args[:3])} … failed: {result.stderr[-300:]}")
+    return int(last.split()[1]) * 1024
+
+
+FIT_ROWS = 2_000_000
+
+
+def fit_memory(folder: Path) -> tuple[list[str], list[str], int]:
+    """gd fit on a generated CSV of FIT_ROWS rows (two features and a target); it keeps 3 columns of floats."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(FIT_ROWS, 2))
+    table = np.column_stack([X, X @ [1.5, -2.0] + 0.3 + rng.normal(scale=0.1, size=FIT_ROWS)])
+    big, tiny = folder / "big.csv", folder / "tiny.csv"
+    np.savetxt(big, table, delimiter=",", header="a,b,y", comments="", fmt="%.17g")
+    np.savetxt(tiny, table[:4], delimiter=",", header="a,b,y", comments="", fmt="%.17g")
+    fit = ["fit", "--target", "y", "--epochs", "2"]
+    return [*fit, str(big)], [*fit, str(tiny)], table.nbytes
 
 
 SWEEP_RUNS = 100_000
-SWEEP_KEPT = SWEEP_RUNS * (1 + 1 + 1 + 2 + 1 + 1) * 8
-"""What a 2-variable sweep keeps per run: α, status, steps, final x (2), f and ‖∇f‖, 8 bytes each."""
 
 
-def memory_cases() -> list[tuple[str, float, Callable[[], float]]]:
-    """(name, target, ratio): ratio() is (peak − peak on a tiny input) / bytes kept."""
-    python = sys.executable
+def sweep_memory(folder: Path) -> tuple[list[str], list[str], int]:
+    """gd sweep of SWEEP_RUNS learning rates on a 2-variable bowl; per run it keeps α, the status, the steps,
+    the final x (2 numbers), f and ‖∇f‖: 7 numbers of 8 bytes."""
+    sweep = ["sweep", "x^2 + 4*y^2", "--steps", "200", "--num"]
+    return [*sweep, str(SWEEP_RUNS)], [*sweep, "2"], SWEEP_RUNS * 7 * 8
 
-    def sweep_ratio() -> float:
-        def sweep(num: int) -> int:
-            return peak_bytes(python, "-m", "gdcli", "sweep", "x^2 + 4*y^2", "--num", str(num), "--steps", "200")
-        return (sweep(SWEEP_RUNS) - sweep(2)) / SWEEP_KEPT
 
-    return [(f"gd sweep --num {SWEEP_RUNS:,} --steps 200: peak memory over the data kept", 20.0, sweep_ratio)]
+def memory_cases() -> list[MemoryCase]:
+    return [(f"gd fit on a {FIT_ROWS:,}-row CSV: peak memory beyond a 4-row fit / data kept", 5.0, fit_memory),
+            (f"gd sweep --num {SWEEP_RUNS:,} --steps 200: peak memory beyond --num 2 / data kept", 20.0,
+             sweep_memory)]
+
+
+def run_memory(words: list[str]) -> int:
+    """Print each memory case's ratio; the number of cases above their target."""
+    failures = 0
+    for name, target, setup in memory_cases():
+        if words and not any(w in name.lower() for w in words):
+            continue
+        with tempfile.TemporaryDirectory(prefix="gd-bench-") as folder:
+            candidate, reference, kept = setup(Path(folder))
+            extra = peak_memory(candidate) - peak_memory(reference)
+        ratio = extra / kept
+        failures += ratio > target
+        print(f"{ratio:7.3f} {target:7.2f}  {extra / 2**20:8.1f}MB {kept / 2**20:8.1f}MB  {name} "
+              f"[{'ok' if ratio <= target else 'LARGE'}]", flush=True)
+    return failures
 
 
 def all_cases() -> list[Case]:
@@ -154,13 +219,8 @@ def main(argv: list[str]) -> int:
         failures += ratio > target
         print(f"{ratio:7.3f} {target:7.2f}  {candidate_time:9.4f}s {reference_time:9.4f}s  {name} [{verdict}]",
               flush=True)
-    for name, target, ratio_of in memory_cases():
-        if words and not any(w in name.lower() for w in words):
-            continue
-        ratio = ratio_of()
-        verdict = "ok" if ratio <= target else "LARGE"
-        failures += ratio > target
-        print(f"{ratio:7.3f} {target:7.2f}  {'':>10} {'':>10}  {name} [{verdict}]", flush=True)
+    print(f"{'ratio':>7} {'target':>7}  {'extra':>10} {'kept':>10}  memory case")
+    failures += run_memory(words)
     return 1 if failures else 0
 
 

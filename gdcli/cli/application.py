@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from gdcli.errors import GdError
+from gdcli.files.text import one_line
 
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
@@ -26,9 +27,10 @@ MAX_MESSAGE = 300
 REPORT = "this is a bug in gd; please report it with the command you ran"
 
 
-def one_line(message: str) -> str:
-    """``message`` on one line, cut to MAX_MESSAGE characters with a note of how much was left out."""
-    text = " ".join(str(message).split())
+def capped(message: object) -> str:
+    """``message`` as one printable line (gdcli.files.text.one_line), cut to MAX_MESSAGE characters with a note
+    of how much was left out."""
+    text = one_line(str(message))
     if len(text) <= MAX_MESSAGE:
         return text
     return f"{text[:MAX_MESSAGE - 40]}… ({len(text):,} characters in all)"
@@ -36,7 +38,7 @@ def one_line(message: str) -> str:
 
 def fail(message: str) -> None:
     """One line on stderr, exit code 2."""
-    typer.echo(f"gd: error: {one_line(message)}", err=True)
+    typer.echo(f"gd: error: {capped(message)}", err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -45,7 +47,7 @@ def internal_error(error: BaseException) -> None:
     kinds = {MemoryError: "ran out of memory", RecursionError: "an expression nested too deeply to process",
              OverflowError: "a number too large to represent"}
     kind = next((text for cls, text in kinds.items() if isinstance(error, cls)), "an unexpected failure")
-    detail = one_line(f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)
+    detail = capped(f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)
     typer.echo(f"gd: internal error: {kind} ({detail}); {REPORT}", err=True)
     sys.exit(EXIT_INTERNAL)
 
