@@ -161,8 +161,20 @@ def fit_memory(folder: Path) -> tuple[list[str], list[str], int]:
     return [*fit, str(big)], [*fit, str(tiny)], table.nbytes
 
 
+SWEEP_RUNS = 100_000
+
+
+def sweep_memory(folder: Path) -> tuple[list[str], list[str], int]:
+    """gd sweep of SWEEP_RUNS learning rates on a 2-variable bowl; per run it keeps α, the status, the steps,
+    the final x (2 numbers), f and ‖∇f‖: 7 numbers of 8 bytes."""
+    sweep = ["sweep", "x^2 + 4*y^2", "--steps", "200", "--num"]
+    return [*sweep, str(SWEEP_RUNS)], [*sweep, "2"], SWEEP_RUNS * 7 * 8
+
+
 def memory_cases() -> list[MemoryCase]:
-    return [(f"gd fit on a {FIT_ROWS:,}-row CSV: peak memory beyond a 4-row fit / data kept", 5.0, fit_memory)]
+    return [(f"gd fit on a {FIT_ROWS:,}-row CSV: peak memory beyond a 4-row fit / data kept", 5.0, fit_memory),
+            (f"gd sweep --num {SWEEP_RUNS:,} --steps 200: peak memory beyond --num 2 / data kept", 20.0,
+             sweep_memory)]
 
 
 def run_memory(words: list[str]) -> int:

@@ -596,6 +596,10 @@ def _read_near_end(result, options: dict) -> Stability:
                              f"{'degenerate critical point' if kind == 'degenerate' else kind} "
                              f"{_short(point)}, lies {why}.")
     hessian = f.hessian_at(point)
+    if not np.all(np.isfinite(hessian)):  # x^π at 0: ∇²f is undefined there
+        return _not_critical(options, "no curvature at the critical point",
+                             f"Newton's method from the last iterate finds the critical point {_short(point)}, "
+                             f"but ∇²f is undefined there, so nothing is known about its kind.")
     _, negative, zero = inertia(hessian, uncertainty)
     kind = kind_of(len(hessian) - negative - zero, negative, zero)
     on_a_set = bool(zero and not negative and _critical_set_continues(f, point, hessian, zero))

@@ -52,6 +52,10 @@ SWING_DISTANCE = 0.2
 SWING_TOLERANCE = 1e-3
 """An oscillating run whose swings change by less than this factor per step is called bounded."""
 SWINGS = ("shrinking", "bounded", "growing")
+MAX_CELLS = 1 << 21
+"""Most numbers in one of a chunk's step × coordinate × row arrays (16 MB of floats). A batch of more rows is
+advanced block of rows by block, so its memory grows with what is kept (one outcome per row), not with
+rows × CHUNK: a million-run sweep needs tens of megabytes, not ten gigabytes."""
 
 
 @dataclass
@@ -85,10 +89,20 @@ def advance(objective: Objective, optimizer: Optimizer, starts: np.ndarray, lr: 
     if not np.all(np.isfinite(lr) & (lr > 0)):
         raise OptionError("every learning rate must be a positive finite number")
     fg, rule = ArrayObjective(objective), ArrayRule(optimizer.rule)
+    factor = schedule_factors(schedule, steps)
+    block = max(1, MAX_CELLS // (CHUNK * n))
+    parts = [_advance_rows(fg, rule, optimizer, x[i:i + block], lr[i:i + block], steps, tol, xtol, ftol, factor)
+             for i in range(0, rows, block)]
+    return Batch(*(np.concatenate([getattr(part, name) for part in parts]) for name in Batch.__dataclass_fields__))
+
+
+def _advance_rows(fg: ArrayObjective, rule: ArrayRule, optimizer: Optimizer, x: np.ndarray, lr: np.ndarray,
+                  steps: int, tol: float, xtol: float, ftol: float, factor: np.ndarray) -> Batch:
+    """advance for one block of rows, with the kernels and the schedule's factors α_t/α₀ already built."""
+    rows, n = x.shape
     f0, _ = fg(x.T)
     fbound = DIVERGENCE_FACTOR * np.maximum(1.0, np.abs(f0))
     xbound = DIVERGENCE_FACTOR * np.maximum(1.0, np.max(np.abs(x), axis=1))
-    factor = schedule_factors(schedule, steps)
     window = steps - max(2, int(np.ceil(OSCILLATION_WINDOW * steps)))
     distance = 2 * max(1, int(np.ceil(SWING_DISTANCE * steps / 2)))
     bands = ((window - distance, steps - distance), (window, steps))  # the swing factor's two bands of t
