@@ -12,8 +12,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from functools import lru_cache
+from typing import Callable
+
 import sympy as sp
 
+from gdcli.engine import codegen
 from gdcli.errors import OptionError
 
 alpha0, k, t = sp.symbols("alpha0 k t", real=True)
@@ -43,8 +47,19 @@ class Schedule:
         """α_t for the given α₀ and t."""
         return float(self.formula.subs({alpha0: lr0, k: self.decay, t: step}))
 
+    def rate(self, lr0: float) -> Callable[[int], float]:
+        """t ↦ α_t as a compiled float function, for loops that ask once per step."""
+        function = _compiled(self.name)
+        return lambda step: function(lr0, self.decay, step)
+
     def describe(self) -> str:
         return SHOWN[self.name] + ("" if self.name == "constant" else f", k = {self.decay:g}")
+
+
+@lru_cache(maxsize=None)
+def _compiled(name: str) -> Callable[[float, float, int], float]:
+    body = codegen.FloatPrinter().doprint(FORMULAS[name])
+    return codegen.compile_source(f"def _rate(alpha0, k, t):\n    return float({body})\n", "_rate")
 
 
 def make_schedule(name: str = "constant", decay: float | None = None) -> Schedule:

@@ -51,7 +51,9 @@ class Solution:
             "hessian": [[sp.sstr(e) for e in row] for row in o.hessian.tolist()],
             "optimizer": r.optimizer.to_dict(r.lr0),
             "schedule": {"name": r.schedule.name, "decay": r.schedule.decay},
-            "line_search": None if r.line_search is None else {"c1": r.line_search.c1, "shrink": r.line_search.shrink},
+            "line_search": None if r.line_search is None else {
+                "kind": r.line_search.kind, "c1": r.line_search.c1, "shrink": r.line_search.shrink,
+                "c2": r.line_search.c2},
             "start": [float(v) for v in r.start],
             "status": r.status,
             "reason": r.reason,
@@ -102,16 +104,19 @@ def prepare(
     schedule: str = "constant",
     decay: float | None = None,
     default_steps: int = DEFAULT_STEPS,
+    **method_settings,
 ) -> Setup:
     """Read and check the shared options.
 
     ``objective`` is an expression, a built-in name (see ``gd functions``) or None for the default bowl; a
     built-in supplies its suggested α and step budget when those are not given (else DEFAULT_LR and
-    ``default_steps``). Hyper-parameters left as None take the optimizer's defaults.
+    ``default_steps``); Newton, BFGS and L-BFGS take α = 1, their natural step. Hyper-parameters left as None
+    take the optimizer's defaults; ``method_settings`` are the methods' (memory, cg_beta, bb, h0, fstar).
     """
     f = objective if isinstance(objective, Objective) else Objective.parse(objective, variables)
-    rule = make_optimizer(optimizer, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho)
-    alpha = read_lr(lr, f.function.lr if f.function else DEFAULT_LR)
+    rule = make_optimizer(optimizer, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho, **method_settings)
+    unit = not rule.elementwise and rule.rule.unit_step
+    alpha = read_lr(lr, 1.0 if unit else f.function.lr if f.function else DEFAULT_LR)
     budget = steps if steps is not None else f.function.steps if f.function else default_steps
     return Setup(f, rule, alpha, budget, make_schedule(schedule, decay))
 
@@ -123,21 +128,24 @@ def solve(
     tol: float = 1e-8,
     xtol: float = 0.0,
     ftol: float = 0.0,
-    line_search: bool = False,
+    line_search: bool | str = False,
     c1: float = 1e-4,
     shrink: float = 0.5,
+    c2: float | None = None,
     every: int = 1,
     **options,
 ) -> Solution:
     """Run one optimizer on an objective and read its stability.
 
     ``start`` defaults to the built-in's standard start, else 1 in every coordinate; the stopping tests are
-    those of gdcli.engine.run.run; ``options`` are gdcli.engine.solution.prepare's (variables, optimizer, lr, steps, beta, beta1,
+    those of gdcli.engine.run.run; ``line_search`` is False, True (Armijo) or a kind of
+    gdcli.engine.line_search (armijo, wolfe, strong-wolfe, exact), with c1, c2 and shrink; ``options`` are gdcli.engine.solution.prepare's (variables, optimizer, lr, steps, beta, beta1,
     beta2, eps, rho, schedule, decay).
     """
     setup = prepare(objective, **options)
     x0 = setup.objective.read_start(start)
-    search = LineSearch(c1, shrink) if line_search else None
+    kind = "armijo" if line_search is True else line_search
+    search = LineSearch(c1, shrink, kind, c2) if kind else None
     result = run(setup.objective, setup.optimizer, x0, setup.lr, setup.steps, tol, xtol, ftol, setup.schedule,
                  search, every)
     return Solution(setup.objective, result, stability_of(result))

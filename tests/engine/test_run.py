@@ -122,7 +122,7 @@ def test_armijo_line_search_accepts_only_sufficient_decrease():
 
 
 def test_line_search_needs_gd():
-    with pytest.raises(OptionError, match="--optimizer gd"):
+    with pytest.raises(OptionError, match="works with gd and the methods"):
         solve("x^2", optimizer="adam", line_search=True)
 
 
