@@ -8,6 +8,7 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
+from gdcli.cli.options import line_search_alone
 from gdcli.errors import GdError
 
 EXIT_USAGE = 2
@@ -24,6 +25,7 @@ class OneLineErrors(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
+            args = line_search_alone(list(sys.argv[1:] if args is None else args))
             result = super().main(args, prog_name or "gd", complete_var, standalone_mode=False, **extra)
         except GdError as error:
             fail(str(error))

@@ -13,7 +13,9 @@ Optimization, ch. 3):
 
 The Wolfe searches keep a bracket [lo, hi] known to hold acceptable steps: a step that fails sufficient
 decrease (or, for the strong form, is no better than lo, or has φ' > 0) becomes hi, one that fails the
-curvature condition with φ' < 0 becomes lo; the next trial is the midpoint, or 2α while hi is unknown. With
+curvature condition with φ' < 0 becomes lo; the next trial is 2α while hi is unknown, then the minimiser of
+the cubic that matches φ and φ' at lo and hi, kept inside the bracket's middle 80 % (else the midpoint).
+On a quadratic φ the cubic is φ itself, so one interpolation lands on the exact minimiser. With
 0 < c1 < c2 < 1 and f bounded below along d an acceptable step exists and the bracket closes on it.
 
 Each search counts its trials (evaluations of φ) and reports failure after MAX_TRIALS of them rather than
@@ -69,20 +71,37 @@ def armijo(phi: Phi, phi0: float, slope: float, alpha: float, c1: float, shrink:
 
 
 def wolfe(phi: Phi, phi0: float, slope: float, alpha: float, c1: float, c2: float, strong: bool) -> Search:
-    """The weak or strong Wolfe conditions by bracketing and bisection (see the module docstring)."""
-    lo, hi, phi_lo = 0.0, math.inf, phi0
+    """The weak or strong Wolfe conditions by bracketing and safeguarded cubic interpolation (see the module
+    docstring)."""
+    lo, phi_lo, slope_lo = 0.0, phi0, slope
+    hi, phi_hi, slope_hi = math.inf, math.nan, math.nan
     for trial in range(1, MAX_TRIALS + 1):
         value, derivative = phi(alpha)
         if not value <= phi0 + c1 * alpha * slope or (strong and value >= phi_lo):
-            hi = alpha
+            hi, phi_hi, slope_hi = alpha, value, derivative
         elif (abs(derivative) <= -c2 * slope) if strong else (derivative >= c2 * slope):
             return Search(alpha, value, trial, True)
         elif strong and derivative > 0:
-            hi = alpha
+            hi, phi_hi, slope_hi = alpha, value, derivative
         else:
-            lo, phi_lo = alpha, value
-        alpha = (lo + hi) / 2.0 if math.isfinite(hi) else 2.0 * alpha
+            lo, phi_lo, slope_lo = alpha, value, derivative
+        alpha = (2.0 * alpha if not math.isfinite(hi) else
+                 cubic_step(lo, phi_lo, slope_lo, hi, phi_hi, slope_hi))
     return Search(lo, phi_lo, MAX_TRIALS, False)
+
+
+def cubic_step(a: float, fa: float, da: float, b: float, fb: float, db: float) -> float:
+    """The minimiser of the cubic through (a, φ(a), φ'(a)) and (b, φ(b), φ'(b)) (Nocedal & Wright eq. 3.59),
+    kept at least a tenth of the bracket from either end; the midpoint where the cubic has none."""
+    low, high = min(a, b), max(a, b)
+    margin = 0.1 * (high - low)
+    try:
+        d1 = da + db - 3.0 * (fa - fb) / (a - b)
+        d2 = math.copysign(math.sqrt(d1 * d1 - da * db), b - a)
+        step = b - (b - a) * (db + d2 - d1) / (db - da + 2.0 * d2)
+    except (ArithmeticError, ValueError):
+        return (a + b) / 2.0
+    return step if low + margin <= step <= high - margin else (a + b) / 2.0
 
 
 def exact_quadratic(slope: float, curvature: float) -> Search:

@@ -61,6 +61,7 @@ class Method:
     c2: float = 0.9
     unit_step: bool = False
     own_step: bool = False
+    step_rule: str = ""
     steps: tuple = ()
     state: tuple = ()
 
@@ -113,7 +114,7 @@ BB = Method(
     {"bb": 1},
     note=("s = x_t − x_{t−1}, y = g_t − g_{t−1}. f may rise on some steps: the method is non-monotone by design. "
           "When sᵀy ≤ 0 the previous α is kept, and the row says so."),
-    own_step=True,
+    own_step=True, step_rule="α₀ for the first step, then the BB rule",
 )
 POLYAK = Method(
     "polyak", "Polyak step size",
@@ -121,7 +122,7 @@ POLYAK = Method(
     "none (f* is fixed)",
     {"fstar": None},
     note="f* is the minimum value of f: the catalog's for a built-in, else --fstar.",
-    own_step=True,
+    own_step=True, step_rule="α_t = (f − f*)/‖g‖² at every step; --lr is not used",
 )
 
 METHODS: dict[str, Method] = {m.name: m for m in (NEWTON, BFGS, LBFGS, CG, BB, POLYAK)}
@@ -134,9 +135,23 @@ MESSAGES = {
     "line_search_rule": "stopped at step {t}: the {search} line search found no acceptable step in {trials} "
                         "trials along d, so no step was taken",
     "hessian": "stopped at step {t}: ∇²f is not finite there, so the Newton step is undefined",
+    "precision": "stopped at step {t}: along d, f changes by less than its rounding error, so the {search} line "
+                 "search cannot tell a better step; x_t is as close as float64 arithmetic can resolve",
 }
 """Why a run of these methods stopped, beyond the reasons of gdcli.engine.run."""
-STATUS_OF = {"line_search_rule": "line_search_failed", "hessian": "diverged"}
+STATUS_OF = {"line_search_rule": "line_search_failed", "hessian": "diverged", "precision": "line_search_failed"}
+ROUNDING = 64 * 2.0**-52
+"""A failed search is put down to rounding when its last trial changed f by no more than this fraction of |f|
+(or of 1): |φ(α) − φ(0)| ≤ ROUNDING·max(1, |f|), the search having closed in on steps f cannot tell apart."""
+
+
+def describe_search(search) -> str:
+    """A line search as the header shows it: its kind and constants."""
+    if search.kind == "armijo":
+        return f"Armijo backtracking, c1 = {search.c1:g}, shrink = {search.shrink:g}"
+    if search.kind == "exact":
+        return "exact line search (closed form on a quadratic, else golden sections)"
+    return f"{search.kind} line search, c1 = {search.c1:g}, c2 = {search.c2:g}"
 
 
 def settings(method: Method, given: dict) -> dict:
@@ -445,13 +460,21 @@ def iterate(objective: Objective, optimizer, search, start, lr: float, rate: Cal
     fevals = 0
     t, f_prev, x_prev, g_prev, previous_slope, previous_alpha = 0, 0.0, x, None, None, None
 
+    change = 0.0
+    """|φ(α) − φ(0)| at the search's latest trial, to tell a failure from rounding."""
+
     def phi(alpha: float, d: list[float]) -> tuple[float, float]:
+        nonlocal change
         try:
             value, gradient = fg(*[a + alpha * b for a, b in zip(x, d)])
             value, slope = float(value), dot(gradient, d)
         except (ArithmeticError, ValueError, TypeError):
             return math.inf, math.nan
-        return (value, slope) if math.isfinite(value) else (math.inf, math.nan)
+        if not math.isfinite(value):
+            change = math.inf
+            return math.inf, math.nan
+        change = abs(value - f)
+        return value, slope
 
     while True:
         try:
@@ -488,12 +511,13 @@ def iterate(objective: Objective, optimizer, search, start, lr: float, rate: Cal
                 slope = dot(g, d)
                 if not unit and previous_slope is not None and slope < 0:
                     alpha = previous_alpha * previous_slope / slope
+                change = 0.0
                 found = line_search_step(search, lambda a: phi(a, d), f, slope, alpha, curvature, d)
+                if not found.ok:
+                    reason = "precision" if change <= ROUNDING * max(1.0, abs(f)) else "line_search_rule"
                 alpha, trials = found.alpha, found.trials
                 fevals += trials
                 previous_slope, previous_alpha = slope, alpha
-                if not found.ok:
-                    reason = "line_search_rule"
         row = (t, f, gn, alpha, trials, *x, *g)
         if reason is not None or t % every == 0:
             rows.extend(row)
@@ -523,3 +547,76 @@ def line_search_step(search, phi, value: float, slope: float, alpha: float, curv
     if search.kind == "exact":
         return searches.exact(lambda a: phi(a)[0], value, alpha)
     return searches.wolfe(phi, value, slope, alpha, search.c1, search.c2, search.kind == "strong-wolfe")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# what theory says about each method at the point the stability panel reads
+
+
+def reading(name: str, eigenvalues, where: str, lr: float, search: str | None, quadratic: bool) -> str:
+    """The stability panel's reading for a method (or gd under a Wolfe or exact search): the theorem that
+    applies at ``where`` given the Hessian's ``eigenvalues`` there, or a plain statement that none predicts
+    the behaviour. ``quadratic``: f is quadratic, so the eigenvalues hold everywhere."""
+    values = [float(v) for v in eigenvalues]
+    if not values or not all(math.isfinite(v) for v in values):
+        return f"∇²f is not finite at the {where}, so no theorem can be read from it."
+    mu, big_l, n = min(values), max(values), len(values)
+    definite = mu > 0
+    kappa = big_l / mu if definite else None
+    here = "everywhere (f is quadratic)" if quadratic else f"at the {where}"
+    if not definite:
+        curvature = (f"∇²f is not positive definite {here} (λmin = {mu:.4g}), so this is no strict minimum: "
+                     "none of the local convergence theorems applies here.")
+        if name == "newton":
+            return curvature + (" The pure Newton step would head for the saddle or maximum; the modified step "
+                                "adds τI to H, which makes d a descent direction (see the rows).")
+        return curvature
+    if name == "newton":
+        if quadratic and lr == 1:
+            return ("f is quadratic with ∇²f positive definite: the full Newton step (α = 1) lands on the "
+                    "minimiser in one step.")
+        if lr != 1:
+            return (f"With α = {lr:g} ≠ 1 Newton's method converges only linearly near a minimum: the error "
+                    f"is multiplied by about |1 − α| = {abs(1 - lr):.4g} per step.")
+        return (f"∇²f is positive definite {here} (λmin = {mu:.4g}): near a non-degenerate minimum with "
+                "Lipschitz ∇²f, Newton's method with α = 1 converges quadratically, the error roughly squaring "
+                "each step. Far from it nothing is guaranteed without a line search, and where ∇²f is singular "
+                "or indefinite the step is modified or fails.")
+    if name in ("cg", "gd") and quadratic and search == "exact":
+        root = math.sqrt(kappa)
+        rate = (root - 1) / (root + 1)
+        if name == "gd":
+            steep = ((kappa - 1) / (kappa + 1)) ** 2
+            return (f"Steepest descent with exact line search on a quadratic: f − f* is multiplied by at most "
+                    f"((κ−1)/(κ+1))² = {steep:.4g} per step (κ = {kappa:.4g}), zig-zagging between two directions.")
+        return (f"Linear conjugate gradients: in exact arithmetic the minimiser is reached in at most n = {n} steps, "
+                f"and the error in the ∇²f-norm shrinks at least as 2·((√κ−1)/(√κ+1))ᵗ = 2·{rate:.4g}ᵗ "
+                f"(κ = {kappa:.4g}); rounding can add a few steps when κ is large.")
+    if name == "cg":
+        return ("Nonlinear conjugate gradients with a Wolfe search converge for f bounded below with Lipschitz ∇f "
+                "(Fletcher–Reeves needs the strong conditions with c2 < 1/2). On a quadratic with the exact search "
+                f"it would end in at most n = {n} steps at the (√κ−1)/(√κ+1) rate; for this f and search no rate "
+                "is predicted.")
+    if name == "bfgs":
+        end = (f" On a quadratic with the exact line search BFGS ends in at most n = {n} steps."
+               if quadratic else "")
+        return (f"∇²f is positive definite {here} (λmin = {mu:.4g}): near such a minimum BFGS with Wolfe steps "
+                "that accept α = 1 converges superlinearly (Dennis–Moré): the ratio of successive errors goes to 0."
+                + end)
+    if name == "lbfgs":
+        return (f"∇²f is positive definite {here} (λmin = {mu:.4g}): on strongly convex f L-BFGS converges "
+                "linearly (Liu & Nocedal 1989); unlike BFGS no superlinear rate is guaranteed.")
+    if name == "bb":
+        convex = ("f is a strictly convex quadratic, where BB converges from any start (Raydan 1993)"
+                  if quadratic else "beyond strictly convex quadratics BB has no convergence guarantee without a "
+                                    "non-monotone line search")
+        return f"Barzilai–Borwein steps are non-monotone: f may rise on some steps. {convex}."
+    if name == "polyak":
+        if quadratic:
+            factor = math.sqrt(1 - mu / (4 * big_l))
+            return (f"f is quadratic with μ = λmin = {mu:.4g}, L = λmax = {big_l:.4g}: with the true f*, each Polyak "
+                    f"step multiplies ‖x − x*‖ by at most √(1 − μ/(4L)) = {factor:.4g}.")
+        return ("With the true f*, a Polyak step never moves x away from a minimiser while f is convex; no rate is "
+                "predicted where convexity is not known.")
+    return (f"The {search} line search chooses α_t at every step, so the starting α needs no stability bound; no "
+            "rate is predicted for this f.")

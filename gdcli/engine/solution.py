@@ -16,6 +16,7 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
+from gdcli.engine import methods
 from gdcli.engine.expression import parse_number
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import Optimizer, make_optimizer
@@ -161,8 +162,12 @@ def stability_of(result: RunResult) -> Stability:
         point, where = result.final_x, "final iterate"
     else:
         point, where = result.start, "start"
-    return analyse(
+    stability = analyse(
         f.hessian_at(point), np.asarray(point, dtype=float), where, result.optimizer.name, result.lr0,
         beta=result.optimizer.hyper.get("beta", 0.0), schedule=result.schedule.name,
         line_search=result.line_search is not None,
     )
+    if result.states is not None:  # a method of gdcli.engine.methods, or gd under a Wolfe or exact search
+        stability.reading = methods.reading(result.optimizer.name, stability.eigenvalues, where, result.lr0,
+                                            result.line_search.kind if result.line_search else None, f.is_quadratic)
+    return stability
