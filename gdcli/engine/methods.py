@@ -375,7 +375,9 @@ class ConjugateGradient(Direction):
             elif self.variant == "fr":
                 beta = dot(g, g) / gg_prev
             else:
-                beta = max(0.0, dot(g, [a - b for a, b in zip(g, g_prev)]) / gg_prev)
+                beta = dot(g, [a - b for a, b in zip(g, g_prev)]) / gg_prev
+                if beta < 0:
+                    beta, note = 0.0, "restart: Polak–Ribière β < 0"
             if beta:
                 d = [a + beta * b for a, b in zip(steepest, d_prev)]
                 if dot(g, d) >= 0:
@@ -518,6 +520,8 @@ def iterate(objective: Objective, optimizer, search, start, lr: float, rate: Cal
                 alpha, trials = found.alpha, found.trials
                 fevals += trials
                 previous_slope, previous_alpha = slope, alpha
+        if reason is None:
+            state.setdefault("d", d)
         row = (t, f, gn, alpha, trials, *x, *g)
         if reason is not None or t % every == 0:
             rows.extend(row)

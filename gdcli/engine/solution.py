@@ -145,7 +145,7 @@ def solve(
     """
     setup = prepare(objective, **options)
     x0 = setup.objective.read_start(start)
-    kind = "armijo" if line_search is True else line_search
+    kind = "armijo" if line_search is True else line_search or getattr(setup.optimizer.rule, "search", None)
     search = LineSearch(c1, shrink, kind, c2) if kind else None
     result = run(setup.objective, setup.optimizer, x0, setup.lr, setup.steps, tol, xtol, ftol, setup.schedule,
                  search, every)
