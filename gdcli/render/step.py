@@ -138,10 +138,10 @@ METHOD_STATE = {"tau": "τ (added to H)", "beta": "β", "gamma": "γ (H₀ = γI
 """How the methods' recorded state is labelled (gdcli.engine.methods)."""
 
 
-def method_state(state: dict, n: int, compact: bool) -> list[tuple[str, str]]:
-    """A method's state for the step from xₖ: d, then τ, β, γ, the pair count, H (3 variables or fewer, else
-    its size) and the row's note."""
-    rows = [("d", values_text(state["d"]))] if "d" in state else [("d", "— (no step from here)")]
+def method_state(state: dict, k: int, n: int, compact: bool) -> list[tuple[str, str]]:
+    """A method's state for the next step, from xₖ: dₖ, then τ, β, γ, the pair count, H (3 variables or fewer,
+    else its diagonal) and the row's note."""
+    rows = [(f"d{sub(k)} (next step)", values_text(state["d"]) if "d" in state else "— (the run ends here)")]
     for key, label in METHOD_STATE.items():
         if key in state:
             value = state[key]
@@ -173,7 +173,7 @@ def state_table(stepper: Stepper, compact: bool = False) -> Table:
     settings += run.optimizer.settings_text()
     grid.add_row(f"{run.optimizer.name}, t = {k}", ", ".join(settings))
     if not run.optimizer.elementwise:
-        for label, value in method_state(step.state, run.objective.dimension, compact):
+        for label, value in method_state(run.states[k], k, run.objective.dimension, compact):
             grid.add_row(label, value)
     for (target, _), line in zip(run.optimizer.rule.steps, rule_lines(run.optimizer.rule)):
         if target.name == "x":
