@@ -557,17 +557,32 @@ def line_search_step(search, phi, value: float, slope: float, alpha: float, curv
 # what theory says about each method at the point the stability panel reads
 
 
+def read(stability, result):
+    """``stability`` (gdcli.engine.stability.read_run's reading of ``result``) with the reading for a method's
+    run: the theorem of ``reading`` at the critical point read, in place of the fixed-step analysis, whose
+    rate and step count do not apply to these methods. Runs of the elementwise rules pass unchanged, and so
+    does a reading that found no critical point (its sentence says why nothing is predicted)."""
+    if result.states is None or stability.eigenvalues is None:
+        return stability
+    search = result.line_search.kind if result.line_search is not None else None
+    stability.reading = reading(result.optimizer.name, stability.eigenvalues, stability.where, result.lr0, search,
+                                result.objective.is_quadratic)
+    stability.rate = stability.steps_predicted = None
+    return stability
+
+
 def reading(name: str, eigenvalues, where: str, lr: float, search: str | None, quadratic: bool) -> str:
     """The stability panel's reading for a method (or gd under a Wolfe or exact search): the theorem that
-    applies at ``where`` given the Hessian's ``eigenvalues`` there, or a plain statement that none predicts
-    the behaviour. ``quadratic``: f is quadratic, so the eigenvalues hold everywhere."""
+    applies at ``where`` (the critical point read, "the minimum (1, 1) the run converged to") given the
+    Hessian's ``eigenvalues`` there, or a plain statement that none predicts the behaviour. ``quadratic``: f is
+    quadratic, so the eigenvalues hold everywhere."""
     values = [float(v) for v in eigenvalues]
     if not values or not all(math.isfinite(v) for v in values):
-        return f"∇²f is not finite at the {where}, so no theorem can be read from it."
+        return f"∇²f is not finite at {where}, so no theorem can be read from it."
     mu, big_l, n = min(values), max(values), len(values)
     definite = mu > 0
     kappa = big_l / mu if definite else None
-    here = "everywhere (f is quadratic)" if quadratic else f"at the {where}"
+    here = "everywhere (f is quadratic)" if quadratic else f"at {where}"
     if not definite:
         curvature = (f"∇²f is not positive definite {here} (λmin = {mu:.4g}), so this is no strict minimum: "
                      "none of the local convergence theorems applies here.")

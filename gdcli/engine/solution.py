@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-import numpy as np
 import sympy as sp
 
 from gdcli.engine import methods
@@ -22,7 +21,7 @@ from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import Optimizer, make_optimizer
 from gdcli.engine.run import LineSearch, RunResult, run
 from gdcli.engine.schedules import Schedule, make_schedule
-from gdcli.engine.stability import Stability, analyse
+from gdcli.engine.stability import Stability, read_run
 from gdcli.errors import OptionError
 
 DEFAULT_LR = 0.1
@@ -134,13 +133,16 @@ def solve(
     shrink: float = 0.5,
     c2: float | None = None,
     every: int = 1,
+    curvature: bool | None = None,
     **options,
 ) -> Solution:
     """Run one optimizer on an objective and read its stability.
 
     ``start`` defaults to the built-in's standard start, else 1 in every coordinate; the stopping tests are
     those of gdcli.engine.run.run; ``line_search`` is False, True (Armijo) or a kind of
-    gdcli.engine.line_search (armijo, wolfe, strong-wolfe, exact), with c1, c2 and shrink; ``options`` are gdcli.engine.solution.prepare's (variables, optimizer, lr, steps, beta, beta1,
+    gdcli.engine.line_search (armijo, wolfe, strong-wolfe, exact), with c1, c2 and shrink; ``curvature`` asks
+    for the curvature along the path (None: up to 50 variables); ``options`` are
+    gdcli.engine.solution.prepare's (variables, optimizer, lr, steps, beta, beta1,
     beta2, eps, rho, schedule, decay).
     """
     setup = prepare(objective, **options)
@@ -149,25 +151,5 @@ def solve(
     search = LineSearch(c1, shrink, kind, c2) if kind else None
     result = run(setup.objective, setup.optimizer, x0, setup.lr, setup.steps, tol, xtol, ftol, setup.schedule,
                  search, every)
-    return Solution(setup.objective, result, stability_of(result))
+    return Solution(setup.objective, result, methods.read(read_run(result, curvature), result))
 
-
-def stability_of(result: RunResult) -> Stability:
-    """Stability at the point that matters: anywhere for a quadratic, the final iterate of a converged run,
-    else the start."""
-    f = result.objective
-    if f.is_quadratic:
-        point, where = result.start, "every point (f is quadratic)"
-    elif result.status == "converged":
-        point, where = result.final_x, "final iterate"
-    else:
-        point, where = result.start, "start"
-    stability = analyse(
-        f.hessian_at(point), np.asarray(point, dtype=float), where, result.optimizer.name, result.lr0,
-        beta=result.optimizer.hyper.get("beta", 0.0), schedule=result.schedule.name,
-        line_search=result.line_search is not None,
-    )
-    if result.states is not None:  # a method of gdcli.engine.methods, or gd under a Wolfe or exact search
-        stability.reading = methods.reading(result.optimizer.name, stability.eigenvalues, where, result.lr0,
-                                            result.line_search.kind if result.line_search else None, f.is_quadratic)
-    return stability

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+import mpmath
 import sympy as sp
 
 from gdcli.engine.expression import parse_expression, parse_number, parse_vector
@@ -123,12 +124,21 @@ def normalise(text: str) -> str:
 
 def read_number(text: str) -> float:
     """``0.2``, ``1/5``, ``2e-1``, ``pi/4`` → a float."""
-    return float(parse_number(normalise(text), "the answer"))
+    return real(parse_number(normalise(text), "the answer"), "the answer")
 
 
 def read_vector(text: str) -> list[float]:
     """``1.2, -0.6`` or ``[1.2, -0.6]`` → floats."""
-    return [float(v) for v in parse_vector(normalise(text), "the answer")]
+    return [real(v, "an entry of the answer") for v in parse_vector(normalise(text), "the answer")]
+
+
+def real(value: sp.Expr, what: str) -> float:
+    """A constant as a finite float, computed in floating point (see value_at), so that a constant such as
+    exp(exp(exp(exp(10)))) or cos(exp(exp(20))) is refused at once instead of computed to millions of digits."""
+    number = value_at(value, {})
+    if not math.isfinite(number):
+        raise GdError(f"{what} is not a finite real number (or too large for one)")
+    return number
 
 
 def read_iterates(text: str, dimension: int) -> list[list[float]]:
@@ -139,7 +149,9 @@ def read_iterates(text: str, dimension: int) -> list[list[float]]:
     groups = re.findall(r"[\[(]([^\[\]()]*)[\])]", body)
     if len(groups) <= 1:
         groups = [g for g in body.strip("[]() ").split(";") if g.strip()]
-    return [[float(v) for v in parse_vector(group, "an iterate")] for group in groups]
+    if not groups:
+        raise GdError("the answer lists no iterates")
+    return [[real(v, "an iterate") for v in parse_vector(group, "an iterate")] for group in groups]
 
 
 def read_expressions(text: str, names: Sequence[str]) -> list[sp.Expr]:
@@ -223,7 +235,7 @@ def read_interval(text: str) -> Interval:
 def _bound(text: str) -> float:
     if text.lower() in ("inf", "infinity", "oo", "+inf"):
         return math.inf
-    return float(parse_number(text, "an end of the interval"))
+    return real(parse_number(text, "an end of the interval"), "an end of the interval")
 
 
 def _ordered(lo: float, hi: float, lo_closed: bool, hi_closed: bool) -> Interval:
@@ -272,6 +284,9 @@ def grade(kind: str, expected, text: str, *, tolerance: float | None = None, cho
         correct, feedback = _GRADERS[kind](expected, text, tolerance, choices, names, near, dimension)
     except GdError as error:
         return Verdict(False, shown, f"{error}.")
+    except (ArithmeticError, ValueError, TypeError, RecursionError) as error:  # SymPy, building a hostile answer
+        return Verdict(False, shown, f"✗ this answer cannot be evaluated ({type(error).__name__}): write it more "
+                                     "simply.")
     if correct:
         return Verdict(True, shown, feedback or "✓ correct.")
     return Verdict(False, shown, feedback or f"✗ not quite: the answer is {shown}.")
@@ -362,23 +377,108 @@ def _grade_expression(expected, text, tolerance, choices, names, near, dimension
     return True, ""
 
 
+SAMPLES = 6
+"""Random points at which two expressions must agree."""
+AGREEMENT = 1e-9
+"""Relative agreement required at each point."""
+DIGITS = 30
+"""Decimal digits of the sample evaluations."""
+LARGEST = mpmath.mpf(10) ** 300
+"""Largest magnitude any part of an expression may reach in an evaluation; beyond it the value counts as not
+finite (so exp(exp(exp(exp(10)))) stops at its second exp instead of growing without bound)."""
+SYMBOLIC_OPERATIONS = 300
+"""Largest a − b (in SymPy operations) that is expanded symbolically; larger ones are judged by value alone."""
+SYMBOLIC_POWER = 64
+"""Largest integer exponent expanded symbolically: (x + 1)^1000000 would have a million terms."""
+
+
 def equivalent(a: sp.Expr, b: sp.Expr) -> bool:
-    """a ≡ b: their difference simplifies to 0, or (for forms simplify cannot settle) agrees to 10⁻⁹ at
-    random points."""
-    difference = sp.expand(a - b)
-    if difference == 0 or sp.simplify(difference) == 0:
+    """a ≡ b: their difference expands to 0 — tried only when a − b is small (at most SYMBOLIC_OPERATIONS
+    operations and integer powers up to SYMBOLIC_POWER, decided before any expansion) — or else
+    |a − b| ≤ 10⁻⁹(1 + |a|) at SAMPLES random points in [0.3, 2.7]ⁿ (evaluated by value_at).
+
+    A value of a or b that is not finite (an overflow, 0 to a negative power, a logarithm of a negative
+    number) at any sample point means "not equivalent".
+    """
+    difference = a - b
+    if _expandable(difference) and sp.expand(difference) == 0:
         return True
     symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
     generator = random.Random(0)
-    for _ in range(6):
-        point = {s: generator.uniform(0.3, 2.7) for s in symbols}
-        try:
-            value = complex(difference.evalf(30, subs=point))
-        except (TypeError, ValueError):
-            return False
-        if abs(value) > 1e-9 * (1 + abs(complex(a.evalf(30, subs=point)))):
-            return False
+    with mpmath.workdps(DIGITS):
+        for _ in range(SAMPLES):
+            point = {s: mpmath.mpf(generator.uniform(0.3, 2.7)) for s in symbols}
+            left, right = _value_or_none(a, point), _value_or_none(b, point)
+            if left is None or right is None or abs(left - right) > AGREEMENT * (1 + abs(left)):
+                return False
     return True
+
+
+def _expandable(expr: sp.Expr) -> bool:
+    """Small enough to expand: few operations, small integer powers, no huge integers."""
+    for node in sp.preorder_traversal(expr):
+        if node.is_Pow and node.exp.is_Integer and abs(int(node.exp)) > SYMBOLIC_POWER:
+            return False
+        if node.is_Integer and abs(int(node)).bit_length() > 200:
+            return False
+    return sp.count_ops(expr) <= SYMBOLIC_OPERATIONS
+
+
+def value_at(expr: sp.Expr, point: dict) -> float:
+    """``expr`` at ``point`` (symbols to numbers) as a float, nan when it is not a finite real number (see
+    _value: the work is bounded whatever the constants)."""
+    with mpmath.workdps(DIGITS):
+        value = _value_or_none(expr, {s: mpmath.mpf(v) for s, v in point.items()})
+    return math.nan if value is None else float(value)
+
+
+_FUNCTIONS = {sp.exp: mpmath.exp, sp.log: mpmath.log, sp.sin: mpmath.sin, sp.cos: mpmath.cos, sp.tan: mpmath.tan,
+              sp.tanh: mpmath.tanh, sp.atan: mpmath.atan, sp.sinh: mpmath.sinh, sp.cosh: mpmath.cosh,
+              sp.Abs: abs, sp.sign: mpmath.sign}
+"""The functions the safe parser allows (and sign, from ∇|x|), in mpmath."""
+
+
+def _value_or_none(expr: sp.Expr, point: dict):
+    try:
+        return _value(expr, point)
+    except (ArithmeticError, ValueError, TypeError, RecursionError):
+        return None
+
+
+def _value(expr, point: dict):
+    """``expr`` at ``point`` in mpmath at the working precision, node by node: one bounded operation per node
+    of the tree, every intermediate value checked to be real and at most LARGEST in size (ValueError else)."""
+    if expr.is_Symbol:
+        value = point[expr]
+    elif expr.is_Integer:
+        value = mpmath.mpf(int(expr)) if abs(int(expr)).bit_length() <= 1000 else mpmath.inf
+    elif expr.is_Rational:
+        value = mpmath.mpf(int(expr.p)) / int(expr.q)
+    elif expr.is_Float:
+        value = mpmath.mpf(expr._mpf_)
+    elif expr in (sp.pi, sp.E):
+        value = mpmath.pi if expr == sp.pi else mpmath.e
+    elif expr.is_Add:
+        value = mpmath.fsum(_value(term, point) for term in expr.args)
+    elif expr.is_Mul:
+        value = mpmath.fprod(_value(factor, point) for factor in expr.args)
+    elif expr.is_Pow:
+        base, exponent = _value(expr.base, point), _value(expr.exp, point)
+        if base == 0 and exponent <= 0:
+            raise ZeroDivisionError("0 to a power that is not positive")
+        value = mpmath.power(base, exponent)
+    elif expr.func in (sp.Max, sp.Min):
+        value = (max if expr.func is sp.Max else min)(_value(arg, point) for arg in expr.args)
+    elif expr.func in _FUNCTIONS and len(expr.args) == 1:
+        value = _FUNCTIONS[expr.func](_value(expr.args[0], point))
+    else:  # a node the parser does not make (Heaviside in a gradient): SymPy, on arguments already numbers
+        number = expr.func(*(sp.Float(_value(arg, point), DIGITS) for arg in expr.args)).evalf(DIGITS)
+        if not number.is_Float:
+            raise ValueError(f"{expr.func} gives no real number here")
+        value = mpmath.mpf(number._mpf_)
+    if not isinstance(value, mpmath.mpf) or not mpmath.isfinite(value) or abs(value) > LARGEST:
+        raise ValueError("not a finite real number within bounds")
+    return value
 
 
 def _grade_interval(expected: Interval, text, tolerance, choices, names, near, dimension):
