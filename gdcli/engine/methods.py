@@ -612,10 +612,10 @@ def reading(name: str, eigenvalues, where: str, lr: float, search: str | None, q
                 f"and the error in the ∇²f-norm shrinks at least as 2·((√κ−1)/(√κ+1))ᵗ = 2·{rate:.4g}ᵗ "
                 f"(κ = {kappa:.4g}); rounding can add a few steps when κ is large.")
     if name == "cg":
-        return ("Nonlinear conjugate gradients with a Wolfe search converge for f bounded below with Lipschitz ∇f "
-                "(Fletcher–Reeves needs the strong conditions with c2 < 1/2). On a quadratic with the exact search "
-                f"it would end in at most n = {n} steps at the (√κ−1)/(√κ+1) rate; for this f and search no rate "
-                "is predicted.")
+        return ("Nonlinear conjugate gradients under the strong Wolfe search, Fletcher–Reeves with c2 < 1/2 "
+                "(Al-Baali 1985) and Polak–Ribière+ with sufficient descent (Gilbert & Nocedal 1992), have "
+                "lim inf ‖∇f‖ = 0 for f bounded below with Lipschitz ∇f: a guarantee of progress, not a rate. On a "
+                f"quadratic with the exact search CG ends in at most n = {n} steps at the (√κ−1)/(√κ+1) rate.")
     if name == "bfgs":
         end = (f" On a quadratic with the exact line search BFGS ends in at most n = {n} steps."
                if quadratic else "")
