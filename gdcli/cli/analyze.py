@@ -93,7 +93,7 @@ def compare(
 
 
 @app.command()
-@opt.engine_command(without=("lr", *opt.DIRECTIONAL, "every"), steps=BatchSteps)
+@opt.engine_command(without=("lr", "lr_min", *opt.DIRECTIONAL, "every"), steps=BatchSteps)
 def sweep(
     objective: opt.Objective = None,
     lr_min: Annotated[str, typer.Option("--lr-min", help="Smallest α.")] = "0.001",

@@ -34,8 +34,15 @@ Beta1 = Annotated[Optional[float], typer.Option("--beta1", help="Adam's β₁ [0
 Beta2 = Annotated[Optional[float], typer.Option("--beta2", help="Adam's β₂ [0.999].")]
 Eps = Annotated[Optional[float], typer.Option("--eps", help="ε [adagrad 1e-10, rmsprop and adam 1e-8].")]
 Rho = Annotated[Optional[float], typer.Option("--rho", help="RMSprop's decay ρ [0.99].")]
-Schedule = Annotated[str, typer.Option("--schedule", help="constant, inverse α₀/(1+kt) or exponential α₀·kᵗ.")]
-Decay = Annotated[Optional[float], typer.Option("--decay", help="The schedule's k [inverse 0.1, exponential 0.95].")]
+Schedule = Annotated[str, typer.Option("--schedule", help="constant, inverse α₀/(1+kt), exponential α₀·kᵗ, step "
+                                                             "α₀·γ^⌊t/P⌋ or cosine from α₀ to --lr-min over the "
+                                                             "budget.")]
+Decay = Annotated[Optional[float], typer.Option("--decay", help="The schedule's k or γ [inverse 0.1, exponential "
+                                                                 "0.95, step 0.5].")]
+Period = Annotated[Optional[int], typer.Option("--period", help="step schedule: P, the steps between decays [10].")]
+LrMin = Annotated[Optional[float], typer.Option("--lr-min", help="cosine schedule: the final α [0].")]
+Warmup = Annotated[Optional[int], typer.Option("--warmup", help="Linear warm-up over w steps, with any schedule: "
+                                                                 "α_t × min(1, (t+1)/w).")]
 LineSearch = Annotated[Optional[str], typer.Option(
     "--line-search", help="armijo (also --line-search alone: backtracking from α), wolfe, strong-wolfe or exact; "
                           "for gd and the methods (bfgs, lbfgs use wolfe and cg strong-wolfe unless told).",
@@ -78,7 +85,8 @@ ENGINE = {
     "vars": (Vars, None), "start": (Start, None), "optimizer": (Optimizer, "gd"), "lr": (Lr, None),
     "steps": (Steps, None), "tol": (Tol, 1e-8), "xtol": (Xtol, 0.0), "ftol": (Ftol, 0.0), "beta": (Beta, None),
     "beta1": (Beta1, None), "beta2": (Beta2, None), "eps": (Eps, None), "rho": (Rho, None),
-    "schedule": (Schedule, "constant"), "decay": (Decay, None), "line_search": (LineSearch, None),
+    "schedule": (Schedule, "constant"), "decay": (Decay, None), "period": (Period, None), "lr_min": (LrMin, None),
+    "warmup": (Warmup, None), "line_search": (LineSearch, None),
     "c1": (C1, 1e-4), "c2": (C2, None), "shrink": (Shrink, 0.5), "memory": (Memory, None), "cg_beta": (CgBeta, None),
     "bb": (Bb, None), "h0": (H0, None), "fstar": (Fstar, None), "every": (Every, 1),
 }

@@ -214,7 +214,7 @@ def run(
         reason, last_t, rows, evaluations, last, states = methods.iterate(
             objective, optimizer, line_search, start, lr, schedule.rate(lr), steps, tol, xtol, ftol, every, *bounds)
     else:
-        loop = compiled_loop(objective, optimizer.rule, schedule.name, line_search is not None,
+        loop = compiled_loop(objective, optimizer.rule, schedule, line_search is not None,
                              tol > 0, xtol > 0, ftol > 0, every > 1)
         search = line_search or LineSearch()
         reason, last_t, rows, evaluations, last = loop(
@@ -254,7 +254,7 @@ def update_lines(rule: Rule, n: int, printer, indent: str) -> list[str]:
 
 
 @lru_cache(maxsize=64)
-def compiled_loop(objective: Objective, rule: Rule, schedule: str, search: bool, tol: bool, xtol: bool,
+def compiled_loop(objective: Objective, rule: Rule, schedule: Schedule, search: bool, tol: bool, xtol: bool,
                   ftol: bool, sampled: bool):
     """Generate and compile the run loop for this objective, rule, schedule and set of stopping tests."""
     printer = codegen.FloatPrinter()
@@ -263,7 +263,7 @@ def compiled_loop(objective: Objective, rule: Rule, schedule: str, search: bool,
     gs = [f"_g{i}" for i in range(n)]
     hyper = [f"_{name}" for name in rule.defaults]
     lr_expr = printer.doprint(
-        Schedule(schedule).formula.xreplace({alpha0: sp.Symbol("_lr0"), k: sp.Symbol("_decay"),
+        schedule.formula.xreplace({alpha0: sp.Symbol("_lr0"), k: sp.Symbol("_decay"),
                                              INDEX: sp.Symbol("_t")})
     )
     row = f"(_t, _f, _gn, _lr, _trials, {', '.join(xs + gs)})"

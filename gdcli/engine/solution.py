@@ -50,7 +50,7 @@ class Solution:
             "gradient": [sp.sstr(e) for e in o.gradient],
             "hessian": [[sp.sstr(e) for e in row] for row in o.hessian.tolist()],
             "optimizer": r.optimizer.to_dict(r.lr0),
-            "schedule": {"name": r.schedule.name, "decay": r.schedule.decay},
+            "schedule": r.schedule.to_dict(),
             "line_search": None if r.line_search is None else {
                 "kind": r.line_search.kind, "c1": r.line_search.c1, "shrink": r.line_search.shrink,
                 "c2": r.line_search.c2},
@@ -103,6 +103,9 @@ def prepare(
     rho: float | None = None,
     schedule: str = "constant",
     decay: float | None = None,
+    period: int | None = None,
+    lr_min: float | None = None,
+    warmup: int | None = None,
     default_steps: int = DEFAULT_STEPS,
     **method_settings,
 ) -> Setup:
@@ -118,7 +121,8 @@ def prepare(
     unit = not rule.elementwise and rule.rule.unit_step
     alpha = read_lr(lr, 1.0 if unit else f.function.lr if f.function else DEFAULT_LR)
     budget = steps if steps is not None else f.function.steps if f.function else default_steps
-    return Setup(f, rule, alpha, budget, make_schedule(schedule, decay))
+    plan = make_schedule(schedule, decay, period=period, lr_min=lr_min, warmup=warmup, steps=budget)
+    return Setup(f, rule, alpha, budget, plan)
 
 
 def solve(
@@ -143,7 +147,7 @@ def solve(
     gdcli.engine.line_search (armijo, wolfe, strong-wolfe, exact), with c1, c2 and shrink; ``curvature`` asks
     for the curvature along the path (None: up to 50 variables); ``options`` are
     gdcli.engine.solution.prepare's (variables, optimizer, lr, steps, beta, beta1,
-    beta2, eps, rho, schedule, decay).
+    beta2, eps, rho, schedule, decay, period, lr_min, warmup, and the methods' memory, cg_beta, bb, h0, fstar).
     """
     setup = prepare(objective, **options)
     x0 = setup.objective.read_start(start)

@@ -480,7 +480,8 @@ def path_curvature(result) -> PathCurvature:
         low[finite], high[finite] = values[:, 0], values[:, -1]
     optimizer = result.optimizer
     factor = stability_bound(optimizer.name, 1.0, optimizer.hyper.get("beta", 0.0))
-    threshold = None if factor is None else factor / np.asarray(result.lr, dtype=float)
+    with np.errstate(divide="ignore"):  # α_t = 0 (a cosine schedule's last step): no curvature limit, c/0 = ∞
+        threshold = None if factor is None else factor / np.asarray(result.lr, dtype=float)
     return PathCurvature(np.asarray(result.t), low, high, threshold,
                          THRESHOLD_NAME.get(optimizer.name) if factor is not None else None)
 

@@ -164,7 +164,7 @@ def test_line_search_needs_gd():
     ({"start": "nan,1"}, "--start"),
     ({"tol": -1}, "--tol"),
     ({"every": 0}, "--every"),
-    ({"schedule": "cosine"}, "unknown schedule"),
+    ({"schedule": "cyclic"}, "unknown schedule"),
     ({"schedule": "exponential", "decay": 2}, "--decay"),
 ])
 def test_bad_options(kwargs, fragment):
