@@ -20,8 +20,11 @@ A problem file::
     compute = "iterates"                   # how the engine computes the expected answer (COMPUTES below)
     data = { lr = 1.1 }                    # optional overrides of [data] for this question
     answer = "0.6, 1.08, 1.464, 1.7712"    # optional: stated answer; a test fails if it disagrees
-    tolerance = 1e-4                       # optional absolute tolerance
+    sigfigs = 4                            # how exact a number must be: significant figures (the default, 4),
+    tolerance = 1e-4                       #   or an absolute tolerance,
+    relative = 1e-3                        #   or a relative one (at most one of the three)
     choices = ["converges", "oscillates", "diverges"]   # for kind = "choice"
+    synonyms = { converges = ["convergent"] }            # other whole answers that name a choice
     hints = ["...", "..."]
     explanation = "..."                    # the worked solution; {answer} is replaced by the answer
     mistakes = [{ answer = "0.8", feedback = "..." }]   # optional known wrong answers and what they mean
@@ -40,14 +43,14 @@ import os
 import re
 import sys
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from gdcli.errors import GdError, ProblemError
 from gdcli.practice.answers import COMPUTE_KINDS, COMPUTES, DATA_KEYS, Answer, Context
-from gdcli.practice.grading import KINDS, Verdict, answer_text, grade
+from gdcli.practice.grading import DEFAULT_EXACTNESS, KINDS, Exactness, Verdict, answer_text, grade
 
 MAX_FILE_BYTES = 64 * 1024
 """Largest problem file read."""
@@ -84,12 +87,14 @@ class Question:
     compute: str | None
     data: dict
     stated: Any
-    tolerance: float | None
+    exactness: Exactness
     choices: tuple[str, ...]
     hints: tuple[str, ...]
     explanation: str
     overrides: frozenset = frozenset()
     mistakes: tuple[tuple[str, str], ...] = ()
+    synonyms: dict = field(default_factory=dict)
+    declared_exactness: bool = False
 
     @property
     def field(self) -> str:
@@ -113,7 +118,7 @@ class Question:
         for index, (text, feedback) in enumerate(self.mistakes, start=1):
             try:
                 value = (answers.read_number(text) if self.kind == "number" else answers.read_vector(text)
-                         if self.kind == "vector" else answers.read_choice(text, self.choices))
+                         if self.kind == "vector" else answers.read_choice(text, self.choices, self.synonyms))
             except GdError as error:
                 raise self.error(f"mistakes[{index}].answer", str(error)) from None
             near.append(answers.NearMiss(value, feedback))
@@ -131,8 +136,8 @@ class Question:
                 raise self.error("choices", f"the engine's answer '{computed.value}' is not among the choices")
             if self.stated is not None:
                 stated = self._read_stated()
-                verdict = grade(self.kind, computed.value, stated, tolerance=self.tolerance, choices=self.choices,
-                                names=computed.names, dimension=computed.dimension)
+                verdict = grade(self.kind, computed.value, stated, exactness=self.exactness, choices=self.choices,
+                                synonyms=self.synonyms, names=computed.names, dimension=computed.dimension)
                 if not verdict.correct:
                     raise self.error("answer", f"the stated answer {stated} disagrees with the engine's "
                                                f"{verdict.expected}")
@@ -146,7 +151,7 @@ class Question:
             if self.kind == "interval":
                 return Answer(answers.read_interval(text))
             if self.kind == "choice":
-                return Answer(answers.read_choice(text, self.choices))
+                return Answer(answers.read_choice(text, self.choices, self.synonyms))
             if self.kind == "iterates":
                 rows = answers.read_iterates(text, 1 if ";" not in text and "(" not in text else 2)
                 return Answer(rows, dimension=len(rows[0]))
@@ -166,8 +171,33 @@ class Question:
     def check(self, text: str) -> Verdict:
         """Grade a student's answer to this question."""
         a = self.answer
-        return grade(self.kind, a.value, text, tolerance=self.tolerance, choices=self.choices, names=a.names,
-                     near=a.near, dimension=a.dimension)
+        return grade(self.kind, a.value, text, exactness=self.exactness, choices=self.choices,
+                     synonyms=self.synonyms, names=a.names, near=a.near, dimension=a.dimension,
+                     points=self.points())
+
+    def points(self) -> list[dict[str, float]]:
+        """The problem's own points (its start and its point) by variable name, where expressions are also
+        compared."""
+        if not ("objective" in self.data or "dataset" in self.data):
+            return []
+        context = Context(self)
+        found = []
+        for key in ("start", "point"):
+            if key in self.data:
+                try:
+                    values = context.objective.read_start(", ".join(map(str, self.data[key]))
+                                                          if isinstance(self.data[key], list) else str(self.data[key]))
+                except GdError:
+                    continue
+                found.append(dict(zip(context.objective.names, map(float, values))))
+        return found
+
+    @property
+    def exactness_text(self) -> str | None:
+        """How exact a number must be, as the prompt states it (None where numbers are not asked for)."""
+        if self.kind not in ("number", "vector", "iterates", "interval"):
+            return None
+        return self.exactness.text() + ("" if self.declared_exactness else " (the default)")
 
     def answer_text(self) -> str:
         """The expected answer as text that ``check`` accepts."""
@@ -204,7 +234,9 @@ class Problem:
 
     def to_dict(self) -> dict:
         return {**self.summary(), "statement": self.statement,
-                "questions": [{"number": q.number, "prompt": q.prompt, "kind": q.kind} for q in self.questions]}
+                "data": self.data,
+                "questions": [{"number": q.number, "prompt": q.prompt, "kind": q.kind, "choices": list(q.choices),
+                               "exactness": q.exactness_text} for q in self.questions]}
 
 
 def load(path: str | os.PathLike) -> Problem:
@@ -267,8 +299,8 @@ def _build(path: Path, document: dict) -> Problem:
         raise fail("questions", f"{len(raw_questions)} questions; the limit is {MAX_QUESTIONS}")
     problem = Problem(path, ident, text(document, "title", ""), difficulty, text(document, "topic", ""),
                       text(document, "statement", ""), data, [])
-    qkeys = {"prompt", "kind", "compute", "data", "answer", "tolerance", "choices", "hints", "explanation",
-             "mistakes"}
+    qkeys = {"prompt", "kind", "compute", "data", "answer", "tolerance", "sigfigs", "relative", "choices",
+             "synonyms", "hints", "explanation", "mistakes"}
     for number, raw in enumerate(raw_questions, start=1):
         where = f"questions[{number}]."
         for key in raw:
@@ -290,13 +322,17 @@ def _build(path: Path, document: dict) -> Problem:
                                        or isinstance(stated, list) and all(isinstance(v, (int, float, str))
                                                                            and not isinstance(v, bool) for v in stated)):
             raise fail(where + "answer", f"must be text, a number or a list of numbers, not {_type(stated)}")
-        tolerance = raw.get("tolerance")
-        if tolerance is not None and (isinstance(tolerance, bool) or not isinstance(tolerance, (int, float))
-                                      or not math.isfinite(tolerance) or tolerance <= 0):
-            raise fail(where + "tolerance", "must be a positive number")
+        exactness = _exactness(raw, where, fail)
         choices = _strings(raw.get("choices", []), where + "choices", fail)
         if kind == "choice" and len(choices) < 2:
             raise fail(where + "choices", "a choice question needs at least two choices")
+        synonyms = raw.get("synonyms", {})
+        if not isinstance(synonyms, dict):
+            raise fail(where + "synonyms", f"must be a table, not {_type(synonyms)}")
+        for choice, words in synonyms.items():
+            if choice not in choices:
+                raise fail(f"{where}synonyms.{choice}", f"'{choice[:30]}' is not one of the choices")
+            synonyms[choice] = tuple(_strings(words, f"{where}synonyms.{choice}", fail))
         hints = _strings(raw.get("hints", []), where + "hints", fail)
         overrides = _data(raw.get("data", {}), where + "data", fail)
         mistakes = raw.get("mistakes", [])
@@ -308,9 +344,9 @@ def _build(path: Path, document: dict) -> Problem:
             raise fail(where + "mistakes", "known mistakes work with number, vector and choice questions")
         problem.questions.append(Question(
             problem, number, text(raw, "prompt", where), kind, compute, {**data, **overrides}, stated,
-            None if tolerance is None else float(tolerance), tuple(choices), tuple(hints),
+            exactness or DEFAULT_EXACTNESS, tuple(choices), tuple(hints),
             text(raw, "explanation", where), frozenset(overrides),
-            tuple((str(m["answer"]), m["feedback"].strip()) for m in mistakes),
+            tuple((str(m["answer"]), m["feedback"].strip()) for m in mistakes), dict(synonyms), exactness is not None,
         ))
     for question in problem.questions:
         if "objective" in question.data or "dataset" in question.data:
@@ -321,6 +357,24 @@ def _build(path: Path, document: dict) -> Problem:
             except GdError as error:
                 raise question.data_error("objective", str(error)) from None
     return problem
+
+
+def _exactness(raw: dict, where: str, fail) -> Exactness | None:
+    """The question's declared exactness: sigfigs (a whole number from 1 to 15), tolerance (absolute) or
+    relative (positive numbers); at most one of them."""
+    given = [key for key in ("sigfigs", "tolerance", "relative") if key in raw]
+    if len(given) > 1:
+        raise fail(where + given[1], f"give one of sigfigs, tolerance and relative, not {' and '.join(given)}")
+    if not given:
+        return None
+    key, value = given[0], raw[given[0]]
+    if key == "sigfigs":
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 15:
+            raise fail(where + key, "must be a whole number from 1 to 15")
+        return Exactness("sigfigs", value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise fail(where + key, "must be a positive number")
+    return Exactness("absolute" if key == "tolerance" else "relative", float(value))
 
 
 def _type(value: Any) -> str:

@@ -30,8 +30,11 @@ def test_list_json_and_filters(cli):
 
 def test_show_json_shape(cli):
     doc = json.loads(cli("practice", "show", "elliptic-bowl-one-step", "--json").stdout)
-    assert set(doc) == {"id", "title", "difficulty", "topic", "statement", "questions"}
-    assert doc["questions"][0] == {"number": 1, "prompt": doc["questions"][0]["prompt"], "kind": "expression"}
+    assert set(doc) == {"id", "title", "difficulty", "topic", "statement", "data", "questions"}
+    assert doc["questions"][0] == {"number": 1, "prompt": doc["questions"][0]["prompt"], "kind": "expression",
+                                   "choices": [], "exactness": None}
+    assert doc["questions"][2]["exactness"] == "to 4 significant figures (the default)"
+    assert doc["data"]["objective"] == "x1^2 + 4*x2^2"
     text = cli("practice", "show", "elliptic-bowl-one-step").stdout
     assert "x₁² + 4x₂²" in text and "1." in text
 
@@ -47,7 +50,8 @@ def test_show_by_path_and_unknown_id(cli):
 def test_check_exit_codes_and_json(cli):
     ok = cli("practice", "check", "elliptic-bowl-one-step", "--question", "3", "--answer", "[1.2, -0.6]", "--json")
     assert ok.exit_code == 0
-    assert json.loads(ok.stdout) == {"correct": True, "expected": "[1.2, -0.6]", "feedback": "✓ correct."}
+    assert json.loads(ok.stdout) == {"correct": True, "expected": "[1.2, -0.6]", "feedback": "✓ correct.",
+                                     "misconception": None}
     wrong = cli("practice", "check", "elliptic-bowl-one-step", "--question", "3", "--answer", "2.8, 2.6", "--json")
     assert wrong.exit_code == 1
     doc = json.loads(wrong.stdout)
