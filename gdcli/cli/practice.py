@@ -96,25 +96,32 @@ def check(
 
     problem = problems.find(reference)
     verdict = problem.question(question).check(answer)
-    progress.record(progress.Attempt(problem.id, question, verdict.correct, answer, time.time()))
+    log = progress.read()
+    _warn(log)
+    attempt = progress.graded(problem.id, question, verdict.correct, answer, log.attempts, when=time.time())
+    progress.record(attempt)
     if json:
-        emit_json(verdict.to_dict())
+        emit_json({**verdict.to_dict(), "after_solution": attempt.after_solution})
     else:
-        console().print(render_practice.verdict_view(verdict))
+        console().print(render_practice.verdict_view(verdict, attempt.after_solution))
     if not verdict.correct:
         raise typer.Exit(1)
 
 
 @practice_app.command()
 def solution(reference: Reference, json: opt.Json = False) -> None:
-    """Show the worked solution of a problem, with every answer.
+    """Show the worked solution of a problem, with every answer (later answers to it count as after the solution).
 
     Example: gd practice solution quadratic-1d-two-rates
     """
-    from gdcli.practice import problems
+    import time
+
+    from gdcli.practice import problems, progress
     from gdcli.render import practice as render_practice
 
     problem = problems.find(reference)
+    for q in problem.questions:
+        progress.record(progress.reveal(problem.id, q.number, when=time.time()))
     if json:
         emit_json({"id": problem.id, "answers": [{"number": q.number, "answer": q.answer_text()}
                                                  for q in problem.questions]})
@@ -222,8 +229,7 @@ class _Session:
                 continue
             if command in SOLUTION:
                 self.out.print(render_practice.answer_view(question))
-                saved.record(saved.Attempt(question.problem.id, question.number, False, "(solution shown)",
-                                           time.time()))
+                saved.record(saved.reveal(question.problem.id, question.number, when=time.time()))
                 return True
             verdict = question.check(text)
             saved.record(saved.Attempt(question.problem.id, question.number, verdict.correct, text, time.time()))

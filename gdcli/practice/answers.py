@@ -294,12 +294,12 @@ def compute_behaviour(c: Context) -> Answer:
         return Answer("converges" if settled else "oscillates")
     s = c.stability()
     if run.status == "diverged" or (s.rate is not None and s.rate > 1 + 1e-12):
-        return Answer("diverges", near=(NearMiss("oscillates", "the oscillations grow: that is divergence."),))
+        return Answer("diverges", near=(NearMiss("oscillates", "oscillations that grow in size are not the constant oscillation of the edge case: follow their size."),))
     if s.rate is not None and abs(s.rate - 1) <= 1e-12:
         return Answer("oscillates", near=(NearMiss("converges", "on the edge ρ = 1 the error never shrinks."),))
     if run.final_grad_norm > 1e-3 * max(run.grad_norm[0], 1e-300) and s.rate is None:
         return Answer("oscillates")
-    return Answer("converges", near=(NearMiss("oscillates", "it may zig-zag, but the zig-zags shrink: it converges."),))
+    return Answer("converges", near=(NearMiss("oscillates", "it may zig-zag: follow the size of the zig-zags, not their sign."),))
 
 
 def compute_zigzag(c: Context) -> Answer:

@@ -38,17 +38,24 @@ def data_directory() -> Path:
 
 @dataclass(frozen=True)
 class Attempt:
-    """One answer to one question."""
+    """One answer to one question, of the variant ``seed`` (None: the original numbers). An attempt made after
+    the solution was shown is ``after_solution`` and never correct."""
 
     problem: str
     question: int
     correct: bool
     answer: str = ""
     time: float = 0.0
+    after_solution: bool = False
+    seed: int | None = None
 
     def line(self) -> bytes:
         record = {"problem": self.problem, "question": self.question, "correct": self.correct,
                   "answer": self.answer[:200], "time": self.time}
+        if self.after_solution:
+            record["after_solution"] = True
+        if self.seed is not None:
+            record["seed"] = self.seed
         return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")[:MAX_LINE]
 
 
@@ -107,9 +114,10 @@ def _parse(raw: bytes) -> tuple[list[Attempt], int]:
         try:
             item = json.loads(line.decode("utf-8"))
             attempt = Attempt(item["problem"], item["question"], item["correct"], item.get("answer", ""),
-                              item.get("time", 0.0))
+                              item.get("time", 0.0), item.get("after_solution", False), item.get("seed"))
             if not (isinstance(attempt.problem, str) and isinstance(attempt.question, int)
-                    and isinstance(attempt.correct, bool)):
+                    and isinstance(attempt.correct, bool) and isinstance(attempt.after_solution, bool)
+                    and (attempt.seed is None or isinstance(attempt.seed, int))):
                 raise TypeError
             attempts.append(attempt)
         except (UnicodeDecodeError, ValueError, TypeError, KeyError):
@@ -131,6 +139,24 @@ def _set_aside(path: Path, raw: bytes, attempts: list[Attempt], bad: int) -> str
     write_atomic(path, b"".join(a.line() for a in attempts))
     return (f"progress file {path} had {bad} unreadable line{'s' if bad != 1 else ''}; it was moved to "
             f"{aside.name} and its {len(attempts)} readable attempt{'s' if len(attempts) != 1 else ''} kept")
+
+
+SOLUTION_SHOWN = "(solution shown)"
+"""The answer text of the attempt that records a reveal."""
+
+
+def reveal(problem: str, question: int, seed: int | None = None, when: float = 0.0) -> Attempt:
+    """The record that the solution of a question (of variant ``seed``) was shown."""
+    return Attempt(problem, question, False, SOLUTION_SHOWN, when, True, seed)
+
+
+def graded(problem: str, question: int, correct: bool, answer: str, attempts: Iterable[Attempt],
+           seed: int | None = None, when: float = 0.0) -> Attempt:
+    """The attempt to record for an answer: after a reveal of the same question and variant it is "after the
+    solution" and never counts as correct."""
+    shown = any(a.after_solution and a.problem == problem and a.question == question and a.seed == seed
+                for a in attempts)
+    return Attempt(problem, question, correct and not shown, answer, when, shown, seed)
 
 
 @dataclass

@@ -67,11 +67,13 @@ def question_view(question) -> Text:
     return text
 
 
-def verdict_view(verdict) -> Text:
-    """✓ correct or ✗ not yet, with the feedback (and the expected answer once revealed)."""
+def verdict_view(verdict, after_solution: bool = False) -> Text:
+    """✓ correct or ✗ not yet, with the feedback (never the expected answer); a right answer given after the
+    solution was shown is said to be recorded as such."""
     if verdict.correct:
+        note = " (after the solution was shown: recorded as after the solution, not as solved)" if after_solution else ""
         return Text.assemble(("✓ correct", "bold green"), f" — {_strip_mark(verdict.feedback)}"
-                             if _strip_mark(verdict.feedback) not in ("correct.", "") else "")
+                             if _strip_mark(verdict.feedback) not in ("correct.", "") else "", note)
     return Text.assemble(("✗ not yet", "bold red"), f" — {_strip_mark(verdict.feedback)}")
 
 

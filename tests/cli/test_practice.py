@@ -51,7 +51,7 @@ def test_check_exit_codes_and_json(cli):
     ok = cli("practice", "check", "elliptic-bowl-one-step", "--question", "3", "--answer", "[1.2, -0.6]", "--json")
     assert ok.exit_code == 0
     assert json.loads(ok.stdout) == {"correct": True, "expected": "[1.2, -0.6]", "feedback": "✓ correct.",
-                                     "misconception": None}
+                                     "misconception": None, "after_solution": False}
     wrong = cli("practice", "check", "elliptic-bowl-one-step", "--question", "3", "--answer", "2.8, 2.6", "--json")
     assert wrong.exit_code == 1
     doc = json.loads(wrong.stdout)
@@ -68,6 +68,31 @@ def test_solution_answers_are_accepted_by_check(cli):
         assert cli("practice", "check", doc["id"], "-q", item["number"], "-a", item["answer"]).exit_code == 0
     text = cli("practice", "solution", "linear-regression-four-points").stdout
     assert "0.81995" in text and "answer:" in text
+
+
+def test_answers_after_the_solution_are_recorded_as_such_never_as_correct(cli):
+    from gdcli.practice import progress
+
+    cli("practice", "solution", "x-squared-from-five")
+    result = cli("practice", "check", "x-squared-from-five", "-q", "3", "-a", "(0, 1)", "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["after_solution"] is True
+    last = progress.read().attempts[-1]
+    assert (last.question, last.correct, last.after_solution) == (3, False, True)
+    text = cli("practice", "check", "x-squared-from-five", "-q", "3", "-a", "(0, 1)").stdout
+    assert "after the solution" in text
+    row = next(line for line in cli("practice", "progress").stdout.splitlines() if line.startswith("step size"))
+    assert row.split()[2] == "0"                          # nothing solved
+
+
+def test_a_wrong_choice_is_not_answered_with_the_right_one(cli):
+    result = cli("practice", "start", "saddle-and-maximum", input="minimum\nmaximum\nq\n")
+    out = result.stdout
+    assert "not minimum" in out
+    from gdcli.practice import problems
+
+    right = problems.find("saddle-and-maximum").question(1).answer_text()
+    wrong_line = next(line for line in out.splitlines() if "not minimum" in line)
+    assert right not in wrong_line
 
 
 def test_progress_by_topic(cli):
@@ -110,6 +135,7 @@ def test_interactive_session_hint_wrong_right_solution_and_score(cli):
 
     attempts = progress.read().attempts
     assert [(a.question, a.correct) for a in attempts] == [(1, False), (1, True), (2, False), (2, True), (3, False)]
+    assert [a.after_solution for a in attempts] == [False, False, False, False, True]
 
 
 def test_interactive_session_moves_on_and_quits(cli):
