@@ -87,7 +87,7 @@ def check(
 ) -> None:
     """Check an answer: correct or not, with feedback; exit code 0 when correct, 1 when not.
 
-    Example: gd practice check quadratic-1d-two-rates --question 1 --answer "0.6, 1.08, 1.464, 1.7712"
+    Example: gd practice check quadratic-1d-two-rates --question 2 --answer "0.6, 1.08, 1.464, 1.7712"
     """
     import time
 

@@ -193,8 +193,8 @@ def implicit_products(text: str) -> str:
 
 
 def read_number(text: str) -> float:
-    """``0.2``, ``1/5``, ``2e-1``, ``pi/4`` → a float."""
-    return float(parse_number(normalise(text), "the answer"))
+    """``0.2``, ``1/5``, ``2e-1``, ``pi/4``, ``-2sqrt(5)`` → a float."""
+    return float(parse_number(implicit_products(normalise(text)), "the answer"))
 
 
 def read_vector(text: str) -> list[float]:

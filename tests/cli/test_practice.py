@@ -162,3 +162,18 @@ def test_every_command_has_an_example():
 
     for command in practice_app.registered_commands:
         assert command.callback.__doc__.strip().splitlines()[-1].strip().startswith("Example: gd practice ")
+
+
+def test_the_check_example_in_help_is_right(cli):
+    import shlex
+
+    from gdcli.cli.practice import check
+
+    example = next(line for line in check.__doc__.splitlines() if "Example: gd practice check" in line)
+    arguments = shlex.split(example.split("Example: gd ", 1)[1])
+    assert cli(*arguments).exit_code == 0
+
+
+def test_greek_letters_in_an_answer(cli):
+    result = cli("practice", "check", "x-squared-from-five", "-q", "1", "-a", "(1 − 2α)x")
+    assert result.exit_code == 0, result.stdout
