@@ -38,17 +38,20 @@ and batch (1-based rows; the mean squared error over them is the objective).
 
 from __future__ import annotations
 
+import copy
 import math
 import os
+import random
 import re
 import sys
 import tomllib
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 from gdcli.errors import GdError, ProblemError
+from gdcli.practice import variants
 from gdcli.practice.answers import COMPUTE_KINDS, COMPUTES, DATA_KEYS, Answer, Context
 from gdcli.practice.grading import DEFAULT_EXACTNESS, KINDS, Exactness, Verdict, answer_text, grade
 
@@ -95,6 +98,8 @@ class Question:
     mistakes: tuple[tuple[str, str], ...] = ()
     synonyms: dict = field(default_factory=dict)
     declared_exactness: bool = False
+    explanation_fits: bool = True
+    """False for a variant whose explanation is the original's text: the engine's worked steps replace it."""
 
     @property
     def field(self) -> str:
@@ -204,7 +209,12 @@ class Question:
         return answer_text(self.kind, self.answer.value)
 
     def worked(self) -> str:
-        """The explanation with ``{answer}`` filled in."""
+        """The explanation with ``{answer}`` filled in; for a variant whose explanation was written for the
+        original numbers, the engine's worked steps instead."""
+        if not self.explanation_fits:
+            from gdcli.practice.worked import worked_steps
+
+            return worked_steps(self)
         return self.explanation.replace("{answer}", self.answer_text())
 
 
@@ -220,6 +230,9 @@ class Problem:
     statement: str
     data: dict
     questions: list[Question]
+    seed: int | None = None
+    values: dict | None = None
+    requirements: list = field(default_factory=list)
 
     def error(self, name: str, message: str) -> ProblemError:
         return ProblemError(f"{self.path.name}: {name}: {message}")
@@ -233,14 +246,15 @@ class Problem:
         return {"id": self.id, "title": self.title, "difficulty": self.difficulty, "topic": self.topic}
 
     def to_dict(self) -> dict:
-        return {**self.summary(), "statement": self.statement,
+        return {**self.summary(), "statement": self.statement, "seed": self.seed, "parameters": self.values,
                 "data": self.data,
                 "questions": [{"number": q.number, "prompt": q.prompt, "kind": q.kind, "choices": list(q.choices),
                                "exactness": q.exactness_text} for q in self.questions]}
 
 
-def load(path: str | os.PathLike) -> Problem:
-    """Read and validate one problem file; every fault is a ProblemError naming the file and the field."""
+def load(path: str | os.PathLike, seed: int | None = None) -> Problem:
+    """Read and validate one problem file; every fault is a ProblemError naming the file and the field. A file
+    with [parameters] gives its variant ``seed`` (gdcli.practice.variants; None or 0: the original)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -253,14 +267,79 @@ def load(path: str | os.PathLike) -> Problem:
     if len(raw) > MAX_FILE_BYTES:
         raise ProblemError(f"{path.name}: file: more than {MAX_FILE_BYTES:,} bytes")
     try:
-        document = tomllib.loads(raw.decode("utf-8"))
+        document = _read_toml(raw)
     except UnicodeDecodeError:
         raise ProblemError(f"{path.name}: file: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise ProblemError(f"{path.name}: toml: {error}") from None
     except RecursionError:
         raise ProblemError(f"{path.name}: toml: nested too deeply") from None
-    return _build(path, document)
+    return _variant(path, document, seed)
+
+
+@lru_cache(maxsize=64)
+def _read_toml(raw: bytes) -> dict:
+    """The TOML document of a file's bytes, read once: the variants of a template are drawn from one reading.
+    It is shared, so it is never changed (_build gets a copy, a variant an instantiated copy)."""
+    return tomllib.loads(raw.decode("utf-8"))
+
+
+_CERTIFIED: dict[tuple, bool] = {}
+"""Whether the values drawn for a template satisfied its requirements: a verdict depends only on the file and
+the values, so a value set drawn again (by another seed) is not certified twice."""
+
+
+def _variant(path: Path, document: dict, seed: int | None) -> Problem:
+    """The problem itself, or for a template the variant ``seed``: the original values for seed 0, else the
+    first draw of random.Random(seed) whose problem satisfies every requirement."""
+    def fail(name: str, message: str) -> ProblemError:
+        return ProblemError(f"{path.name}: {name}: {message}")
+
+    if "parameters" not in document:
+        if "variants" in document:
+            raise fail("variants", "needs a [parameters] table")
+        if seed:
+            raise GdError(f"problem '{document.get('id', path.stem)}' has no variants: it has no [parameters]")
+        return _build(path, copy.deepcopy(document))
+    parameters = variants.read_parameters(document["parameters"], fail)
+    table = document.get("variants", {})
+    if not isinstance(table, dict) or set(table) - {"original", "require"}:
+        raise fail("variants", "must be a table with original = {…} and require = [...]")
+    original = table.get("original")
+    if not isinstance(original, dict) or set(original) != set(parameters):
+        raise fail("variants.original", f"must give every parameter its original value ({', '.join(parameters)})")
+    requirements = variants.read_requirements(table.get("require", []), fail)
+    if not seed:
+        return _template_problem(path, document, original, 0, requirements)
+    generator = random.Random(seed)
+    for _ in range(variants.MAX_DRAWS):
+        values = {name: parameter.draw(generator) for name, parameter in parameters.items()}
+        key = (id(document), repr(sorted(values.items())))
+        if _CERTIFIED.get(key) is False:
+            continue
+        try:
+            problem = _template_problem(path, document, values, seed, requirements)
+            if key in _CERTIFIED or all(requirement.holds(problem) for requirement in requirements):
+                _CERTIFIED[key] = True
+                return problem
+        except GdError:  # a draw the engine cannot run (an undefined start, a run that stops early) is redrawn
+            pass
+        if len(_CERTIFIED) > 100_000:
+            _CERTIFIED.clear()
+        _CERTIFIED[key] = False
+    raise fail("variants", f"no draw of {variants.MAX_DRAWS} satisfied {', '.join(r.text for r in requirements)}")
+
+
+def _template_problem(path: Path, document: dict, values: dict, seed: int, requirements: list) -> Problem:
+    body = {k: v for k, v in document.items() if k not in ("parameters", "variants")}
+    if seed and isinstance(body.get("questions"), list):  # a stated answer is the original's; a variant's computed answers stand alone
+        body["questions"] = [{k: v for k, v in q.items() if not (k == "answer" and "compute" in q)}
+                             if isinstance(q, dict) else q for q in body.get("questions", [])]
+    problem = _build(path, variants.instantiate(body, values))
+    problem.seed, problem.values, problem.requirements = seed, values, requirements
+    for question, raw in zip(problem.questions, document["questions"]):
+        question.explanation_fits = seed == 0 or variants.instantiate(raw.get("explanation", ""), values) != raw.get("explanation", "")
+    return problem
 
 
 def _build(path: Path, document: dict) -> Problem:
@@ -279,7 +358,7 @@ def _build(path: Path, document: dict) -> Problem:
             raise fail(where + name, f"longer than {MAX_TEXT} characters")
         return value.strip()
 
-    known = {"id", "title", "difficulty", "topic", "statement", "data", "questions"}
+    known = {"id", "title", "difficulty", "topic", "statement", "data", "questions", "parameters", "variants"}
     for key in document:
         if key not in known:
             raise fail(key, f"unknown field (fields: {', '.join(sorted(known))})")
@@ -421,20 +500,20 @@ def bank(directory: str | os.PathLike | None = None) -> list[Problem]:
     return sorted(problems, key=lambda p: (DIFFICULTIES.index(p.difficulty), p.topic, p.id))
 
 
-def find(reference: str, directory: str | os.PathLike | None = None) -> Problem:
-    """A problem by id from the bank, or from a file path."""
+def find(reference: str, directory: str | os.PathLike | None = None, seed: int | None = None) -> Problem:
+    """A problem by id from the bank, or from a file path; for a template, its variant ``seed``."""
     candidate = Path(reference)
     if reference.endswith(".toml") or os.sep in reference or candidate.is_file():
         if not candidate.is_file():
             raise GdError(f"no problem file at {reference}")
-        return load(candidate)
+        return load(candidate, seed)
     folder = Path(directory) if directory is not None else bank_directory()
     path = folder / f"{reference}.toml"
     if _ID.match(reference) and path.is_file():
-        problem = load(path)
+        problem = load(path, seed)
         if problem.id == reference:
             return problem
     for problem in bank(folder):
         if problem.id == reference:
-            return problem
+            return load(problem.path, seed) if seed else problem
     raise GdError(f"no problem '{reference}' (gd practice list shows them)")

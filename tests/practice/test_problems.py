@@ -254,7 +254,7 @@ def test_the_stability_bound_is_asked_as_a_bound_not_a_largest_element():
     assert "largest" not in bound.prompt
     assert bound.answer.value == pytest.approx(2 / 10)           # 2/f″ with f = 5x²
     # at α = B the engine's run oscillates (question 2 asks exactly that), just below it converges
-    assert problem.question(2).data["lr"] == pytest.approx(bound.answer.value)
+    assert float(problem.question(2).data["lr"]) == pytest.approx(bound.answer.value)
     assert problem.question(2).answer.value == "oscillates"
     assert problem.question(1).answer.value == "converges"
 
