@@ -127,16 +127,22 @@ def number_text(value: float) -> str:
     return f"{value:.10g}"
 
 
+def _without_noise(values) -> list[float]:
+    """A vector's components with float round-off around 0 (below 10⁻¹² of the largest) written as 0."""
+    scale = max((abs(v) for v in values), default=0.0)
+    return [0.0 if abs(v) <= 1e-12 * scale else v for v in values]
+
+
 def answer_text(kind: str, expected) -> str:
     """The expected answer written as a student would type it."""
     if kind == "number":
         return number_text(expected)
     if kind == "vector":
-        return "[" + ", ".join(number_text(v) for v in expected) + "]"
+        return "[" + ", ".join(number_text(v) for v in _without_noise(expected)) + "]"
     if kind == "iterates":
         if all(len(row) == 1 for row in expected):
             return ", ".join(number_text(row[0]) for row in expected)
-        return "; ".join("(" + ", ".join(number_text(v) for v in row) + ")" for row in expected)
+        return "; ".join("(" + ", ".join(number_text(v) for v in _without_noise(row)) + ")" for row in expected)
     if kind == "expression":
         shown = [sp.sstr(e) for e in expected]
         return shown[0] if len(shown) == 1 else "[" + ", ".join(shown) + "]"

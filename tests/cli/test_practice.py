@@ -30,7 +30,7 @@ def test_list_json_and_filters(cli):
 
 def test_show_json_shape(cli):
     doc = json.loads(cli("practice", "show", "elliptic-bowl-one-step", "--json").stdout)
-    assert set(doc) == {"id", "title", "difficulty", "topic", "statement", "data", "questions"}
+    assert set(doc) == {"id", "title", "difficulty", "topic", "statement", "seed", "parameters", "data", "questions"}
     assert doc["questions"][0] == {"number": 1, "prompt": doc["questions"][0]["prompt"], "kind": "expression",
                                    "choices": [], "exactness": None}
     assert doc["questions"][2]["exactness"] == "to 4 significant figures (the default)"
