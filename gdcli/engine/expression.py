@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+from functools import lru_cache
 
 import sympy as sp
 
@@ -130,6 +131,7 @@ def parse_vector(text: str, what: str = "vector") -> list[sp.Expr]:
     return [parse_number(part, what) for part in parts]
 
 
+@lru_cache(maxsize=4096)
 def _parse_constant(text: str) -> sp.Expr:
     source = text.strip().replace("^", "**")
     if len(source) > 200:
