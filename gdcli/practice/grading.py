@@ -385,7 +385,8 @@ def grade(kind: str, expected, text: str, *, exactness: Exactness | float | None
 Outcome = tuple[bool, str, "str | None"]
 
 
-def _numbers_match(answer: Sequence[float], expected: Sequence[float], exactness: Exactness) -> bool:
+def numbers_match(answer: Sequence[float], expected: Sequence[float], exactness: Exactness) -> bool:
+    """Equal length and every number close (gdcli.practice.grading.close, judged against the largest)."""
     scale = max((abs(e) for e in expected if math.isfinite(e)), default=0.0)
     return len(answer) == len(expected) and all(close(a, e, exactness, scale) for a, e in zip(answer, expected))
 
@@ -393,38 +394,39 @@ def _numbers_match(answer: Sequence[float], expected: Sequence[float], exactness
 def _near_misses(answer: Sequence[float], expected: Sequence[float], exactness: Exactness,
                  near: Sequence[NearMiss]) -> Outcome:
     """The feedback and misconception for the first known slip that ``answer`` matches."""
-    flat = list(expected)
+    wanted = list(expected)
     for miss in near:
-        if _numbers_match(answer, _flat(miss.value), exactness):
+        if numbers_match(answer, flat(miss.value), exactness):
             return False, f"✗ {miss.message}", miss.message
-    if any(e != 0 for e in flat) and _numbers_match(answer, [-e for e in flat], exactness):
+    if any(e != 0 for e in wanted) and numbers_match(answer, [-e for e in wanted], exactness):
         message = "the sign is wrong: check the direction of the step (x − α∇f, not x + α∇f)."
         return False, f"✗ {message}", message
-    if len(answer) == len(flat) > 1:
-        wrong = [i for i, (a, e) in enumerate(zip(answer, flat)) if not close(a, e, exactness)]
-        if len(wrong) == 1 and flat[wrong[0]] != 0 and close(answer[wrong[0]], -flat[wrong[0]], exactness):
+    if len(answer) == len(wanted) > 1:
+        wrong = [i for i, (a, e) in enumerate(zip(answer, wanted)) if not close(a, e, exactness)]
+        if len(wrong) == 1 and wanted[wrong[0]] != 0 and close(answer[wrong[0]], -wanted[wrong[0]], exactness):
             message = f"component {wrong[0] + 1} has the wrong sign."
             return False, f"✗ {message}", message
-        if len(flat) == 2 and flat[0] != flat[1] and _numbers_match(answer, flat[::-1], exactness):
+        if len(wanted) == 2 and wanted[0] != wanted[1] and numbers_match(answer, wanted[::-1], exactness):
             return False, "✗ the components are swapped.", "the components are swapped."
-    if any(e != 0 for e in flat):
+    if any(e != 0 for e in wanted):
         for factor, words in ((2.0, "twice"), (0.5, "half")):
-            if _numbers_match(answer, [factor * e for e in flat], exactness):
+            if numbers_match(answer, [factor * e for e in wanted], exactness):
                 message = f"that is {words} the answer: check for a dropped or extra factor of 2 (d/dx x² = 2x)."
                 return False, f"✗ {message}", message
-    if len(answer) == len(flat) and all(close(a, e, Exactness("relative", 0.05)) or abs(a - e) <= 1e-3
-                                        for a, e in zip(answer, flat)):
+    if len(answer) == len(wanted) and all(close(a, e, Exactness("relative", 0.05)) or abs(a - e) <= 1e-3
+                                        for a, e in zip(answer, wanted)):
         return False, (f"✗ close, but not {exactness.text()}: carry more digits, and round only at the "
                        "end."), None
     return False, "", None
 
 
-def _flat(value) -> list[float]:
+def flat(value) -> list[float]:
+    """The numbers of a number, vector or list of iterates, in order."""
     if isinstance(value, (int, float)):
         return [float(value)]
     out: list[float] = []
     for item in value:
-        out.extend(_flat(item))
+        out.extend(flat(item))
     return out
 
 
@@ -439,7 +441,7 @@ def _grade_vector(task: Task, text: str) -> Outcome:
     answer = read_vector(text)
     if len(answer) != len(task.expected):
         return False, f"✗ the answer has {len(answer)} components; the vector has {len(task.expected)}.", None
-    if _numbers_match(answer, task.expected, task.exactness):
+    if numbers_match(answer, task.expected, task.exactness):
         return True, "", None
     return _near_misses(answer, task.expected, task.exactness, task.near)
 
@@ -448,12 +450,12 @@ def _grade_iterates(task: Task, text: str) -> Outcome:
     expected, near = task.expected, task.near
     answer = read_iterates(text, task.dimension)
     note = ""
-    if len(answer) == len(expected) + 1 and near and _numbers_match(answer[0], _flat(near[0].value), task.exactness):
+    if len(answer) == len(expected) + 1 and near and numbers_match(answer[0], flat(near[0].value), task.exactness):
         answer, note = answer[1:], " (x₀ itself need not be listed)"
     if len(answer) != len(expected):
         return False, f"✗ {len(answer)} iterates given; the question asks for {len(expected)}.", None
     for index, (got, want) in enumerate(zip(answer, expected), start=1):
-        if not _numbers_match(got, want, task.exactness):
+        if not numbers_match(got, want, task.exactness):
             later = "; the later ones follow from it" if index < len(expected) else ""
             _, slip, misconception = _near_misses(got, want, task.exactness, ())
             return False, (f"✗ iterate {index} is wrong{later}." + (f" {slip[2:]}" if slip else "")), misconception

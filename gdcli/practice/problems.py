@@ -127,8 +127,24 @@ class Question:
             except GdError as error:
                 raise self.error(f"mistakes[{index}].answer", str(error)) from None
             near.append(answers.NearMiss(value, feedback))
-        expected.near = (*near, *expected.near)
+        offered: list = []
+        for miss in (*near, *expected.near):  # a mistake that gives the right answer, or an earlier one's, is not offered
+            if not any(self._same(miss.value, other.value) for other in offered) \
+                    and not self._same(miss.value, expected.value):
+                offered.append(miss)
+        expected.near = tuple(offered)
         return expected
+
+    def _same(self, value, other) -> bool:
+        """Whether two answers cannot be told apart at this question's exactness (either way round)."""
+        from gdcli.practice import grading
+
+        if self.kind == "choice":
+            return value == other
+        if self.kind in ("number", "vector"):
+            a, b = grading.flat(value), grading.flat(other)
+            return grading.numbers_match(a, b, self.exactness) or grading.numbers_match(b, a, self.exactness)
+        return False
 
     def _expected(self) -> "Answer":
         """The expected answer: the engine's when ``compute`` is given (checked against a stated one), else the
