@@ -11,8 +11,9 @@ from importlib import import_module
 
 __version__ = "0.1.0"
 
-__all__ = ["CATALOG", "GdError", "LineSearch", "Objective", "Optimizer", "RULES", "RunResult", "Solution", "Stability",
-           "make_optimizer", "make_schedule", "parse_expression", "run", "solve"]
+__all__ = ["CATALOG", "Comparison", "Fit", "GdError", "LineSearch", "Objective", "Optimizer", "RULES", "RunResult",
+           "Solution", "Stability", "compare", "fit_csv", "make_optimizer", "make_schedule", "parse_expression",
+           "run", "solve"]
 """The public API, defined in gdcli.api (tests check that the two lists agree)."""
 
 

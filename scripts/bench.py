@@ -70,6 +70,7 @@ def engine_cases() -> list[Case]:
     from gdcli.engine.objective import Objective
     from gdcli.engine.optimizers import make_optimizer
     from gdcli.engine.run import run
+    from gdcli.engine.stability import path_curvature
 
     rosenbrock = Objective.parse("rosenbrock")
     gd = make_optimizer("gd")
@@ -78,6 +79,14 @@ def engine_cases() -> list[Case]:
         run(rosenbrock, gd, np.array([-1.2, 1.0]), 0.0005, steps=ROSENBROCK_STEPS)
 
     engine()  # compile once: the comparison is per step
+
+    def ten_thousand() -> object:
+        return run(rosenbrock, gd, np.array([-1.2, 1.0]), 0.001, steps=10_000)
+
+    kept = ten_thousand()
+
+    def curvature() -> None:
+        path_curvature(kept)  # compiles ∇²f over arrays afresh each time, so that cost is counted
     chain = " + ".join(f"100*(x{i + 1} - x{i}^2)^2 + (1 - x{i})^2" for i in range(1, 100))
     naive = (
         "import sympy, numpy\n"
@@ -91,6 +100,7 @@ def engine_cases() -> list[Case]:
     python = sys.executable
     return [
         ("rosenbrock: 20k gd steps, generated loop vs hand-written floats", 1.5, engine, rosenbrock_by_hand),
+        ("rosenbrock: curvature along the path of 10k gd steps vs the run itself", 0.2, curvature, ten_thousand),
         ("gd solve (default example) vs import sympy, numpy, typer, rich", 1.4,
          command(python, "-m", "gdcli", "solve"), command(python, "-c", "import sympy, numpy, typer, rich")),
         ("100-variable chained Rosenbrock, with stability, vs sympify+hessian+lambdify", 0.2,

@@ -61,11 +61,12 @@ def compare(
     xlim: opt.Xlim = None,
     ylim: opt.Ylim = None,
     dpi: opt.Dpi = None,
+    html: opt.Html = None,
     json: opt.Json = False,
 ) -> None:
     """Run several optimizers with the same options: one row each, exactly as gd solve gives it.
 
-    Example: gd compare rosenbrock --optimizers gd,momentum,adam --steps 2000
+    Example: gd compare rosenbrock --optimizers gd,momentum,adam --steps 2000 --html compare.html
     """
     from gdcli.landscape.compare import compare as run_compare
     from gdcli.landscape.compare import rows
@@ -85,6 +86,10 @@ def compare(
         console().print(render_analysis.compare_table(solutions))
     if plot is not None:
         announce(plot_compare([s.run for s in solutions], plot, xlim=xlim, ylim=ylim, dpi=dpi or DEFAULT_DPI), json)
+    if html is not None:
+        from gdcli.api import compare_page
+
+        write_file(html, compare_page(solutions), quiet=json)
 
 
 @app.command()
@@ -118,7 +123,7 @@ def sweep(
     with spinner(f"running {num:,} learning rates…"):
         result = run_sweep(objective, lr_min=lr_min, lr_max=lr_max, num=num, log=log, **engine)
     if json:
-        emit_json({"max_stable_lr": result.max_stable_lr, "runs": result.runs()})
+        emit_json(result.to_dict())
     else:
         console().print(render_analysis.sweep_view(result, rows))
     if plot is not None:

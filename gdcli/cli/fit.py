@@ -9,7 +9,7 @@ import typer
 
 from gdcli.cli import options as opt
 from gdcli.cli.application import app
-from gdcli.cli.output import console, emit_json
+from gdcli.cli.output import console, emit_json, write_file
 
 
 @app.command()
@@ -42,11 +42,12 @@ def fit(
     json: opt.Json = False,
     plot: Annotated[Optional[str], typer.Option("--plot", help="Write a figure (.png, .svg or .pdf).")] = None,
     rows: Annotated[int, typer.Option("--rows", help="Most epoch rows shown (first and last half); 0 shows all.")] = 20,
+    html: opt.Html = None,
 ) -> None:
     """Fit a linear or logistic model to a CSV file by gradient descent: full batch, mini-batch or SGD,
     with the per-epoch loss and the distance to the exact answer (least squares or Newton's fit).
 
-    Example: gd fit problems/data/four_points.csv --target y --lr 0.01 --epochs 500
+    Example: gd fit problems/data/four_points.csv --target y --lr 0.01 --epochs 500 --html fit.html
     """
     from gdcli.engine.solution import read_lr
     from gdcli.fit.data import read_csv
@@ -72,6 +73,10 @@ def fit(
 
         figure = fit_plots.comparison_figure(results) if compare_batch_sizes else fit_plots.fit_figure(results[0])
         typer.echo(f"wrote {save(figure, plot)}", err=True)
+    if html is not None:
+        from gdcli.api import fit_page
+
+        write_file(html, fit_page(results), quiet=json)
     if json:
         emit_json([r.to_dict() for r in results] if compare_batch_sizes else results[0].to_dict())
     else:

@@ -55,6 +55,10 @@ Ylim = Annotated[Optional[str], typer.Option("--ylim", help="Vertical range of t
 Dpi = Annotated[Optional[int], typer.Option("--dpi", help="Pixels per inch of the pictures [png 150: 1500×750 px; "
                                                             "animation 100: 1000×500 px].", metavar="N")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON document and nothing else.")]
+Html = Annotated[Optional[str], typer.Option(
+    "--html", help="Also write the run as one self-contained web page to PATH: the figure with a player "
+                   "(#t=K opens at step K), the state at every step and the formulas; no network needed.",
+    metavar="PATH")]
 
 
 ENGINE = {

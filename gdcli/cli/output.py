@@ -61,7 +61,7 @@ def spinner(message: str, when: bool = True):
         yield
 
 
-def write_pictures(pictures, run, quiet: bool = False) -> None:
+def write_pictures(pictures, run, quiet: bool = False, curvature=None) -> None:
     """Draw the files asked for by ``pictures`` (gdcli.plots.pictures.Pictures), with a progress bar on stderr for
     animations, and say which were written."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -70,6 +70,7 @@ def write_pictures(pictures, run, quiet: bool = False) -> None:
     with Progress(TextColumn("drawing frames"), BarColumn(), MofNCompleteColumn(), console=errors, transient=True,
                   disable=quiet or pictures.animate is None or not errors.is_terminal) as bar:
         task = bar.add_task("frames", total=None)
-        written = pictures.write(run, progress=lambda done, total: bar.update(task, completed=done, total=total))
+        written = pictures.write(run, progress=lambda done, total: bar.update(task, completed=done, total=total),
+                                 curvature=curvature)
     for target in written:
         announce(target, quiet)

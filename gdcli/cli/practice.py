@@ -42,9 +42,21 @@ def _find(reference: str, seed: str | None):
     return problems.find(reference, seed=None if seed is None else variants.seed_of(seed))
 
 
-def _warn(log) -> None:
-    for warning in log.warnings:
-        typer.echo(f"gd: warning: {warning}", err=True)
+def _warn(warnings) -> None:
+    """One line on stderr per warning (a progress log repaired, a problem file skipped)."""
+    from gdcli.files.text import printable
+
+    for warning in warnings:
+        typer.echo(f"gd: warning: {printable(warning, keep_newlines=False)}", err=True)
+
+
+def _bank():
+    """The readable problems of the bank; each file skipped is named on stderr with its fault."""
+    from gdcli.practice import problems
+
+    bank = problems.read_bank()
+    _warn(f"skipped {fault}" for fault in bank.faults)
+    return bank.problems
 
 
 @practice_app.command("list")
@@ -57,12 +69,11 @@ def list_problems(
 
     Example: gd practice list --difficulty easy
     """
-    from gdcli.practice import problems
     from gdcli.render import practice as render_practice
 
     level = _difficulty(difficulty)
     with spinner("reading the problem bank…"):
-        bank = problems.bank()
+        bank = _bank()
     chosen = [p for p in bank if (level is None or p.difficulty == level)
               and (topic is None or topic.strip().lower() in p.topic.lower())]
     if json:
@@ -104,10 +115,13 @@ def check(
     from gdcli.practice import progress
     from gdcli.render import practice as render_practice
 
+    from gdcli.files.text import printable
+
+    answer = printable(answer, keep_newlines=False)  # what is graded is what can be shown and recorded
     problem = _find(reference, seed)
     verdict = problem.question(question).check(answer)
     log = progress.read()
-    _warn(log)
+    _warn(log.warnings)
     attempt = progress.graded(problem.id, question, verdict.correct, answer, log.attempts, problem.seed,
                               time.time())
     progress.record(attempt)
@@ -146,13 +160,12 @@ def progress() -> None:
 
     Example: gd practice progress
     """
-    from gdcli.practice import problems
     from gdcli.practice import progress as saved
     from gdcli.render import practice as render_practice
 
     log = saved.read()
-    _warn(log)
-    console().print(render_practice.progress_table(saved.by_topic(problems.bank(), log.attempts)))
+    _warn(log.warnings)
+    console().print(render_practice.progress_table(saved.by_topic(_bank(), log.attempts)))
 
 
 @practice_app.command()
@@ -174,9 +187,9 @@ def start(
         queue = [_find(reference, seed)]
     else:
         log = saved.read()
-        _warn(log)
+        _warn(log.warnings)
         order = {"not_tried": 0, "attempted": 1, "solved": 2}
-        queue = sorted((p for p in problems.bank() if level is None or p.difficulty == level),
+        queue = sorted((p for p in _bank() if level is None or p.difficulty == level),
                        key=lambda p: order[saved.state_of(p, log.attempts)])
         if not queue:
             raise GdError(f"no {level} problems in the bank")
@@ -195,19 +208,23 @@ class _Session:
 
     def run(self, queue) -> None:
         """Each problem's statement, then its questions; the score after each problem and at the end."""
+        from gdcli.errors import ProblemError
         from gdcli.render import practice as render_practice
 
         try:
             for problem in queue:
                 self.out.print(render_practice.problem_view(problem))
-                for question in problem.questions:
-                    if not self.ask(question):
-                        self.out.print("session ended.")
-                        break
-                else:
-                    self.out.print(render_practice.score_view(self.correct, self.asked))
+                try:
+                    finished = all(self.ask(question) for question in problem.questions)
+                except ProblemError as error:  # a question the engine cannot answer: this problem is skipped
+                    if len(queue) == 1:
+                        raise
+                    _warn([f"skipped the rest of {problem.id}: {error}"])
                     continue
-                break
+                if not finished:
+                    self.out.print("session ended.")
+                    break
+                self.out.print(render_practice.score_view(self.correct, self.asked))
             else:
                 self.out.print("that was the last problem.")
         except (EOFError, KeyboardInterrupt):
@@ -220,6 +237,7 @@ class _Session:
 
         from rich.prompt import Prompt
 
+        from gdcli.files.text import printable
         from gdcli.practice import progress as saved
         from gdcli.render import practice as render_practice
 
@@ -228,7 +246,12 @@ class _Session:
         hints = iter(question.hints)
         shown = 0
         while True:
-            text = Prompt.ask("answer (? hint, s solution, skip, q quit)", console=self.out).strip()
+            try:
+                text = printable(Prompt.ask("answer (? hint, s solution, skip, q quit)", console=self.out),
+                                 keep_newlines=False).strip()
+            except UnicodeDecodeError:
+                self.out.print("that answer was not UTF-8 text: type it again")
+                continue
             command = text.lower()
             if not text:
                 continue

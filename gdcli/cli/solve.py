@@ -29,14 +29,20 @@ def solve(
     xlim: opt.Xlim = None,
     ylim: opt.Ylim = None,
     dpi: opt.Dpi = None,
+    curvature: Annotated[bool, typer.Option("--curvature", help="Compute the curvature along the path (λmin, λmax "
+                                                                "of ∇²f at every kept iterate) above 50 variables "
+                                                                "too; below, it is always computed.")] = False,
+    html: opt.Html = None,
 ) -> None:
     """Run one optimizer on an objective: the iterate table, a stability analysis and a verdict.
 
-    Example: gd solve "x^2 + 4*y^2" --start 2,1 --lr 0.2
+    Example: gd solve "x^2 + 4*y^2" --start 2,1 --lr 0.2 --html run.html
     """
     from gdcli.engine.solution import solve as run_solve
+    from gdcli.files.formats import distinct_outputs
     from gdcli.render import solve as render
 
+    distinct_outputs({"--csv": csv, "--markdown": markdown, "--plot": plot, "--animate": animate, "--html": html})
     pictures = None
     if plot is not None or animate is not None or surface or xlim or ylim or dpi is not None:
         from gdcli.plots.pictures import Pictures
@@ -44,7 +50,7 @@ def solve(
         pictures = Pictures.read(plot=plot, surface=surface, animate=animate, xlim=xlim, ylim=ylim, dpi=dpi)
     budget = engine["steps"] or 0
     with spinner("deriving, compiling and running…", budget >= LONG_RUN or len(objective or "") >= LONG_OBJECTIVE):
-        solution = run_solve(objective, **engine)
+        solution = run_solve(objective, curvature=True if curvature else None, **engine)
     if pictures is not None:
         pictures.check(solution.run)
     worked = exact_rows = None
@@ -54,7 +60,11 @@ def solve(
         worked = worked_out.explain(solution)
         exact_rows = worked_out.exact_run(solution, engine["start"], engine["lr"]) if exact else None
     if json:
-        emit_json(solution.to_dict())
+        document = solution.to_dict()
+        if exact:
+            document["exact_iterates"] = exact_rows.to_dict()
+            document["exact_note"] = exact_rows.refused or exact_rows.note
+        emit_json(document)
     else:
         console().print(render.solution(solution, rows))
         if explain or exact:
@@ -63,7 +73,7 @@ def solve(
             if explain:
                 console().print(render_analysis.explanation(worked))
             if exact:
-                console().print(render_analysis.exact_table(exact_rows[0], solution.objective.names, exact_rows[1]))
+                console().print(render_analysis.exact_table(exact_rows, solution.objective.names))
     if markdown is not None:
         from gdcli.render.markdown import solution_markdown
 
@@ -73,7 +83,11 @@ def solve(
 
         write_file(csv, rows_to_csv(*solution.run.columns()), quiet=json)
     if pictures is not None:
-        write_pictures(pictures, solution.run, quiet=json)
+        write_pictures(pictures, solution.run, quiet=json, curvature=solution.stability.path_curvature)
+    if html is not None:
+        from gdcli.api import solution_page
+
+        write_file(html, solution_page(solution), quiet=json)
 
 
 @app.command()

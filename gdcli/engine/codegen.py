@@ -102,6 +102,18 @@ class ArrayPrinter(NumPyPrinter):
         small = small_power(self, *expr.args)
         return small if small is not None else super()._print_Pow(expr, rational=rational)
 
+    def _print_Max(self, expr) -> str:
+        return self._nested("numpy.maximum", expr.args)
+
+    def _print_Min(self, expr) -> str:
+        return self._nested("numpy.minimum", expr.args)
+
+    def _nested(self, function: str, args) -> str:
+        """f(a, f(b, c)) for an elementwise binary f over any number of arguments (NumPyPrinter would write
+        functools.reduce, which the generated code's namespace does not hold)."""
+        first, *rest = args
+        return f"{function}({self._print(first)}, {self._nested(function, rest) if len(rest) > 1 else self._print(rest[0])})"
+
 
 NAMESPACE = {"math": math, "abs": abs, "max": max, "min": min, "inf": math.inf}
 

@@ -40,7 +40,7 @@ CATALOG: tuple[TestFunction, ...] = (
     ),
     TestFunction(
         "booth", "(x + 2*y - 7)^2 + (2*x + y - 5)^2", (0.0, 0.0), ((1.0, 3.0),), 0.05, 100,
-        "Booth's function: a tilted quadratic, eigenvalues 4 and 36",
+        "Booth's function: a tilted quadratic, eigenvalues 2 and 18 (κ = 9)",
     ),
     TestFunction(
         "beale", "(3/2 - x + x*y)^2 + (9/4 - x + x*y^2)^2 + (21/8 - x + x*y^3)^2", (1.0, 1.0), ((3.0, 0.5),),

@@ -1,6 +1,8 @@
 """Vectorised NumPy kernels generated from the same SymPy expressions as the run loop.
 
 - ``ArrayObjective(objective)``: f and ∇f evaluated elementwise over arrays of points (sweeps, basins, maps).
+- ``ArrayHessian(objective)``: ∇²f over arrays of points, as a stack of symmetric matrices (curvature along a
+  path).
 - ``ArrayRule(rule)``: one optimizer update over arrays of coordinates, returning every quantity the rule
   names (state such as b, s, m, v and temporaries such as m̂, v̂), so views can show the optimizer's state.
 
@@ -47,6 +49,33 @@ class ArrayObjective:
             f, grads = self.raw(*xs)
         return (np.broadcast_to(np.asarray(f, dtype=float), shape),
                 [np.broadcast_to(np.asarray(g, dtype=float), shape) for g in grads])
+
+
+class ArrayHessian:
+    """∇²f over arrays: ``array_hessian(xs)`` for a sequence of n arrays of one shape S returns an array of shape
+    S + (n, n), symmetric in its last two axes; entries are nan where ∇²f is undefined."""
+
+    def __init__(self, objective: Objective):
+        self.objective = objective
+        self.keys = sorted(objective.hessian_entries)
+        printer = codegen.ArrayPrinter()
+        args = ", ".join(s.name for s in objective.internal)
+        exprs = [objective._internal(objective.hessian_entries[k]) for k in self.keys]
+        lines = codegen.assignments([f"_h{k}" for k in range(len(exprs))], exprs, printer, "    ", "_d")
+        source = "\n".join([f"def _h({args}):", *lines,
+                            "    return [" + "".join(f"_h{k}, " for k in range(len(exprs))) + "]", ""])
+        self.raw = codegen.compile_source(source, "_h", {"numpy": np})
+
+    def __call__(self, xs) -> np.ndarray:
+        xs = [np.asarray(v, dtype=float) for v in xs]
+        shape = np.broadcast_shapes(*(v.shape for v in xs))
+        n = self.objective.dimension
+        out = np.zeros(shape + (n, n))
+        with np.errstate(all="ignore"):
+            values = self.raw(*xs)
+        for (i, j), value in zip(self.keys, values):
+            out[..., i, j] = out[..., j, i] = np.broadcast_to(np.asarray(value, dtype=float), shape)
+        return out
 
 
 class ArrayRule:

@@ -20,6 +20,9 @@ from gdcli.engine.functions import DEFAULT, TestFunction, lookup
 from gdcli.errors import ObjectiveError, OptionError
 
 DEFAULT_START = 1.0
+"""Start used for every coordinate of a typed objective when --start is not given."""
+NONSMOOTH = (sp.Abs, sp.Max, sp.Min, sp.sign, sp.Heaviside, sp.Piecewise, sp.DiracDelta, sp.floor, sp.ceiling)
+"""Functions with a kink or a jump: an objective holding one (or whose gradient does) is not smooth."""
 
 
 @lru_cache(maxsize=None)
@@ -27,7 +30,6 @@ def placeholders(count: int) -> tuple[sp.Symbol, ...]:
     """``count`` placeholder variables for the templates of Objective._partials: real, like every parsed
     variable, and named _p0, _p1, … (a user's variable cannot start with an underscore)."""
     return tuple(sp.Symbol(f"_p{i}", real=True) for i in range(count))
-"""Start used for every coordinate of a typed objective when --start is not given."""
 
 
 class Objective:
@@ -151,9 +153,18 @@ class Objective:
         return matrix
 
     @cached_property
+    def is_smooth(self) -> bool:
+        """False when f or ∇f holds a kink: Abs, Max, Min, or a sign, Heaviside or Piecewise in a derivative.
+
+        The Hessian of such an f is taken away from its kinks (gdcli.engine.codegen.without_distributions), so
+        it says nothing about the kinks themselves: |x| has ∇²f = 0 wherever it is defined.
+        """
+        return not any(e.has(*NONSMOOTH) for e in (self.expr, *self.gradient))
+
+    @cached_property
     def is_quadratic(self) -> bool:
-        """True when ∇²f is constant (f is a polynomial of degree at most two)."""
-        return all(not entry.free_symbols for entry in self.hessian_entries.values())
+        """True when f is smooth and ∇²f is constant (f is a polynomial of degree at most two)."""
+        return self.is_smooth and all(not entry.free_symbols for entry in self.hessian_entries.values())
 
     # compiled numerics --------------------------------------------------------------------------------
     def _internal(self, expr: sp.Expr) -> sp.Expr:

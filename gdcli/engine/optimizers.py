@@ -187,7 +187,7 @@ def rule_lines(rule: Rule) -> list[str]:
 
 def expression_text(expr: sp.Expr) -> str:
     """A compact one-line Unicode rendering of a rule expression (α, β₁, √, ²), in reading order."""
-    text = sp.sstr(_reading_order(expr), order="none")
+    text = sp.sstr(reading_order(expr), order="none")
     for symbol in sorted(SYMBOL_NAMES, key=lambda sym: -len(sym.name)):
         text = _replace_name(text, symbol.name, SYMBOL_NAMES[symbol])
     return (
@@ -198,11 +198,11 @@ def expression_text(expr: sp.Expr) -> str:
 _VARYING = (x, g, b, s, m, v, m_hat, v_hat)
 
 
-def _reading_order(expr: sp.Expr) -> sp.Expr:
+def reading_order(expr: sp.Expr) -> sp.Expr:
     """Rebuild sums and products (unevaluated) so they read as textbooks write them: βb + g, ρs + (1 − ρ)g²."""
     if not expr.args:
         return expr
-    args = [_reading_order(arg) for arg in expr.args]
+    args = [reading_order(arg) for arg in expr.args]
     if isinstance(expr, sp.Add):
         # the term holding the updated quantity or its state first, then the rest
         args.sort(key=lambda a: (not a.has(x, b, s, m, v, m_hat, v_hat), a.could_extract_minus_sign()))

@@ -10,7 +10,11 @@ Stopping (the first that holds, checked at every iterate x_t):
 - ``converged``: ‖∇f(x_t)‖ ≤ tol, or ‖x_t − x_{t−1}‖ ≤ xtol, or |f(x_t) − f(x_{t−1})| ≤ ftol (0 disables each);
 - ``max_steps``: t reached the step budget;
 - ``diverged``: f, ∇f or x_t is not finite, f is undefined there, or |f(x_t)| > DIVERGENCE_FACTOR·max(1, |f(x₀)|)
-  or some |x_t,i| > DIVERGENCE_FACTOR·max(1, ‖x₀‖∞). The result keeps the last finite iterate.
+  or some |x_t,i| > DIVERGENCE_FACTOR·max(1, ‖x₀‖∞). The result keeps the last finite iterate;
+- ``line_search_failed`` (with ``--line-search``): MAX_TRIALS step sizes α, α·shrink, … were tried at x_t and
+  none met Armijo's condition. The run stops at x_t rather than take a step the search did not accept: an
+  unchecked step from an α that was far too large is how a run "with line search" diverges. The last row
+  records the last α tried and the MAX_TRIALS trials; the message says so.
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ from gdcli.errors import OptionError
 DIVERGENCE_FACTOR = 1e12
 """A run is called diverged once |f| or a coordinate grows past this many times its scale at the start."""
 MAX_TRIALS = 60
-"""Most step sizes an Armijo search tries before it accepts the last (α·shrink⁵⁹)."""
+"""Most step sizes an Armijo search tries at one iterate (α … α·shrink⁵⁹); if none is accepted the run stops
+with the status line_search_failed."""
 MAX_STEPS = 10_000_000
 """Largest step budget accepted."""
 
@@ -49,9 +54,12 @@ MESSAGES = {
     "bound": "diverged at step {t}: the iterates grew past {factor:g} times their starting scale",
     "non_finite": "diverged at step {t}: f or its gradient overflowed to a non-finite value",
     "undefined": "diverged at step {t}: the iterate left the domain where f is defined",
+    "line_search": "stopped at step {t}: none of the {trials} step sizes Armijo's search tried (down to α = {lr:g}) "
+                   "decreased f enough, so no step was taken; start from a smaller --lr",
 }
 STATUS_OF = {"tol": "converged", "xtol": "converged", "ftol": "converged", "max_steps": "max_steps",
-             "bound": "diverged", "non_finite": "diverged", "undefined": "diverged"}
+             "bound": "diverged", "non_finite": "diverged", "undefined": "diverged",
+             "line_search": "line_search_failed"}
 
 
 @dataclass(frozen=True)
@@ -173,7 +181,8 @@ def run(
     n = objective.dimension
     final_t = int(table[-1, 0])
     message = MESSAGES[reason].format(t=last_t if STATUS_OF[reason] == "diverged" else final_t, tol=tol,
-                                      xtol=xtol, ftol=ftol, steps=steps, factor=DIVERGENCE_FACTOR)
+                                      xtol=xtol, ftol=ftol, steps=steps, factor=DIVERGENCE_FACTOR,
+                                      trials=MAX_TRIALS, lr=float(table[-1, 3]))
     return RunResult(
         objective=objective, optimizer=optimizer, start=start, lr0=lr, schedule=schedule, line_search=line_search,
         status=STATUS_OF[reason], reason=reason, message=message, steps=final_t,
@@ -218,7 +227,7 @@ def compiled_loop(objective: Objective, rule: Rule, schedule: str, search: bool,
     src += [f"    _{target.name}{i} = 0.0" for target in rule.state for i in range(n)]
     src += [
         "    _rows = []", "    _record = _rows.extend", "    _last = None", "    _trials = 0", "    _fevals = 0",
-        "    _t = 0", "    _pf = _f = 0.0", *(f"    _p{i} = 0.0" for i in range(n)),
+        "    _t = 0", "    _pf = _f = 0.0", "    _failed = False", *(f"    _p{i} = 0.0" for i in range(n)),
         "    while True:", "        try:",
     ]
     src += objective.value_and_gradient_lines(i3)
@@ -256,7 +265,9 @@ def compiled_loop(objective: Objective, rule: Rule, schedule: str, search: bool,
             f"{i3}    break",
             f"{i3}_lr *= _ls_shrink",
             f"{i2}_fevals += _trials",
+            f"{i2}_failed = _stop = not _ft <= _f - _lr*_armijo",
         ]
+        checks.insert(0, ("_failed", "line_search"))
     if sampled:
         src += [f"{i1}_last = {row}", f"{i1}if _stop or _t % _every == 0:", f"{i2}_record(_last)"]
     else:

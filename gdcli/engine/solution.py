@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-import numpy as np
 import sympy as sp
 
 from gdcli.engine.expression import parse_number
@@ -21,7 +20,7 @@ from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import Optimizer, make_optimizer
 from gdcli.engine.run import LineSearch, RunResult, run
 from gdcli.engine.schedules import Schedule, make_schedule
-from gdcli.engine.stability import Stability, analyse
+from gdcli.engine.stability import Stability, read_run
 from gdcli.errors import OptionError
 
 DEFAULT_LR = 0.1
@@ -127,12 +126,14 @@ def solve(
     c1: float = 1e-4,
     shrink: float = 0.5,
     every: int = 1,
+    curvature: bool | None = None,
     **options,
 ) -> Solution:
     """Run one optimizer on an objective and read its stability.
 
     ``start`` defaults to the built-in's standard start, else 1 in every coordinate; the stopping tests are
-    those of gdcli.engine.run.run; ``options`` are gdcli.engine.solution.prepare's (variables, optimizer, lr, steps, beta, beta1,
+    those of gdcli.engine.run.run; ``curvature`` asks for the curvature along the path (None: up to 50
+    variables); ``options`` are gdcli.engine.solution.prepare's (variables, optimizer, lr, steps, beta, beta1,
     beta2, eps, rho, schedule, decay).
     """
     setup = prepare(objective, **options)
@@ -140,21 +141,5 @@ def solve(
     search = LineSearch(c1, shrink) if line_search else None
     result = run(setup.objective, setup.optimizer, x0, setup.lr, setup.steps, tol, xtol, ftol, setup.schedule,
                  search, every)
-    return Solution(setup.objective, result, stability_of(result))
+    return Solution(setup.objective, result, read_run(result, curvature))
 
-
-def stability_of(result: RunResult) -> Stability:
-    """Stability at the point that matters: anywhere for a quadratic, the final iterate of a converged run,
-    else the start."""
-    f = result.objective
-    if f.is_quadratic:
-        point, where = result.start, "every point (f is quadratic)"
-    elif result.status == "converged":
-        point, where = result.final_x, "final iterate"
-    else:
-        point, where = result.start, "start"
-    return analyse(
-        f.hessian_at(point), np.asarray(point, dtype=float), where, result.optimizer.name, result.lr0,
-        beta=result.optimizer.hyper.get("beta", 0.0), schedule=result.schedule.name,
-        line_search=result.line_search is not None,
-    )

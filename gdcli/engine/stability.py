@@ -1,76 +1,128 @@
-"""Stability of a fixed step size from the Hessian's eigenvalues.
+"""Stability of a fixed step size from the Hessian's eigenvalues at a critical point.
 
-Near a point with Hessian H (eigenvalues μ = λmin ≤ … ≤ λmax = L) the error e = x − x* evolves linearly.
-Along an eigenvector with eigenvalue λ:
+Near a critical point x* with Hessian H (eigenvalues μ = λmin ≤ … ≤ λmax = L) the error e = x − x* evolves
+linearly. Along an eigenvector with eigenvalue λ:
 
 - gd:        e ← (1 − αλ) e, stable iff 0 < α < 2/λ;
 - momentum:  (e, b) ← M (e, b) with M = [[1 − αλ, −αβ], [λ, β]], stable iff 0 < α < 2(1 + β)/λ;
 - nesterov:  M = [[1 − αλ(1 + β), −αβ²], [λ, β]], stable iff 0 < α < 2(1 + β)/((1 + 2β)λ).
 
 The contraction factor ρ(α) is the largest spectral radius over the eigenvalues; for gd the best fixed step
-is α = 2/(μ + L), with ρ = (κ − 1)/(κ + 1) where κ = L/μ. Adaptive methods (AdaGrad, RMSprop, Adam) rescale
-each coordinate by its gradient history, so no such bound on α applies.
+is α = 2/(μ + L), with ρ = (κ − 1)/(κ + 1) where κ = L/μ; for heavy ball the best pair is α* = 4/(√L + √μ)²,
+β* = ((√κ − 1)/(√κ + 1))² with ρ = √β*. Along λ < 0 every α > 0 makes the error grow (|1 − αλ| > 1), so
+a saddle or a maximum attracts no linear method. Adaptive methods (AdaGrad, RMSprop, Adam) rescale each
+coordinate by its gradient history, so no such bound on α applies.
+
+The linear model holds only near a critical point, so `read_run` reads a run at one: anywhere for a
+quadratic, else the critical point that Newton's method finds from the run's last iterate, accepted when it
+lies close to where the run ended and the run is heading for it. Without one, no rate, step count or stable
+range is given; the curvature along the path (`path_curvature`) is shown instead.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import Sequence
 
 import numpy as np
 
 LINEAR = ("gd", "momentum", "nesterov")
 REDUCTION = 1e-6
 """The error reduction the predicted step count is for."""
+EPS = float(np.finfo(float).eps)
+NEWTON_STEPS = 200
+"""Newton iterations allowed when looking for the critical point a run approaches (a degenerate minimum such
+as x⁸ needs about 180 to reach 10⁻¹² of its start)."""
+CURVATURE_MAX_VARIABLES = 50
+"""Above this many variables the curvature along the path is computed only when asked for."""
+KINDS = ("minimum", "maximum", "saddle", "degenerate")
+BOUND_NAME = {"gd": "2/λmax", "momentum": "2(1+β)/λmax", "nesterov": "2(1+β)/((1+2β)λmax)"}
+THRESHOLD_NAME = {"gd": "2/α", "momentum": "2(1+β)/α", "nesterov": "2(1+β)/((1+2β)α)"}
 
 
-@dataclass
-class Stability:
-    """The stability reading for one run: eigenvalues at a named point, bounds, rates, and a plain sentence."""
+# classification -----------------------------------------------------------------------------------------
+def inertia(hessian, uncertainty: float | np.ndarray = 0.0) -> tuple[int, int, int]:
+    """(positive, negative, zero): how many eigenvalues of the symmetric ``hessian`` have each sign.
 
-    point: np.ndarray
-    where: str
-    eigenvalues: np.ndarray
-    lr: float
-    optimizer: str
-    condition_number: float | None
-    max_stable_lr: float | None
-    gd_max_stable_lr: float | None
-    lr_is_stable: bool | None
-    best_lr: float | None
-    best_rate: float | None
-    rate: float | None
-    reading: str
-
-    @property
-    def lambda_min(self) -> float:
-        return float(self.eigenvalues[0])
-
-    @property
-    def lambda_max(self) -> float:
-        return float(self.eigenvalues[-1])
-
-    @property
-    def steps_predicted(self) -> int | None:
-        """Steps for the error to shrink by REDUCTION at the contraction factor ρ(α), if ρ < 1."""
-        return steps_for(self.rate)
-
-    def to_dict(self) -> dict:
-        return {
-            "point": [float(v) for v in self.point], "where": self.where,
-            "eigenvalues": [float(v) for v in self.eigenvalues],
-            "lambda_min": self.lambda_min, "lambda_max": self.lambda_max,
-            "condition_number": self.condition_number, "max_stable_lr": self.max_stable_lr,
-            "gd_max_stable_lr": self.gd_max_stable_lr, "lr_is_stable": self.lr_is_stable,
-            "best_lr": self.best_lr, "best_rate": self.best_rate, "rate": self.rate,
-            "steps_predicted": self.steps_predicted, "reading": self.reading,
-        }
+    Exact when ``hessian`` holds Fractions (Sylvester's law of inertia on an LDLᵀ-style congruence in
+    rational arithmetic). For floats the matrix is first scaled by congruence, S = DHD with
+    D = diag(1/√(maxⱼ|Hᵢⱼ|)), which keeps the signs of the eigenvalues and puts every entry in [−1, 1]; an
+    eigenvalue of S counts as zero when it is within the rounding of S's entries (16·n·ε) plus the effect
+    of ``uncertainty``, an absolute bound on the error of each entry of H (a number or an n × n array).
+    So diag(10⁷, 1), diag(1, 10⁻⁷) and diag(1, −10⁻⁷) keep their signs, whatever their scale.
+    """
+    if isinstance(hessian, list) and isinstance(hessian[0][0], Fraction):
+        return _exact_inertia([list(row) for row in hessian])
+    h = np.asarray(hessian, dtype=float)
+    n = len(h)
+    if not np.all(np.isfinite(h)):
+        raise ValueError("the Hessian is not finite")
+    row_scale = np.max(np.abs(h), axis=1)
+    d = 1.0 / np.sqrt(np.where(row_scale > 0, row_scale, 1.0))
+    scaled = h * d[:, None] * d[None, :]
+    spread = np.broadcast_to(np.abs(np.asarray(uncertainty, dtype=float)), h.shape) * d[:, None] * d[None, :]
+    zero = 16 * n * EPS + float(np.linalg.norm(spread, 2))
+    values = np.linalg.eigvalsh(scaled)
+    positive, negative = int(np.sum(values > zero)), int(np.sum(values < -zero))
+    return positive, negative, n - positive - negative
 
 
+def _exact_inertia(a: list[list[Fraction]]) -> tuple[int, int, int]:
+    """Inertia of a rational symmetric matrix by symmetric elimination (congruences keep the inertia)."""
+    positive = negative = 0
+    n = len(a)
+    while a:
+        k = next((i for i in range(len(a)) if a[i][i] != 0), None)
+        if k is None:
+            pair = next(((i, j) for i in range(len(a)) for j in range(i + 1, len(a)) if a[i][j] != 0), None)
+            if pair is None:
+                break
+            i, j = pair  # add row and column j to row and column i: the new diagonal entry is 2·a[i][j] ≠ 0
+            for r in range(len(a)):
+                a[i][r] += a[j][r]
+            for r in range(len(a)):
+                a[r][i] += a[r][j]
+            k = i
+        pivot = a[k][k]
+        positive, negative = positive + (pivot > 0), negative + (pivot < 0)
+        rest = [r for r in range(len(a)) if r != k]
+        a = [[a[r][c] - a[r][k] * a[k][c] / pivot for c in rest] for r in rest]
+    return positive, negative, n - positive - negative
+
+
+def classify(hessian, uncertainty: float | np.ndarray = 0.0) -> str:
+    """minimum, maximum, saddle or degenerate, from the signs of the Hessian's eigenvalues (see `inertia`):
+    all positive a minimum, all negative a maximum, both signs a saddle, otherwise (a zero eigenvalue and
+    the rest of one sign) degenerate. A Hessian that is not finite is degenerate too: nothing is known."""
+    try:
+        positive, negative, zero = inertia(hessian, uncertainty)
+    except ValueError:
+        return "degenerate"
+    if positive and negative:
+        return "saddle"
+    if zero:
+        return "degenerate"
+    return "minimum" if positive else "maximum"
+
+
+def rational_hessian(objective) -> list[list[Fraction]] | None:
+    """∇²f as Fractions when it is constant and every entry is rational, else None."""
+    h = objective.hessian
+    if not all(e.is_Rational for e in h):
+        return None
+    return [[Fraction(int(e.p), int(e.q)) for e in h.row(i)] for i in range(h.rows)]
+
+
+# the linear model ---------------------------------------------------------------------------------------
 def steps_for(rate: float | None, reduction: float = REDUCTION) -> int | None:
-    """⌈log(reduction)/log ρ⌉: the steps a linear rate ρ < 1 needs to shrink the error by ``reduction``."""
-    if rate is None or not 0 < rate < 1:
-        return 0 if rate == 0 else None
+    """⌈log(reduction)/log ρ⌉: the steps a linear rate ρ < 1 needs to shrink the error by ``reduction``;
+    ρ = 0 lands in one step."""
+    if rate is None or not 0 <= rate < 1:
+        return None
+    if rate == 0:
+        return 1
     return math.ceil(math.log(reduction) / math.log(rate))
 
 
@@ -85,66 +137,260 @@ def stability_bound(optimizer: str, lam: float, beta: float = 0.0) -> float | No
     return 2.0 * (1.0 + beta) / ((1.0 + 2.0 * beta) * lam)
 
 
+def iteration_matrix(optimizer: str, lr: float, lam: float, beta: float = 0.0) -> np.ndarray:
+    """The 2 × 2 map (e, b) ↦ (e', b') of momentum or Nesterov along curvature λ (module docstring)."""
+    if optimizer == "momentum":
+        return np.array([[1.0 - lr * lam, -lr * beta], [lam, beta]])
+    return np.array([[1.0 - lr * lam * (1.0 + beta), -lr * beta**2], [lam, beta]])
+
+
 def contraction(optimizer: str, lr: float, eigenvalues: np.ndarray, beta: float = 0.0) -> float | None:
     """ρ(α): the largest spectral radius of the linear iteration over the eigenvalues, None for adaptive methods."""
     if optimizer not in LINEAR:
         return None
-    radii = []
+    if optimizer == "gd":
+        return float(max(abs(1.0 - lr * lam) for lam in eigenvalues))
+    return float(max(np.max(np.abs(np.linalg.eigvals(iteration_matrix(optimizer, lr, lam, beta))))
+                     for lam in eigenvalues))
+
+
+def steps_to_reduce(optimizer: str, lr: float, eigenvalues: Sequence[float], beta: float = 0.0,
+                    reduction: float = REDUCTION) -> int | None:
+    """Steps after which the error along every eigenvector is at most ``reduction`` times its start.
+
+    gd: |1 − αλ|ᵗ, so ⌈log ε / log ρ⌉. Momentum and Nesterov start from b = 0, and by Cayley–Hamilton
+    Mᵗ = r₁ᵗ I + cₜ (M − r₁ I) with cₜ = (r₁ᵗ − r₂ᵗ)/(r₁ − r₂) for the roots |r₁| ≥ |r₂| of M, so the error
+    e_t/e₀ = r₁ᵗ + cₜ(M₀₀ − r₁) is bounded by |r₁|ᵗ + |cₜ|·|M₀₀ − r₁| with |cₜ| ≤ min(t|r₁|ᵗ⁻¹,
+    2|r₁|ᵗ/|r₁ − r₂|). At a repeated root (heavy ball's optimal pair) this is the t·ρᵗ bound, not ρᵗ.
+    The count is the first t from which that bound stays below ε; None when some ρ ≥ 1.
+    """
+    if optimizer not in LINEAR:
+        return None
+    if optimizer == "gd":
+        return steps_for(contraction("gd", lr, np.asarray(eigenvalues)), reduction)
+    envelopes = []
     for lam in eigenvalues:
-        if optimizer == "gd":
-            radii.append(abs(1.0 - lr * lam))
-            continue
-        if optimizer == "momentum":
-            matrix = np.array([[1.0 - lr * lam, -lr * beta], [lam, beta]])
-        else:
-            matrix = np.array([[1.0 - lr * lam * (1.0 + beta), -lr * beta**2], [lam, beta]])
-        radii.append(float(np.max(np.abs(np.linalg.eigvals(matrix)))))
-    return float(max(radii))
+        matrix = iteration_matrix(optimizer, lr, lam, beta)
+        r1, r2 = sorted((complex(r) for r in np.linalg.eigvals(matrix)), key=abs, reverse=True)
+        if abs(r1) >= 1:
+            return None
+        envelopes.append((abs(r1), abs(r1 - r2), abs(matrix[0, 0] - r1)))
+
+    def bound(t: int) -> float:
+        """The largest of the bounds |r₁|ᵗ + |cₜ|·|M₀₀ − r₁| over the eigenvalues."""
+        return max(rho**t + lead * min(t * rho ** (t - 1), 2 * rho**t / gap if gap > 0 else math.inf)
+                   for rho, gap, lead in envelopes)
+
+    # each bound decreases from t ≥ 1/log(1/ρ), where t·ρᵗ peaks: search from there, doubling, then halving
+    low = max([1] + [math.ceil(1 / -math.log(rho)) for rho, _, _ in envelopes if rho > 0])
+    while low > 1 and bound(low - 1) <= reduction:
+        low -= 1
+    if bound(low) <= reduction:
+        return low
+    high = 2 * low
+    while bound(high) > reduction:
+        low, high = high, 2 * high
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if bound(middle) <= reduction else (middle, high)
+    return high
 
 
-def analyse(hessian: np.ndarray, point: np.ndarray, where: str, optimizer: str, lr: float, beta: float = 0.0,
-            schedule: str = "constant", line_search: bool = False) -> Stability:
-    """Read the stability of ``optimizer`` with step α = ``lr`` from the Hessian at ``point``."""
+# the reading at a point ---------------------------------------------------------------------------------
+@dataclass
+class PathCurvature:
+    """λmin and λmax of ∇²f(x_t) at every kept iterate, and the step-size threshold on λmax (2/α_t for gd)."""
+
+    t: np.ndarray
+    lambda_min: np.ndarray
+    lambda_max: np.ndarray
+    threshold: np.ndarray | None
+    threshold_name: str | None
+
+    @property
+    def first_crossing(self) -> int | None:
+        """The first t at which λmax(∇²f(x_t)) exceeds the threshold, None if it never does."""
+        if self.threshold is None:
+            return None
+        above = np.nonzero(self.lambda_max > self.threshold)[0]
+        return int(self.t[above[0]]) if above.size else None
+
+    def to_dict(self) -> dict:
+        return {"t": [int(v) for v in self.t], "lambda_min": [_float(v) for v in self.lambda_min],
+                "lambda_max": [_float(v) for v in self.lambda_max],
+                "threshold": None if self.threshold is None else [_float(v) for v in self.threshold],
+                "threshold_formula": self.threshold_name, "first_crossed": self.first_crossing}
+
+
+def _float(value) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+@dataclass
+class Stability:
+    """The stability reading for one run: the point read, its kind, eigenvalues there, bounds, rates, the
+    curvature along the path and a plain sentence. Fields that do not apply at that point are None."""
+
+    point: np.ndarray | None
+    where: str
+    eigenvalues: np.ndarray | None
+    lr: float
+    optimizer: str
+    condition_number: float | None
+    max_stable_lr: float | None
+    gd_max_stable_lr: float | None
+    lr_is_stable: bool | None
+    best_lr: float | None
+    best_rate: float | None
+    rate: float | None
+    reading: str
+    point_kind: str | None = None
+    steps_predicted: int | None = None
+    heavy_ball: dict | None = None
+    """The best heavy-ball pair {"lr", "beta", "rate"} at a minimum, for momentum runs."""
+    escape_direction: np.ndarray | None = None
+    """At a saddle or a maximum: the eigenvector of λmin, along which the iterates move away."""
+    path_curvature: PathCurvature | None = None
+    curvature_note: str | None = None
+    """Why the curvature along the path was not computed, when it was not."""
+
+    @property
+    def lambda_min(self) -> float | None:
+        return None if self.eigenvalues is None else float(self.eigenvalues[0])
+
+    @property
+    def lambda_max(self) -> float | None:
+        return None if self.eigenvalues is None else float(self.eigenvalues[-1])
+
+    def to_dict(self) -> dict:
+        finite = self.eigenvalues is not None and bool(np.all(np.isfinite(self.eigenvalues)))
+        return {
+            "point": None if self.point is None else [float(v) for v in self.point], "where": self.where,
+            "point_kind": self.point_kind,
+            "eigenvalues": [float(v) for v in self.eigenvalues] if finite else None,
+            "lambda_min": self.lambda_min if finite else None, "lambda_max": self.lambda_max if finite else None,
+            "condition_number": self.condition_number, "max_stable_lr": self.max_stable_lr,
+            "gd_max_stable_lr": self.gd_max_stable_lr, "lr_is_stable": self.lr_is_stable,
+            "best_lr": self.best_lr, "best_rate": self.best_rate, "heavy_ball": self.heavy_ball,
+            "rate": self.rate, "steps_predicted": self.steps_predicted,
+            "escape_direction": None if self.escape_direction is None else [float(v) for v in self.escape_direction],
+            "reading": self.reading,
+            "path_curvature": None if self.path_curvature is None else self.path_curvature.to_dict(),
+            "path_curvature_note": self.curvature_note,
+        }
+
+
+def analyse(hessian: np.ndarray, point: np.ndarray | None, where: str, optimizer: str, lr: float,
+            beta: float = 0.0, schedule: str = "constant", line_search: bool = False,
+            exact: list[list[Fraction]] | None = None, uncertainty: float | np.ndarray = 0.0,
+            range_only: bool = False, rho: float = 0.99) -> Stability:
+    """Read the stability of ``optimizer`` with step α = ``lr`` from the Hessian at ``point``, a critical point
+    (or, for a quadratic, any point).
+
+    The point is classified first (`classify`, exactly from ``exact`` when given): bounds, rates and step
+    counts come only at a minimum; a saddle or a maximum is stable for no α; a degenerate point gets the
+    bound of its curved directions and no rate. ``range_only`` (a singular positive-semidefinite quadratic)
+    reads the rate on the range of H, where the error lives: the null-space component never changes.
+    ``rho`` is RMSprop's averaging constant, for its reading.
+    """
+    n = len(hessian)
     if not np.all(np.isfinite(hessian)):
-        eigenvalues = np.full(len(point), math.nan)
-        return Stability(point, where, eigenvalues, lr, optimizer, None, None, None, None, None, None, None,
-                         f"the Hessian is undefined at the {where}, so no stability reading is possible")
-    eigenvalues = np.sort(np.linalg.eigvalsh(hessian))
-    mu, big_l = float(eigenvalues[0]), float(eigenvalues[-1])
-    kappa = big_l / mu if mu > 0 else None
-    bound = stability_bound(optimizer, big_l, beta)
-    gd_bound = stability_bound("gd", big_l)
-    stable = None if bound is None or line_search else bool(lr < bound)
-    best_lr = 2.0 / (mu + big_l) if mu > 0 else None
-    best_rate = (kappa - 1.0) / (kappa + 1.0) if kappa is not None else None
-    rate = contraction(optimizer, lr, eigenvalues, beta)
-    reading = _reading(optimizer, lr, mu, big_l, bound, rate, schedule, line_search)
-    return Stability(point, where, eigenvalues, lr, optimizer, kappa, bound, gd_bound, stable, best_lr, best_rate,
-                     rate, reading)
+        return Stability(point, where, np.full(n, math.nan), lr, optimizer, None, None, None, None, None, None,
+                         None, f"the Hessian is undefined at the {where}, so no stability reading is possible")
+    kind = classify(exact if exact is not None else hessian, uncertainty)
+    values, vectors = np.linalg.eigh(np.asarray(hessian, dtype=float))
+    positive, negative, zero = inertia(exact if exact is not None else hessian, uncertainty)
+    if zero:  # the eigenvalues decided to be zero are those nearest zero; they are zero, not rounding noise
+        values[np.argsort(np.abs(values))[:zero]] = 0.0
+    order = np.argsort(values, kind="stable")
+    values, vectors = values[order], vectors[:, order]
+    mu, big_l = float(values[0]), float(values[-1])
+    reading = Stability(point, where, values, lr, optimizer, None, None, None, None, None, None, None, "",
+                        point_kind=kind)
+    curved = values[values > 0]
+    if kind in ("saddle", "maximum") or (kind == "degenerate" and negative):
+        reading.escape_direction = _direction(vectors[:, 0])
+        reading.lr_is_stable = False if optimizer in LINEAR and not line_search else None
+        reading.rate = contraction(optimizer, lr, values, beta)  # > 1: the growth along the escape direction
+    elif curved.size:
+        reading.max_stable_lr = stability_bound(optimizer, big_l, beta)
+        reading.gd_max_stable_lr = stability_bound("gd", big_l)
+        if reading.max_stable_lr is not None and not line_search:
+            reading.lr_is_stable = bool(lr < reading.max_stable_lr)
+        if kind == "minimum" or range_only:
+            low = float(curved[0])
+            reading.condition_number = big_l / low if kind == "minimum" else None
+            reading.best_lr = 2.0 / (low + big_l)
+            kappa = big_l / low
+            reading.best_rate = (kappa - 1.0) / (kappa + 1.0)
+            reading.rate = contraction(optimizer, lr, curved, beta)
+            reading.steps_predicted = steps_to_reduce(optimizer, lr, curved, beta)
+            if optimizer == "momentum":
+                root = math.sqrt(kappa)
+                reading.heavy_ball = {"lr": 4.0 / (math.sqrt(big_l) + math.sqrt(low)) ** 2,
+                                      "beta": ((root - 1.0) / (root + 1.0)) ** 2, "rate": (root - 1.0) / (root + 1.0)}
+    reading.reading = _reading(reading, mu, big_l, schedule, line_search, range_only, vectors, beta, rho)
+    return reading
 
 
-def _reading(optimizer: str, lr: float, mu: float, big_l: float, bound: float | None, rate: float | None,
-             schedule: str, line_search: bool) -> str:
-    """One or two plain sentences: what this α will do, and why."""
+def _direction(vector: np.ndarray) -> np.ndarray:
+    """A unit eigenvector with its largest component positive, entries rounded to zero below 1e-12."""
+    vector = np.where(np.abs(vector) < 1e-12, 0.0, vector)
+    return vector if vector[np.argmax(np.abs(vector))] > 0 else -vector
+
+
+def _short(values) -> str:
+    from gdcli.engine.notation import vector
+
+    return vector(values, 4)
+
+
+ADAPTIVE_STEPS = {
+    "adagrad": "AdaGrad divides each coordinate's step by the root of its summed squared gradients: its first "
+               "step is about α per coordinate, and while the gradients keep their size later steps shrink "
+               "like α/√t",
+    "rmsprop": "RMSprop divides each coordinate's step by the root of a running mean of squared gradients "
+               "that starts at 0: its first step is about α/√(1−ρ) = {first} per coordinate, not α; as the "
+               "mean fills up, steps settle towards α·|g|/rms(g)",
+    "adam": "Adam divides its bias-corrected mean gradient by the root of the bias-corrected mean squared "
+            "gradient: its first step is α per coordinate, and while the gradient keeps its sign later steps "
+            "stay about α",
+}
+
+
+def _reading(s: Stability, mu: float, big_l: float, schedule: str, line_search: bool, range_only: bool,
+             vectors: np.ndarray, beta: float, rho: float) -> str:
+    """One or two plain sentences: what this α will do at the point read, and why."""
+    lr, optimizer, kind = s.lr, s.optimizer, s.point_kind
     if line_search:
         return ("Armijo backtracking chooses α_t at every step, shrinking it until f decreases enough, "
                 "so the starting α needs no stability bound.")
+    if s.escape_direction is not None:
+        name = {"saddle": "a saddle", "maximum": "a maximum"}.get(kind, "not a minimum")
+        text = (f"this critical point is {name}: along {_short(s.escape_direction)} the curvature is "
+                f"λmin = {mu:.4g} < 0, and along a negative curvature every α > 0 makes the error grow")
+        if optimizer in LINEAR:
+            text += f" (by {contraction(optimizer, lr, np.array([mu]), beta):.4g} per step at this α)"
+        return text + (", so no step size makes it attract the iterates: they escape along that direction "
+                       "unless they lie exactly on its stable manifold.")
     if optimizer not in LINEAR:
-        return (f"{optimizer} divides each coordinate's step by the root of its squared-gradient history, so the "
-                f"2/λmax bound does not apply; its steps stay near α = {lr:g} in size whatever the curvature.")
+        first = f"{1 / math.sqrt(1 - rho):.4g}α" if optimizer == "rmsprop" else ""
+        return ADAPTIVE_STEPS[optimizer].format(first=first) + "; so no 2/λmax bound on α applies."
     if big_l <= 0:
-        return (f"λmax = {big_l:.4g} ≤ 0: f curves down or is flat in every direction here, so no step size "
-                "makes this point attract gradient descent.")
-    name = {"gd": "2/λmax", "momentum": "2(1+β)/λmax", "nesterov": "2(1+β)/((1+2β)λmax)"}[optimizer]
+        return ("the Hessian is zero there: it is singular, so convergence is sublinear, not geometric, and no "
+                "step-size bound, rate or step count applies.")
+    name = BOUND_NAME[optimizer]
     later = " α_t decays from α₀, so later steps are more stable than the first." if schedule != "constant" else ""
+    bound = s.max_stable_lr
     if math.isclose(lr, bound, rel_tol=1e-9):
         text = (f"α = {lr:g} equals {name} = {bound:.4g}: on the edge, the steepest component oscillates "
                 "with constant amplitude.")
     elif lr > bound:
         text = f"α = {lr:g} is above {name} = {bound:.4g}: expect oscillations that grow."
-    elif mu < 0:
-        text = (f"α = {lr:g} is below {name} = {bound:.4g}, but λmin = {mu:.4g} < 0: this is a saddle or a "
-                "maximum, and gradient descent moves away from it along the negative-curvature direction.")
+    elif kind == "degenerate" and not range_only:
+        text = (f"α = {lr:g} is below {name} = {bound:.4g}, as the curved directions need, but the Hessian is "
+                "singular there: convergence is sublinear, not geometric, so no rate or step count is given.")
     else:
         if optimizer == "gd" and lr * big_l > 1:
             shape = "converges, zig-zagging: the steepest component overshoots and flips sign every step"
@@ -152,8 +398,173 @@ def _reading(optimizer: str, lr: float, mu: float, big_l: float, bound: float | 
             shape = "every component shrinks monotonically, without oscillation"
         else:
             shape = "converges"
-        steps = steps_for(rate)
-        pace = (f"; error shrinks by ρ = {rate:.4g} per step (about {steps} steps for a factor {REDUCTION:g})"
-                if steps else "; progress stalls along the flattest direction (ρ = 1)" if rate and rate >= 1 else "")
+        steps = s.steps_predicted
+        pace = (f"; error shrinks by ρ = {s.rate:.4g} per step (about {steps:,} steps for a factor {REDUCTION:g})"
+                if steps else "")
         text = f"α = {lr:g} is below {name} = {bound:.4g}: {shape}{pace}."
+    if range_only:
+        null = vectors[:, np.asarray(s.eigenvalues) == 0]
+        text = (f"∇²f is singular: the component of x along its null space {_short(_direction(null[:, 0]))}"
+                f"{' (and the others)' if null.shape[1] > 1 else ''} never changes, since ∇f has none there, and "
+                f"the rest obeys the curved directions. {text} The limit is the minimiser nearest the start, "
+                f"{_short(s.point)}.")
     return text + later
+
+
+# reading a run --------------------------------------------------------------------------------------------
+def newton_critical_point(objective, start: np.ndarray, steps: int = NEWTON_STEPS):
+    """Newton's iteration x ← x − H(x)⁺∇f(x) from ``start``: (x*, uncertainty) when ∇f(x*) ≈ 0, else None.
+
+    ``uncertainty`` bounds the error of each entry of H(x*) that comes from x* being approximate. Near a
+    nonsingular critical point Newton converges quadratically and the bound is negligible; near a singular
+    one (x⁴) it converges only linearly, with ratio r, so x* may still be ‖δ‖/(1 − r) away (δ the next
+    Newton step) and H(x*) is uncertain by about |H(x*) − H(x* − δ)|/(1 − r), enough to decide its small
+    eigenvalues are zero; coordinates within twice that distance of 0 are set to 0.
+    """
+    x = np.array(start, dtype=float)
+    _, g = objective.value_and_gradient(x)
+    scale = max(1.0, float(np.linalg.norm(g)))
+    last = None
+    for _ in range(steps + 1):
+        _, g = objective.value_and_gradient(x)
+        h = objective.hessian_at(x)
+        if not (np.all(np.isfinite(g)) and np.all(np.isfinite(h))):
+            return None
+        step = _newton_step(h, g)
+        size = float(np.linalg.norm(step))
+        if size <= 1e-13 * max(1.0, float(np.linalg.norm(x))) or not np.any(g):
+            break
+        x, last = x - step, size
+        if not np.all(np.isfinite(x)) or np.max(np.abs(x)) > 1e8:
+            return None
+    else:
+        return None
+    if np.linalg.norm(g) > 1e-8 * scale:
+        return None  # Newton stalled where H is singular but ∇f is not zero (x² + y): no critical point
+    ratio = min(size / last, 0.99) if last else 0.0
+    distance = size / (1.0 - ratio)
+    uncertainty = np.abs(h - objective.hessian_at(x - step)) / (1.0 - ratio)
+    return np.where(np.abs(x) <= 2 * distance, 0.0, x), uncertainty
+
+
+def _newton_step(h: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """H⁻¹g, or the least-squares H⁺g when H is exactly singular (no truncation of small singular values:
+    near a degenerate point they are the curvature that is left)."""
+    try:
+        return np.linalg.solve(h, g)
+    except np.linalg.LinAlgError:
+        return np.linalg.lstsq(h, g, rcond=None)[0]
+
+
+def path_curvature(result) -> PathCurvature:
+    """λmin and λmax of ∇²f at every kept iterate, from the Hessian compiled over arrays, with the
+    threshold c/α_t that λmax must stay under (c = 2 for gd, 2(1 + β) for momentum, …)."""
+    from gdcli.engine.kernels import ArrayHessian
+
+    x = result.x
+    n = x.shape[1]
+    stack = ArrayHessian(result.objective)(list(x.T))
+    finite = np.all(np.isfinite(stack), axis=(1, 2))
+    low, high = np.full(len(x), math.nan), np.full(len(x), math.nan)
+    if n == 2:  # closed form of a symmetric 2 × 2: (a + c)/2 ± √(((a − c)/2)² + b²)
+        a, b, c = stack[finite, 0, 0], stack[finite, 0, 1], stack[finite, 1, 1]
+        middle, radius = (a + c) / 2, np.hypot((a - c) / 2, b)
+        low[finite], high[finite] = middle - radius, middle + radius
+    elif np.any(finite):
+        values = np.linalg.eigvalsh(stack[finite])
+        low[finite], high[finite] = values[:, 0], values[:, -1]
+    optimizer = result.optimizer
+    factor = stability_bound(optimizer.name, 1.0, optimizer.hyper.get("beta", 0.0))
+    threshold = None if factor is None else factor / np.asarray(result.lr, dtype=float)
+    return PathCurvature(np.asarray(result.t), low, high, threshold,
+                         THRESHOLD_NAME.get(optimizer.name) if factor is not None else None)
+
+
+def read_run(result, curvature: bool | None = None) -> Stability:
+    """The stability reading of a finished run at the point where the linear model holds (module docstring),
+    with the curvature along the path: computed up to CURVATURE_MAX_VARIABLES variables, or as ``curvature``
+    says."""
+    f, optimizer = result.objective, result.optimizer
+    options = dict(optimizer=optimizer.name, lr=result.lr0, beta=optimizer.hyper.get("beta", 0.0),
+                   schedule=result.schedule.name, line_search=result.line_search is not None,
+                   rho=optimizer.hyper.get("rho", 0.99))
+    reading = _read_quadratic(result, options) if f.is_quadratic else _read_near_end(result, options)
+    if curvature is None:
+        curvature = f.dimension <= CURVATURE_MAX_VARIABLES
+    if curvature:
+        reading.path_curvature = path_curvature(result)
+    else:
+        reading.curvature_note = (f"curvature along the path skipped: {f.dimension} variables "
+                                  f"(more than {CURVATURE_MAX_VARIABLES}); --curvature computes it")
+    return reading
+
+
+def _not_critical(options: dict, where: str, text: str) -> Stability:
+    return Stability(None, where, None, options["lr"], options["optimizer"], None, None, None, None, None, None,
+                     None, text + " So no rate, step count or stable range is given: the linear model behind "
+                                  "them holds only near a critical point. The curvature along the path is "
+                                  "shown instead.", point_kind="not critical")
+
+
+def _read_quadratic(result, options: dict) -> Stability:
+    """A quadratic: H is the same everywhere. Its critical points solve H(x − x₀) = −∇f(x₀); the one read
+    is x₀ − H⁺∇f(x₀), the critical point nearest the start. None exist when ∇f(x₀) has a component r in the
+    null space of H: then f falls linearly along −r without bound."""
+    f = result.objective
+    start = np.asarray(result.start, dtype=float)
+    h = f.hessian_at(start)
+    _, g = f.value_and_gradient(start)
+    shift = np.linalg.lstsq(h, g, rcond=None)[0]
+    residual = g - h @ shift
+    exact = rational_hessian(f)
+    if np.linalg.norm(residual) > 1e-9 * (np.linalg.norm(g) + np.linalg.norm(h) * np.linalg.norm(shift)):
+        down = _direction(-residual / np.linalg.norm(residual))
+        down = down if down @ residual < 0 else -down
+        return _not_critical(options, "no critical point (f is quadratic)",
+                             f"f has no critical point: ∇²f is singular and ∇f keeps the component "
+                             f"{_short(residual)} along its null space at every point, so f falls without bound "
+                             f"along {_short(down)} and the iterates drift that way for ever.")
+    _, negative, zero = inertia(exact if exact is not None else h)
+    return analyse(h, start - shift, "every point (f is quadratic)", exact=exact,
+                   range_only=bool(zero and not negative and zero < len(h)), **options)
+
+
+def _read_near_end(result, options: dict) -> Stability:
+    """Not a quadratic: read at the critical point Newton's method finds from the last finite iterate, when
+    the run ended near it (no farther from it than the run travelled) and f there is not above f at the end,
+    so the run is approaching it rather than leaving it."""
+    f = result.objective
+    rows = np.nonzero(np.all(np.isfinite(result.x), axis=1) & np.isfinite(result.f))[0]
+    end, f_end = result.x[rows[-1]], float(result.f[rows[-1]])
+    travelled = float(np.linalg.norm(end - result.start))
+    found = newton_critical_point(f, end)
+    if found is None:
+        where = "no critical point near the end of the run"
+        return _not_critical(options, where, f"Newton's method from the last iterate {_short(end)} finds no "
+                             "critical point: near there f may fall without bound or have no minimiser.")
+    point, uncertainty = found
+    distance = float(np.linalg.norm(point - end))
+    near = distance <= max(travelled, 1e-9 * max(1.0, float(np.linalg.norm(end))))
+    if not near or not f.value(point) <= f_end + 1e-12 * max(1.0, abs(f_end)):
+        kind = classify(f.hessian_at(point), uncertainty)
+        why = (f"farther from where the run ended ({distance:.3g}) than the run travelled ({travelled:.3g})"
+               if not near else "above where the run ended, so the run is not approaching it")
+        return _not_critical(options, "no critical point near the end of the run",
+                             f"The critical point Newton's method finds from the last iterate, the {kind} "
+                             f"{_short(point)}, lies {why}.")
+    kind = classify(f.hessian_at(point), uncertainty)
+    verb = "the run converged to" if result.status == "converged" else "that the run approaches"
+    name = "degenerate critical point" if kind == "degenerate" else kind
+    reading = analyse(f.hessian_at(point), point, f"the {name} {_short(point)} {verb}", uncertainty=uncertainty,
+                      **options)
+    if reading.steps_predicted and reading.condition_number:
+        story = f" κ = {reading.condition_number:.4g} there"
+        if result.status == "max_steps" and result.steps < reading.steps_predicted:
+            short = "far short" if reading.steps_predicted > 3 * result.steps else "short"
+            story += f"; the budget of {result.steps} steps is {short} of that."
+        elif result.status == "converged":
+            story += f"; the run converged after {result.steps} steps."
+        else:
+            story += "."
+        reading.reading += story
+    return reading

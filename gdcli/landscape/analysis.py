@@ -9,8 +9,9 @@ Critical points solve ∇f(x) = 0. They are found
 - numerically, by Newton's iteration x ← x − H(x)⁻¹∇f(x) from every point of a grid over the region, the
   results deduplicated and refined. Newton's iteration is attracted to maxima and saddles as well as minima.
 
-Each point is classified from the eigenvalues λ of the Hessian there: all λ > 0 a minimum, all λ < 0 a
-maximum, λ of both signs a saddle, otherwise (some λ = 0, the rest of one sign) degenerate.
+Each point is classified from the signs of the eigenvalues λ of the Hessian there (gdcli.engine.stability.classify):
+all λ > 0 a minimum, all λ < 0 a maximum, λ of both signs a saddle, otherwise (some λ = 0, the rest of one sign)
+degenerate.
 
 For a quadratic with Hessian eigenvalues μ = λmin > 0 and L = λmax, κ = L/μ:
 
@@ -22,18 +23,29 @@ For a quadratic with Hessian eigenvalues μ = λmin > 0 and L = λmax, κ = L/μ
 from __future__ import annotations
 
 import math
-import multiprocessing
 from dataclasses import dataclass, field
-from itertools import combinations, product
 from typing import Sequence
 
 import numpy as np
 import sympy as sp
 
+from gdcli.engine.budget import FAILED, TIMED_OUT, within
 from gdcli.engine.expression import parse_vector
+from gdcli.engine.notation import unicode
 from gdcli.engine.objective import Objective
-from gdcli.engine.stability import REDUCTION, contraction, stability_bound, steps_for
+from gdcli.engine.stability import (
+    REDUCTION,
+    classify,
+    contraction,
+    newton_critical_point,
+    rational_hessian,
+    stability_bound,
+    steps_for,
+    steps_to_reduce,
+)
 from gdcli.errors import OptionError
+from gdcli.landscape.convexity import Convexity, convexity, prove_within
+from gdcli.landscape.convexity import sample as grid
 
 SYMBOLIC_SECONDS = 3.0
 """Longest time SymPy may spend solving ∇f = 0 before the numeric search alone is used."""
@@ -44,8 +56,6 @@ DEFAULT_REGION = (-5.0, 5.0)
 GRID_POINTS = 400
 """About how many Newton starts the numeric search uses (and Hessians the convexity check samples)."""
 NEWTON_STEPS = 60
-ZERO_EIGENVALUE = 1e-6
-"""|λ| ≤ this (relative to max(1, max|λ|)) counts as zero when classifying."""
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
 
 
@@ -67,19 +77,6 @@ class CriticalPoint:
         if self.exact is not None:
             out["exact"] = [sp.sstr(v) for v in self.exact]
         return out
-
-
-@dataclass
-class Convexity:
-    """``convex`` is True (proved), False (with a point where ∇²f has a negative eigenvalue) or None (unknown)."""
-
-    convex: bool | None
-    reason: str
-    counterexample: np.ndarray | None = None
-
-    def to_dict(self) -> dict:
-        return {"convex": self.convex, "reason": self.reason,
-                "counterexample": None if self.counterexample is None else [float(v) for v in self.counterexample]}
 
 
 @dataclass
@@ -120,6 +117,7 @@ class Analysis:
     quadratic: QuadraticSummary | None
     symbolic: str = "not attempted"
     notes: list[str] = field(default_factory=list)
+    critical_sets: list[CriticalSet] = field(default_factory=list)
 
     def count(self, kind: str) -> int:
         return sum(p.kind == kind for p in self.critical_points)
@@ -134,6 +132,7 @@ class Analysis:
             "region": [[float(a), float(b)] for a, b in self.region],
             "symbolic": self.symbolic,
             "critical_points": [p.to_dict() for p in self.critical_points],
+            "critical_sets": [c.to_dict() for c in self.critical_sets],
             "convex": self.convexity.convex, "convexity": self.convexity.to_dict(),
             "quadratic": None if self.quadratic is None else self.quadratic.to_dict(),
             "notes": self.notes,
@@ -160,94 +159,155 @@ def read_region(text: str | None, dimension: int) -> np.ndarray:
     return box
 
 
-def grid(region: np.ndarray, total: int) -> np.ndarray:
-    """About ``total`` points evenly spread over the box (at least 2 per variable), as rows."""
-    n = len(region)
-    per_axis = max(2, int(round(total ** (1.0 / n))))
-    axes = [np.linspace(low, high, per_axis) for low, high in region]
-    return np.array(list(product(*axes)), dtype=float)
-
-
 # classification -------------------------------------------------------------------------------------------
-def classify(eigenvalues: np.ndarray) -> str:
-    """minimum, maximum, saddle or degenerate, from the signs of the Hessian's eigenvalues."""
-    if not np.all(np.isfinite(eigenvalues)):
-        return "degenerate"
-    zero = ZERO_EIGENVALUE * max(1.0, float(np.max(np.abs(eigenvalues))))
-    positive, negative = np.any(eigenvalues > zero), np.any(eigenvalues < -zero)
-    if positive and negative:
-        return "saddle"
-    if np.all(eigenvalues > zero):
-        return "minimum"
-    if np.all(eigenvalues < -zero):
-        return "maximum"
-    return "degenerate"
-
-
 def critical_point(objective: Objective, point: np.ndarray, method: str, exact: list[sp.Expr] | None = None):
-    eigenvalues = np.sort(np.linalg.eigvalsh(objective.hessian_at(point))) if _finite_hessian(objective, point) \
+    """The critical point with its kind (gdcli.engine.stability.classify: exact for a constant rational
+    Hessian, else relative to the Hessian's scale and to how far Newton's method leaves the point uncertain)."""
+    point, uncertainty = np.asarray(point, dtype=float), 0.0
+    refined = None if objective.is_quadratic else newton_critical_point(objective, point)
+    if refined is not None and same_point(refined[0], point):
+        point, uncertainty = (refined[0] if exact is None else point), refined[1]
+    hessian = objective.hessian_at(point)
+    eigenvalues = np.sort(np.linalg.eigvalsh(hessian)) if np.all(np.isfinite(hessian)) \
         else np.full(objective.dimension, math.nan)
-    return CriticalPoint(np.asarray(point, dtype=float), classify(eigenvalues), eigenvalues,
-                         objective.value(point), method, exact)
-
-
-def _finite_hessian(objective: Objective, point) -> bool:
-    return bool(np.all(np.isfinite(objective.hessian_at(point))))
+    kind = classify((rational_hessian(objective) if objective.is_quadratic else None) or hessian, uncertainty)
+    return CriticalPoint(point, kind, eigenvalues, objective.value(point), method, exact)
 
 
 # symbolic search ------------------------------------------------------------------------------------------
-def _solve_worker(gradient: list[sp.Expr], symbols: list[sp.Symbol], connection) -> None:
-    """Runs in a child process: solve ∇f = 0 over the complex numbers and send the solutions back (pickled)."""
-    try:
-        plain = [sp.Dummy(s.name) for s in symbols]
-        equations = [e.xreplace(dict(zip(symbols, plain))) for e in gradient]
-        solutions = sp.solve(equations, plain, dict=True)
-        connection.send([[sol.get(p, p) for p in plain] for sol in solutions])
-    except Exception:  # noqa: BLE001 - any failure of the solver means "use the numeric search"
-        connection.send(None)
-    finally:
-        connection.close()
+def _solve(gradient: list[sp.Expr], symbols: list[sp.Symbol]) -> list[list[sp.Expr]]:
+    """Runs in a child process: the solutions of ∇f = 0 over the complex numbers, one value per variable (a
+    variable left free stands for itself)."""
+    plain = [sp.Dummy(s.name) for s in symbols]
+    back = dict(zip(plain, symbols))
+    equations = [e.xreplace(dict(zip(symbols, plain))) for e in gradient]
+    return [[sp.sympify(sol.get(p, p)).xreplace(back) for p in plain]
+            for sol in sp.solve(equations, plain, dict=True)]
 
 
-def solve_symbolically(objective: Objective, seconds: float = SYMBOLIC_SECONDS) -> tuple[list, str]:
-    """The real solutions of ∇f = 0 as (float point, exact values), and what happened ("solved", "timed out" …).
+@dataclass
+class CriticalSet:
+    """Critical points that fill a line, a plane or a curve: the variables ``free`` run over ℝ (where the other
+    coordinates, ``values`` in closed form, are real), and f is constant along each connected piece."""
+
+    symbols: list[sp.Symbol]
+    values: list[sp.Expr]
+    free: list[sp.Symbol]
+    point: np.ndarray
+    kind: str
+    f: float
+
+    @property
+    def dimension(self) -> int:
+        return len(self.free)
+
+    @property
+    def linear(self) -> bool:
+        return all(sp.Poly(v, *self.free).total_degree() <= 1 if v.is_polynomial(*self.free) else False
+                   for v in self.values)
+
+    @property
+    def shape(self) -> str:
+        """line, plane, curve, surface, or k-dimensional set."""
+        names = {1: ("line", "curve"), 2: ("plane", "surface")}
+        if self.dimension in names:
+            return names[self.dimension][0 if self.linear else 1]
+        return f"{self.dimension}-dimensional {'affine set' if self.linear else 'set'}"
+
+    @property
+    def equations(self) -> list[str]:
+        """The set as equations: "x + y = 0" for a linear one, "y = √(1 − x²)" otherwise."""
+        out = []
+        for symbol, value in zip(self.symbols, self.values):
+            if value == symbol:
+                continue
+            if self.linear:
+                left = sp.expand(symbol - value)
+                constant = left.as_independent(*self.symbols, as_Add=True)[0]
+                out.append(f"{unicode(left - constant)} = {unicode(-constant)}")
+            else:
+                out.append(f"{symbol} = {unicode(value)}")
+        return out
+
+    def contains(self, point: np.ndarray) -> bool:
+        """Whether ``point`` lies on the set (its dependent coordinates match, relative to max(1, ‖point‖))."""
+        at = {s: float(v) for s, v in zip(self.symbols, point)}
+        try:
+            expected = np.array([complex(sp.N(v.xreplace(at))) for v in self.values])
+        except (TypeError, ValueError):
+            return False
+        return bool(np.all(np.abs(expected.imag) <= 1e-9)
+                    and np.linalg.norm(expected.real - point) <= SAME_POINT * max(1.0, np.linalg.norm(point)))
+
+    def to_dict(self) -> dict:
+        return {"shape": self.shape, "dimension": self.dimension, "kind": self.kind, "equations": self.equations,
+                "free": [s.name for s in self.free], "point": [float(v) for v in self.point], "f": float(self.f)}
+
+
+def solve_symbolically(objective: Objective, seconds: float = SYMBOLIC_SECONDS) -> tuple[list, list, str]:
+    """The real solutions of ∇f = 0: isolated ones as (float point, exact values), those with free variables
+    as (values, free variables); and what happened ("solved", "timed out" …).
 
     Only polynomial gradients of moderate size are tried; the solver runs in a child process killed after
-    ``seconds``. A solution with a free parameter (a line of critical points) has the parameter set to 0.
+    ``seconds`` (gdcli.engine.budget).
     """
     symbols, gradient = objective.symbols, objective.gradient
     if not all(e.is_polynomial(*symbols) for e in gradient):
-        return [], "not attempted: ∇f is not polynomial"
+        return [], [], "not attempted: ∇f is not polynomial"
     if sum(sp.count_ops(e) for e in gradient) > SYMBOLIC_MAX_OPS:
-        return [], "not attempted: ∇f is too large"
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=_solve_worker, args=(gradient, symbols, sender), daemon=True)
-    worker.start()
-    sender.close()
-    answer = receiver.recv() if receiver.poll(seconds) else "timeout"
-    if worker.is_alive():
-        worker.kill()
-    worker.join()
-    if answer == "timeout":
-        return [], f"timed out after {seconds:g} s"
-    if answer is None:
-        return [], "failed"
-    points = []
-    for solution in answer:
-        values = [sp.sympify(v) for v in solution]
-        values = [v.subs({s: 0 for s in v.free_symbols}) for v in values]
+        return [], [], "not attempted: ∇f is too large"
+    answer = within(seconds, _solve, gradient, symbols)
+    if answer is TIMED_OUT:
+        return [], [], f"timed out after {seconds:g} s"
+    if answer is FAILED:
+        return [], [], "failed"
+    points, families = [], []
+    for values in answer:
+        free = sorted(set().union(*(v.free_symbols for v in values)) & set(symbols), key=symbols.index)
+        if free:
+            families.append((values, free))
+            continue
         numeric = [complex(sp.N(v, 30)) for v in values]
         if all(abs(c.imag) <= 1e-9 * (1 + abs(c.real)) for c in numeric):
             exact = [v if v.is_real and len(sp.sstr(v)) <= 80 else None for v in values]
             points.append((np.array([c.real for c in numeric]), exact if all(v is not None for v in exact) else None))
-    return points, "solved"
+    return points, families, "solved"
+
+
+def critical_set(objective: Objective, values: list[sp.Expr], free: list[sp.Symbol], proof) -> CriticalSet | None:
+    """The family as a CriticalSet, read at its point with the free variables 0 (None if that is not real).
+
+    Its kind: for a quadratic (or a proved-convex f) every critical point is a global minimum of a convex f, or
+    maximum of a concave one; otherwise, when ∇²f there has exactly as many zero eigenvalues (relative to its
+    largest) as the set has dimensions and the rest share a sign, the set is a non-degenerate family of minima
+    or maxima (Morse–Bott), of saddles when they differ, and degenerate otherwise.
+    """
+    zero = {s: 0 for s in free}
+    numeric = [complex(sp.N(v.xreplace(zero), 30)) for v in values]
+    if any(abs(c.imag) > 1e-9 * (1 + abs(c.real)) for c in numeric):
+        return None
+    point = np.array([c.real for c in numeric])
+    eigenvalues = np.linalg.eigvalsh(objective.hessian_at(point))
+    if isinstance(proof, Convexity) and proof.convex:
+        kind = "minimum"
+    elif objective.is_quadratic and np.all(eigenvalues <= 0):
+        kind = "maximum"
+    else:
+        scale = max(float(np.max(np.abs(eigenvalues))), np.finfo(float).tiny)
+        rest = eigenvalues[np.abs(eigenvalues) > 1e-8 * scale]
+        kind = ("degenerate" if len(rest) != len(eigenvalues) - len(free) else "saddle" if len(rest) and
+                rest.min() < 0 < rest.max() else "minimum" if np.all(rest > 0) else "maximum")
+    return CriticalSet(objective.symbols, values, free, point, kind, objective.value(point))
 
 
 # numeric search -------------------------------------------------------------------------------------------
 def newton(objective: Objective, start: np.ndarray, steps: int = NEWTON_STEPS) -> np.ndarray | None:
     """Newton's iteration on ∇f = 0 from ``start``; the point if ‖∇f‖ became tiny, else None."""
-    x = np.array(start, dtype=float)
+    with np.errstate(all="ignore"):  # a huge but finite ∇f overflows its norm: that start simply fails
+        return _newton(objective, np.array(start, dtype=float), steps)
+
+
+def _newton(objective: Objective, x: np.ndarray, steps: int) -> np.ndarray | None:
     for _ in range(steps):
         _, g = objective.value_and_gradient(x)
         if not np.all(np.isfinite(g)):
@@ -282,65 +342,40 @@ def inside(point: np.ndarray, region: np.ndarray, margin: float = 1e-9) -> bool:
 
 
 def find_critical_points(objective: Objective, region: np.ndarray, seconds: float = SYMBOLIC_SECONDS,
-                         starts: int = GRID_POINTS) -> tuple[list[CriticalPoint], str]:
-    """Critical points in the region: the symbolic ones, then those Newton's iteration finds from a grid."""
+                         starts: int = GRID_POINTS, proof=None) -> tuple[list[CriticalPoint], list[CriticalSet], str]:
+    """Critical points in the region: the symbolic ones, then those Newton's iteration finds from a grid; and
+    the lines, planes and curves of critical points the symbolic solver found, each reported once (a point
+    Newton's iteration lands on inside one of them is not listed again)."""
     found: list[CriticalPoint] = []
-    symbolic, status = solve_symbolically(objective, seconds)
+    symbolic, families, status = solve_symbolically(objective, seconds)
+    sets = [c for c in (critical_set(objective, values, free, proof) for values, free in families) if c is not None]
     for point, exact in symbolic:
         if inside(point, region) and not any(same_point(point, p.point) for p in found):
             found.append(critical_point(objective, point, "symbolic", exact))
     for start in grid(region, starts):
         point = newton(objective, start)
-        if point is None or not inside(point, region) or any(same_point(point, p.point) for p in found):
+        if (point is None or not inside(point, region) or any(same_point(point, p.point) for p in found)
+                or any(c.contains(point) for c in sets)):
             continue
         found.append(critical_point(objective, point, "numeric"))
     order = {kind: i for i, kind in enumerate(KINDS)}
     found.sort(key=lambda p: (order[p.kind], p.f if math.isfinite(p.f) else math.inf, *p.point))
-    return found, status
-
-
-# convexity ------------------------------------------------------------------------------------------------
-def convexity(objective: Objective, region: np.ndarray, extra_points: Sequence[np.ndarray] = ()) -> Convexity:
-    """Prove ∇²f ⪰ 0 (every principal minor provably ≥ 0), else find a point where λmin(∇²f) < 0, else unknown."""
-    hessian = objective.hessian
-    n = objective.dimension
-    if objective.is_quadratic:
-        eigenvalues = np.linalg.eigvalsh(np.array(hessian.tolist(), dtype=float))
-        if eigenvalues.min() >= -ZERO_EIGENVALUE * max(1.0, np.abs(eigenvalues).max()):
-            return Convexity(True, "f is quadratic and its constant Hessian has no negative eigenvalue")
-        return Convexity(False, f"f is quadratic and its Hessian has the negative eigenvalue "
-                                f"{eigenvalues.min():.6g}", np.zeros(n))
-    if n <= 3 and _minors_nonnegative(hessian):
-        return Convexity(True, "every principal minor of ∇²f is provably ≥ 0, so ∇²f ⪰ 0 everywhere")
-    for point in [*extra_points, *grid(region, GRID_POINTS)]:
-        h = objective.hessian_at(point)
-        if np.all(np.isfinite(h)):
-            lowest = float(np.linalg.eigvalsh(h).min())
-            if lowest < -ZERO_EIGENVALUE * max(1.0, float(np.abs(h).max())):
-                where = ", ".join(f"{v:.6g}" for v in point)
-                return Convexity(False, f"∇²f has the negative eigenvalue {lowest:.6g} at ({where})",
-                                 np.asarray(point, dtype=float))
-    return Convexity(None, "∇²f was positive semi-definite wherever it was sampled in the region, "
-                           "but that is not a proof")
-
-
-def _minors_nonnegative(hessian: sp.Matrix) -> bool:
-    n = hessian.shape[0]
-    for size in range(1, n + 1):
-        for rows in combinations(range(n), size):
-            minor = sp.factor(hessian.extract(list(rows), list(rows)).det())
-            if minor.is_nonnegative is not True:
-                return False
-    return True
+    return found, sets, status
 
 
 # quadratics -----------------------------------------------------------------------------------------------
-def quadratic_summary(eigenvalues: np.ndarray, reduction: float = REDUCTION) -> QuadraticSummary:
-    """L, μ, κ, the gd bounds and rates and the heavy-ball pair from a quadratic's Hessian eigenvalues."""
+def quadratic_summary(eigenvalues: np.ndarray, reduction: float = REDUCTION, kind: str | None = None) -> QuadraticSummary:
+    """L, μ, κ, the gd bounds and rates and the heavy-ball pair from a quadratic's Hessian eigenvalues.
+
+    ``kind`` is the Hessian's classification (gdcli.engine.stability.classify); at a saddle or a maximum no
+    α is stable, so no bound is given. Heavy ball's step count is the repeated-root bound of
+    gdcli.engine.stability.steps_to_reduce (its error behaves like t·ρᵗ at the optimal pair, not ρᵗ).
+    """
     eigenvalues = np.sort(np.asarray(eigenvalues, dtype=float))
     mu, big_l = float(eigenvalues[0]), float(eigenvalues[-1])
-    bound = stability_bound("gd", big_l)
-    if not mu > 0:
+    curved_only = kind in (None, "minimum") or (kind == "degenerate" and mu > -abs(big_l))
+    bound = stability_bound("gd", big_l) if curved_only else None
+    if not (mu > 0 and kind in (None, "minimum")):
         return QuadraticSummary(big_l, mu, None, bound, None, None, None, reduction, None, None, None, None)
     kappa = big_l / mu
     best_lr = 2.0 / (mu + big_l)
@@ -349,7 +384,7 @@ def quadratic_summary(eigenvalues: np.ndarray, reduction: float = REDUCTION) -> 
     hb_beta = ((math.sqrt(kappa) - 1.0) / (math.sqrt(kappa) + 1.0)) ** 2
     hb_rate = (math.sqrt(kappa) - 1.0) / (math.sqrt(kappa) + 1.0)
     return QuadraticSummary(big_l, mu, kappa, bound, best_lr, best_rate, steps_for(best_rate, reduction), reduction,
-                            hb_lr, hb_beta, hb_rate, steps_for(hb_rate, reduction))
+                            hb_lr, hb_beta, hb_rate, steps_to_reduce("momentum", hb_lr, eigenvalues, hb_beta, reduction))
 
 
 # the whole analysis ---------------------------------------------------------------------------------------
@@ -361,11 +396,14 @@ def analyze(objective: str | Objective | None = None, *, variables: Sequence[str
     if not (math.isfinite(reduction) and 0 < reduction < 1):
         raise OptionError(f"--reduction must satisfy 0 < ε < 1, not {reduction:g}")
     box = read_region(region, f.dimension)
-    points, status = find_critical_points(f, box, seconds)
+    proof = prove_within(f)
+    points, sets, status = find_critical_points(f, box, seconds, proof=proof)
     notes = []
-    if not points:
+    if not points and not sets:
         notes.append("no critical point was found in the region; --region widens the search")
     quadratic = None
     if f.is_quadratic:
-        quadratic = quadratic_summary(np.linalg.eigvalsh(np.array(f.hessian.tolist(), dtype=float)), reduction)
-    return Analysis(f, box, points, convexity(f, box, [p.point for p in points]), quadratic, status, notes)
+        hessian = np.array(f.hessian.tolist(), dtype=float)
+        quadratic = quadratic_summary(np.linalg.eigvalsh(hessian), reduction, classify(rational_hessian(f) or hessian))
+    verdict = convexity(f, box, [p.point for p in points], proof=proof)
+    return Analysis(f, box, points, verdict, quadratic, status, notes, sets)

@@ -5,18 +5,22 @@
 - ``update_map``: for a quadratic f and a linear rule (gd, momentum, nesterov) with a constant α, the rule
   with ∇f substituted and simplified, e.g. (x − 3)²: x_{t+1} = (1 − 2α)x_t + 6α.
 - ``stability_condition``: for gd on a quadratic, |1 − αλ| < 1 for every eigenvalue λ of ∇²f, solved for α.
-- ``exact_iterates``: the optimizer's SymPy rule (gdcli.engine.optimizers) evaluated in rational arithmetic; refused
-  with a GdError naming the first irrational quantity (a square root in AdaGrad, RMSprop, Adam, or f itself).
+- ``exact_iterates``: the optimizer's SymPy rule (gdcli.engine.optimizers) evaluated in Fraction arithmetic
+  (gdcli.engine.exact), so a rational run equals ``fractions.Fraction`` arithmetic of the same rule; refused
+  with a GdError naming the first irrational quantity (a square root in AdaGrad, RMSprop, Adam, or f itself)
+  or a value past the digit budget. ``exact_run`` keeps a refusal as a reason, so the rest of the output stands.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Sequence
 
 import numpy as np
 import sympy as sp
 
+from gdcli.engine import exact
 from gdcli.engine.expression import parse_number, parse_vector
 from gdcli.engine.kernels import ArrayRule
 from gdcli.engine.notation import number, unicode, vector
@@ -34,7 +38,8 @@ EXPLAINED_STEPS = 3
 EXACT_STEPS = 10
 """Most iterates computed exactly (denominators grow geometrically)."""
 EXACT_DIGITS = 200
-"""Exact arithmetic stops early once a numerator or denominator has more digits than this."""
+"""The exact table stops early once an iterate's numerator and denominator have more digits than this (the
+budget of every intermediate value is gdcli.engine.exact.MAX_DIGITS)."""
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
@@ -57,12 +62,17 @@ def explain(solution) -> Explanation:
                        stability_condition(solution.objective, solution.optimizer))
 
 
-def exact_run(solution, start: str | Sequence | None, lr: str | float | None) -> tuple[list[ExactRow], str]:
+def exact_run(solution, start: str | Sequence | None, lr: str | float | None) -> ExactRun:
     """`--exact`: the run's iterates again in rational arithmetic, from the start and α exactly as given
-    (text such as "1/10" stays exact; None takes the run's own)."""
+    (text such as "1/10" stays exact; None takes the run's own); a refusal is kept with its reason."""
     run = solution.run
-    return exact_iterates(solution.objective, solution.optimizer, start, lr if lr is not None else run.lr0,
-                          run.steps, run.schedule, run.line_search is not None)
+    try:
+        rows, note = exact_iterates(solution.objective, solution.optimizer, start,
+                                    lr if lr is not None else run.lr0, run.steps, run.schedule,
+                                    run.line_search is not None)
+    except GdError as error:
+        return ExactRun([], refused=str(error))
+    return ExactRun(rows, note)
 
 
 def worked_steps(run, count: int = EXPLAINED_STEPS) -> list[str]:
@@ -141,89 +151,144 @@ def linear_form(expr: sp.Expr, variables: list[sp.Symbol]) -> str:
 
 
 def stability_condition(objective: Objective, optimizer: Optimizer) -> str | None:
-    """For gd on a quadratic: |1 − αλ| < 1 for each eigenvalue λ of ∇²f, solved exactly for α."""
+    """For gd on a quadratic f(x) = ½xᵀHx + bᵀx + c, from the exact eigenvalues λ of H (decimals read as written).
+
+    gd's error along an eigenvector of λ is multiplied by 1 − αλ each step. So: a λ < 0 gives |1 − αλ| > 1 for
+    every α > 0 (gd leaves the critical point along it); a λ = 0 leaves that component unchanged, so with b
+    outside H's range f is unbounded below and gd never converges, and otherwise gd converges, for
+    |1 − αλ| < 1 on every λ > 0, to the minimiser nearest the start; with every λ > 0, |1 − αλ| < 1 solved for α.
+    """
     if not objective.is_quadratic or optimizer.name != "gd" or objective.dimension > 3:
         return None
     alpha = sp.Symbol("α", real=True)
-    eigenvalues = sorted(sp.Matrix(objective.hessian).eigenvals(), key=lambda v: float(v))
-    conditions = [sp.Abs(1 - alpha * lam) < 1 for lam in eigenvalues]
+    hessian = sp.Matrix(objective.hessian).applyfunc(_rational)
+    eigenvalues = sorted(hessian.eigenvals(), key=lambda v: float(v))
+    if eigenvalues[0] < 0:
+        lam = eigenvalues[0]
+        return (f"λ = {_pretty(lam)} < 0 gives |{_pretty(1 - alpha * lam)}| > 1 for every α > 0: gd moves away from "
+                "the critical point along its eigenvector, so no α converges to it")
+    positive = [lam for lam in eigenvalues if lam > 0]
+    if not positive:
+        return "∇²f = 0: f is affine, and gd takes the same step −α∇f every time"
+    conditions = [sp.Abs(1 - alpha * lam) < 1 for lam in positive]
     solved = sp.Intersection(*(sp.solve_univariate_inequality(c, alpha, relational=False) for c in conditions))
-    left = " and ".join(f"|{_pretty(1 - alpha * lam)}| < 1" for lam in eigenvalues)
-    if solved == sp.S.EmptySet:
-        return f"{left} ⇔ no α: some curvature is ≤ 0, so gd cannot converge to a point here"
-    if isinstance(solved, sp.Interval):
-        return f"{left} ⇔ {_pretty(solved.start)} < α < {_pretty(solved.end)}"
-    return f"{left} ⇔ α ∈ {solved}"
+    left = " and ".join(f"|{_pretty(1 - alpha * lam)}| < 1" for lam in positive)
+    text = (f"{left} ⇔ {_pretty(solved.start)} < α < {_pretty(solved.end)}" if isinstance(solved, sp.Interval)
+            else f"{left} ⇔ α ∈ {solved}")
+    if len(positive) == len(eigenvalues):
+        return text
+    zero = {s: 0 for s in objective.symbols}
+    b = sp.Matrix([_rational(e.xreplace(zero)) for e in objective.gradient])
+    if not sp.linsolve((hessian, -b), *objective.symbols):
+        return ("λ = 0, and ∇f has a constant part along its eigenvector: f is unbounded below there and gd moves "
+                "by the same amount along it every step, so it never converges")
+    return (f"λ = 0: the component along its eigenvector never changes; {text} for the rest, and then gd "
+            "converges to the minimiser nearest the start")
+
+
+def _rational(value: sp.Expr) -> sp.Rational:
+    """A constant Hessian entry as an exact rational (a decimal read as written)."""
+    number = exact.evaluate(value, {})
+    return sp.Rational(number.numerator, number.denominator)
 
 
 @dataclass
 class ExactRow:
     t: int
-    x: list[sp.Rational]
-    f: sp.Rational
+    x: list[Fraction]
+    f: Fraction
 
 
-def rational(value, what: str) -> sp.Rational:
+@dataclass
+class ExactRun:
+    """`--exact`: the iterates as fractions and a note on where the table stops, or why exact arithmetic was
+    refused (then ``rows`` is empty and the rest of the command's output still stands)."""
+
+    rows: list[ExactRow]
+    note: str = ""
+    refused: str | None = None
+
+    def to_dict(self) -> list[dict] | None:
+        """``exact_iterates`` of `--exact --json`: t, x and f with fractions written "p/q" (None if refused)."""
+        if self.refused is not None:
+            return None
+        return [{"t": r.t, "x": [fraction_text(v) for v in r.x], "f": fraction_text(r.f)} for r in self.rows]
+
+
+def fraction_text(value: Fraction) -> str:
+    """A fraction as "p/q" (an integer as "p/1", so every value reads the same way)."""
+    return f"{value.numerator}/{value.denominator}"
+
+
+def rational(value, what: str) -> Fraction:
     """An exact rational from a SymPy number, an int, text through the safe parser, or a float (read as the
     decimal it prints as); text never reaches sympify."""
-    if isinstance(value, str):
-        number = parse_number(value, what)
-    elif isinstance(value, (float, np.floating)):
-        number = sp.Rational(repr(float(value)))
-    else:
-        number = sp.sympify(value, strict=True)
-    if not number.is_Rational:
-        raise GdError(f"--exact needs rational numbers, but {what} = {number} is not rational")
-    return number
+    number = parse_number(value, what) if isinstance(value, str) else value
+    try:
+        return exact.evaluate(sp.sympify(number, strict=True), {})
+    except exact.Irrational:
+        raise GdError(f"--exact needs rational numbers, but {what} = {number} is not rational") from None
 
 
 def exact_iterates(objective: Objective, optimizer: Optimizer, start: str | Sequence | None, lr: str | float,
                    steps: int, schedule: Schedule = Schedule(), line_search: bool = False,
                    most: int = EXACT_STEPS) -> tuple[list[ExactRow], str]:
-    """x_0 … x_min(steps, most) in rational arithmetic, and a note on where and why the table stops."""
+    """x_0 … x_min(steps, most) in rational arithmetic (gdcli.engine.exact: Fraction arithmetic of the
+    optimizer's rule, the schedule and f), and a note on where and why the table stops.
+
+    Raises GdError when a value is not rational (a square root in AdaGrad, RMSprop or Adam, or f itself) or
+    f(x₀) is already past the digit budget.
+    """
     if line_search:
         raise GdError("--exact does not combine with --line-search: the accepted α depends on float comparisons")
-    if objective.expr.atoms(sp.Float):
-        raise GdError("--exact needs an objective with exact coefficients (write 1/10, not a float)")
     x0 = [rational(v, "the start") for v in (parse_vector(start, "--start") if isinstance(start, str)
                                              else objective.default_start() if start is None else start)]
     alpha = rational(parse_number(lr, "--lr") if isinstance(lr, str) else lr, "α")
     hyper = {HYPER_SYMBOLS[name]: rational(value, name) for name, value in optimizer.hyper.items()}
     decay = rational(schedule.decay, "--decay")
-    rows = [ExactRow(0, x0, _value(objective, objective.expr, x0, "f(x₀)"))]
-    state = {target: [sp.S.Zero] * objective.dimension for target in optimizer.rule.state}
+    try:
+        rows = [ExactRow(0, x0, _value(objective, objective.expr, x0, "f(x₀)"))]
+    except exact.TooLarge as error:
+        raise GdError(f"--exact: f(x₀) needs {error} (more than {exact.MAX_DIGITS} digits)") from None
+    state = {target: [Fraction(0)] * objective.dimension for target in optimizer.rule.state}
     point = x0
-    for t in range(min(steps, most)):
-        lr_t = schedule.formula.xreplace({alpha0: alpha, k: decay, INDEX: t})
-        lr_t = rational(lr_t, f"α{sub(t)}")
-        grads = [_value(objective, e, point, f"∂f/∂{n} at x{sub(t)}") for e, n in zip(objective.gradient,
-                                                                                      objective.names)]
-        new_point = []
-        for i in range(objective.dimension):
-            values = {X: point[i], G: grads[i], ALPHA: lr_t, STEP: sp.Integer(t + 1), **hyper}
-            values.update({target: state[target][i] for target in state})
-            for target, expr in optimizer.rule.steps:
-                value = sp.nsimplify(expr.xreplace(values))
-                if not value.is_Rational:
-                    shown = sp.sstr(value) if len(sp.sstr(value)) <= 40 else "an irrational number"
-                    raise GdError(f"--exact: {optimizer.name}'s step {symbol_text(target)} ← "
-                                  f"{expression_text(expr)} gives {shown} at step {t + 1}, which is not rational; "
-                                  "exact fractions work with gd, momentum and nesterov")
-                values[target] = value
-                if target in state:
-                    state[target][i] = value
-            new_point.append(values[X])
-        point = new_point
-        rows.append(ExactRow(t + 1, point, _value(objective, objective.expr, point, f"f(x{sub(t + 1)})")))
-        size = max(len(str(abs(v.p))) + len(str(v.q)) for v in point)
-        if size > EXACT_DIGITS and t + 1 < min(steps, most):
+    last = min(steps, most)
+    for t in range(last):
+        try:
+            lr_t = exact.evaluate(schedule.formula, {alpha0: alpha, k: decay, INDEX: Fraction(t)})
+            grads = [_value(objective, e, point, f"∂f/∂{n} at x{sub(t)}")
+                     for e, n in zip(objective.gradient, objective.names)]
+            point = [_step(optimizer, point[i], grads[i], lr_t, t, hyper, state, i) for i in range(objective.dimension)]
+            rows.append(ExactRow(t + 1, point, _value(objective, objective.expr, point, f"f(x{sub(t + 1)})")))
+        except exact.TooLarge as error:
+            return rows, f"stopped after step {t}: step {t + 1} needs {error} (more than {exact.MAX_DIGITS} digits)"
+        size = max(exact.digits(v) for v in point)
+        if size > EXACT_DIGITS and t + 1 < last:
             return rows, f"stopped after step {t + 1}: the fractions passed {EXACT_DIGITS} digits"
     note = "" if steps <= most else f"the first {most} of {steps} steps"
     return rows, note
 
 
-def _value(objective: Objective, expr: sp.Expr, point: list, what: str) -> sp.Rational:
-    value = sp.nsimplify(expr.xreplace(dict(zip(objective.symbols, point))))
-    if not value.is_Rational:
-        raise GdError(f"--exact: {what} = {value} is not rational, so the iterates cannot be exact fractions")
-    return value
+def _step(optimizer: Optimizer, x: Fraction, g: Fraction, lr: Fraction, t: int, hyper: dict, state: dict,
+          i: int) -> Fraction:
+    """One coordinate's update: the rule's assignments in order, in Fraction arithmetic; the new x."""
+    values = {X: x, G: g, ALPHA: lr, STEP: Fraction(t + 1), **hyper}
+    values.update({target: state[target][i] for target in state})
+    for target, expr in optimizer.rule.steps:
+        try:
+            values[target] = exact.evaluate(expr, values)
+        except exact.Irrational as error:
+            raise GdError(f"--exact: {optimizer.name} needs {expression_text(error.what)}, which is irrational "
+                          f"at step {t + 1}") from None
+        if target in state:
+            state[target][i] = values[target]
+    return values[X]
+
+
+def _value(objective: Objective, expr: sp.Expr, point: list[Fraction], what: str) -> Fraction:
+    try:
+        return exact.evaluate(expr, dict(zip(objective.symbols, point)))
+    except exact.Irrational as error:
+        raise GdError(f"--exact: {what} involves {unicode(error.what)}, which is irrational there") from None
+    except ZeroDivisionError:
+        raise GdError(f"--exact: {what} divides by zero") from None

@@ -2,9 +2,12 @@
 
 Every α on the grid (linear, or geometric with ``log``) is one row of a gdcli.landscape.batch computation, so the N
 runs are one NumPy computation over the α axis. Each run ends converged, oscillating, diverged or max_steps
-(see gdcli.landscape.batch). The theoretical bound is the engine's (gdcli.engine.stability.stability_bound): 2/λmax for gd,
+(see gdcli.landscape.batch); an oscillating run's swings are shrinking, bounded or growing by the factor r per
+step they change by over the end of its budget. The theoretical bound is the engine's (gdcli.engine.stability.stability_bound): 2/λmax for gd,
 2(1+β)/λmax for momentum, 2(1+β)/((1+2β)λmax) for nesterov, none for the adaptive methods; λmax is read at
 the start for a quadratic, else at the end point of the converged run with the largest α, else at the start.
+It is a bound on a constant α: with a schedule it is α₀'s bound as if α stayed α₀, and the schedule moves it
+(α_t shrinks below the bound after some steps, so an α₀ above it can still converge).
 """
 
 from __future__ import annotations
@@ -48,16 +51,27 @@ class Sweep:
         converged = self.lrs[self.batch.status == "converged"]
         return float(converged.max()) if converged.size else None
 
+    @property
+    def bound_is_for_alpha0(self) -> bool:
+        """True when a schedule moves α_t away from α₀, so the bound is α₀'s as if α stayed constant."""
+        return self.schedule.name != "constant" and self.schedule.at(1.0, 1) != 1.0
+
     def runs(self) -> list[dict]:
+        """Each α: status, steps, final f, and for an oscillating run its swing (shrinking, bounded or growing)
+        and the factor per step its swings change by (None for the other runs)."""
         b = self.batch
-        return [{"lr": float(lr), "status": str(b.status[i]), "steps": int(b.steps[i]), "final_f": float(b.final_f[i])}
+        swing = b.swing
+        return [{"lr": float(lr), "status": str(b.status[i]), "steps": int(b.steps[i]), "final_f": float(b.final_f[i]),
+                 "swing": swing[i], "swing_factor": None if swing[i] is None else float(b.swing_factor[i])}
                 for i, lr in enumerate(self.lrs)]
 
     def to_dict(self) -> dict:
         """The JSON document of `gd sweep --json`."""
         return {"objective": self.objective.text, "optimizer": {"name": self.optimizer.name, **self.optimizer.hyper},
                 "start": [float(v) for v in self.start], "steps": self.budget,
+                "schedule": {"name": self.schedule.name, "decay": self.schedule.decay},
                 "max_stable_lr": self.max_stable_lr, "bound_at": self.bound_at,
+                "bound_for": "alpha0 as a constant step" if self.bound_is_for_alpha0 else "alpha",
                 "largest_converged_lr": self.largest_converged_lr, "runs": self.runs()}
 
 

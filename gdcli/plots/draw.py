@@ -185,6 +185,26 @@ def draw_loss(ax: Axes, runs: Sequence[RunResult], labels: Sequence[str | None] 
     ax.set_title("loss", fontsize=11)
 
 
+def draw_curvature(ax: Axes, curvature) -> None:
+    """λmax(∇²f(x_t)) against t with the line the step size allows (2/α for gd, 2(1 + β)/α for momentum):
+    where the curve rises above the line the run is in a region too sharp for its step size.
+    ``curvature`` is a gdcli.engine.stability.PathCurvature."""
+    ax.plot(curvature.t, curvature.lambda_max, color="#1f4e9c", linewidth=1.6,
+            label=r"$\lambda_{\max}(\nabla^2 f(\mathbf{x}_t))$")
+    if curvature.threshold is not None:
+        name = curvature.threshold_name.replace("α", r"\alpha").replace("β", r"\beta")
+        ax.plot(curvature.t, curvature.threshold, color="#d62728", linestyle="--", linewidth=1.2, label=f"${name}$")
+        first = curvature.first_crossing
+        if first is not None:
+            ax.axvline(first, color="#d62728", linewidth=0.8, alpha=0.6)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 2.5, 5, 10]))
+    ax.set_xlabel("step $t$")
+    ax.set_title("curvature along the path", fontsize=11)
+    ax.grid(True, which="major", alpha=0.35)
+    ax.legend(fontsize=8, loc="best")
+    ax.margins(x=0.02)
+
+
 # 1-D ------------------------------------------------------------------------------------------------------
 def draw_curve(ax: Axes, runs: Sequence[RunResult], box: Box, labels: Sequence[str | None]) -> None:
     objective = runs[0].objective

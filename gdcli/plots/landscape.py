@@ -15,33 +15,44 @@ from gdcli.plots.view import contour_levels
 BASIN_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf")
 
 STATUS_STYLE = {"converged": ("#1b9e77", "o"), "oscillating": ("#7570b3", "s"), "diverged": ("#d95f02", "x"),
-                "max_steps": ("#666666", "^")}
-"""Colour and marker per status: the marker alone tells them apart in grey."""
+                "max_steps": ("#666666", "^"), "shrinking zig-zag": ("#66a61e", "v"), "bounded zig-zag": ("#7570b3", "s"),
+                "growing zig-zag": ("#e7298a", "D")}
+"""Colour and marker per outcome: the marker alone tells them apart in grey."""
+
+
+def outcomes(batch) -> np.ndarray:
+    """Each run's outcome as the sweep labels it: a run that ended zig-zagging by its swings (shrinking,
+    bounded or growing zig-zag), else its status."""
+    swing = batch.swing
+    return np.array([f"{w} zig-zag" if w is not None else s for s, w in zip(batch.status, swing)], dtype=object)
 
 
 def sweep_figure(result):
-    """Final f (left) and steps taken (right) against α, coloured by status, with the bound 2/λmax marked."""
+    """Final f (left) and steps taken (right) against α, coloured by outcome (see outcomes), with the bound
+    2/λmax marked (with a schedule, labelled as α₀'s bound for a constant step)."""
     figure = new_figure()
     value_axes, steps_axes = figure.subplots(1, 2)
     lrs, batch = result.lrs, result.batch
     geometric = lrs.size > 2 and lrs[0] > 0 and np.allclose(np.diff(np.log(lrs)), np.log(lrs[1] / lrs[0]))
     positive = bool(np.all(batch.final_f[np.isfinite(batch.final_f)] > 0))
+    outcome = outcomes(batch)
     for status, (colour, marker) in STATUS_STYLE.items():
-        chosen = batch.status == status
+        chosen = outcome == status
         if not np.any(chosen):
             continue
         for axes, values in ((value_axes, batch.final_f), (steps_axes, batch.steps)):
             axes.plot(lrs[chosen], values[chosen], linestyle="none", marker=marker, color=colour, markersize=5,
                       label=f"{status} ({int(chosen.sum())})")
     for axes, label in ((value_axes, "final f"), (steps_axes, "steps taken")):
-        axes.set_xlabel("learning rate α")
+        axes.set_xlabel("starting learning rate α₀" if result.bound_is_for_alpha0 else "learning rate α")
         axes.set_ylabel(label)
         if geometric:
             axes.set_xscale("log")
         if result.max_stable_lr is not None:
+            label = "α₀ bound if α stayed constant" if result.bound_is_for_alpha0 else "bound"
             axes.axvline(result.max_stable_lr, color="black", linestyle="--", linewidth=1)
-            axes.annotate(f" bound {result.max_stable_lr:.3g}", (result.max_stable_lr, 1), xycoords=("data", "axes fraction"), va="top",
-                          fontsize="small")
+            axes.annotate(f" {label} {result.max_stable_lr:.3g}", (result.max_stable_lr, 1),
+                          xycoords=("data", "axes fraction"), va="top", fontsize="small")
         axes.grid(True, alpha=0.3)
     if positive:
         value_axes.set_yscale("log")

@@ -58,8 +58,9 @@ class Pictures:
 
         check_view(run, self.xlim, self.ylim, self.surface)
 
-    def write(self, run: RunResult, progress: Progress | None = None) -> list[Path]:
-        """Draw and write every file asked for; returns their paths in the order written."""
+    def write(self, run: RunResult, progress: Progress | None = None, curvature=None) -> list[Path]:
+        """Draw and write every file asked for; returns their paths in the order written. ``curvature`` (the
+        run's gdcli.engine.stability.PathCurvature) adds its panel to the --plot figure."""
         from gdcli.plots.animation import ANIMATION_DPI, animate
         from gdcli.plots.figure import DEFAULT_DPI
         from gdcli.plots.trajectory import plot_run
@@ -67,7 +68,8 @@ class Pictures:
         self.check(run)  # before any file is written
         written = []
         if self.plot is not None:
-            written.append(plot_run(run, self.plot, self.xlim, self.ylim, self.surface, self.dpi or DEFAULT_DPI))
+            written.append(plot_run(run, self.plot, self.xlim, self.ylim, self.surface, self.dpi or DEFAULT_DPI,
+                                    curvature))
         if self.animate is not None:
             written.append(animate(run, self.animate, self.xlim, self.ylim, self.dpi or ANIMATION_DPI,
                                    progress=progress))

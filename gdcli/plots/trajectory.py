@@ -10,6 +10,9 @@ What a figure holds depends on the number of variables n:
   and the loss curve.
 - n ≥ 3: f(x_t) and ‖∇f(x_t)‖ against t.
 
+Given the curvature along the path (gdcli.engine.stability.PathCurvature), a small panel under the loss curve
+shows λmax(∇²f(x_t)) against t with the line 2/α (2(1 + β)/α for momentum).
+
 A diverged run is plotted with the axes chosen from where it started, not from where it escaped to; the
 escape is marked with the word "diverged". Everything is drawn with matplotlib's object API on the Agg
 canvas (gdcli.plots.figure): no pyplot, no window. ``*_figure`` functions build a Figure without saving it, so
@@ -27,6 +30,7 @@ from matplotlib.figure import Figure
 from gdcli.engine.run import RunResult
 from gdcli.errors import GdError, OptionError
 from gdcli.plots.draw import (
+    draw_curvature,
     draw_curve,
     draw_landscape,
     draw_loss,
@@ -57,19 +61,30 @@ def check_view(run: RunResult, xlim=None, ylim=None, surface: bool = False) -> N
         raise OptionError("--ylim applies to objectives of two variables; use --xlim for one variable")
 
 
-def run_figure(run: RunResult, xlim=None, ylim=None, surface: bool = False) -> Figure:
-    """The figure of one run (see the module docstring), not yet saved."""
+def _columns(figure: Figure, ratios: list[float], curvature, surface_column: int | None = None):
+    """One axes per column; with ``curvature`` the last column is split, the curvature panel below. Returns the
+    column axes (in order) and the curvature axes (or None)."""
+    grid = figure.add_gridspec(2 if curvature is not None else 1, len(ratios), width_ratios=ratios,
+                               height_ratios=[1.7, 1] if curvature is not None else None)
+    last = len(ratios) - 1
+    columns = [figure.add_subplot(grid[0 if i == last else slice(None), i],
+                                  projection="3d" if i == surface_column else None) for i in range(len(ratios))]
+    return columns, figure.add_subplot(grid[1, last]) if curvature is not None else None
+
+
+def run_figure(run: RunResult, xlim=None, ylim=None, surface: bool = False, curvature=None) -> Figure:
+    """The figure of one run (see the module docstring), not yet saved; ``curvature`` adds its panel."""
     check_view(run, xlim, ylim, surface)
     n = run.objective.dimension
     if n >= 3:
         figure = new_figure(*SIZE)
-        loss, gradient = figure.subplots(1, 2)
+        (loss, gradient), sharp = _columns(figure, [1, 1], curvature)
         draw_loss(loss, [run])
         draw_series(gradient, [run], "grad_norm", r"$\|\nabla f(\mathbf{x}_t)\|$", [None])
         gradient.set_title("gradient norm", fontsize=11)
     elif n == 1:
         figure = new_figure(*SIZE)
-        curve, loss = figure.subplots(1, 2, width_ratios=[1.35, 1])
+        (curve, loss), sharp = _columns(figure, [1.35, 1], curvature)
         box = view_box([run], xlim)
         draw_curve(curve, [run], box, ["iterates $x_t$"])
         if run.status == "diverged":
@@ -80,7 +95,7 @@ def run_figure(run: RunResult, xlim=None, ylim=None, surface: bool = False) -> F
         box = view_box([run], xlim, ylim)
         figure = new_figure(SIZE[0] + (5.0 if surface else 0.0), SIZE[1] + (0.5 if surface else 0.0))
         ratios = [1.35, 1.35, 1] if surface else [1.35, 1]
-        axes = figure.subplots(1, len(ratios), width_ratios=ratios, subplot_kw=None)
+        axes, sharp = _columns(figure, ratios, curvature, 1 if surface else None)
         contour, loss = axes[0], axes[-1]
         draw_landscape(contour, run.objective, box, figure)
         draw_path(contour, run.x[:, 0], run.x[:, 1], box)
@@ -91,10 +106,11 @@ def run_figure(run: RunResult, xlim=None, ylim=None, surface: bool = False) -> F
         legend_below(figure, contour)
         draw_loss(loss, [run])
         if surface:
-            axes[1].remove()
             from gdcli.plots.surface import draw_surface
 
-            draw_surface(figure.add_subplot(1, 3, 2, projection="3d"), [run], box)
+            draw_surface(axes[1], [run], box)
+    if sharp is not None:
+        draw_curvature(sharp, curvature)
     figure.suptitle(title_of(run), fontsize=12)
     return figure
 
@@ -138,10 +154,10 @@ def compare_figure(runs: Sequence[RunResult], xlim=None, ylim=None) -> Figure:
 
 
 def plot_run(run: RunResult, path: str | Path, xlim=None, ylim=None, surface: bool = False,
-             dpi: int = DEFAULT_DPI) -> Path:
+             dpi: int = DEFAULT_DPI, curvature=None) -> Path:
     """Draw ``run`` (see run_figure) and write it atomically to ``path`` (.png, .svg or .pdf)."""
     image_format(path)
-    return save(run_figure(run, xlim, ylim, surface), path, dpi)
+    return save(run_figure(run, xlim, ylim, surface, curvature), path, dpi)
 
 
 def plot_compare(runs: Sequence[RunResult], path: str | Path, xlim=None, ylim=None, dpi: int = DEFAULT_DPI) -> Path:

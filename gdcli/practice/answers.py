@@ -268,7 +268,8 @@ def compute_stable_range(c: Context) -> Answer:
     """0 < α < the optimizer's bound from λmax (gdcli.engine.stability: 2/λmax for gd)."""
     bound = c.stability().max_stable_lr
     if bound is None:
-        raise c.question.error("data", "no stability bound applies here (λmax ≤ 0 or an adaptive optimizer)")
+        raise c.question.error("data", "no stability bound applies here (a saddle or a maximum, λmax ≤ 0, or an "
+                                       "adaptive optimizer)")
     return Answer(Interval(0.0, bound), near=())
 
 
@@ -327,16 +328,18 @@ def compute_zigzag(c: Context) -> Answer:
 
 
 def compute_critical_point(c: Context) -> Answer:
-    """minimum / maximum / saddle from the signs of the Hessian's eigenvalues at a point where ∇f = 0."""
+    """minimum / maximum / saddle from the signs of the Hessian's eigenvalues at a point where ∇f = 0
+    (gdcli.engine.stability.classify, which decides a zero eigenvalue relative to the Hessian's scale)."""
     import numpy as np
+
+    from gdcli.engine.stability import classify
 
     _, g = c.objective.value_and_gradient(c.point)
     if not np.all(np.abs(g) <= 1e-9):
         raise c.question.data_error("point", f"∇f is not zero there ({answer_text('vector', list(g))})")
-    values = np.linalg.eigvalsh(c.objective.hessian_at(c.point))
-    if np.any(np.abs(values) <= 1e-12):
+    kind = classify(c.objective.hessian_at(c.point))
+    if kind == "degenerate":
         raise c.question.data_error("point", "a zero Hessian eigenvalue: the second-derivative test is silent")
-    kind = "minimum" if np.all(values > 0) else "maximum" if np.all(values < 0) else "saddle"
     return Answer(kind)
 
 

@@ -4,9 +4,12 @@ Two real expressions a and b are equivalent when a(p) = b(p) at every real point
 
 1. A counterexample is looked for first: both sides are evaluated at 50 digits at seeded random points over
    the whole real line — negative values, zero, small and large magnitudes, integers — and at the problem's
-   own points (its start, its point). A point where both are real and they differ (beyond 10⁻³⁰ relative)
-   proves them different; it is returned as the witness.
-2. Polynomials of moderate size are then decided exactly: expand(a − b) = 0.
+   own points (its start, its point). A point where both are real and they differ (beyond 10⁻³⁰ relative),
+   or where one is a finite real number and the other is not (undefined, complex, or beyond LARGEST), proves
+   them different; it is returned as the witness. Points where neither is defined are skipped.
+   The evaluation is node by node with bounded work (value_at), so a hostile answer cannot make it hang.
+2. Polynomials of moderate size (SYMBOLIC_MAX_OPS operations, integer powers up to SYMBOLIC_POWER, decided
+   before any expansion) are then decided exactly: expand(a − b) = 0.
 3. Other expressions are given to SymPy's simplify in a child process killed after SYMBOLIC_SECONDS (when
    their size is within SYMBOLIC_MAX_OPS); simplify(a − b) = 0 proves them equivalent.
 4. When simplify cannot settle it, agreement at every one of at least MIN_AGREEING random points decides:
@@ -16,6 +19,7 @@ Two real expressions a and b are equivalent when a(p) = b(p) at every real point
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import random
 from dataclasses import dataclass
@@ -34,7 +38,12 @@ MIN_AGREEING = 12
 """Points where both sides must be defined before agreement decides."""
 POLYNOMIAL_MAX_DEGREE = 30
 SYMBOLIC_MAX_OPS = 200
+SYMBOLIC_POWER = 64
+"""Largest integer exponent expanded or simplified: (x + 1)^1000000 would have a million terms."""
 SYMBOLIC_SECONDS = 2.0
+LARGEST = mpmath.mpf(10) ** 300
+"""Largest magnitude any part of an expression may reach in an evaluation; beyond it the value counts as not
+finite (so exp(exp(exp(exp(10)))) stops at its second exp instead of growing without bound)."""
 
 
 @dataclass(frozen=True)
@@ -52,27 +61,28 @@ def compare(a: sp.Expr, b: sp.Expr, points: Sequence[Mapping[str, float]] = (), 
     difference = a - b
     if difference == 0:
         return Comparison(True, "symbolic")
-    symbols = sorted(difference.free_symbols, key=lambda s: s.name)
+    symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
     agreeing = 0
     if symbols:
-        evaluate_a, evaluate_b = _numeric(a, symbols), _numeric(b, symbols)
         for point in _points(symbols, points, seed):
-            values = [point[s.name] for s in symbols]
-            left, right = evaluate_a(values), evaluate_b(values)
-            if left is None or right is None:
-                continue
-            if abs(left - right) > AGREEMENT * (1 + abs(left) + abs(right)):
-                return Comparison(False, "counterexample", {s.name: float(point[s.name]) for s in symbols})
+            with mpmath.workdps(DIGITS):
+                values = {s: point[s.name] for s in symbols}
+                left, right = _value_or_none(a, values), _value_or_none(b, values)
+                if left is None and right is None:
+                    continue
+                if left is None or right is None or abs(left - right) > AGREEMENT * (1 + abs(left) + abs(right)):
+                    return Comparison(False, "counterexample", {s.name: float(point[s.name]) for s in symbols})
             agreeing += 1
+    elif difference.is_Rational:  # a − b is a nonzero rational constant: different, exactly
+        return Comparison(False, "symbolic")
     else:
-        zero = difference.is_zero
-        if zero is not None:
-            return Comparison(bool(zero), "symbolic")
-        return Comparison(abs(complex(sp.N(difference, DIGITS))) <= 1e-40, "numeric")
-    if sp.count_ops(difference) <= SYMBOLIC_MAX_OPS and _small_polynomial(difference, symbols):
+        with mpmath.workdps(DIGITS):
+            value = _value_or_none(difference, {})
+        return Comparison(value is not None and abs(value) <= AGREEMENT, "numeric")
+    small = _small(difference)
+    if small and _small_polynomial(difference, symbols):
         return Comparison(sp.expand(difference) == 0, "polynomial")
-    if not difference.is_polynomial(*symbols) and sp.count_ops(difference) <= SYMBOLIC_MAX_OPS \
-            and simplifies_to_zero(difference):
+    if small and not difference.is_polynomial(*symbols) and simplifies_to_zero(difference):
         return Comparison(True, "symbolic")
     if agreeing >= MIN_AGREEING:
         return Comparison(True, "numeric")
@@ -86,26 +96,71 @@ def _small_polynomial(expr: sp.Expr, symbols: list[sp.Symbol]) -> bool:
     return degree <= POLYNOMIAL_MAX_DEGREE
 
 
-def _numeric(expr: sp.Expr, symbols: list[sp.Symbol]):
-    """A function of the values returning expr there as an mpf, or None where expr is undefined or not real.
+def _small(expr: sp.Expr) -> bool:
+    """Small enough for SymPy to expand or simplify: few operations, small integer powers, no huge integers —
+    decided by walking the tree, before any expansion."""
+    for node in sp.preorder_traversal(expr):
+        if node.is_Pow and node.exp.is_Integer and abs(int(node.exp)) > SYMBOLIC_POWER:
+            return False
+        if node.is_Integer and abs(int(node)).bit_length() > 200:
+            return False
+    return sp.count_ops(expr) <= SYMBOLIC_MAX_OPS
 
-    The expression was built by the safe parser, so the code lambdify generates from it is SymPy's printing
-    of allowed functions only."""
-    function = sp.lambdify(symbols, expr, "mpmath")
 
-    def value(values):
-        with mpmath.workdps(DIGITS):
-            try:
-                result = function(*values)
-            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
-                return None
-            if isinstance(result, mpmath.mpc):
-                if abs(result.imag) > AGREEMENT * (1 + abs(result.real)):
-                    return None
-                result = result.real
-            result = mpmath.mpf(result)
-            return result if mpmath.isfinite(result) else None
+def value_at(expr: sp.Expr, point: Mapping) -> float:
+    """``expr`` at ``point`` (symbols to numbers) as a float, nan when it is not a finite real number within
+    LARGEST (the work is bounded whatever the constants: see _value)."""
+    with mpmath.workdps(DIGITS):
+        value = _value_or_none(expr, {s: mpmath.mpf(v) for s, v in point.items()})
+    return math.nan if value is None else float(value)
 
+
+_FUNCTIONS = {sp.exp: mpmath.exp, sp.log: mpmath.log, sp.sin: mpmath.sin, sp.cos: mpmath.cos, sp.tan: mpmath.tan,
+              sp.tanh: mpmath.tanh, sp.atan: mpmath.atan, sp.sinh: mpmath.sinh, sp.cosh: mpmath.cosh,
+              sp.Abs: abs, sp.sign: mpmath.sign}
+"""The functions the safe parser allows (and sign, from ∇|x|), in mpmath."""
+
+
+def _value_or_none(expr: sp.Expr, point: Mapping):
+    try:
+        return _value(expr, point)
+    except (ArithmeticError, ValueError, TypeError, RecursionError):
+        return None
+
+
+def _value(expr, point: Mapping):
+    """``expr`` at ``point`` in mpmath at the working precision, node by node: one bounded operation per node
+    of the tree, every intermediate value checked to be real and at most LARGEST in size (ValueError else)."""
+    if expr.is_Symbol:
+        value = point[expr]
+    elif expr.is_Integer:
+        value = mpmath.mpf(int(expr)) if abs(int(expr)).bit_length() <= 1000 else mpmath.inf
+    elif expr.is_Rational:
+        value = mpmath.mpf(int(expr.p)) / int(expr.q)
+    elif expr.is_Float:
+        value = mpmath.mpf(expr._mpf_)
+    elif expr in (sp.pi, sp.E):
+        value = mpmath.pi if expr == sp.pi else mpmath.e
+    elif expr.is_Add:
+        value = mpmath.fsum(_value(term, point) for term in expr.args)
+    elif expr.is_Mul:
+        value = mpmath.fprod(_value(factor, point) for factor in expr.args)
+    elif expr.is_Pow:
+        base, exponent = _value(expr.base, point), _value(expr.exp, point)
+        if base == 0 and exponent <= 0:
+            raise ZeroDivisionError("0 to a power that is not positive")
+        value = mpmath.power(base, exponent)
+    elif expr.func in (sp.Max, sp.Min):
+        value = (max if expr.func is sp.Max else min)(_value(arg, point) for arg in expr.args)
+    elif expr.func in _FUNCTIONS and len(expr.args) == 1:
+        value = _FUNCTIONS[expr.func](_value(expr.args[0], point))
+    else:  # a node the parser does not make (Heaviside in a gradient): SymPy, on arguments already numbers
+        number = expr.func(*(sp.Float(_value(arg, point), DIGITS) for arg in expr.args)).evalf(DIGITS)
+        if not number.is_Float:
+            raise ValueError(f"{expr.func} gives no real number here")
+        value = mpmath.mpf(number._mpf_)
+    if not isinstance(value, mpmath.mpf) or not mpmath.isfinite(value) or abs(value) > LARGEST:
+        raise ValueError("not a finite real number within bounds")
     return value
 
 

@@ -30,7 +30,7 @@ import sympy as sp
 
 from gdcli.engine.expression import FUNCTIONS, parse_expression, parse_number, parse_vector
 from gdcli.errors import GdError
-from gdcli.practice.equivalence import compare
+from gdcli.practice.equivalence import compare, value_at
 
 KINDS = ("number", "vector", "iterates", "expression", "interval", "choice")
 MAX_ANSWER = 2000
@@ -200,12 +200,22 @@ def implicit_products(text: str) -> str:
 
 def read_number(text: str) -> float:
     """``0.2``, ``1/5``, ``2e-1``, ``pi/4``, ``-2sqrt(5)`` → a float."""
-    return float(parse_number(implicit_products(normalise(text)), "the answer"))
+    return real(parse_number(implicit_products(normalise(text)), "the answer"), "the answer")
 
 
 def read_vector(text: str) -> list[float]:
     """``1.2, -0.6`` or ``[1.2, -0.6]`` → floats."""
-    return [float(v) for v in parse_vector(normalise(text), "the answer")]
+    return [real(v, "an entry of the answer") for v in parse_vector(normalise(text), "the answer")]
+
+
+def real(value: sp.Expr, what: str) -> float:
+    """A constant as a finite float, computed node by node with bounded work (value_at), so that a constant
+    such as exp(exp(exp(exp(10)))) or cos(exp(exp(20))) is refused at once instead of computed to millions of
+    digits."""
+    number = value_at(value, {})
+    if not math.isfinite(number):
+        raise GdError(f"{what} is not a finite real number (or too large for one)")
+    return number
 
 
 def read_iterates(text: str, dimension: int) -> list[list[float]]:
@@ -216,7 +226,9 @@ def read_iterates(text: str, dimension: int) -> list[list[float]]:
     groups = re.findall(r"[\[(]([^\[\]()]*)[\])]", body)
     if len(groups) <= 1:
         groups = [g for g in body.strip("[]() ").split(";") if g.strip()]
-    return [[float(v) for v in parse_vector(group, "an iterate")] for group in groups]
+    if not groups:
+        raise GdError("the answer lists no iterates")
+    return [[real(v, "an iterate") for v in parse_vector(group, "an iterate")] for group in groups]
 
 
 def read_expressions(text: str, names: Sequence[str]) -> list[sp.Expr]:
@@ -301,7 +313,7 @@ def read_interval(text: str) -> Interval:
 def _bound(text: str) -> float:
     if text.lower() in ("inf", "infinity", "oo", "+inf"):
         return math.inf
-    return float(parse_number(text, "an end of the interval"))
+    return real(parse_number(text, "an end of the interval"), "an end of the interval")
 
 
 def _ordered(lo: float, hi: float, lo_closed: bool, hi_closed: bool) -> Interval:
@@ -377,6 +389,9 @@ def grade(kind: str, expected, text: str, *, exactness: Exactness | float | None
         correct, feedback, misconception = _GRADERS[kind](task, text)
     except GdError as error:
         return Verdict(False, shown, f"{error}.")
+    except (ArithmeticError, ValueError, TypeError, RecursionError) as error:  # SymPy, building a hostile answer
+        return Verdict(False, shown, f"✗ this answer cannot be evaluated ({type(error).__name__}): write it more "
+                                     "simply.")
     if correct:
         return Verdict(True, shown, feedback or "✓ correct.")
     return Verdict(False, shown, feedback or "✗ not quite.", misconception)

@@ -51,6 +51,8 @@ from pathlib import Path
 from typing import Any
 
 from gdcli.errors import GdError, ProblemError
+from gdcli.files.reading import UnreadableFile, read_regular
+from gdcli.files.text import printable
 from gdcli.practice import variants
 from gdcli.practice.answers import COMPUTE_KINDS, COMPUTES, DATA_KEYS, Answer, Context
 from gdcli.practice.grading import DEFAULT_EXACTNESS, KINDS, Exactness, Verdict, answer_text, grade
@@ -63,6 +65,17 @@ MAX_QUESTIONS = 20
 MAX_STEPS = 100_000
 DIFFICULTIES = ("easy", "medium", "hard")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
+ENTRIES = {"variables": (str, "names"), "params": (str, "names"), "start": ((int, float, str), "numbers"),
+           "point": ((int, float, str), "numbers"), "eigenvalues": ((int, float, str), "numbers"),
+           "batch": (int, "row numbers")}
+"""The entries a list-valued data field holds, checked when the file is read."""
+RANGES = {
+    "reduction": (lambda v: 0 < v < 1, "between 0 and 1 (the error shrinks by this factor)"),
+    "t": (lambda v: 0 <= v <= 10**9, "a step index from 0 to 10⁹"),
+    "c1": (lambda v: 0 < v < 1, "between 0 and 1"),
+    "shrink": (lambda v: 0 < v < 1, "between 0 and 1"),
+}
+"""The range of numeric data fields the engine does not check itself, as a test and in words."""
 
 
 def bank_directory() -> Path:
@@ -118,7 +131,14 @@ class Question:
         """The expected answer with the file's known mistakes added to its near misses."""
         from gdcli.practice import grading as answers
 
-        expected = self._expected()
+        try:
+            expected = self._expected()
+        except GdError:
+            raise
+        except (ArithmeticError, ValueError, IndexError, KeyError, TypeError, RecursionError) as error:
+            # a combination of data no check above foresaw: this question fails, the bank does not
+            raise self.error("data", f"the engine cannot compute the answer from these data "
+                                     f"({type(error).__name__})") from None
         near = []
         for index, (text, feedback) in enumerate(self.mistakes, start=1):
             try:
@@ -251,7 +271,7 @@ class Problem:
     requirements: list = field(default_factory=list)
 
     def error(self, name: str, message: str) -> ProblemError:
-        return ProblemError(f"{self.path.name}: {name}: {message}")
+        return ProblemError(f"{printable(self.path.name)}: {name}: {printable(message)}")
 
     def question(self, number: int) -> Question:
         if not 1 <= number <= len(self.questions):
@@ -273,23 +293,17 @@ def load(path: str | os.PathLike, seed: int | None = None) -> Problem:
     with [parameters] gives its variant ``seed`` (gdcli.practice.variants; None or 0: the original)."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ProblemError(f"{path.name}: file: {size:,} bytes; the limit for a problem file is "
-                               f"{MAX_FILE_BYTES:,}")
-        raw = path.read_bytes()
-    except OSError as error:
-        raise ProblemError(f"{path.name}: file: cannot read it ({error.strerror or error})") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ProblemError(f"{path.name}: file: more than {MAX_FILE_BYTES:,} bytes")
+        raw = read_regular(path, MAX_FILE_BYTES, "problem file")
+    except UnreadableFile as error:
+        raise ProblemError(f"{printable(path.name)}: file: {error.reason}") from None
     try:
         document = _read_toml(raw)
     except UnicodeDecodeError:
-        raise ProblemError(f"{path.name}: file: not UTF-8 text") from None
+        raise ProblemError(f"{printable(path.name)}: file: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
-        raise ProblemError(f"{path.name}: toml: {error}") from None
+        raise ProblemError(f"{printable(path.name)}: toml: {error}") from None
     except RecursionError:
-        raise ProblemError(f"{path.name}: toml: nested too deeply") from None
+        raise ProblemError(f"{printable(path.name)}: toml: nested too deeply") from None
     return _variant(path, document, seed)
 
 
@@ -309,7 +323,7 @@ def _variant(path: Path, document: dict, seed: int | None) -> Problem:
     """The problem itself, or for a template the variant ``seed``: the original values for seed 0, else the
     first draw of random.Random(seed) whose problem satisfies every requirement."""
     def fail(name: str, message: str) -> ProblemError:
-        return ProblemError(f"{path.name}: {name}: {message}")
+        return ProblemError(f"{printable(path.name)}: {name}: {printable(message)}")
 
     if "parameters" not in document:
         if "variants" in document:
@@ -360,7 +374,7 @@ def _template_problem(path: Path, document: dict, values: dict, seed: int, requi
 
 def _build(path: Path, document: dict) -> Problem:
     def fail(name: str, message: str) -> ProblemError:
-        return ProblemError(f"{path.name}: {name}: {message}")
+        return ProblemError(f"{printable(path.name)}: {name}: {printable(message)}")
 
     def text(table: dict, name: str, where: str, required: bool = True, default: str = "") -> str:
         if name not in table:
@@ -372,7 +386,7 @@ def _build(path: Path, document: dict) -> Problem:
             raise fail(where + name, f"must be text, not {_type(value)}")
         if len(value) > MAX_TEXT:
             raise fail(where + name, f"longer than {MAX_TEXT} characters")
-        return value.strip()
+        return printable(value).strip()
 
     known = {"id", "title", "difficulty", "topic", "statement", "data", "questions", "parameters", "variants"}
     for key in document:
@@ -417,6 +431,8 @@ def _build(path: Path, document: dict) -> Problem:
                                        or isinstance(stated, list) and all(isinstance(v, (int, float, str))
                                                                            and not isinstance(v, bool) for v in stated)):
             raise fail(where + "answer", f"must be text, a number or a list of numbers, not {_type(stated)}")
+        if isinstance(stated, str) and not re.search(r"\w", stated):
+            raise fail(where + "answer", f"'{stated[:20]}' holds no number, word or expression")
         exactness = _exactness(raw, where, fail)
         choices = _strings(raw.get("choices", []), where + "choices", fail)
         if kind == "choice" and len(choices) < 2:
@@ -441,7 +457,8 @@ def _build(path: Path, document: dict) -> Problem:
             problem, number, text(raw, "prompt", where), kind, compute, {**data, **overrides}, stated,
             exactness or DEFAULT_EXACTNESS, tuple(choices), tuple(hints),
             text(raw, "explanation", where), frozenset(overrides),
-            tuple((str(m["answer"]), m["feedback"].strip()) for m in mistakes), dict(synonyms), exactness is not None,
+            tuple((str(m["answer"]), printable(m["feedback"]).strip()) for m in mistakes), dict(synonyms),
+            exactness is not None,
         ))
     for question in problem.questions:
         if "objective" in question.data or "dataset" in question.data:
@@ -482,7 +499,7 @@ def _strings(value: Any, name: str, fail) -> list[str]:
         raise fail(name, "must be a list of text")
     if any(len(v) > MAX_TEXT for v in value) or len(value) > 20:
         raise fail(name, f"at most 20 entries of {MAX_TEXT} characters")
-    return [v.strip() for v in value]
+    return [printable(v).strip() for v in value]
 
 
 def _data(table: Any, name: str, fail) -> dict:
@@ -499,37 +516,71 @@ def _data(table: Any, name: str, fail) -> dict:
             raise fail(f"{name}.{key}", f"must be between 0 and {MAX_STEPS:,}")
         if isinstance(value, list) and len(value) > 1000:
             raise fail(f"{name}.{key}", "more than 1000 entries")
+        if key in ENTRIES and isinstance(value, list):
+            kinds, words = ENTRIES[key]
+            if not value or not all(isinstance(v, kinds) and not isinstance(v, bool) for v in value):
+                raise fail(f"{name}.{key}", f"must be a non-empty list of {words}")
+        if key in RANGES:
+            within, words = RANGES[key]
+            if not within(value):
+                raise fail(f"{name}.{key}", f"must be {words}, not {value}")
+        if key == "dataset":
+            for column in ("x", "y"):
+                entries = value.get(column)
+                if not (isinstance(entries, list) and entries and len(entries) <= 1000 and all(
+                        isinstance(v, (int, float, str)) and not isinstance(v, bool) for v in entries)):
+                    raise fail(f"{name}.dataset.{column}", "must be a non-empty list of at most 1000 numbers")
     return dict(table)
 
 
-def bank(directory: str | os.PathLike | None = None) -> list[Problem]:
-    """Every problem in the bank (``*.toml`` directly in the folder), sorted by difficulty then id."""
+@dataclass
+class Bank:
+    """The readable problems of a folder, and one line for each file skipped (naming it and its fault)."""
+
+    problems: list[Problem]
+    faults: list[str]
+
+
+def read_bank(directory: str | os.PathLike | None = None) -> Bank:
+    """Every problem in the bank (``*.toml`` directly in the folder), sorted by difficulty then id; a file that
+    cannot be read, or repeats an earlier file's id, is skipped and named in ``faults``."""
     folder = Path(directory) if directory is not None else bank_directory()
     if not folder.is_dir():
-        raise GdError(f"no problem folder at {folder}")
-    problems = [load(p) for p in sorted(folder.glob("*.toml"))]
-    seen: dict[str, Path] = {}
-    for p in problems:
-        if p.id in seen:
-            raise ProblemError(f"{p.path.name}: id: '{p.id}' is also the id of {seen[p.id].name}")
-        seen[p.id] = p.path
-    return sorted(problems, key=lambda p: (DIFFICULTIES.index(p.difficulty), p.topic, p.id))
+        raise GdError(f"no problem folder at {printable(str(folder))}")
+    problems, faults, seen = [], [], {}
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            problem = load(path)
+            if problem.id in seen:
+                raise problem.error("id", f"'{problem.id}' is also the id of {printable(seen[problem.id].name)}")
+        except ProblemError as error:
+            faults.append(str(error))
+            continue
+        seen[problem.id] = path
+        problems.append(problem)
+    return Bank(sorted(problems, key=lambda p: (DIFFICULTIES.index(p.difficulty), p.topic, p.id)), faults)
+
+
+def bank(directory: str | os.PathLike | None = None) -> list[Problem]:
+    """The readable problems of the bank (read_bank also says which files were skipped and why)."""
+    return read_bank(directory).problems
 
 
 def find(reference: str, directory: str | os.PathLike | None = None, seed: int | None = None) -> Problem:
-    """A problem by id from the bank, or from a file path; for a template, its variant ``seed``."""
+    """A problem by id from the bank, or from a file path (a broken file named this way is a ProblemError);
+    for a template, its variant ``seed``."""
     candidate = Path(reference)
     if reference.endswith(".toml") or os.sep in reference or candidate.is_file():
-        if not candidate.is_file():
-            raise GdError(f"no problem file at {reference}")
+        if not os.path.lexists(candidate):
+            raise GdError(f"no problem file at {printable(reference)}")
         return load(candidate, seed)
     folder = Path(directory) if directory is not None else bank_directory()
     path = folder / f"{reference}.toml"
-    if _ID.match(reference) and path.is_file():
+    if _ID.match(reference) and os.path.lexists(path):
         problem = load(path, seed)
         if problem.id == reference:
             return problem
     for problem in bank(folder):
         if problem.id == reference:
             return load(problem.path, seed) if seed else problem
-    raise GdError(f"no problem '{reference}' (gd practice list shows them)")
+    raise GdError(f"no problem '{printable(reference)}' (gd practice list shows them)")

@@ -13,6 +13,7 @@ from gdcli.render.solve import STATUS_MARK, STATUS_STYLE
 
 SWEEP_MARK = {**STATUS_MARK, "oscillating": "↔ oscillating"}
 SWEEP_STYLE = {**STATUS_STYLE, "oscillating": "magenta"}
+SWING_MARK = {"shrinking": "↘ shrinking", "bounded": "↔ bounded", "growing": "↗ growing"}
 KIND_MARK = {"minimum": "∪ minimum", "maximum": "∩ maximum", "saddle": "⨯ saddle", "degenerate": "? degenerate"}
 
 
@@ -36,10 +37,14 @@ def analysis(result, latex: bool = False) -> Group:
         table.add_row(point, KIND_MARK[p.kind], vector(p.eigenvalues, 4), number(p.f), p.method)
     parts.append(table)
     plural = {"minimum": "minima", "maximum": "maxima", "saddle": "saddles", "degenerate": "degenerate"}
+    for c in result.critical_sets:
+        parts.append(Text(f"a {c.shape} of {plural[c.kind] if c.kind != 'degenerate' else 'degenerate critical points'}"
+                          f": {', '.join(c.equations)} (f = {number(c.f)} at {vector(c.point)})"))
     counts = ", ".join(f"{result.count(k)} {k if result.count(k) == 1 else plural[k]}" for k in plural
                        if result.count(k))
     region = " × ".join(f"[{number(a)}, {number(b)}]" for a, b in result.region)
-    parts.append(Text(f"{counts or 'none'} in {region}; symbolic solve: {result.symbolic}", style="dim"))
+    parts.append(Text(f"{counts or ('no isolated points' if result.critical_sets else 'none')} in {region}; "
+                      f"symbolic solve: {result.symbolic}", style="dim"))
     c = result.convexity
     word = {True: "✓ convex", False: "✗ not convex", None: "? convexity unknown"}[c.convex]
     parts.append(Text.assemble((word, "bold"), f" — {c.reason}"))
@@ -58,11 +63,15 @@ def quadratic_panel(q) -> Panel:
         grid.add_row("gd stable for", f"0 < α < 2/L = {number(q.max_stable_lr)}")
     if q.best_lr is not None:
         grid.add_row("best fixed α", f"2/(μ + L) = {number(q.best_lr)}, rate (κ−1)/(κ+1) = {number(q.best_rate, 4)}, "
-                                     f"{q.steps_predicted} steps per factor {q.reduction:g}")
+                                     f"{_steps(q.steps_predicted)} per factor {q.reduction:g}")
         grid.add_row("heavy ball", f"α* = 4/(√L + √μ)² = {number(q.heavy_ball_lr)}, "
                                    f"β* = ((√κ−1)/(√κ+1))² = {number(q.heavy_ball_beta)}, rate "
-                                   f"{number(q.heavy_ball_rate, 4)}, {q.heavy_ball_steps} steps")
+                                   f"{number(q.heavy_ball_rate, 4)}, {_steps(q.heavy_ball_steps)} (bound t·ρᵗ)")
     return Panel(grid, title="quadratic: step sizes", title_align="left", border_style="magenta")
+
+
+def _steps(count: int | None) -> str:
+    return "no step count" if count is None else f"{count:,} step{'s' if count != 1 else ''}"
 
 
 def compare_table(solutions) -> Table:
@@ -88,20 +97,37 @@ def sweep_view(result, max_rows: int = 30) -> Group:
     shown = range(len(runs)) if len(runs) <= max_rows else \
         sorted({round(i * (len(runs) - 1) / (max_rows - 1)) for i in range(max_rows)})
     bound, marked = result.max_stable_lr, False
+    schedule = result.bound_is_for_alpha0
     for i in shown:
         r = runs[i]
         if bound is not None and not marked and r["lr"] > bound:
-            table.add_row(Text(f"── bound {number(bound)} ──", style="bold"), "", "", "")
+            table.add_row(Text(f"── {'α₀ ' if schedule else ''}bound {number(bound)} ──", style="bold"), "", "", "")
             marked = True
-        table.add_row(number(r["lr"]), Text(SWEEP_MARK[r["status"]], style=SWEEP_STYLE[r["status"]]),
+        table.add_row(number(r["lr"]), Text(sweep_label(r), style=SWEEP_STYLE[r["status"]]),
                       str(r["steps"]), number(r["final_f"]))
     counts = {s: sum(r["status"] == s for r in runs) for s in SWEEP_MARK}
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-    theory = (f"theory: stable for α < {number(bound)} (Hessian at {result.bound_at})" if bound is not None
-              else "theory: no fixed bound on α applies")
+    swings = ", ".join(f"{n} {s}" for s in SWING_MARK if (n := sum(r["swing"] == s for r in runs)))
+    if bound is None:
+        theory = "theory: no fixed bound on α applies"
+    elif schedule:
+        theory = (f"theory: a constant α would be stable for α < {number(bound)} (Hessian at {result.bound_at}); "
+                  f"the schedule {result.schedule.describe()} moves this bound: α_t shrinks below it after some "
+                  "steps, so an α₀ above it can still converge")
+    else:
+        theory = f"theory: stable for α < {number(bound)} (Hessian at {result.bound_at})"
     seen = result.largest_converged_lr
-    return Group(table, Text(f"{len(runs)} runs of {result.budget} steps: {summary}"),
+    return Group(table, Text(f"{len(runs)} runs of {result.budget} steps: {summary}"
+                             + (f"; zig-zags at the budget's end: {swings}" if swings else "")),
                  Text(theory + (f"; largest α that converged: {number(seen)}" if seen else "")))
+
+
+def sweep_label(run: dict) -> str:
+    """A sweep row's status as the run did it: a run that ran out of steps zig-zagging is labelled by its
+    swings, shrinking, bounded or growing, with the factor per step (↘ shrinking ×0.9800/step)."""
+    if run["swing"] is None:
+        return SWEEP_MARK[run["status"]]
+    return f"{SWING_MARK[run['swing']]} ×{run['swing_factor']:.4f}/step"
 
 
 def basins_table(result) -> Table:
@@ -128,8 +154,12 @@ def explanation(worked) -> Panel:
     return Panel("\n".join(body), title="worked steps", title_align="left", border_style="cyan")
 
 
-def exact_table(rows, names, note: str) -> Table:
-    """The exact iterates as fractions, with the note on where the table stops."""
+def exact_table(result, names) -> Table | Text:
+    """The exact iterates as fractions (gdcli.landscape.explain.ExactRun), with the note on where the table
+    stops; one line when exact arithmetic was refused."""
+    if result.refused is not None:
+        return Text("✗ exact iterates refused: " + result.refused.removeprefix("--exact: "), style="yellow")
+    rows, note = result.rows, result.note
     table = Table(title="exact iterates", header_style="bold", box=None, padding=(0, 1))
     table.add_column("t", justify="right")
     for name in names:

@@ -38,7 +38,11 @@ def header(result: FitResult, batches: str | None = None) -> Panel:
     loss = p.model.loss_text + (" + (λ/2)‖w‖²" if p.l2 else "")
     grid.add_row("model", f"{p.model.name}: {loss}")
     if p.l2:
-        grid.add_row("weight decay", f"λ = {number(p.l2)}: the penalty adds λw to ∇L (the intercept b is free)")
+        penalised = ("the standardised weights (each feature scaled to mean 0, standard deviation 1), so it "
+                     "is not the same penalty as on the original weights shown below"
+                     if p.standardizer is not None else "the weights")
+        grid.add_row("weight decay", f"λ = {number(p.l2)}: the penalty adds λw to ∇L (the intercept b is free); "
+                                     f"it applies to {penalised}")
     hyper = ", ".join(f"{k} = {number(v)}" for k, v in opt.hyper.items())
     grid.add_row("optimizer", opt.rule.title + (f"; {hyper}" if hyper else ""))
     grid.add_row("rule", "\n".join(rule_lines(opt.rule)) + ""

@@ -37,9 +37,15 @@ def solution_markdown(solution, explanation: list[str] | None = None, max_rows: 
         lines += ["", "## Worked steps", "", "```text", *explanation, "```"]
     lines += ["", "## Stability", ""]
     if s.gd_max_stable_lr is not None:
-        lines.append(f"Eigenvalues of the Hessian at the {s.where}: "
-                     f"${', '.join(number(float(v)) for v in s.eigenvalues)}$, so gradient descent is stable for "
-                     f"$0 < \\alpha < 2/\\lambda_{{\\max}} = {number(s.gd_max_stable_lr)}$.")
+        where = "at every point (f is quadratic)" if "every point" in s.where else f"at {s.where}"
+        lines.append(f"Eigenvalues of the Hessian {where}: "
+                     f"${', '.join(number(float(v)) for v in s.eigenvalues)}$, so gradient descent is stable there "
+                     f"for $0 < \\alpha < 2/\\lambda_{{\\max}} = {number(s.gd_max_stable_lr)}$.")
+        lines.append("")
+    elif s.eigenvalues is not None and s.point_kind in ("saddle", "maximum"):
+        lines.append(f"Eigenvalues of the Hessian at the {s.point_kind}: "
+                     f"${', '.join(number(float(v)) for v in s.eigenvalues)}$; a negative one means no step size "
+                     f"$\\alpha > 0$ is stable there.")
         lines.append("")
     lines += [s.reading, "", "## Verdict", "", f"**{r.status}** — {r.message}. Final "
               f"$x = ({', '.join(number(float(v)) for v in r.final_x)})$, $f = {number(r.final_f)}$.", ""]
@@ -56,6 +62,9 @@ def analysis_markdown(result) -> str:
             ", ".join(number(float(v)) for v in p.point)
         lines.append(f"| $({point})$ | {p.kind} | ${', '.join(number(float(v), 4) for v in p.eigenvalues)}$ | "
                      f"{number(p.f)} |")
+    for family in result.critical_sets:
+        lines.append(f"| ${', '.join(family.equations)}$ | a {family.shape} of {family.kind} points | | "
+                     f"{number(family.f)} |")
     c = result.convexity
     lines += ["", "## Convexity", "", {True: "Convex", False: "Not convex", None: "Unknown"}[c.convex]
               + f": {c.reason}.", ""]

@@ -19,8 +19,9 @@ from gdcli.engine.optimizers import HYPER_SYMBOLS, SYMBOL_NAMES, rule_lines
 from gdcli.engine.stability import Stability
 
 SPARK = "▁▂▃▄▅▆▇█"
-STATUS_STYLE = {"converged": "green", "max_steps": "yellow", "diverged": "red"}
-STATUS_MARK = {"converged": "✓ converged", "max_steps": "… max_steps", "diverged": "✗ diverged"}
+STATUS_STYLE = {"converged": "green", "max_steps": "yellow", "diverged": "red", "line_search_failed": "red"}
+STATUS_MARK = {"converged": "✓ converged", "max_steps": "… max_steps", "diverged": "✗ diverged",
+               "line_search_failed": "✗ line search failed"}
 def sparkline(values: Sequence[float], width: int = 60) -> str:
     """Bars for a sequence, sampled to ``width``; a log scale when all values are positive and span decades."""
     data = np.asarray([v for v in values if math.isfinite(v)], dtype=float)
@@ -93,36 +94,85 @@ def iterate_table(run, max_rows: int = 20) -> Table:
         cells = [str(run.t[r]), vector(run.x[r], most=shown), number(run.f[r]), vector(run.grad[r], 4, most=shown),
                  number(run.grad_norm[r], 4), number(run.lr[r], 4)]
         if run.line_search is not None:
-            cells.append(str(run.trials[r]) if r < rows - 1 or run.status == "diverged" else "")
+            cells.append(str(run.trials[r]) if r < rows - 1 or run.status in ("diverged", "line_search_failed")
+                         else "")
         table.add_row(*cells)
     return table
 
 
 def stability_panel(stability: Stability, lr0: float) -> Panel:
-    """Eigenvalues at a named point, κ, the stable range, the best fixed α and the plain reading."""
+    """The point read and its kind, eigenvalues there, κ, the stable range, the best fixed α, the curvature
+    along the path and the plain reading."""
     s = stability
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
-    grid.add_row("Hessian at", s.where if "every point" in s.where else f"{s.where} {vector(s.point)}")
-    if np.all(np.isfinite(s.eigenvalues)):
+    grid.add_row("Hessian at", point_name(s))
+    if s.eigenvalues is not None and np.all(np.isfinite(s.eigenvalues)):
         grid.add_row("eigenvalues", vector(s.eigenvalues, 6, 6))
         grid.add_row("λmin, λmax", f"{number(s.lambda_min)}, {number(s.lambda_max)}")
-        grid.add_row("κ = λmax/λmin", number(s.condition_number) if s.condition_number else "— (λmin ≤ 0)")
+        if s.condition_number:
+            grid.add_row("κ = λmax/λmin", number(s.condition_number))
         if s.gd_max_stable_lr is not None:
             grid.add_row("gd stable for", f"0 < α < 2/λmax = {number(s.gd_max_stable_lr)}")
-        if s.max_stable_lr is not None:
+        if s.max_stable_lr is not None and s.lr_is_stable is not None:
             mark = Text("✓ inside", style="green") if s.lr_is_stable else Text("✗ outside", style="red")
             label = "this α" if s.optimizer == "gd" else f"{s.optimizer} bound {number(s.max_stable_lr)}; this α"
             grid.add_row("α = " + number(lr0), Text.assemble(f"{label}: ", mark))
+        elif s.lr_is_stable is False:
+            grid.add_row("α = " + number(lr0), Text.assemble(f"no α > 0 is stable at a {s.point_kind}: ",
+                                                             Text("✗", style="red")))
         if s.best_lr is not None:
-            grid.add_row("best fixed α", f"2/(λmin + λmax) = {number(s.best_lr)}, contraction "
+            grid.add_row("best fixed α", f"for gd: 2/(λmin + λmax) = {number(s.best_lr)}, contraction "
                                          f"(κ−1)/(κ+1) = {number(s.best_rate, 4)}")
+        if s.heavy_ball is not None:
+            hb = s.heavy_ball
+            grid.add_row("best heavy ball", f"α* = 4/(√λmax + √λmin)² = {number(hb['lr'])}, β* = "
+                                            f"((√κ−1)/(√κ+1))² = {number(hb['beta'], 4)}, contraction "
+                                            f"{number(hb['rate'], 4)}")
         if s.rate is not None:
             steps = s.steps_predicted
-            grid.add_row("ρ at this α", number(s.rate, 4) + (f", ≈ {steps} steps per 10⁻⁶ of error" if steps else ""))
+            grid.add_row("ρ at this α", number(s.rate, 4) + (f", ≈ {steps:,} steps per 10⁻⁶ of error" if steps else ""))
+    if s.path_curvature is not None:
+        grid.add_row("along the path", curvature_line(s.path_curvature))
+    elif s.curvature_note:
+        grid.add_row("along the path", s.curvature_note)
     grid.add_row("reading", Text(s.reading, style="italic"))
     return Panel(grid, title="stability", title_align="left", border_style="magenta")
+
+
+def point_name(s: Stability) -> str:
+    """Where the Hessian was read: "every point (f is quadratic): the minimum (0, 0)", "the saddle … that the
+    run approaches", or that there is no critical point to read at."""
+    if "every point" in s.where and s.point is not None:
+        name = "degenerate critical point" if s.point_kind == "degenerate" else s.point_kind
+        return f"{s.where}; the {name} is {vector(s.point)}"
+    return s.where
+
+
+def curvature_line(c) -> str:
+    """λmax(∇²f(x_t)) from the start to the end of the path, its largest value, and when it first rose above
+    the threshold c/α_t (2/α for gd)."""
+    finite = np.isfinite(c.lambda_max)
+    if not np.any(finite):
+        return "λmax of ∇²f is undefined along the whole path"
+    values, times = c.lambda_max[finite], c.t[finite]
+    peak = int(np.argmax(values))
+    text = (f"λmax = {number(values[0], 5)} all along" if np.allclose(values, values[0]) else
+            f"λmax {number(values[0], 5)} → {number(values[-1], 5)}")
+    if values.size > 2 and peak not in (0, values.size - 1):
+        text += f" (largest {number(values[peak], 5)} at t = {times[peak]})"
+    if c.threshold is None:
+        return text
+    line = c.threshold[finite]
+    varying = not np.allclose(line, line[0])
+    limit = f"{c.threshold_name} = {number(line[0], 5)}" + (" at the start, moving with α_t" if varying else "")
+    first = c.first_crossing
+    if first is None:
+        return f"{text}; {limit} never crossed"
+    above = times[values > line]
+    return f"{text}; {limit} exceeded first at step {first}" + (
+        f", last at step {int(above[-1])}" if int(above[-1]) != first else "")
 
 
 def verdict(run) -> Text:

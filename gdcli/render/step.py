@@ -32,8 +32,9 @@ from gdcli.engine.kernels import ArrayObjective
 from gdcli.engine.notation import number, vector
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import HYPER_SYMBOLS, SYMBOL_NAMES, rule_lines, symbol_text
-from gdcli.render.solve import iterate_table
-from gdcli.step.stepper import Stepper
+from gdcli.engine.run import RunResult
+from gdcli.render.solve import iterate_table, point_name
+from gdcli.step.stepper import Step, Stepper
 
 SHADES = " .:-=+*#%@"
 """Shade glyphs from low f to high f, for terminals without colour."""
@@ -57,6 +58,8 @@ SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 HYPER_NAMES = {symbol_text(symbol): name for name, symbol in HYPER_SYMBOLS.items()}
 """Displayed hyper-parameter symbol → option name (β₁ → beta1)."""
 _SQRT = re.compile(r"√\((\w\u0302?)\)")
+_rule_lines = lru_cache(maxsize=16)(rule_lines)
+"""The rule's lines, worked out once per rule (a page writes out hundreds of updates)."""
 _TOKEN = re.compile(r"(?<![A-Za-z_0-9])(m̂|v̂|β₁|β₂|[xgαβερbsmv])(?![A-Za-z_0-9\u0302₀-₉])")
 
 
@@ -77,21 +80,26 @@ def values_text(values) -> str:
 
 # the rule written out --------------------------------------------------------------------------------------
 def update_lines(stepper: Stepper) -> list[str]:
+    """Each assignment of the rule for the update xₖ₋₁ → xₖ at the stepper's position (see written_update)."""
+    return written_update(stepper.run, stepper.steps, stepper.position, "Press → for the first update.")
+
+
+def written_update(run: RunResult, steps: list[Step], k: int, first: str = "") -> list[str]:
     """Each assignment of the rule for the update xₖ₋₁ → xₖ: symbols with their step, then the numbers.
 
     ``b₅ = β·b₄ + g₄ = 0.9·(…) + (…) = (…)``: quantities assigned earlier in the same update carry k, the
-    rest (x, g and the state from before) carry k − 1; hyper-parameters are shown by value.
+    rest (x, g and the state from before) carry k − 1; hyper-parameters are shown by value. ``steps`` is the
+    replay of ``run`` (gdcli.step.stepper.replay); ``first`` is added to the line shown at k = 0.
     """
-    step = stepper.current
-    k = step.k
+    step = steps[k]
     if k == 0:
-        return [f"x₀ = {values_text(step.x)}: the start. Press → for the first update."]
-    previous = stepper.steps[k - 1]
-    hyper = stepper.run.optimizer.hyper
-    rule = stepper.run.optimizer.rule
+        return [f"x₀ = {values_text(step.x)}: the start." + (f" {first}" if first else "")]
+    previous = steps[k - 1]
+    hyper = run.optimizer.hyper
+    rule = run.optimizer.rule
     assigned: set[str] = set()
     lines = []
-    for (target, _), line in zip(rule.steps, rule_lines(rule)):
+    for (target, _), line in zip(rule.steps, _rule_lines(rule)):
         right = _SQRT.sub(r"√\1", _typeset(line).split(" ← ", 1)[1]).replace("ᵗ", str(k).translate(SUPERSCRIPTS))
 
         def symbolic(match: re.Match) -> str:
@@ -132,30 +140,34 @@ def state_table(stepper: Stepper, compact: bool = False) -> Table:
     """xₖ, f, ∇f, then every quantity of the rule as it reads (b ← β·b + g) with its value after this update,
     the step Δx and the effective per-coordinate step size −Δx/g. Compact (a short terminal): each quantity
     by its symbol alone, so every value fits on one line."""
-    step = stepper.current
-    k = step.k
-    run = stepper.run
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    grid.add_row(f"x{sub(k)}", values_text(step.x))
-    grid.add_row(f"f(x{sub(k)})", number(step.f))
-    grid.add_row(f"∇f(x{sub(k)})", values_text(step.grad))
-    grid.add_row("‖∇f‖", number(step.grad_norm, 4))
+    for label, value in state_rows(stepper.run, stepper.current, compact):
+        grid.add_row(label, value)
+    return grid
+
+
+def state_rows(run: RunResult, step: Step, compact: bool = False) -> list[tuple[str, str]]:
+    """The rows of state_table as (label, value) text: xₖ, f, ∇f, ‖∇f‖, the settings, the rule's quantities
+    after this update, Δx and the effective step size."""
+    k = step.k
+    rows = [(f"x{sub(k)}", values_text(step.x)), (f"f(x{sub(k)})", number(step.f)),
+            (f"∇f(x{sub(k)})", values_text(step.grad)), ("‖∇f‖", number(step.grad_norm, 4))]
     hyper = run.optimizer.hyper
     settings = [f"α = {number(step.lr if step.lr is not None else float(run.lr[0]), 5)}"]
     settings += [f"{symbol_text(HYPER_SYMBOLS[name])} = {number(value)}" for name, value in hyper.items()]
-    grid.add_row(f"{run.optimizer.name}, t = {k}", ", ".join(settings))
-    for (target, _), line in zip(run.optimizer.rule.steps, rule_lines(run.optimizer.rule)):
+    rows.append((f"{run.optimizer.name}, t = {k}", ", ".join(settings)))
+    for (target, _), line in zip(run.optimizer.rule.steps, _rule_lines(run.optimizer.rule)):
         if target.name == "x":
             continue
         value = step.values.get(target.name, step.state.get(target.name))
         label = symbol_text(target) if compact else _typeset(line)
-        grid.add_row(label, values_text(value) if value is not None else "— (before the first update)")
+        rows.append((label, values_text(value) if value is not None else "— (before the first update)"))
     if step.delta is not None:
-        grid.add_row("Δx" if compact else f"Δx = x{sub(k)} − x{sub(k - 1)}", values_text(step.delta))
-        grid.add_row("α eff." if compact else "effective α = −Δx/g", values_text(step.effective))
-    return grid
+        rows.append(("Δx" if compact else f"Δx = x{sub(k)} − x{sub(k - 1)}", values_text(step.delta)))
+        rows.append(("α eff." if compact else "effective α = −Δx/g", values_text(step.effective)))
+    return rows
 
 
 # the picture ---------------------------------------------------------------------------------------------
@@ -432,7 +444,7 @@ def stability_line(stepper: Stepper, compact: bool = False) -> Text:
     """The stability reading for the current α, marked ✓/✗ where a bound applies (one line when compact)."""
     s = stepper.stability
     mark = {True: ("✓ stable: ", "green"), False: ("✗ unstable: ", "red"), None: ("", "")}[s.lr_is_stable]
-    where = s.where if "every point" in s.where else f"the {s.where} {vector(s.point, 4)}"
+    where = point_name(s)
     line = Text.assemble(("stability ", "bold"), f"(Hessian at {where}): ", mark, (s.reading, "italic"))
     if compact:
         line.no_wrap, line.overflow = True, "ellipsis"

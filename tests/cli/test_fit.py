@@ -116,3 +116,13 @@ def test_help_has_an_example_and_loads_no_numpy():
                       "try:\n    app(['fit', '--help'])\nexcept SystemExit:\n    pass\n"
                       "print('numpy' in sys.modules, 'matplotlib' in sys.modules)")
     assert "Example: gd fit" in done.stdout and done.stdout.strip().endswith("False False")
+
+
+def test_standardised_penalty_is_named(cli):
+    """With --standardize the L2 penalty acts on the weights of the standardised features, and the header says so."""
+    def words(*extra):
+        text = cli("fit", DATA / "classes.csv", "--target", "label", "--model", "logistic", "--l2", "0.01",
+                   "--epochs", "5", *extra).stdout
+        return " ".join(text.replace("│", " ").split())
+    assert "it applies to the standardised weights" in words("--standardize")
+    assert "it applies to the weights" in words() and "standardised weights" not in words()

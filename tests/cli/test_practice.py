@@ -177,3 +177,42 @@ def test_the_check_example_in_help_is_right(cli):
 def test_greek_letters_in_an_answer(cli):
     result = cli("practice", "check", "x-squared-from-five", "-q", "1", "-a", "(1 − 2α)x")
     assert result.exit_code == 0, result.stdout
+
+
+def test_an_answer_that_is_not_utf8_is_graded_shown_and_recorded(home):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    result = subprocess.run([sys.executable, "-m", "gdcli", "practice", "check", "quadratic-1d-two-rates", "-q", "1",
+                             "-a", b"0.6\xff"], capture_output=True, cwd=ROOT, timeout=120,
+                            env=dict(os.environ, GDCLI_HOME=str(home), PYTHONIOENCODING="utf-8"))
+    assert result.returncode == 1 and b"Traceback" not in result.stderr and result.stderr == b""
+    assert "✗ not yet" in result.stdout.decode("utf-8")
+    (line,) = (home / "progress.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["answer"] == "0.6\ufffd" and json.loads(line)["correct"] is False
+
+
+def test_a_progress_log_that_is_a_fifo_is_one_line(cli, home):
+    import os
+
+    home.mkdir()
+    os.mkfifo(home / "progress.jsonl")
+    for args in (("progress",), ("check", "quadratic-1d-two-rates", "-q", "4", "-a", "0 < a < 1")):
+        result = cli("practice", *args)
+        assert result.exit_code == 2 and "Traceback" not in result.stderr
+        (line,) = result.stderr.splitlines()
+        assert "progress.jsonl" in line and "FIFO" in line
+
+
+@pytest.mark.parametrize("question, answer", [
+    (1, "[10^400, 10^400]"), (1, "[0**(x1-5) - 0**(x1-4), 8*x2]"), (1, "[((x1+1)^1000)^1000, 1]"),
+    (1, "[2*x1 + 0**(x2-5), 8*x2]"), (4, "exp(exp(exp(exp(10))))"), (4, "10^400"), (2, "[1e999, 1]"),
+])
+def test_hostile_answers_are_graded_wrong_and_recorded(cli, home, question, answer):
+    result = cli("practice", "check", "elliptic-bowl-one-step", "-q", question, "-a", answer)
+    assert result.exit_code == 1 and result.stderr == "" and "✗ not yet" in result.stdout
+    (line,) = (home / "progress.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["correct"] is False and json.loads(line)["question"] == question

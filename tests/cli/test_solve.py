@@ -4,6 +4,7 @@ import csv
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -47,7 +48,9 @@ def test_json_document(cli):
     s = doc["stability"]
     assert s["eigenvalues"] == [2.0, 8.0] and s["lambda_min"] == 2.0 and s["lambda_max"] == 8.0
     assert s["condition_number"] == 4.0 and s["max_stable_lr"] == 0.25 and s["lr_is_stable"] is True
-    assert s["point"] == [2.0, 1.0]
+    assert s["point"] == [0.0, 0.0] and s["point_kind"] == "minimum"  # the minimiser of x1² + 4x2²
+    curvature = s["path_curvature"]
+    assert curvature["t"] == [0, 1, 2, 3] and curvature["lambda_min"] == [2.0] * 4 and curvature["lambda_max"] == [8.0] * 4
 
 
 def test_json_every_and_hyper_parameters(cli):
@@ -172,3 +175,68 @@ def test_written_files_get_the_usual_mode(cli, tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+
+
+def _flat(text: str) -> str:
+    """The words of rich output, box borders dropped, so wrapped sentences can be searched."""
+    return " ".join(text.replace("│", " ").split())
+
+
+def test_saddle_panel_and_json_say_no_step_size_is_stable(cli):
+    """x² − y² from (1, 0.01): along y the factor is |1 + 2α| > 1 for every α > 0."""
+    text = _flat(cli("solve", "x^2 - y^2", "--start", "1,0.01").stdout)
+    assert "✓ inside" not in text and "gd stable for" not in text
+    assert "no α > 0 is stable at a saddle" in text and "along (0, 1)" in text
+    doc = json.loads(cli("solve", "x^2 - y^2", "--start", "1,0.01", "--json").stdout)["stability"]
+    assert doc["lr_is_stable"] is False and doc["max_stable_lr"] is None and doc["point_kind"] == "saddle"
+    assert doc["rate"] == pytest.approx(1.2) and doc["steps_predicted"] is None
+    assert doc["escape_direction"] == [0.0, 1.0]
+
+
+def test_saddle_handout_has_no_stable_range(cli, tmp_path):
+    handout = tmp_path / "saddle.md"
+    assert cli("solve", "x^2 - y^2", "--start", "1,0.01", "--markdown", handout).exit_code == 0
+    text = handout.read_text()
+    assert "at the every point" not in text and "is stable for" not in text and "saddle" in text
+    bowl = tmp_path / "bowl.md"
+    cli("solve", "x^2 + 4*y^2", "--markdown", bowl)
+    assert "at every point (f is quadratic)" in bowl.read_text() and "at the every point" not in bowl.read_text()
+
+
+def test_analyze_saddle_has_no_stable_range(cli):
+    text = _flat(cli("analyze", "x*y").stdout)
+    assert "gd stable for" not in text and "saddle" in text
+
+
+def test_rosenbrock_panel_is_read_at_the_minimum(cli):
+    text = _flat(cli("solve", "rosenbrock").stdout)
+    assert "the minimum (1, 1) that the run approaches" in text and "34,588" in text
+    assert "the budget of 5000 steps is far short" in text and "2/α = 2000 never crossed" in text
+    assert "≈ 578 steps" not in text  # the old count, from the Hessian at the start
+
+
+def test_json_path_curvature_is_sampled_like_the_iterates(cli):
+    doc = json.loads(cli("solve", "rosenbrock", "--steps", "100", "--every", "25", "--json").stdout)
+    curvature = doc["stability"]["path_curvature"]
+    assert curvature["t"] == [row["t"] for row in doc["iterates"]] == [0, 25, 50, 75, 100]
+    assert len(curvature["lambda_min"]) == len(curvature["lambda_max"]) == 5
+    assert curvature["lambda_max"][0] == pytest.approx(np.linalg.eigvalsh([[1330.0, 480.0], [480.0, 200.0]])[1])
+
+
+def test_curvature_above_fifty_variables_only_when_asked(cli):
+    objective = " + ".join(f"x{i}^2" for i in range(51))
+    skipped = json.loads(cli("solve", objective, "--steps", "2", "--json").stdout)["stability"]
+    assert skipped["path_curvature"] is None and "--curvature" in skipped["path_curvature_note"]
+    asked = json.loads(cli("solve", objective, "--steps", "2", "--curvature", "--json").stdout)["stability"]
+    assert asked["path_curvature"]["lambda_max"] == pytest.approx([2.0] * 3)
+
+
+def test_no_critical_point_gives_no_numbers(cli):
+    doc = json.loads(cli("solve", "x^2 + y", "--json").stdout)["stability"]
+    assert doc["point_kind"] == "not critical" and doc["point"] is None
+    assert doc["rate"] is None and doc["steps_predicted"] is None and doc["max_stable_lr"] is None
+    assert "no rate" in _flat(cli("solve", "x^2 + y").stdout)
+
+
+def test_functions_booth_eigenvalues(cli):
+    assert "eigenvalues 2 and 18" in _flat(cli("functions").stdout)

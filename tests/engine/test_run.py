@@ -1,5 +1,6 @@
 """The run loop: the seeds' worked examples, stopping rules, divergence, sampling, schedules, Armijo."""
 
+import json
 import math
 
 import numpy as np
@@ -119,6 +120,33 @@ def test_armijo_line_search_accepts_only_sufficient_decrease():
             assert f.value(before) > result.f[r] - c1 * (alpha / shrink) * g @ g
         assert alpha == pytest.approx(shrink ** (result.trials[r] - 1))
     assert result.f[-1] < 0.1 * result.f[0]
+
+
+def test_line_search_that_finds_no_step_stops_instead_of_taking_one(cli):
+    # x² from 1 with α = 1e20: a trial α is accepted iff (1 − 2α)² ≤ 1 − 4·c1·α, i.e. α ≤ 1 − c1; the 60th trial
+    # is 1e20·2⁻⁵⁹ ≈ 173.5, still far above, so no step meets Armijo's condition
+    result = solve("x^2", start="1", lr="1e20", steps=20, line_search=True).run
+    last_alpha = 1e20 * 0.5**59
+    assert result.status == "line_search_failed" and result.reason == "line_search"
+    assert result.steps == 0 and list(result.x[:, 0]) == [1.0]
+    assert result.trials[-1] == 60 and result.lr[-1] == pytest.approx(last_alpha)
+    assert (1 - 2 * last_alpha) ** 2 > 1 - 4 * 1e-4 * last_alpha  # the last trial indeed fails Armijo
+    assert "60 step sizes" in result.message and "no step was taken" in result.message
+    shown = cli("solve", "x^2", "--start", "1", "--lr", "1e20", "--line-search")
+    assert shown.exit_code == 0 and "line search failed" in shown.stdout
+    document = json.loads(cli("solve", "x^2", "--start", "1", "--lr", "1e20", "--line-search", "--json").stdout)
+    assert document["status"] == "line_search_failed" and document["iterates"][-1]["trials"] == 60
+
+
+def test_line_search_rows_meet_armijo_when_some_trials_fail():
+    # from α = 1e6 on x² the search needs about 20 halvings; every step taken must satisfy Armijo's condition
+    c1 = 1e-4
+    result = solve("x^2 + 3*y^2", start="1,1", lr="1e6", steps=30, line_search=True, c1=c1).run
+    assert result.status != "line_search_failed"
+    for r in range(len(result.t) - 1):
+        g = result.grad[r]
+        assert result.f[r + 1] <= result.f[r] - c1 * result.lr[r] * g @ g
+        assert result.trials[r] > 1
 
 
 def test_line_search_needs_gd():

@@ -4,6 +4,7 @@ import json
 import math
 
 import numpy as np
+import pytest
 
 from gdcli.engine.solution import solve
 from gdcli.landscape.analysis import analyze, quadratic_summary
@@ -81,3 +82,33 @@ def test_symbolic_points_keep_their_closed_form():
 
     points = {tuple(p["exact"]) for p in analyze("x^4-3*x^2+y^2").to_dict()["critical_points"] if "exact" in p}
     assert points == {("0", "0"), ("sqrt(6)/2", "0"), ("-sqrt(6)/2", "0")}
+
+
+@pytest.mark.parametrize("objective, kind", [("1e7*x^2 + y^2", "minimum"), ("x^2 + 1e-7*y^2", "minimum"),
+                                             ("1e-7*(x^2 + y^2)", "minimum"), ("x^2 - 1e-7*y^2", "saddle"),
+                                             ("1e7*x^2 - y^2", "saddle")])
+def test_critical_point_kind_does_not_depend_on_scale(objective, kind):
+    """Each has the single critical point (0, 0) and a diagonal Hessian whose signs decide its kind."""
+    (point,) = analyze(objective).critical_points
+    np.testing.assert_allclose(point.point, [0.0, 0.0], atol=1e-12)
+    assert point.kind == kind
+
+
+def test_numeric_degenerate_minimum_is_degenerate():
+    """x⁴ + cosh(y): Newton finds (0, 0) only approximately, where ∇²f = diag(12x², cosh y) → diag(0, 1)."""
+    kinds = {p.kind for p in analyze("x^4 + cosh(y)").critical_points}
+    assert kinds == {"degenerate"}
+
+
+def test_saddle_quadratic_has_no_stable_range():
+    q = analyze("x*y").quadratic
+    assert q.max_stable_lr is None and q.best_lr is None
+
+
+def test_heavy_ball_steps_use_the_repeated_root_bound():
+    """At the optimal pair the error is bounded by ρᵗ(1 + t(1 + ρ)) (a repeated root), so the count exceeds
+    ⌈log ε / log ρ⌉: for κ = 1000, ρ = (√1000 − 1)/(√1000 + 1)."""
+    rho = (math.sqrt(1000) - 1) / (math.sqrt(1000) + 1)
+    q = analyze("x^2 + 1000*y^2").quadratic
+    first = next(t for t in range(1, 10_000) if all(rho**s * (1 + s * (1 + rho)) <= 1e-6 for s in range(t, t + 200)))
+    assert q.heavy_ball_steps == first

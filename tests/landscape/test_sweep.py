@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import make_optimizer
@@ -18,7 +19,7 @@ def test_sweep_of_parabola_converges_below_one_and_diverges_above(cli):
     for r in doc["runs"]:  # the grid 0.05, 0.10, …, 1.5 holds α = 1, where |1 − 2α| = 1: neither shrinks nor grows
         edge = abs(r["lr"] - 1) < 1e-9
         assert r["status"] == ("oscillating" if edge else "converged" if r["lr"] < 1 else "diverged")
-        assert set(r) == {"lr", "status", "steps", "final_f"}
+        assert {"lr", "status", "steps", "final_f"} <= set(r)
 
 
 def test_edge_of_stability_oscillates():
@@ -38,3 +39,35 @@ def test_sweep_matches_engine_run_by_run():
             assert alone.status == ("max_steps" if status == "oscillating" else status)
             assert alone.steps == result.batch.steps[i]
             assert np.allclose(alone.final_x, result.batch.final_x[i], rtol=1e-9, atol=1e-12)
+
+
+def test_zigzag_labels_follow_the_swings(cli):
+    # gd on (x − 3)²: x_t − 3 = −3(1 − 2α)ᵗ, so the swings change by |1 − 2α| per step: shrinking below α = 1,
+    # bounded at 1, growing above; runs of 300 steps that have not stopped are labelled by that factor
+    result = cli("sweep", "(x-3)^2", "--start", "0", "--lr-min", "0.9", "--lr-max", "1.1", "--num", "21",
+                 "--steps", "300", "--json")
+    runs = {round(r["lr"], 2): r for r in json.loads(result.stdout)["runs"]}
+    for lr, swing in ((0.99, "shrinking"), (1.0, "bounded"), (1.01, "growing"), (1.02, "growing")):
+        assert runs[lr]["swing"] == swing
+        assert runs[lr]["swing_factor"] == pytest.approx(abs(1 - 2 * lr), rel=1e-6)
+    assert runs[0.9]["swing"] is None and runs[1.1]["swing"] is None  # converged, diverged
+    shown = cli("sweep", "(x-3)^2", "--start", "0", "--lr-min", "0.9", "--lr-max", "1.1", "--num", "21",
+                "--steps", "300").stdout
+    for line, label in (("0.99", "shrinking ×0.9800/step"), ("1 ", "bounded ×1.0000/step"),
+                        ("1.01", "growing ×1.0200/step"), ("1.02", "growing ×1.0400/step")):
+        assert any(row.split()[0] == line.strip() and label in row for row in shown.splitlines())
+
+
+def test_schedule_bound_is_alpha0s_and_the_reading_says_the_schedule_moves_it(cli):
+    # inverse decay 1: α_t = α₀/(1 + t) < 1 = 2/λ once t > α₀ − 1, so an α₀ above the constant-α bound converges
+    result = cli("sweep", "(x-3)^2", "--start", "0", "--lr-min", "0.5", "--lr-max", "3", "--num", "6",
+                 "--schedule", "inverse", "--decay", "1", "--steps", "1000")
+    text = " ".join(result.stdout.split())
+    assert "α₀ bound 1" in text and "moves this bound" in text
+    doc = json.loads(cli("sweep", "(x-3)^2", "--start", "0", "--lr-min", "0.5", "--lr-max", "3", "--num", "6",
+                         "--schedule", "inverse", "--decay", "1", "--steps", "1000", "--json").stdout)
+    assert doc["bound_for"] == "alpha0 as a constant step" and doc["max_stable_lr"] == 1.0
+    assert any(r["lr"] > 1 and r["status"] == "converged" for r in doc["runs"])
+    plain = json.loads(cli("sweep", "(x-3)^2", "--start", "0", "--lr-min", "0.5", "--lr-max", "3", "--num", "6",
+                           "--json").stdout)
+    assert plain["bound_for"] == "alpha"

@@ -316,3 +316,19 @@ def test_solve_without_plot_does_not_import_matplotlib():
         result = run_python(code, str(Path(folder) / "p.png"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["0", "False", "0", "True"]
+
+
+@pytest.mark.parametrize("objective, start, surface", [("x^4", "2", False), ("x^4 + y^2", "2,1", False),
+                                                       ("x^4 + y^2", "2,1", True), ("x^4 + y^2 + z^2", "2,1,1", False)])
+def test_curvature_panel_draws_lambda_max_and_the_line(objective, start, surface):
+    """λmax(∇²f) of x⁴ (+ y² …) is max(12x², 2) along the path; the dashed line is 2/α."""
+    solution = solve(objective, start=start, lr="0.02", steps=30)
+    figure = run_figure(solution.run, surface=surface, curvature=solution.stability.path_curvature)
+    (panel,) = [ax for ax in figure.axes if ax.get_title() == "curvature along the path"]
+    curve, line = panel.get_lines()[:2]
+    x = solution.run.x[:, 0]
+    expected = 12 * x * x if objective == "x^4" else np.maximum(12 * x * x, 2.0)
+    np.testing.assert_allclose(curve.get_ydata(), expected, rtol=1e-12)
+    np.testing.assert_allclose(line.get_ydata(), 2 / 0.02)
+    first = int(np.nonzero(expected > 100)[0][0]) if np.any(expected > 100) else None
+    assert solution.stability.path_curvature.first_crossing == first

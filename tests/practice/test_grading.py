@@ -185,3 +185,66 @@ def test_long_and_empty_answers_are_refused_not_crashed():
     assert "empty" in grade("number", 1.0, "   ").feedback
     assert "limit" in grade("number", 1.0, "1" * 5000).feedback
     assert not grade("number", 1.0, "9" * 300).correct
+
+
+# hostile answers: bounded work, and nothing non-finite is ever graded correct -------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from gdcli.practice.grading import value_at  # noqa: E402
+
+HUGE = ["10^400", "exp(exp(exp(exp(10))))", "cos(exp(exp(20)))", "0**(x-5)", "1e308", "((x+1)^1000)^1000"]
+
+
+@pytest.mark.parametrize("text", [*HUGE, "[10^400, 10^400]", "0**(x-5) - 0**(x-4)", "2*x - 6 + 0**(x-5)",
+                                  "[((x+1)^1000)^1000, 1]", "log(-x)", "sqrt(x - 3)"])
+def test_non_finite_answers_are_never_equivalent(text):
+    verdict = grade("expression", [2 * x - 6], text, names=["x", "alpha"])
+    assert not verdict.correct and verdict.feedback
+
+
+def test_huge_powers_are_judged_by_value_without_expanding():
+    big = (x + 1) ** 1_000_000
+    assert not equivalent(big, big + 1)
+    assert equivalent(big * 2, 2 * big)
+    assert math.isnan(value_at(big, {x: 2.0}))            # 3^1000000 is beyond any bound: nan, at once
+    assert value_at(big, {x: 0.0}) == 1.0
+
+
+@pytest.mark.parametrize("text", ["exp(exp(exp(exp(10))))", "10^400", "cos(exp(exp(20)))", "-10^400"])
+def test_numbers_too_large_for_a_float_are_a_clear_verdict(text):
+    verdict = grade("number", 0.2, text)
+    assert not verdict.correct and "not a finite real number" in verdict.feedback
+    assert not grade("vector", [0.2, 1.0], f"[{text}, 1]").correct
+    assert not grade("iterates", [[0.2], [1.0]], f"{text}, 1").correct
+    assert not grade("interval", Interval(0.0, 1.0), f"0 < a < {text}").correct
+
+
+LEAVES = st.sampled_from(["x", "alpha", "2", "6", "0", "1/3", *(h for h in HUGE if h != "cos(exp(exp(20)))")])
+"""cos(exp(exp(20))) inside Abs makes SymPy's own constructor reduce the argument modulo π to 10⁸ digits while
+the parser builds the expression: bounding that belongs to the parser's budget for constants, not to grading."""
+FUNCTIONS = ["exp", "log", "sin", "cos", "sqrt", "tanh", "Abs", "atan"]
+
+
+def _tree(children):
+    unary = st.tuples(st.sampled_from(FUNCTIONS), children).map(lambda t: f"{t[0]}({t[1]})")
+    binary = st.tuples(children, st.sampled_from(["+", "-", "*", "/", "^"]), children).map(
+        lambda t: f"({t[0]}){t[1]}({t[2]})")
+    extremum = st.tuples(st.sampled_from(["Max", "Min"]), children, children).map(lambda t: f"{t[0]}({t[1]}, {t[2]})")
+    return unary | binary | extremum
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.recursive(LEAVES, _tree, max_leaves=12))
+def test_random_answers_are_graded_and_correct_only_when_equal_and_finite(text):
+    expected = 2 * x - 6
+    verdict = grade("expression", [expected], text, names=["x", "alpha"])
+    assert isinstance(verdict.correct, bool) and verdict.feedback
+    if verdict.correct:  # then it really is 2x − 6: finite and equal at fresh points, by value
+        from gdcli.practice.grading import read_expressions
+
+        (answer,) = read_expressions(text, ["x", "alpha"])
+        for point in (0.45, 1.3, 2.05):
+            values = {s: point for s in answer.free_symbols}
+            assert value_at(answer, values) == pytest.approx(2 * point - 6, rel=1e-6, abs=1e-9)

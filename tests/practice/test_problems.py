@@ -1,7 +1,9 @@
 """The problem bank: every file loads, the engine's answers agree with the stated ones and with derivations
 written out here, solutions are accepted, perturbed answers are rejected, broken files fail on one line."""
 
+import json
 import math
+import os
 
 import numpy as np
 import pytest
@@ -236,8 +238,9 @@ def test_duplicate_ids_in_a_bank(cli, tmp_path, monkeypatch):
     (tmp_path / "a.toml").write_text(GOOD)
     (tmp_path / "b.toml").write_text(GOOD)
     monkeypatch.setenv("GDCLI_PROBLEMS", str(tmp_path))
-    result = cli("practice", "list")
-    assert result.exit_code == 2 and "b.toml: id: 'tiny' is also the id of a.toml" in result.stderr
+    result = cli("practice", "list", "--json")
+    assert result.exit_code == 0 and [p["id"] for p in json.loads(result.stdout)] == ["tiny"]
+    assert result.stderr == "gd: warning: skipped b.toml: id: 'tiny' is also the id of a.toml\n"
 
 
 # the wording of the bank, checked with the engine -------------------------------------------------------
@@ -301,3 +304,104 @@ def test_choices_named_in_ordinary_words_are_accepted():
     assert find("convergence-rates").question(2).check("sub-linear").correct
     assert not find("saddle-and-maximum").question(1).check("saddle + 1").correct
     assert not find("one-eigenvalue-three-fates").question(1).check("convex").correct
+
+
+# one broken teacher file beside good ones: reported by name, skipped by the bank, fatal only when named ------
+
+BROKEN = {
+    "variables.toml": (GOOD.replace('id = "tiny"', 'id = "v"').replace("[data]\n", "[data]\nvariables = [1, 2]\n"),
+                       "data.variables: must be a non-empty list of names"),
+    "eigen.toml": (GOOD.replace('id = "tiny"', 'id = "e"').replace("[data]\n", "[data]\neigenvalues = []\n"),
+                   "data.eigenvalues: must be a non-empty list of numbers"),
+    "reduction.toml": (GOOD.replace('id = "tiny"', 'id = "r"') + "data = { reduction = 0 }\n",
+                       "questions[1].data.reduction: must be between 0 and 1"),
+    "schedule.toml": (GOOD.replace('id = "tiny"', 'id = "s"').replace("[data]\n", "[data]\nt = -10\n"),
+                      "data.t: must be a step index from 0"),
+    "parens.toml": (GOOD.replace('id = "tiny"', 'id = "p"').replace('compute = "iterate"\n', 'answer = "()"\n'),
+                    "questions[1].answer: '()' holds no number"),
+}
+
+
+@pytest.fixture
+def broken_bank(tmp_path, monkeypatch):
+    """A bank of one good problem and one broken file of each kind, a FIFO and a link to /dev/zero among them."""
+    folder = tmp_path / "bank"
+    folder.mkdir()
+    (folder / "good.toml").write_text(GOOD)
+    for name, (text, _) in BROKEN.items():
+        (folder / name).write_text(text)
+    os.mkfifo(folder / "fifo.toml")
+    os.symlink("/dev/zero", folder / "zero.toml")
+    monkeypatch.setenv("GDCLI_PROBLEMS", str(folder))
+    return folder
+
+
+FAULTS = {**{name: fault for name, (_, fault) in BROKEN.items()},
+          "fifo.toml": "file: is a FIFO (named pipe), not a problem file",
+          "zero.toml": "file: is a character device, not a problem file"}
+
+
+def warned(stderr):
+    """The files each warning line names, after checking each line is one."""
+    lines = stderr.splitlines()
+    assert "Traceback" not in stderr and all(line.startswith("gd: warning: skipped ") for line in lines), lines
+    return {line.split()[3].rstrip(":"): line for line in lines}
+
+
+def test_a_broken_file_is_skipped_by_list_progress_and_start(cli, broken_bank):
+    listed = cli("practice", "list", "--json")
+    assert listed.exit_code == 0 and [p["id"] for p in json.loads(listed.stdout)] == ["tiny"]
+    lines = warned(listed.stderr)
+    assert set(lines) == set(FAULTS)
+    for name, fault in FAULTS.items():
+        assert f"skipped {name}: {fault}" in lines[name]
+    progress = cli("practice", "progress")
+    assert progress.exit_code == 0 and set(warned(progress.stderr)) == set(FAULTS)
+    assert "1" in progress.stdout.splitlines()[-1]  # the one good problem, not tried
+    session = cli("practice", "start", input="0.8\n")
+    assert session.exit_code == 0 and "✓ correct" in session.stdout and "score: 1/1" in session.stdout
+    assert set(warned(session.stderr)) == set(FAULTS)
+
+
+@pytest.mark.parametrize("name", sorted(FAULTS))
+def test_only_a_command_naming_the_broken_file_fails(cli, broken_bank, name):
+    for command in (("show",), ("check", "--question", "1", "--answer", "0.8"), ("solution",), ("start",)):
+        result = cli("practice", command[0], str(broken_bank / name), *command[1:])
+        lines = result.stderr.splitlines()
+        assert result.exit_code == 2 and len(lines) == 1 and "Traceback" not in result.stderr
+        assert lines[0].startswith(f"gd: error: {name}: {FAULTS[name]}")
+    assert cli("practice", "show", "tiny").exit_code == 0
+
+
+def test_an_engine_fault_no_check_foresaw_fails_that_question_alone(cli, tmp_path, monkeypatch):
+    from gdcli.practice import answers
+
+    def broken(context):
+        return 1 / 0
+
+    monkeypatch.setitem(answers.COMPUTES, "iterate", broken)
+    path = tmp_path / "tiny.toml"
+    path.write_text(GOOD)
+    result = cli("practice", "check", str(path), "--question", "1", "--answer", "0.8")
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert result.stderr == ("gd: error: tiny.toml: questions[1].data: the engine cannot compute the answer from "
+                             "these data (ZeroDivisionError)\n")
+
+
+def test_escape_sequences_in_a_problem_file_never_reach_the_terminal(cli, tmp_path):
+    hostile = (GOOD.replace('title = "Tiny"', 'title = "Tiny\\u001b]0;pwned\\u0007"')
+               .replace('statement = "s"', 'statement = "clear\\u001b[2J\\nsecond line"')
+               .replace('prompt = "x1?"', 'prompt = "x1?\\u001b]52;c;ZWNobyBoaQ==\\u0007"')
+               .replace('explanation = "e"', 'explanation = "e\\u009b31m"\nhints = ["h\\u001bc"]'))
+    path = tmp_path / "hostile.toml"
+    path.write_text(hostile)
+    shown = cli("practice", "show", str(path)).stdout + cli("practice", "solution", str(path)).stdout
+    session = cli("practice", "start", str(path), input="?\ns\n").stdout
+    for text in (shown, session):
+        assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text
+    assert "clear" in shown and "second line" in shown and "Tiny]0;pwned" in shown
+    assert "hc" in session
+    bad = tmp_path / "bad\x1b[2J.toml"
+    bad.write_text(hostile.replace('difficulty = "easy"', 'difficulty = "\\u001b[2J"'))
+    result = cli("practice", "show", str(bad))
+    assert result.exit_code == 2 and "\x1b" not in result.stderr and result.stderr.count("\n") == 1

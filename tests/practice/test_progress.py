@@ -37,18 +37,102 @@ def test_default_directory_follows_xdg(monkeypatch, tmp_path):
     assert progress.data_directory() == tmp_path / "gdcli"
 
 
-@pytest.mark.parametrize("garbage", [b"not json\n", b"\xff\xfe\n", b'{"problem": 1}\n', b"[1, 2]\n"])
-def test_corrupt_file_is_set_aside_never_overwritten(home, garbage):
+GARBAGE = [
+    b"not json\n", b"\xff\xfe\n", b'{"problem": 1}\n', b"[1, 2]\n",
+    b'{"problem": "p", "question": 1, "correct": true, "answer": 5}\n',          # a non-text answer
+    b'{"problem": "p", "question": true, "correct": true}\n',                     # a flag for a number
+    b'{"problem": "p", "question": 1, "correct": true, "time": "noon"}\n',
+    b"[" * 100_000 + b"]" * 100_000 + b"\n",                                       # nested past any stack
+]
+
+
+@pytest.mark.parametrize("garbage", GARBAGE, ids=range(len(GARBAGE)))
+def test_corrupt_log_is_repaired_in_place_and_kept_as_it_was(home, garbage):
     progress.record(Attempt("p1", 1, True, "a", 1.0))
     path = home / "progress.jsonl"
     original = path.read_bytes() + garbage
     path.write_bytes(original)
+    inode = path.stat().st_ino
     log = progress.read()
-    assert len(log.warnings) == 1 and "moved to progress.jsonl.corrupt-" in log.warnings[0]
+    assert len(log.warnings) == 1 and "1 unreadable line" in log.warnings[0]
     aside = list(home.glob("progress.jsonl.corrupt-*"))
-    assert len(aside) == 1 and aside[0].read_bytes() == original      # the student's data, untouched
+    assert len(aside) == 1 and aside[0].read_bytes() == original      # the student's file, untouched
+    assert aside[0].name in log.warnings[0]
     assert log.attempts == [Attempt("p1", 1, True, "a", 1.0)]          # readable attempts kept
+    assert path.stat().st_ino == inode                                 # the live log was never renamed
     assert progress.read().warnings == [] and progress.read().attempts == log.attempts
+    progress.record(Attempt("p1", 2, False, "b", 2.0))
+    assert progress.read().attempts == [*log.attempts, Attempt("p1", 2, False, "b", 2.0)]
+
+
+def test_a_last_line_without_newline_is_not_glued_to_the_next(home):
+    path = home / "progress.jsonl"
+    home.mkdir()
+    path.write_bytes(b'{"problem": "p", "question": 1, "correct": true, "answer": "x", "time": 1.0}')
+    progress.record(Attempt("p", 2, True, "y", 2.0))
+    log = progress.read()
+    assert log.warnings == [] and [a.question for a in log.attempts] == [1, 2]
+
+
+def test_a_full_disk_during_the_repair_leaves_the_log_as_it_was(home, monkeypatch):
+    from gdcli.files import formats
+
+    progress.record(Attempt("p1", 1, True, "a", 1.0))
+    path = home / "progress.jsonl"
+    path.write_bytes(path.read_bytes() + b"garbage\n")
+    original = path.read_bytes()
+
+    def full_disk(descriptor, payload):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(formats, "_write_all", full_disk)
+    log = progress.read()
+    assert path.read_bytes() == original and sorted(os.listdir(home)) == ["progress.jsonl"]
+    assert log.attempts == [Attempt("p1", 1, True, "a", 1.0)]
+    assert len(log.warnings) == 1 and "left as it is" in log.warnings[0] and "No space left" in log.warnings[0]
+
+
+def test_an_answer_that_is_not_utf8_is_recorded(home):
+    progress.record(Attempt("p", 1, False, "0.5\udcff", 1.0))   # how Python spells the byte 0xff of argv
+    log = progress.read()
+    assert log.warnings == [] and log.attempts[0].answer == "0.5\ufffd"
+
+
+def _append(home, worker, count, barrier):
+    os.environ["GDCLI_HOME"] = str(home)
+    barrier.wait()
+    for i in range(count):
+        progress.record(Attempt(f"w{worker}", i + 1, True, "x"))
+
+
+def _repair(home, barrier):
+    os.environ["GDCLI_HOME"] = str(home)
+    barrier.wait()
+    for _ in range(20):
+        progress.read()
+
+
+def test_concurrent_writers_racing_a_repair_lose_nothing(home):
+    import multiprocessing
+
+    home.mkdir()
+    path = home / "progress.jsonl"
+    path.write_bytes(b'{"problem": "old", "question": 1, "correct": true}\n' + b"garbage\n" * 50)
+    context = multiprocessing.get_context("spawn")
+    writers, count = 3, 150
+    barrier = context.Barrier(writers + 2)
+    processes = [context.Process(target=_append, args=(home, w, count, barrier)) for w in range(writers)]
+    processes += [context.Process(target=_repair, args=(home, barrier)) for _ in range(2)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+    assert [p.exitcode for p in processes] == [0] * len(processes)
+    log = progress.read()
+    assert log.warnings == []
+    assert {(a.problem, a.question) for a in log.attempts} == (
+        {("old", 1)} | {(f"w{w}", i + 1) for w in range(writers) for i in range(count)})
+    assert len(log.attempts) == writers * count + 1
 
 
 def test_threads_appending_at_once_lose_nothing(home):
