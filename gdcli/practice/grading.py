@@ -411,7 +411,7 @@ def _near_misses(answer: Sequence[float], expected: Sequence[float], exactness: 
     """The feedback and misconception for the first known slip that ``answer`` matches."""
     wanted = list(expected)
     for miss in near:
-        if numbers_match(answer, flat(miss.value), exactness):
+        if same_slip(answer, flat(miss.value), wanted, exactness):
             return False, f"✗ {miss.message}", miss.message
     if any(e != 0 for e in wanted) and numbers_match(answer, [-e for e in wanted], exactness):
         message = "the sign is wrong: check the direction of the step (x − α∇f, not x + α∇f)."
@@ -433,6 +433,14 @@ def _near_misses(answer: Sequence[float], expected: Sequence[float], exactness: 
         return False, (f"✗ close, but not {exactness.text()}: carry more digits, and round only at the "
                        "end."), None
     return False, "", None
+
+
+def same_slip(answer: Sequence[float], slip: Sequence[float], right: Sequence[float], exactness: Exactness) -> bool:
+    """``answer`` is the slip's value, each number judged at the size of the slip's or the right answer's,
+    whichever is larger (a slip that gives 10⁻⁹ where the answer is 0.9 is matched by 0)."""
+    return len(answer) == len(slip) == len(right) and all(
+        math.isfinite(a) and math.isfinite(m) and abs(a - m) <= exactness.allowed(max(abs(m), abs(r)))
+        for a, m, r in zip(answer, slip, right))
 
 
 def flat(value) -> list[float]:
@@ -517,6 +525,10 @@ def _grade_interval(task: Task, text: str) -> Outcome:
         for a, e in ((answer.lower, expected.lower), (answer.upper, expected.upper))
     )
     if not ends:
+        for miss in task.near:
+            if isinstance(miss.value, Interval) and close(answer.lower, miss.value.lower, exactness) \
+                    and close(answer.upper, miss.value.upper, exactness):
+                return False, f"✗ {miss.message}", miss.message
         if math.isfinite(expected.upper) and close(answer.upper, expected.upper / 2, exactness):
             message = "the upper end is half the right one: the bound is 2/λmax, not 1/λmax."
             return False, f"✗ {message}", message

@@ -53,7 +53,7 @@ from typing import Any
 from gdcli.errors import GdError, ProblemError
 from gdcli.files.reading import UnreadableFile, read_regular
 from gdcli.files.text import printable
-from gdcli.practice import variants
+from gdcli.practice import mistakes, variants
 from gdcli.practice.answers import COMPUTE_KINDS, COMPUTES, DATA_KEYS, Answer, Context
 from gdcli.practice.grading import DEFAULT_EXACTNESS, KINDS, Exactness, Verdict, answer_text, grade
 
@@ -148,22 +148,25 @@ class Question:
                 raise self.error(f"mistakes[{index}].answer", str(error)) from None
             near.append(answers.NearMiss(value, feedback))
         offered: list = []
-        for miss in (*near, *expected.near):  # a mistake that gives the right answer, or an earlier one's, is not offered
-            if not any(self._same(miss.value, other.value) for other in offered) \
-                    and not self._same(miss.value, expected.value):
+        for miss in (*near, *expected.near, *mistakes.derived(Context(self), self.compute)):  # a mistake that gives the right answer, or an earlier one's, is not offered
+            if not any(self._same(miss.value, other.value, expected.value) for other in offered) \
+                    and not self._same(miss.value, expected.value, expected.value):
                 offered.append(miss)
         expected.near = tuple(offered)
         return expected
 
-    def _same(self, value, other) -> bool:
-        """Whether two answers cannot be told apart at this question's exactness (either way round)."""
+    def _same(self, value, other, expected) -> bool:
+        """Whether two answers cannot be told apart at this question's exactness (either way round), judged
+        at the size of the right answer ``expected`` at least."""
         from gdcli.practice import grading
 
         if self.kind == "choice":
             return value == other
+        if self.kind == "interval":
+            return value.lower == other.lower and grading.close(value.upper, other.upper, self.exactness)
         if self.kind in ("number", "vector"):
-            a, b = grading.flat(value), grading.flat(other)
-            return grading.numbers_match(a, b, self.exactness) or grading.numbers_match(b, a, self.exactness)
+            a, b, right = grading.flat(value), grading.flat(other), grading.flat(expected)
+            return grading.same_slip(a, b, right, self.exactness) or grading.same_slip(b, a, right, self.exactness)
         return False
 
     def _expected(self) -> "Answer":

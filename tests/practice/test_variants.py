@@ -324,7 +324,7 @@ def check_variant(problem):
         for form in written_forms(question.kind, got if question.kind != "choice" else want, list(question.choices)):
             assert question.check(form).correct, (problem.id, question.number, form)
         for miss in question.answer.near:
-            if question.kind in ("number", "vector", "choice"):
+            if question.kind in ("number", "vector", "choice", "interval"):
                 shown = answer_text(question.kind, miss.value)
                 verdict = question.check(shown)
                 assert not verdict.correct and verdict.misconception == miss.message, (problem.id, shown)
