@@ -112,10 +112,9 @@ def check(
     """
     import time
 
+    from gdcli.files.text import printable
     from gdcli.practice import progress
     from gdcli.render import practice as render_practice
-
-    from gdcli.files.text import printable
 
     answer = printable(answer, keep_newlines=False)  # what is graded is what can be shown and recorded
     problem = _find(reference, seed)
@@ -179,7 +178,6 @@ def start(
 
     Example: gd practice start --difficulty easy
     """
-    from gdcli.practice import problems
     from gdcli.practice import progress as saved
 
     level = _difficulty(difficulty)

@@ -246,8 +246,6 @@ def compute_gradient_at(c: Context) -> Answer:
 
 def compute_update_rule(c: Context) -> Answer:
     """The gd step x − α f′(x) as an expression in x and α (one-dimensional objectives)."""
-    import sympy as sp
-
     if c.objective.dimension != 1:
         raise c.question.data_error("objective", "update_rule needs a one-variable objective")
     (x,) = c.objective.symbols

@@ -28,6 +28,17 @@ A problem file::
     hints = ["...", "..."]
     explanation = "..."                    # the worked solution; {answer} is replaced by the answer
     mistakes = [{ answer = "0.8", feedback = "..." }]   # optional known wrong answers and what they mean
+                                           # (the engine adds the mistakes of the rule: gdcli.practice.mistakes)
+
+    [parameters]                           # optional: the file is a template (gdcli.practice.variants)
+    a = { integers = [1, 9] }
+    [variants]
+    original = { a = 3 }                   # variant 0, the numbers written above
+    require = ["converges", "answers_exact(digits = 4)"]   # what every drawn variant must satisfy
+
+A template writes its statement, prompts, hints, explanations and data against the parameters (``{a}``,
+``{2*a}``); ``gd practice … --seed S`` picks a variant. A variant's explanation written for the original
+numbers is replaced by the engine's worked steps (gdcli.practice.worked).
 
 Data keys: objective, variables, start, lr, steps, optimizer, beta, beta1, beta2, eps, rho, schedule, decay,
 t (a step index for a schedule), c1, shrink (Armijo), point (where to evaluate), eigenvalues (a diagonal

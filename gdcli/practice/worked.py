@@ -185,7 +185,6 @@ def _steps_predicted(c: Context) -> list[str]:
 
 
 def _rate_class(c: Context) -> list[str]:
-    s = c.stability()
     return [*_eigen(c), "λmin > 0 at the minimizer: linear near it; λmin = 0: flat there, sublinear."]
 
 

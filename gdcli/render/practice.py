@@ -33,7 +33,8 @@ def problem_table(problems, states: dict[str, str] | None = None) -> Table:
 
 
 def _heading(problem) -> str:
-    return f"{problem.id} · {problem.difficulty} · {problem.topic}"
+    variant = f" · variant {problem.seed}" if problem.seed else ""
+    return f"{problem.id}{variant} · {problem.difficulty} · {problem.topic}"
 
 
 def problem_view(problem) -> Panel:
