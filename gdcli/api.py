@@ -38,7 +38,16 @@ __all__ = ["CATALOG", "Comparison", "Fit", "GdError", "LineSearch", "Objective",
            "run", "solve"]
 
 
-class Solution(engine.Solution):
+class Shown:
+    """A result that a notebook displays as its page (``page()``, given by each result), inline in an iframe."""
+
+    def _repr_html_(self) -> str:
+        from gdcli.render.page import inline
+
+        return inline(self.page())
+
+
+class Solution(Shown, engine.Solution):
     """One `gd solve` (gdcli.engine.solution.Solution) that also shows itself as a page or a figure."""
 
     def __repr__(self) -> str:
@@ -56,13 +65,8 @@ class Solution(engine.Solution):
         """The run as one self-contained HTML page (`gd solve --html`)."""
         return solution_page(self)
 
-    def _repr_html_(self) -> str:
-        from gdcli.render.page import inline
 
-        return inline(self.page())
-
-
-class Comparison(list):
+class Comparison(Shown, list):
     """The runs of `gd compare` (a list of Solution) that show themselves as one page with one slider."""
 
     def __repr__(self) -> str:
@@ -78,13 +82,8 @@ class Comparison(list):
         """Every run on one page (`gd compare --html`)."""
         return compare_page(self)
 
-    def _repr_html_(self) -> str:
-        from gdcli.render.page import inline
 
-        return inline(self.page())
-
-
-class Fit(FitResult):
+class Fit(Shown, FitResult):
     """One `gd fit` (gdcli.fit.train.FitResult) that also shows itself as a page or a figure."""
 
     def __repr__(self) -> str:
@@ -100,11 +99,6 @@ class Fit(FitResult):
     def page(self) -> str:
         """The fit as one self-contained HTML page (`gd fit --html`)."""
         return fit_page([self])
-
-    def _repr_html_(self) -> str:
-        from gdcli.render.page import inline
-
-        return inline(self.page())
 
 
 def solve(objective: str | Objective | None = None, **options) -> Solution:
