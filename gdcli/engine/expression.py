@@ -18,6 +18,7 @@ import math
 import operator
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gdcli.errors import ObjectiveError
 
@@ -29,8 +30,15 @@ MAX_EXPONENT = 1000
 """Largest |n| allowed in a constant exponent."""
 MAX_DIGITS = 400
 """Largest number of digits in a number, literal or computed from constants."""
+MAX_GROWTH = MAX_DIGITS * math.log(10)
+"""Largest |a| in a constant exp(a), sinh(a) or cosh(a): beyond it the value has more than MAX_DIGITS digits."""
+GROWING = {"exp", "sinh", "cosh"}
 MAX_FACTORS = 64
-"""Most factors in one product chain a*b*c*…: the product rule turns n factors into n² in the gradient."""
+"""Most factors in one product a*b*c*…, counted once SymPy has flattened (a*b)*(c*d) into one product: the
+product rule turns n factors into n² in the gradient."""
+MAX_EXTREMA = 5
+"""Most arguments of one Max or Min, counted once Max(Max(a, b), c) is flattened: SymPy compares every pair of
+arguments at each derivative, and Max of 7 variables already takes seconds."""
 
 FUNCTIONS: dict[str, tuple[str, int, int | None]] = {
     # name: (SymPy function, fewest arguments, most arguments or None for no limit)
@@ -59,7 +67,7 @@ RESERVED = set(FUNCTIONS) | set(CONSTANTS)
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _IMPLICIT_PRODUCT = re.compile(r"(?<![A-Za-z_\d.])(\d+(?:\.\d*)?)\s*([A-Za-z(])")
 LIMITS = {"length": MAX_LENGTH, "depth": MAX_DEPTH, "exponent": MAX_EXPONENT, "digits": MAX_DIGITS,
-          "factors": MAX_FACTORS}
+          "factors": MAX_FACTORS, "extrema": MAX_EXTREMA}
 """The parser's limits, part of every cache key (gdcli.engine.cache): a text accepted under other limits is
 read again."""
 
@@ -125,6 +133,7 @@ def build(checked: Checked):
     expr = builder.build(checked.tree.body)
     symbols = [builder.symbol(name) for name in checked.names]
     _check_real_scalar(expr)
+    _check_size(expr)
     if not symbols:
         raise ObjectiveError("the objective has no variables")
     return expr, symbols
@@ -137,22 +146,22 @@ def parse_expression(text: str, variables: list[str] | None = None):
 
 def parse_number(text: str, what: str = "value"):
     """Parse a constant such as ``0.1``, ``1/10``, ``2e-1`` or ``pi/4`` exactly, through the safe parser."""
-    tree = _constant_tree(text, what)
+    source = _constant_source(text, what)
     try:
-        value = _Builder().build(tree.body)
-        _check_real_scalar(value)
-        if not value.is_number:
-            raise ObjectiveError("not a constant")
+        return _constant_value(source)
     except ObjectiveError as error:
-        raise ObjectiveError(f"{what} '{text.strip()}' is not a number: {error}") from None
-    return value
+        raise _number_error(error, source, what) from None
 
 
 def plain_number(text: str, what: str = "value") -> float | None:
     """The float nearest a constant made of numbers joined by + − × ÷, worked out exactly as fractions
     (fractions.Fraction, no SymPy: 1/10 + 0.2 is 3/10, rounded once); None for any other constant (powers,
     functions, π, a division by 0) or one beyond the range of floats."""
-    tree = _constant_tree(text, what)
+    source = _constant_source(text, what)
+    try:
+        tree = _constant_tree(source)
+    except ObjectiveError as error:
+        raise _number_error(error, source, what) from None
     try:
         return float(_fraction(tree.body))
     except (LookupError, ArithmeticError):
@@ -163,6 +172,11 @@ def read_number(text: str, what: str = "value") -> float:
     """The float nearest a constant's exact value: plain_number's when it has one, else parse_number's."""
     value = plain_number(text, what)
     return value if value is not None else float(parse_number(text, what))
+
+
+def echo(text: str, most: int = 40) -> str:
+    """``text`` as quoted back in an error line: whole when short, else its start and its length."""
+    return text if len(text) <= most else f"{text[:most]}… ({len(text):,} characters)"
 
 
 def parse_vector(text: str, what: str = "vector") -> list:
@@ -187,22 +201,48 @@ def vector_parts(text: str, what: str) -> list[str]:
     return parts
 
 
-def _constant_tree(text: str, what: str) -> ast.Expression:
-    """The checked tree of a constant's text (no variables allowed)."""
+class _NotANumber(ObjectiveError):
+    """Text given for a number that is no constant at all: a name, or unreadable."""
+
+
+def _constant_source(text: str, what: str) -> str:
+    """A constant's text, stripped; refused when empty."""
     if not isinstance(text, str) or not text.strip():
         raise ObjectiveError(f"{what} is empty")
+    return text.strip()
+
+
+def _number_error(error: ObjectiveError, source: str, what: str) -> ObjectiveError:
+    """The parser's error reworded to speak of one number rather than of the objective."""
+    shown = echo(source)
+    if isinstance(error, _NotANumber):
+        return ObjectiveError(f"{what} must be a number such as 0.1 or 1/10, not '{shown}'")
+    detail = str(error).replace(" in the objective", "").replace("the objective ", "it ")
+    return ObjectiveError(f"{what} '{shown}' is not a number: {detail}")
+
+
+@lru_cache(maxsize=4096)
+def _constant_tree(source: str) -> ast.Expression:
+    """The structurally checked tree of a constant's stripped text (no names allowed; no SymPy)."""
+    source = source.replace("^", "**")
+    if len(source) > 200:
+        raise ObjectiveError("too long")
     try:
-        source = text.strip().replace("^", "**")
-        if len(source) > 200:
-            raise ObjectiveError("too long")
-        try:
-            tree = ast.parse(source, mode="eval")
-        except (SyntaxError, ValueError, MemoryError, RecursionError):
-            raise ObjectiveError("cannot be read") from None
-        _Checker([]).check(tree.body, depth=0)
-    except ObjectiveError as error:
-        raise ObjectiveError(f"{what} '{text.strip()}' is not a number: {error}") from None
+        tree = ast.parse(source, mode="eval")
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        raise _NotANumber("cannot be read") from None
+    _Checker([], constant=True).check(tree.body, depth=0)
     return tree
+
+
+@lru_cache(maxsize=4096)
+def _constant_value(source: str):
+    """The exact SymPy value of a constant's stripped text."""
+    value = _Builder().build(_constant_tree(source).body)
+    _check_real_scalar(value)
+    if not value.is_number:
+        raise _NotANumber("not a constant")
+    return value
 
 
 def _fraction(node: ast.AST):
@@ -244,11 +284,31 @@ def _check_real_scalar(expr) -> None:
         raise ObjectiveError(f"the objective is not a finite real expression: it simplifies to {expr}")
 
 
-class _Checker:
-    """Check an ``ast`` tree against the allow-list, node by node, collecting the variable names (no SymPy)."""
+def _check_size(expr) -> None:
+    """Refuse before any derivative is taken what would make differentiation explode, counted over the expression
+    as SymPy holds it (nested products and Max are flattened, (x^a)^b is x^(a·b)): products of more than
+    MAX_FACTORS factors, exponents beyond MAX_EXPONENT, Max or Min of more than MAX_EXTREMA arguments."""
+    import sympy as sp
 
-    def __init__(self, declared: list[str] | None):
+    for node in sp.preorder_traversal(expr):
+        if node.is_Mul and len(node.args) > MAX_FACTORS:
+            raise ObjectiveError(f"a product in the objective has {len(node.args)} factors once nested products are "
+                                 f"multiplied out; the limit is {MAX_FACTORS}")
+        if node.is_Pow and node.exp.is_number and abs(node.exp) > MAX_EXPONENT:
+            raise ObjectiveError(f"a power in the objective has the exponent {echo(sp.sstr(node.exp))} once powers "
+                                 f"of powers and products of powers are combined; the limit is {MAX_EXPONENT}")
+        if isinstance(node, (sp.Max, sp.Min)) and len(node.args) > MAX_EXTREMA:
+            raise ObjectiveError(f"{type(node).__name__}() in the objective has {len(node.args)} arguments once "
+                                 f"nested ones are merged; the limit is {MAX_EXTREMA}")
+
+
+class _Checker:
+    """Check an ``ast`` tree against the allow-list, node by node, collecting the variable names (no SymPy).
+    ``constant``: a number is being read, so any name that is not a constant is refused as not a number."""
+
+    def __init__(self, declared: list[str] | None, constant: bool = False):
         self.declared = declared
+        self.constant = constant
         self.names: set[str] = set()
 
     def check(self, node: ast.AST, depth: int) -> None:
@@ -295,6 +355,8 @@ class _Checker:
             return
         if name in FUNCTIONS:
             raise ObjectiveError(f"'{name}' is a function: call it, as in {name}(x)")
+        if self.constant:
+            raise _NotANumber(f"'{name}' is a name, not a number")
         if not _NAME.match(name):
             raise ObjectiveError(f"'{name}' is not allowed as a name (names start with a letter)")
         if self.declared is not None and name not in self.declared:
@@ -324,7 +386,9 @@ class _Checker:
 
 
 class _Builder:
-    """Build a SymPy expression from a tree _Checker accepted, refusing what only the values show."""
+    """Build a SymPy expression from a tree _Checker accepted, refusing what only the values show: constants
+    beyond MAX_DIGITS digits (checked as each piece is built, see _bounded), exponents, division by zero, Max or
+    Min of too many arguments, exp/sinh/cosh of too large a constant."""
 
     def __init__(self):
         import sympy
@@ -348,11 +412,11 @@ class _Builder:
             operand = self.build(node.operand)
             return -operand if isinstance(node.op, ast.USub) else operand
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-            return self._power(self.build(node.left), self.build(node.right))
+            return _bounded(self._power(self.build(node.left), self.build(node.right)))
         if isinstance(node, ast.BinOp):
             terms = self._chain(node)
-            return sp.Add(*terms) if isinstance(node.op, (ast.Add, ast.Sub)) else sp.Mul(*terms)
-        return getattr(sp, FUNCTIONS[node.func.id][0])(*(self.build(arg) for arg in node.args))
+            return _bounded(sp.Add(*terms) if isinstance(node.op, (ast.Add, ast.Sub)) else sp.Mul(*terms))
+        return _bounded(self._call(node))
 
     def _chain(self, node: ast.BinOp) -> list:
         """The terms of a left-leaning chain a ± b ± c (or factors of a */ b */ c), built iteratively."""
@@ -384,6 +448,50 @@ class _Builder:
                 if magnitude == 0 and (exponent.is_negative or exponent.is_zero):
                     raise ObjectiveError("the objective raises zero to a non-positive power")
         return self.sp.Pow(base, exponent)
+
+    def _call(self, node: ast.Call):
+        sp = self.sp
+        name = node.func.id
+        function = getattr(sp, FUNCTIONS[name][0])
+        args = [self.build(arg) for arg in node.args]
+        if function in (sp.Max, sp.Min):  # counted as SymPy will flatten them, before its pairwise comparisons
+            merged = sum(len(a.args) if isinstance(a, function) else 1 for a in args)
+            if merged > MAX_EXTREMA:
+                raise ObjectiveError(f"{name}() in the objective has {merged} arguments once nested ones are "
+                                     f"merged; the limit is {MAX_EXTREMA}")
+        if name in GROWING and args[0].is_number and _log10_size(args[0]) > math.log10(MAX_GROWTH):
+            raise ObjectiveError(f"{name}() of a constant above {MAX_GROWTH:.0f} would have more than {MAX_DIGITS} "
+                                 f"digits, the limit")
+        try:
+            return function(*args)
+        except (ValueError, TypeError) as error:  # Max(x, log(-5)): SymPy cannot compare a complex constant
+            raise ObjectiveError(f"{name}() cannot be applied here: {echo(str(error), 80)}") from None
+
+
+def _log10_size(value) -> float:
+    """log₁₀|value| of a constant (−inf for 0) from a 15-digit evaluation; the constants built so far are
+    bounded (see _bounded), so the evaluation is quick."""
+    import mpmath
+    import sympy as sp
+
+    real, imaginary = value.evalf(15).as_real_imag()
+    if not (real.is_Number and imaginary.is_Number):
+        raise ObjectiveError(f"the constant {echo(sp.sstr(value))} cannot be evaluated")
+    if not (real.is_finite and imaginary.is_finite):  # log(0), 1/0, 0·∞
+        raise ObjectiveError(f"the constant {echo(sp.sstr(value))} is not a finite number")
+    size = max(abs(real), abs(imaginary))
+    return -math.inf if size == 0 else float(mpmath.log10(mpmath.mpf(sp.Float(size)._mpf_)))
+
+
+def _bounded(value):
+    """``value``, refused when it is a constant with more than MAX_DIGITS digits before the point: evaluating a
+    function of it (cos(exp(exp(20)))) would take hours. Checked as each piece is built, so a function's
+    argument is always bounded."""
+    if value.is_number and _log10_size(value) > MAX_DIGITS:
+        import sympy as sp
+
+        raise ObjectiveError(f"the constant {echo(sp.sstr(value))} has more than {MAX_DIGITS} digits, the limit")
+    return value
 
 
 def _chain_ops(node: ast.BinOp) -> tuple:

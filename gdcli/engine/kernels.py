@@ -18,7 +18,8 @@ import numpy as np
 
 from gdcli.engine.compiled import compile_source
 from gdcli.engine.objective import Objective
-from gdcli.engine.optimizers import HYPER_NAMES, Rule, symbols
+from gdcli.engine.optimizers import ELEMENTWISE, HYPER_NAMES, Rule, symbols
+from gdcli.errors import OptionError
 
 
 def _array_lines(objective: Objective, name: str, targets: list[str], exprs, prefix: str = "_c") -> list[str]:
@@ -92,6 +93,9 @@ class ArrayRule:
     """
 
     def __init__(self, rule: Rule):
+        if not isinstance(rule, Rule):
+            raise OptionError(f"{rule.name} is not an elementwise rule, and this runs only those "
+                              f"({', '.join(ELEMENTWISE)})")
         import sympy as sp
 
         from gdcli.engine import codegen

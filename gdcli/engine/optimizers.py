@@ -42,6 +42,9 @@ from functools import cached_property, lru_cache
 from types import SimpleNamespace
 from typing import Callable
 
+from gdcli.engine.methods import METHODS, Method
+from gdcli.engine.notation import number
+from gdcli.engine.methods import settings as method_settings
 from gdcli.errors import OptionError
 
 HYPER_NAMES = {"beta": "β", "beta1": "β₁", "beta2": "β₂", "eps": "ε", "rho": "ρ"}
@@ -123,6 +126,9 @@ def _sqrt(value):
     return sp.sqrt(value)
 
 
+SETTING_NAMES = {"memory": "m", "cg_beta": "β", "bb": "BB", "h0": "H₀", "fstar": "f*"}
+"""How the methods' settings (gdcli.engine.methods) are written for the user."""
+
 GD = Rule(
     "gd", "gradient descent",
     lambda y: ((y.x, y.x - y.alpha * y.g),),
@@ -181,19 +187,36 @@ ADAM = Rule(
 )
 
 RULES: dict[str, Rule] = {r.name: r for r in (GD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, ADAM)}
-NAMES = tuple(RULES)
+ELEMENTWISE = tuple(RULES)
+"""The rules that update each coordinate on its own (generated loop, NumPy kernels, exact fractions)."""
+NAMES = ELEMENTWISE + tuple(METHODS)
+"""Every --optimizer value: the elementwise rules, then the methods of gdcli.engine.methods."""
 
 
 @dataclass(frozen=True)
 class Optimizer:
     """A rule with its hyper-parameter values fixed and checked."""
 
-    rule: Rule
+    rule: Rule | Method
     hyper: dict[str, float]
 
     @property
     def name(self) -> str:
         return self.rule.name
+
+    @property
+    def elementwise(self) -> bool:
+        """True for the six rules that update each coordinate on its own (see ELEMENTWISE)."""
+        return isinstance(self.rule, Rule)
+
+    def settings_text(self) -> list[str]:
+        """Each hyper-parameter or setting as the header shows it: β = 0.9, m = 10, H₀ = scaled."""
+        shown = []
+        for key, value in self.hyper.items():
+            label = HYPER_NAMES.get(key) or SETTING_NAMES.get(key, key)
+            text = number(value) if isinstance(value, float) else "from the catalog" if value is None else str(value)
+            shown.append(f"{label} = {text}")
+        return shown
 
     def to_dict(self, lr: float) -> dict:
         return {"name": self.name, "lr": lr, **self.hyper}
@@ -203,9 +226,13 @@ def make_optimizer(name: str, **given: float | None) -> Optimizer:
     """The optimizer ``name`` with its defaults, overridden by the non-None values in ``given``.
 
     Hyper-parameters that the optimizer does not use are ignored. Values are checked as torch checks them:
-    0 ≤ β < 1, 0 ≤ β₁, β₂ < 1, 0 ≤ ρ < 1, ε ≥ 0, all finite.
+    0 ≤ β < 1, 0 ≤ β₁, β₂ < 1, 0 ≤ ρ < 1, ε ≥ 0, all finite. The methods' settings (memory, cg_beta, bb, h0,
+    fstar) are checked by gdcli.engine.methods.settings.
     """
-    rule = RULES.get(name.strip().lower()) if isinstance(name, str) else None
+    key = name.strip().lower() if isinstance(name, str) else None
+    if key in METHODS:
+        return Optimizer(METHODS[key], method_settings(METHODS[key], given))
+    rule = RULES.get(key)
     if rule is None:
         raise OptionError(f"unknown optimizer '{name}' (choose from {', '.join(NAMES)})")
     hyper = dict(rule.defaults)
@@ -223,9 +250,13 @@ def make_optimizer(name: str, **given: float | None) -> Optimizer:
     return Optimizer(rule, hyper)
 
 
-def rule_lines(rule: Rule) -> list[str]:
+def rule_lines(rule: Rule | Method) -> list[str]:
     """The rule as the user reads it: one line ``target ← expression`` per assignment, in Unicode symbols
-    (kept in the derivation cache for the built-in rules, so a run's header needs no SymPy)."""
+    (kept in the derivation cache for the built-in rules, so a run's header needs no SymPy); a method's own
+    lines as written."""
+    if isinstance(rule, Method):
+        return list(rule.lines)
+
     def make() -> list[str]:
         return [f"{symbol_text(target)} ← {expression_text(expr)}" for target, expr in rule.steps]
 

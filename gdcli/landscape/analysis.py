@@ -155,6 +155,8 @@ def read_region(text: str | None, dimension: int) -> np.ndarray:
         values = [float(v) for v in parse_vector(text, "--region")]
     except (TypeError, ValueError):
         raise OptionError("--region must be real numbers") from None
+    except OverflowError:
+        raise OptionError("--region must be finite numbers within ±1.8e308") from None
     if len(values) == 2:
         values = values * dimension
     if len(values) != 2 * dimension:
@@ -163,6 +165,8 @@ def read_region(text: str | None, dimension: int) -> np.ndarray:
     box = np.array(values, dtype=float).reshape(dimension, 2)
     if not np.all(np.isfinite(box)) or np.any(box[:, 0] >= box[:, 1]):
         raise OptionError("--region must give finite bounds with low < high for every variable")
+    if not np.all(np.isfinite(box[:, 1] - box[:, 0])):
+        raise OptionError("--region must be narrower than 1.8e308 (high − low overflows a float)")
     return box
 
 
@@ -424,8 +428,11 @@ def quadratic_summary(eigenvalues: np.ndarray, reduction: float = REDUCTION, kin
 # the whole analysis ---------------------------------------------------------------------------------------
 def analyze(objective: str | Objective | None = None, *, variables: Sequence[str] | None = None,
             region: str | None = None, reduction: float = REDUCTION,
-            seconds: float = SYMBOLIC_SECONDS) -> Analysis:
-    """Analyse an objective: critical points with their kinds, convexity, and for quadratics the step-size facts."""
+            seconds: float | None = None) -> Analysis:
+    """Analyse an objective: critical points with their kinds, convexity, and for quadratics the step-size facts.
+    ``seconds``: how long the symbolic solve may still take once the numeric search has ended (SYMBOLIC_SECONDS,
+    read at the call, when None)."""
+    seconds = SYMBOLIC_SECONDS if seconds is None else seconds
     f = objective if isinstance(objective, Objective) else Objective.parse(objective, variables)
     if not (math.isfinite(reduction) and 0 < reduction < 1):
         raise OptionError(f"--reduction must satisfy 0 < ε < 1, not {reduction:g}")

@@ -30,21 +30,24 @@ def entry_files(path: Path) -> list[Path]:
     return sorted(path.glob("*.json")) if path.exists() else []
 
 
-@pytest.mark.parametrize("function", [f.name for f in CATALOG])
+@pytest.mark.parametrize("function", CATALOG, ids=[f.name for f in CATALOG])
 def test_a_hit_prints_byte_for_byte_what_a_miss_prints(cli, folder, function):
     """For every optimizer: --json and the table from a cold cache, then again from the entry the first runs
-    left, and once more with the cache off."""
-    for optimizer in NAMES:
-        args = ["solve", function, "--optimizer", optimizer, "--steps", "25"]
+    left, and once more (Adam) with the cache off. Polyak's step, which needs the minimum value f*, runs where
+    the catalog lists a minimum (not on the saddle, which has none)."""
+    hits = {}
+    for optimizer in [name for name in NAMES if name != "polyak" or function.minima]:
+        args = ["solve", function.name, "--optimizer", optimizer, "--steps", "25"]
         miss_json, miss_table = cli(*args, "--json"), cli(*args)
         assert miss_json.exit_code == 0 and miss_table.exit_code == 0, miss_json.stderr
         cache.flush()
-        assert Objective.parse(function).derived.loaded
+        assert Objective.parse(function.name).derived.loaded
         hit_json, hit_table = cli(*args, "--json"), cli(*args)
         assert hit_json.stdout == miss_json.stdout
         assert hit_table.stdout == miss_table.stdout
+        hits[optimizer] = hit_json.stdout
     os.environ["GDCLI_CACHE"] = "off"
-    assert cli("solve", function, "--optimizer", "adam", "--steps", "25", "--json").stdout == hit_json.stdout
+    assert cli("solve", function.name, "--optimizer", "adam", "--steps", "25", "--json").stdout == hits["adam"]
 
 
 CHECK_SYMPY = """

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from gdcli.engine.budget import TIMED_OUT
 from gdcli.engine.objective import Objective
 from gdcli.engine.solution import solve
+from gdcli.landscape import analysis
 from gdcli.landscape.analysis import analyze, read_region
 from gdcli.landscape.convexity import convexity, prove_within, semidefinite
 from gdcli.landscape.explain import update_map
@@ -76,9 +77,11 @@ def test_counterexamples_only_where_f_is_defined():
     assert verdict.convex is not False
 
 
-def test_line_of_minima_is_reported_once(cli):
+def test_line_of_minima_is_reported_once(cli, monkeypatch):
     # (x + y)²: ∇f = 2(x + y)(1, 1) vanishes on the whole line x + y = 0, where f = 0 = min f
     result = analyze("(x+y)^2", seconds=600)  # a generous limit: what is checked is the line, not speed
+    # the same generous limit for the commands below, which take the default
+    monkeypatch.setattr(analysis, "SYMBOLIC_SECONDS", 600)
     assert result.critical_points == []
     (line,) = result.critical_sets
     assert (line.shape, line.kind, line.equations) == ("line", "minimum", ["x + y = 0"])
@@ -135,3 +138,11 @@ def test_curves_of_minima_are_reported_once():
     (curve,) = result.critical_sets
     assert (curve.shape, curve.kind) == ("curve", "minimum")
     assert abs(curve.point[0] * curve.point[1] - 1) < 1e-12 and curve.f == 0
+
+
+def test_norms_are_convex_and_square_roots_of_other_quadratics_are_not_claimed():
+    # √(x² + y²) = ‖(x, y)‖ and √((x + y)² + 1) = ‖(x + y, 1)‖ are norms of affine maps: convex
+    for text in ("sqrt(x^2+y^2)", "sqrt((x+y)^2+1)+Abs(x)"):
+        assert verdict_of(text).convex is True
+    # √(x² − 1) (x ≥ 1 or x ≤ −1) is not convex: its domain has a gap, and it is not claimed
+    assert verdict_of("sqrt(x^2-1)+y^2").convex is not True
