@@ -105,12 +105,15 @@ def test_exact_schedules_are_rational():
 
 
 def test_exact_digit_budget_refuses_huge_powers_at_once():
-    # ((x^1000)^1000)^1000 = x^(10⁹): at 3/2 its value has about 10⁹·log10(3/2) ≈ 1.8e8 digits
-    s = solve("((x^1000)^1000)^1000", start="1", lr="1/10", steps=1)
+    # x^1000 at 123457/100 has about 1000·log10(1234.57) ≈ 3092 + 2000 ≈ 5092 digits (numerator and
+    # denominator), past the 5000-digit budget: refused before computing
+    s = solve("x^1000", start="1", lr="1/10", steps=1)
     with pytest.raises(GdError, match="digits"):
-        exact_iterates(s.objective, s.optimizer, "3/2", "1/10", 3)
-    rows, note = exact_iterates(s.objective, s.optimizer, "1", "1/10", 3)  # f(1) = 1, then 1 − 10⁸ to the 10⁹
-    assert [r.f for r in rows] == [1] and "digits" in note
+        exact_iterates(s.objective, s.optimizer, "123457/100", "1/10", 3)
+    # from 1: f(1) = 1, x₁ = 1 − 100 = −99 and f(x₁) = 99¹⁰⁰⁰ (1996 digits); x₂ = −99 + 100·99⁹⁹⁹ then has about
+    # 2000 digits and x₂¹⁰⁰⁰ about 2·10⁶: the table stops there with a note
+    rows, note = exact_iterates(s.objective, s.optimizer, "1", "1/10", 3)
+    assert [r.x[0] for r in rows] == [1, -99] and rows[1].f == 99**1000 and "digits" in note
 
 
 def test_exact_irrational_objective_is_refused_with_its_reason():
