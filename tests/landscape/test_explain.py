@@ -9,6 +9,7 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gdcli.engine.objective import Objective
 from gdcli.engine.solution import solve
 from gdcli.errors import GdError
 from gdcli.landscape.explain import exact_iterates, stability_condition, update_map
@@ -105,8 +106,10 @@ def test_exact_schedules_are_rational():
 
 
 def test_exact_digit_budget_refuses_huge_powers_at_once():
-    # ((x^1000)^1000)^1000 = x^(10⁹): at 3/2 its value has about 10⁹·log10(3/2) ≈ 1.8e8 digits
-    s = solve("((x^1000)^1000)^1000", start="1", lr="1/10", steps=1)
+    # x^(10⁹) (built directly: the parser refuses ((x^1000)^1000)^1000, its exponent being above 1000): at 3/2
+    # its value has about 10⁹·log10(3/2) ≈ 1.8e8 digits
+    x = sp.Symbol("x", real=True)
+    s = solve(Objective(x**10**9, [x]), start="1", lr="1/10", steps=1)
     with pytest.raises(GdError, match="digits"):
         exact_iterates(s.objective, s.optimizer, "3/2", "1/10", 3)
     rows, note = exact_iterates(s.objective, s.optimizer, "1", "1/10", 3)  # f(1) = 1, then 1 − 10⁸ to the 10⁹
