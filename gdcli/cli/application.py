@@ -14,6 +14,7 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
+from gdcli.cli.options import line_search_alone
 from gdcli.errors import GdError
 from gdcli.files.text import one_line
 
@@ -79,6 +80,7 @@ class OneLineErrors(TyperGroup):
         # gd's own words; NumPy's and matplotlib's RuntimeWarnings about it would only be noise on stderr
         warnings.simplefilter("ignore", RuntimeWarning)
         try:
+            args = line_search_alone(list(sys.argv[1:] if args is None else args))
             result = super().main(args, prog_name or "gd", complete_var, standalone_mode=False, **extra)
         except GdError as error:
             fail(str(error))

@@ -68,6 +68,9 @@ class FloatPrinter(StrPrinter):
     def _print_Abs(self, expr) -> str:
         return f"abs({self._print(expr.args[0])})"
 
+    def _print_floor(self, expr) -> str:
+        return f"math.floor({self._print(expr.args[0])})"
+
     def _print_Max(self, expr) -> str:
         return "max(" + ", ".join(self._print(a) for a in expr.args) + ")"
 

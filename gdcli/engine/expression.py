@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+from functools import lru_cache
 
 import mpmath
 import sympy as sp
@@ -152,6 +153,7 @@ class _NotANumber(ObjectiveError):
     """Text given for a number that is no constant at all: a name, or unreadable."""
 
 
+@lru_cache(maxsize=4096)
 def _parse_constant(text: str) -> sp.Expr:
     source = text.strip().replace("^", "**")
     if len(source) > 200:
