@@ -250,21 +250,23 @@ class Objective:
         where = ", ".join(f"{name} = {value:g}" for name, value in zip(self.names, x))
         point = [float(v) for v in x]
         for what, function in (("f", self.value_function), ("the gradient of f", self.value_and_gradient_function)):
+            too_large = OptionError(f"{what} overflows at the start ({where}): its value is too large for a float")
             try:
                 result = function(*point)
             except OverflowError:
-                raise OptionError(f"{what} overflows at the start ({where}): its value is too large for a float; "
-                                  f"start nearer the minimum") from None
+                raise too_large from None
             except (ArithmeticError, ValueError, TypeError):
                 raise OptionError(f"{what} is undefined at the start ({where})") from None
             values = [result] if what == "f" else result[1]
             if not all(isinstance(v, (int, float)) for v in values):
                 raise OptionError(f"{what} is undefined at the start ({where}): its value there is not real")
+            try:
+                values = [float(v) for v in values]  # an integer constant of 400 digits does not fit either
+            except OverflowError:
+                raise too_large from None
             if not all(math.isfinite(v) for v in values):
-                raise OptionError(f"{what} overflows at the start ({where}): its value is too large for a float; "
-                                  f"start nearer the minimum")
-        gradient = result[1]
+                raise too_large
+        gradient = [float(g) for g in result[1]]
         if not math.isfinite(sum(g * g for g in gradient)):  # as the run loop computes ‖∇f‖²
-            raise OptionError(f"‖∇f‖ overflows at the start ({where}): the gradient is too large for a float; "
-                              f"start nearer the minimum")
+            raise OptionError(f"‖∇f‖ overflows at the start ({where}): the gradient is too large for a float")
         return float(result[0])
