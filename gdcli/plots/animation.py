@@ -29,7 +29,7 @@ from gdcli.engine.kernels import ArrayObjective
 from gdcli.engine.notation import number
 from gdcli.engine.run import RunResult
 from gdcli.errors import GdError
-from gdcli.files.formats import write_atomic
+from gdcli.files.formats import removed_on_signal, write_atomic
 from gdcli.plots.draw import draw_landscape, draw_series, mark_ends, mark_minima, math_name, title_of
 from gdcli.plots.figure import new_figure
 from gdcli.plots.trajectory import check_view
@@ -200,7 +200,8 @@ def _encode_mp4(images: Iterator[tuple[int, np.ndarray]], fps: int) -> bytes:
     """Pipe RGBA frames to ffmpeg (H.264 where available, even-sized, yuv420p so every player reads it)."""
     _, first = next(images)
     height, width = first.shape[:2]
-    with tempfile.TemporaryDirectory(prefix="gd-animation-") as folder:
+    with removed_on_signal() as pending, tempfile.TemporaryDirectory(prefix="gd-animation-") as folder:
+        pending.append(folder)  # SIGTERM while ffmpeg works leaves no folder behind
         target = Path(folder) / "movie.mp4"
         command = [ffmpeg(), "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgba",
                    "-s", f"{width}x{height}", "-r", str(fps), "-i", "-",
