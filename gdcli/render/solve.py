@@ -14,6 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from gdcli.engine.expression import reads_euler
 from gdcli.engine.notation import expression, matrix_rows, number, unicode, vector
 from gdcli.engine.optimizers import HYPER_SYMBOLS, SYMBOL_NAMES, rule_lines
 from gdcli.engine.stability import Stability
@@ -46,6 +47,9 @@ def header(solution) -> Panel:
     lines.add_column(style="bold", no_wrap=True)
     lines.add_column()
     lines.add_row(f"f({names}) =", expression(o.expr))
+    if reads_euler(o.text, o.names):
+        lines.add_row("e", f"Euler's number 2.71828…, not a variable (--vars {','.join(['e', *o.names])} "
+                           "makes it one)")
     lines.add_row("∇f =", "(" + ", ".join(unicode(e) for e in o.gradient) + ")" if o.dimension <= 6 else
                   f"{o.dimension} components, derived term by term")
     rows = matrix_rows(o.hessian) if o.dimension <= 4 else []

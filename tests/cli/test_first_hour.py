@@ -1,0 +1,68 @@
+"""Traps of a newcomer's first hour, driven as a user drives them: typed input read as meant, verdicts that
+name what was found (issue 13)."""
+
+import numpy as np
+import pytest
+
+from gdcli import solve
+from gdcli.errors import OptionError
+
+
+@pytest.fixture(autouse=True)
+def eighty_columns(monkeypatch):
+    monkeypatch.setenv("GD_WIDTH", "80")
+
+
+@pytest.mark.parametrize(("command", "typed", "meant"),
+                         [("solve", "rosenbrok", "rosenbrock"), ("analyze", "himmelblua", "himmelblau"),
+                          ("solve", "three-hump-camle", "three-hump-camel")])
+def test_a_misspelt_built_in_is_an_error_with_a_suggestion(cli, command, typed, meant):
+    result = cli(command, typed)
+    assert result.exit_code == 2
+    assert f"unknown function '{typed}' — did you mean {meant}? (`gd functions` lists them)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bare_word_far_from_any_built_in_can_be_declared_a_variable(cli):
+    refused = cli("solve", "loss")
+    assert refused.exit_code == 2 and "--vars loss" in refused.stderr
+    assert cli("solve", "loss^2", "--steps", "1").exit_code == 0  # among other terms: said nothing
+    assert cli("solve", "x-y", "--steps", "1").exit_code == 0  # a hyphen far from any name is a difference
+
+
+def test_e_is_eulers_number_and_the_header_says_so(cli):
+    result = cli("solve", "e^x", "--start", "0", "--steps", "1")
+    assert result.exit_code == 0, result.stderr
+    assert "f(x) =" in result.stdout and "Euler's number" in result.stdout
+    # one step of gd from 0 on eˣ: x₁ = 0 − 0.1·e⁰ = −0.1
+    assert "final x = -0.1," in result.stdout
+    declared = cli("solve", "e^x", "--vars", "e,x", "--start", "2,1", "--steps", "1")
+    assert declared.exit_code == 0 and "f(e, x) =" in declared.stdout and "Euler" not in declared.stdout
+
+
+@pytest.mark.parametrize("typed", ["x² + y²", "x·x + y×y", "x^2 + y^2 − 0", "1x^2 + 1y^2"])
+def test_paper_notation_is_read_as_meant(cli, typed):
+    # f = x² + y² from (1, 1) with α = 0.1: each coordinate is multiplied by 1 − 0.2 = 0.8
+    result = cli("solve", typed, "--steps", "1")
+    assert result.exit_code == 0, result.stderr
+    assert "(0.8, 0.8)" in result.stdout
+
+
+def test_a_number_before_a_bracket_multiplies(cli):
+    # f = 2(x+1)²: f' = 4(x+1); from 0 with α = 0.1, x₁ = 0 − 0.4 = −0.4
+    result = cli("solve", "2(x+1)^2", "--start", "0", "--steps", "1")
+    assert result.exit_code == 0, result.stderr
+    assert "2·(x + 1)²" in result.stdout and "final x = -0.4," in result.stdout
+    refused = cli("solve", "3xy")
+    assert refused.exit_code == 2 and "write 3*x*y" in refused.stderr
+
+
+@pytest.mark.parametrize("start", [5, 5.0, [5], (5,), np.array([5.0]), np.float64(5), "5"])
+def test_python_start_accepts_a_scalar_a_sequence_an_array_or_text(start):
+    # gd on x² with α = 0.1 multiplies x by 0.8 per step
+    assert np.allclose(solve("x^2", start=start, steps=2).run.x[:, 0], [5, 4, 3.2])
+
+
+def test_python_start_of_the_wrong_length_is_an_option_error():
+    with pytest.raises(OptionError, match="2 variables"):
+        solve("x^2 + y^2", start=5)
