@@ -362,6 +362,8 @@ ADAPTIVE_STEPS = {
 def _reading(s: Stability, mu: float, big_l: float, schedule: str, line_search: bool, range_only: bool,
              vectors: np.ndarray, beta: float, rho: float) -> str:
     """One or two plain sentences: what this α will do at the point read, and why."""
+    from gdcli.engine.notation import scientific
+
     lr, optimizer, kind = s.lr, s.optimizer, s.point_kind
     if line_search:
         return ("Armijo backtracking chooses α_t at every step, shrinking it until f decreases enough, "
@@ -399,7 +401,7 @@ def _reading(s: Stability, mu: float, big_l: float, schedule: str, line_search: 
         else:
             shape = "converges"
         steps = s.steps_predicted
-        pace = (f"; error shrinks by ρ = {s.rate:.4g} per step (about {steps:,} steps for a factor {REDUCTION:g})"
+        pace = (f"; error shrinks by ρ = {s.rate:.4g} per step (about {steps:,} steps for a factor {scientific(REDUCTION)})"
                 if steps else "")
         text = f"α = {lr:g} is below {name} = {bound:.4g}: {shape}{pace}."
     if range_only:

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gdcli.engine.expression import reads_euler
-from gdcli.engine.notation import expression, matrix_rows, number, unicode, vector
+from gdcli.engine.notation import expression, matrix_rows, number, scientific, unicode, vector
 from gdcli.engine.optimizers import HYPER_SYMBOLS, SYMBOL_NAMES, rule_lines
 from gdcli.engine.stability import Stability
 
@@ -179,20 +179,61 @@ def curvature_line(c) -> str:
         f", last at step {int(above[-1])}" if int(above[-1]) != first else "")
 
 
-def verdict(run) -> Text:
-    """One line: the status, why the run stopped, and where it ended."""
-    style = STATUS_STYLE[run.status]
+def verdict(sol) -> Text:
+    """Three lines: the status and why the run stopped, what it reached (see arrival), where it ended."""
+    run = sol.run
+    found = sol.arrival()
+    escapes = found.kind in ("saddle", "maximum")
+    mark, style = ("▲ converged", "yellow") if run.status == "converged" and escapes else (
+        STATUS_MARK[run.status], STATUS_STYLE[run.status])
+    reached = arrival(sol, found)
     return Text.assemble(
-        (STATUS_MARK[run.status], f"bold {style}"), f" — {run.message}\n",
+        (mark, f"bold {style}"), f" — {run.message}\n", (reached + "\n") if reached else "",
         f"final x = {vector(run.final_x)}, f = {number(run.final_f)}, ‖∇f‖ = {number(run.final_grad_norm, 3)}",
     )
+
+
+KIND_NAME = {"saddle": "a saddle point", "maximum": "a maximum", "degenerate": "a degenerate critical point"}
+
+
+def arrival(sol, found) -> str:
+    """What the run reached, in one sentence: "converged to a local minimum, f = 7.96; the global minimum is
+    f = 0 at (0, 0)", "converged to a saddle point: a small perturbation escapes it", or how far a run that
+    ran out of steps still is: "at most" more steps on a quadratic, "about" near another minimum, at the rate ρ
+    of the stability panel (see gdcli.engine.solution.Arrival). Empty when the status line says all."""
+    run = sol.run
+    if run.status == "converged":
+        if found.kind == "minimum":
+            if found.convex_quadratic:
+                return f"converged to the minimum, f = {number(run.final_f, 4)}, the global one: f is a convex quadratic"
+            if found.is_global:
+                return f"converged to a global minimum, f = {number(run.final_f, 4)}"
+            text = f"converged to a local minimum, f = {number(run.final_f, 4)}"
+            if found.global_f is not None:
+                text += f"; the global minimum is f = {number(found.global_f, 4)} at {vector(found.global_x, 4)}"
+            return text
+        if found.kind in ("saddle", "maximum"):
+            return f"converged to {KIND_NAME[found.kind]}: a small perturbation escapes it"
+        if found.kind == "degenerate":
+            return (f"converged to {KIND_NAME['degenerate']}: ∇²f is singular there, so second derivatives "
+                    "cannot tell its kind")
+        return ""
+    if run.status != "max_steps":
+        return ""
+    text = f"not converged yet: ‖∇f‖ = {number(run.final_grad_norm, 3)}"
+    if found.more_steps is not None:
+        bound = "at most" if found.proven else "about"
+        return text + f"; {bound} {found.more_steps:,} more steps to {scientific(run.tol)} at this rate"
+    if found.kind in ("saddle", "maximum"):
+        return text + f"; the run is approaching {KIND_NAME[found.kind]}, which a small perturbation escapes"
+    return text
 
 
 def solution(sol, max_rows: int = 20) -> Group:
     """Everything `gd solve` shows, in reading order."""
     run = sol.run
     return Group(
-        header(sol), iterate_table(run, max_rows), Text(""), stability_panel(sol.stability, run.lr0), verdict(run),
+        header(sol), iterate_table(run, max_rows), Text(""), stability_panel(sol.stability, run.lr0), verdict(sol),
         Text.assemble(("f over the run ", "dim"), sparkline(run.f)),
     )
 

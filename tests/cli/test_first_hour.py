@@ -66,3 +66,41 @@ def test_python_start_accepts_a_scalar_a_sequence_an_array_or_text(start):
 def test_python_start_of_the_wrong_length_is_an_option_error():
     with pytest.raises(OptionError, match="2 variables"):
         solve("x^2 + y^2", start=5)
+
+
+def test_a_saddle_is_named_and_gets_no_green_tick(cli):
+    # f = xy from (1, 1): gd keeps x = y and multiplies both by 1 − 0.1 = 0.9, sliding into the saddle (0, 0)
+    result = cli("solve", "x*y", "--start", "1,1", "--steps", "200")
+    assert result.exit_code == 0, result.stderr
+    assert "converged to a saddle point: a small perturbation escapes it" in result.stdout
+    assert "✓" not in result.stdout.split("╰")[-1]  # no tick in the verdict under the stability panel
+
+
+def test_a_local_minimum_is_compared_with_the_global_one(cli):
+    # Rastrigin from (2.5, 2.5) settles in the local minimum near (2, 2): there ∂f/∂x = 2x + 20π sin(2πx) = 0,
+    # and f = 2·(x² + 10 − 10 cos 2πx) ≈ 7.96; the global minimum is f(0, 0) = 0.
+    result = cli("solve", "rastrigin")
+    assert result.exit_code == 0, result.stderr
+    assert "converged to a local minimum, f = 7.96" in result.stdout
+    assert "the global minimum is f = 0 at (0, 0)" in result.stdout
+
+
+def test_the_hello_world_says_how_far_it_still_is(cli):
+    """The default bowl x² + 4y² from (3, 3), α = 0.1, 20 steps: ∇f = (2x, 8y) shrinks componentwise by 0.8 and
+    0.2 per step, so ‖∇f₂₀‖ ≈ 6·0.8²⁰ and ⌈log(10⁻⁸/‖∇f₂₀‖)/log 0.8⌉ more steps reach 10⁻⁸."""
+    import math
+
+    gradient = math.hypot(6 * 0.8**20, 24 * 0.2**20)
+    more = math.ceil(math.log(1e-8 / gradient) / math.log(0.8))
+    result = cli("solve")
+    assert f"not converged yet: ‖∇f‖ = {gradient:.3g}; at most {more} more steps to 10⁻⁸" in result.stdout
+    finished = cli("solve", "--steps", str(20 + more))
+    assert "✓ converged" in finished.stdout
+
+
+def test_divergence_names_what_grew_and_agrees_with_the_table(cli):
+    # (x − 3)² from 0 with α = 1.1: x_t − 3 = −3·(−1.2)ᵗ, f = 9·1.44ᵗ passes 10¹²·9 first at t = 76
+    result = cli("solve", "(x-3)^2", "--start", "0", "--lr", "1.1", "--steps", "200", "--rows", "0")
+    assert "diverged after step 75: at step 76 |f| grew past 10¹²" in result.stdout
+    last_row = [line for line in result.stdout.splitlines() if line.strip().startswith("75 ")]
+    assert last_row and not any(line.strip().startswith("76 ") for line in result.stdout.splitlines())
