@@ -6,14 +6,19 @@
 A ratio is time(candidate) / time(reference), each the best of several repeats, so a shared, noisy machine
 slows both sides alike. A case passes when its ratio is at most its target. Other modules in scripts/ named
 bench_*.py add cases through a function ``cases()`` returning (name, target, candidate, reference) tuples.
+
+Memory cases (memory_cases) print the peak memory of a command beyond the same command on a tiny input, as a
+ratio to the bytes of data the command keeps; their inputs are generated in a temporary folder.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import math
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable
@@ -108,6 +113,74 @@ def engine_cases() -> list[Case]:
     ]
 
 
+# ---------------------------------------------------------------------------------------------------------
+# memory cases: peak resident memory of a command beyond the same command on a tiny input, as a ratio to the
+# bytes of data the command keeps
+
+MemoryCase = tuple[str, float, Callable[[Path], tuple[list[str], list[str], int]]]
+"""(name, target, set-up): the set-up writes its inputs into a temporary folder and returns the candidate's
+arguments of gd, the reference's (the same on a tiny input) and the bytes of data the candidate keeps."""
+
+
+PEAK = """
+import sys
+from gdcli.cli import main
+try:
+    main()
+finally:
+    with open("/proc/self/status") as status:
+        sys.stderr.write("\\nVmHWM " + next(line for line in status if line.startswith("VmHWM")).split()[1] + "\\n")
+"""
+"""Runs gd and reports on its last stderr line the high-water mark of its own memory (VmHWM, in kB). Read in
+the child: the rusage of a child also counts the parent's memory, copied in before the exec."""
+
+
+def peak_memory(args: list[str]) -> int:
+    """Peak resident set size in bytes of `gd ARGS…` run in a fresh interpreter (Linux)."""
+    result = subprocess.run([sys.executable, "-c", PEAK, *args], capture_output=True, text=True, cwd=ROOT)
+    last = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
+    if result.returncode != 0 or not last.startswith("VmHWM "):
+        raise RuntimeError(f"gd {' '.join(args[:3])} … failed: {result.stderr[-300:]}")
+    return int(last.split()[1]) * 1024
+
+
+FIT_ROWS = 2_000_000
+
+
+def fit_memory(folder: Path) -> tuple[list[str], list[str], int]:
+    """gd fit on a generated CSV of FIT_ROWS rows (two features and a target); it keeps 3 columns of floats."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(FIT_ROWS, 2))
+    table = np.column_stack([X, X @ [1.5, -2.0] + 0.3 + rng.normal(scale=0.1, size=FIT_ROWS)])
+    big, tiny = folder / "big.csv", folder / "tiny.csv"
+    np.savetxt(big, table, delimiter=",", header="a,b,y", comments="", fmt="%.17g")
+    np.savetxt(tiny, table[:4], delimiter=",", header="a,b,y", comments="", fmt="%.17g")
+    fit = ["fit", "--target", "y", "--epochs", "2"]
+    return [*fit, str(big)], [*fit, str(tiny)], table.nbytes
+
+
+def memory_cases() -> list[MemoryCase]:
+    return [(f"gd fit on a {FIT_ROWS:,}-row CSV: peak memory beyond a 4-row fit / data kept", 5.0, fit_memory)]
+
+
+def run_memory(words: list[str]) -> int:
+    """Print each memory case's ratio; the number of cases above their target."""
+    failures = 0
+    for name, target, setup in memory_cases():
+        if words and not any(w in name.lower() for w in words):
+            continue
+        with tempfile.TemporaryDirectory(prefix="gd-bench-") as folder:
+            candidate, reference, kept = setup(Path(folder))
+            extra = peak_memory(candidate) - peak_memory(reference)
+        ratio = extra / kept
+        failures += ratio > target
+        print(f"{ratio:7.3f} {target:7.2f}  {extra / 2**20:8.1f}MB {kept / 2**20:8.1f}MB  {name} "
+              f"[{'ok' if ratio <= target else 'LARGE'}]", flush=True)
+    return failures
+
+
 def all_cases() -> list[Case]:
     cases = engine_cases()
     for path in sorted(Path(__file__).parent.glob("bench_*.py")):
@@ -134,6 +207,8 @@ def main(argv: list[str]) -> int:
         failures += ratio > target
         print(f"{ratio:7.3f} {target:7.2f}  {candidate_time:9.4f}s {reference_time:9.4f}s  {name} [{verdict}]",
               flush=True)
+    print(f"{'ratio':>7} {'target':>7}  {'extra':>10} {'kept':>10}  memory case")
+    failures += run_memory(words)
     return 1 if failures else 0
 
 

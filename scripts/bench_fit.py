@@ -29,7 +29,7 @@ def _data() -> Dataset:
     rng = np.random.default_rng(0)
     X = rng.normal(size=(ROWS, FEATURES))
     y = X @ rng.normal(size=FEATURES) + 1.0 + rng.normal(scale=0.1, size=ROWS)
-    return Dataset("bench.csv", tuple(f"x{j}" for j in range(FEATURES)), "y", X, y, tuple(range(2, ROWS + 2)))
+    return Dataset("bench.csv", tuple(f"x{j}" for j in range(FEATURES)), "y", X, y, np.arange(2, ROWS + 2))
 
 
 def cases():

@@ -68,10 +68,12 @@ def compare(
 
     Example: gd compare rosenbrock --optimizers gd,momentum,adam --steps 2000 --html compare.html
     """
+    from gdcli.files.formats import distinct_outputs
     from gdcli.landscape.compare import compare as run_compare
     from gdcli.landscape.compare import rows
     from gdcli.render import analysis as render_analysis
 
+    distinct_outputs({"--plot": plot, "--html": html})
     if plot is not None:
         from gdcli.plots.figure import image_format
         from gdcli.plots.trajectory import plot_compare

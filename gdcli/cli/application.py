@@ -9,13 +9,14 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from gdcli.errors import GdError
+from gdcli.files.text import one_line
 
 EXIT_USAGE = 2
 
 
 def fail(message: str) -> None:
     """One line on stderr, exit code 2."""
-    typer.echo(f"gd: error: {' '.join(str(message).split())}", err=True)
+    typer.echo(f"gd: error: {one_line(str(message))}", err=True)
     sys.exit(EXIT_USAGE)
 
 

@@ -3,7 +3,8 @@
 ``evaluate(expr, values)`` walks the expression tree with every symbol replaced by a Fraction: sums, products,
 integer powers, Abs, Max, Min and sign are computed exactly, so a rational input gives the rational value
 ``fractions.Fraction`` arithmetic of the same formula gives; no rational is ever rounded or "simplified".
-A value that is not rational (√2, exp(1), π) raises ``Irrational`` naming the subexpression; a power whose
+A value that is not rational (√2, exp(1), π) raises ``Irrational`` naming the subexpression, an undefined one
+(1/0, log(0)) ZeroDivisionError; a power whose
 result would pass ``MAX_DIGITS`` digits raises ``TooLarge`` before it is computed, so x^(10⁹) at 3/2 is
 refused at once instead of hanging.
 
@@ -109,5 +110,7 @@ def evaluate(expr: sp.Expr, values: dict[sp.Symbol, Fraction]) -> Fraction:
         value = expr.func(*(sp.Rational(a.numerator, a.denominator) for a in (evaluate(a, values) for a in args)))
         if value.is_Rational:
             return rational_number(value)
+        if value.is_finite is False or value is sp.nan:
+            raise ZeroDivisionError(f"{expr.func.__name__} is undefined there")
         raise Irrational(expr)
     raise Irrational(expr)

@@ -97,9 +97,13 @@ def classify(hessian, uncertainty: float | np.ndarray = 0.0) -> str:
     all positive a minimum, all negative a maximum, both signs a saddle, otherwise (a zero eigenvalue and
     the rest of one sign) degenerate. A Hessian that is not finite is degenerate too: nothing is known."""
     try:
-        positive, negative, zero = inertia(hessian, uncertainty)
+        return kind_of(*inertia(hessian, uncertainty))
     except ValueError:
         return "degenerate"
+
+
+def kind_of(positive: int, negative: int, zero: int) -> str:
+    """The kind of a critical point from the inertia of its Hessian (see `classify`)."""
     if positive and negative:
         return "saddle"
     if zero:
@@ -284,7 +288,7 @@ class Stability:
 def analyse(hessian: np.ndarray, point: np.ndarray | None, where: str, optimizer: str, lr: float,
             beta: float = 0.0, schedule: str = "constant", line_search: bool = False,
             exact: list[list[Fraction]] | None = None, uncertainty: float | np.ndarray = 0.0,
-            range_only: bool = False, rho: float = 0.99) -> Stability:
+            range_only: bool = False, rho: float = 0.99, critical_set: bool = False) -> Stability:
     """Read the stability of ``optimizer`` with step α = ``lr`` from the Hessian at ``point``, a critical point
     (or, for a quadratic, any point).
 
@@ -292,15 +296,16 @@ def analyse(hessian: np.ndarray, point: np.ndarray | None, where: str, optimizer
     counts come only at a minimum; a saddle or a maximum is stable for no α; a degenerate point gets the
     bound of its curved directions and no rate. ``range_only`` (a singular positive-semidefinite quadratic)
     reads the rate on the range of H, where the error lives: the null-space component never changes.
-    ``rho`` is RMSprop's averaging constant, for its reading.
+    ``critical_set`` says the same of a non-quadratic f whose critical points continue along the null space
+    (a curve or surface of them through the point). ``rho`` is RMSprop's averaging constant, for its reading.
     """
     n = len(hessian)
     if not np.all(np.isfinite(hessian)):
         return Stability(point, where, np.full(n, math.nan), lr, optimizer, None, None, None, None, None, None,
-                         None, f"the Hessian is undefined at the {where}, so no stability reading is possible")
-    kind = classify(exact if exact is not None else hessian, uncertainty)
-    values, vectors = np.linalg.eigh(np.asarray(hessian, dtype=float))
+                         None, f"The Hessian is undefined there ({where}), so no stability reading is possible.")
     positive, negative, zero = inertia(exact if exact is not None else hessian, uncertainty)
+    kind = kind_of(positive, negative, zero)
+    values, vectors = np.linalg.eigh(np.asarray(hessian, dtype=float))
     if zero:  # the eigenvalues decided to be zero are those nearest zero; they are zero, not rounding noise
         values[np.argsort(np.abs(values))[:zero]] = 0.0
     order = np.argsort(values, kind="stable")
@@ -330,7 +335,8 @@ def analyse(hessian: np.ndarray, point: np.ndarray | None, where: str, optimizer
                 root = math.sqrt(kappa)
                 reading.heavy_ball = {"lr": 4.0 / (math.sqrt(big_l) + math.sqrt(low)) ** 2,
                                       "beta": ((root - 1.0) / (root + 1.0)) ** 2, "rate": (root - 1.0) / (root + 1.0)}
-    reading.reading = _reading(reading, mu, big_l, schedule, line_search, range_only, vectors, beta, rho)
+    reading.reading = _reading(reading, mu, big_l, schedule, line_search, range_only, vectors, beta, rho,
+                               critical_set)
     return reading
 
 
@@ -360,7 +366,7 @@ ADAPTIVE_STEPS = {
 
 
 def _reading(s: Stability, mu: float, big_l: float, schedule: str, line_search: bool, range_only: bool,
-             vectors: np.ndarray, beta: float, rho: float) -> str:
+             vectors: np.ndarray, beta: float, rho: float, critical_set: bool = False) -> str:
     """One or two plain sentences: what this α will do at the point read, and why."""
     from gdcli.engine.notation import scientific
 
@@ -370,17 +376,19 @@ def _reading(s: Stability, mu: float, big_l: float, schedule: str, line_search: 
                 "so the starting α needs no stability bound.")
     if s.escape_direction is not None:
         name = {"saddle": "a saddle", "maximum": "a maximum"}.get(kind, "not a minimum")
-        text = (f"this critical point is {name}: along {_short(s.escape_direction)} the curvature is "
+        direction = "(" + ", ".join(f"{v:.4g}" for v in s.escape_direction) + ")"
+        text = (f"This critical point is {name}: along {direction} the curvature is "
                 f"λmin = {mu:.4g} < 0, and along a negative curvature every α > 0 makes the error grow")
         if optimizer in LINEAR:
             text += f" (by {contraction(optimizer, lr, np.array([mu]), beta):.4g} per step at this α)"
-        return text + (", so no step size makes it attract the iterates: they escape along that direction "
-                       "unless they lie exactly on its stable manifold.")
+        exception = "start exactly at it" if kind == "maximum" else "lie exactly on its stable manifold"
+        return text + (f", so no step size makes it attract the iterates: they escape along that direction "
+                       f"unless they {exception}.")
     if optimizer not in LINEAR:
         first = f"{1 / math.sqrt(1 - rho):.4g}α" if optimizer == "rmsprop" else ""
         return ADAPTIVE_STEPS[optimizer].format(first=first) + "; so no 2/λmax bound on α applies."
     if big_l <= 0:
-        return ("the Hessian is zero there: it is singular, so convergence is sublinear, not geometric, and no "
+        return ("The Hessian is zero there: it is singular, so convergence is sublinear, not geometric, and no "
                 "step-size bound, rate or step count applies.")
     name = BOUND_NAME[optimizer]
     later = " α_t decays from α₀, so later steps are more stable than the first." if schedule != "constant" else ""
@@ -404,7 +412,13 @@ def _reading(s: Stability, mu: float, big_l: float, schedule: str, line_search: 
         pace = (f"; error shrinks by ρ = {s.rate:.4g} per step (about {steps:,} steps for a factor {scientific(REDUCTION)})"
                 if steps else "")
         text = f"α = {lr:g} is below {name} = {bound:.4g}: {shape}{pace}."
-    if range_only:
+    if range_only and critical_set:
+        null = vectors[:, np.asarray(s.eigenvalues) == 0]
+        text = (f"∇²f is singular there, and the critical points continue along its null space "
+                f"{_short(_direction(null[:, 0]))}: they fill a curve or surface through this point. Across it "
+                f"the linear model holds: {text} Along it nothing pulls the iterates, so the run settles at "
+                f"whichever of these points it reaches.")
+    elif range_only:
         null = vectors[:, np.asarray(s.eigenvalues) == 0]
         text = (f"∇²f is singular: the component of x along its null space {_short(_direction(null[:, 0]))}"
                 f"{' (and the others)' if null.shape[1] > 1 else ''} never changes, since ∇f has none there, and "
@@ -458,14 +472,31 @@ def _newton_step(h: np.ndarray, g: np.ndarray) -> np.ndarray:
         return np.linalg.lstsq(h, g, rcond=None)[0]
 
 
+def _critical_set_continues(objective, point: np.ndarray, hessian: np.ndarray, zero: int) -> bool:
+    """True when the critical points continue along every null direction v of ∇²f at ``point``: Newton's method
+    from point + h·v (h = 10⁻³ of the point's scale) stops within h/10 of where it started, as on a curve of
+    minima, rather than falling back to ``point``, as at an isolated degenerate minimum such as x⁴."""
+    values, vectors = np.linalg.eigh(hessian)
+    step = 1e-3 * max(1.0, float(np.linalg.norm(point)))
+    for v in vectors[:, np.argsort(np.abs(values))[:zero]].T:
+        moved = point + step * v
+        found = newton_critical_point(objective, moved)
+        if found is None or np.linalg.norm(found[0] - moved) > 0.1 * step:
+            return False
+    return True
+
+
 def path_curvature(result) -> PathCurvature:
     """λmin and λmax of ∇²f at every kept iterate, from the Hessian compiled over arrays, with the
     threshold c/α_t that λmax must stay under (c = 2 for gd, 2(1 + β) for momentum, …)."""
     from gdcli.engine.kernels import ArrayHessian
 
-    x = result.x
+    x, f = result.x, result.objective
     n = x.shape[1]
-    stack = ArrayHessian(result.objective)(list(x.T))
+    if f.is_quadratic:  # ∇²f is the same everywhere: no need to compile it over arrays
+        stack = np.broadcast_to(f.hessian_at(result.start), (len(x), n, n))
+    else:
+        stack = ArrayHessian(f)(list(x.T))
     finite = np.all(np.isfinite(stack), axis=(1, 2))
     low, high = np.full(len(x), math.nan), np.full(len(x), math.nan)
     if n == 2:  # closed form of a symmetric 2 × 2: (a + c)/2 ± √(((a − c)/2)² + b²)
@@ -490,7 +521,15 @@ def read_run(result, curvature: bool | None = None) -> Stability:
     options = dict(optimizer=optimizer.name, lr=result.lr0, beta=optimizer.hyper.get("beta", 0.0),
                    schedule=result.schedule.name, line_search=result.line_search is not None,
                    rho=optimizer.hyper.get("rho", 0.99))
-    reading = _read_quadratic(result, options) if f.is_quadratic else _read_near_end(result, options)
+    if not smooth(f):
+        reading = Stability(None, "no reading: f is not smooth", None, options["lr"], options["optimizer"], None,
+                            None, None, None, None, None, None,
+                            "f has kinks (Abs, Max, Min, sign or a piecewise part), where its gradient jumps and "
+                            "its Hessian is undefined, so no rate, step count or stable range is given: the "
+                            "linear model behind them needs a Hessian at a critical point. The curvature along "
+                            "the path is that of the smooth piece each iterate lies on.")
+    else:
+        reading = _read_quadratic(result, options) if f.is_quadratic else _read_near_end(result, options)
     if curvature is None:
         curvature = f.dimension <= CURVATURE_MAX_VARIABLES
     if curvature:
@@ -499,6 +538,14 @@ def read_run(result, curvature: bool | None = None) -> Stability:
         reading.curvature_note = (f"curvature along the path skipped: {f.dimension} variables "
                                   f"(more than {CURVATURE_MAX_VARIABLES}); --curvature computes it")
     return reading
+
+
+def smooth(objective) -> bool:
+    """False when f or its derivatives hold Abs, Max, Min, sign, Heaviside or Piecewise: f has kinks there."""
+    import sympy as sp
+
+    kinks = (sp.Abs, sp.Max, sp.Min, sp.sign, sp.Heaviside, sp.Piecewise, sp.DiracDelta)
+    return not any(e.has(*kinks) for e in [objective.expr, *objective.gradient])
 
 
 def _not_critical(options: dict, where: str, text: str) -> Stability:
@@ -527,8 +574,11 @@ def _read_quadratic(result, options: dict) -> Stability:
                              f"{_short(residual)} along its null space at every point, so f falls without bound "
                              f"along {_short(down)} and the iterates drift that way for ever.")
     _, negative, zero = inertia(exact if exact is not None else h)
-    return analyse(h, start - shift, "every point (f is quadratic)", exact=exact,
-                   range_only=bool(zero and not negative and zero < len(h)), **options)
+    reading = analyse(h, start - shift, "every point (f is quadratic)", exact=exact,
+                      range_only=bool(zero and not negative and zero < len(h)), **options)
+    if not np.any(h) and not np.any(g):
+        reading.reading = "f is constant: every point is a critical point, the gradient is 0 and no iterate moves."
+    return reading
 
 
 def _read_near_end(result, options: dict) -> Stability:
@@ -552,13 +602,17 @@ def _read_near_end(result, options: dict) -> Stability:
         why = (f"farther from where the run ended ({distance:.3g}) than the run travelled ({travelled:.3g})"
                if not near else "above where the run ended, so the run is not approaching it")
         return _not_critical(options, "no critical point near the end of the run",
-                             f"The critical point Newton's method finds from the last iterate, the {kind} "
+                             f"The critical point Newton's method finds from the last iterate, the "
+                             f"{'degenerate critical point' if kind == 'degenerate' else kind} "
                              f"{_short(point)}, lies {why}.")
-    kind = classify(f.hessian_at(point), uncertainty)
+    hessian = f.hessian_at(point)
+    _, negative, zero = inertia(hessian, uncertainty)
+    kind = kind_of(len(hessian) - negative - zero, negative, zero)
+    on_a_set = bool(zero and not negative and _critical_set_continues(f, point, hessian, zero))
     verb = "the run converged to" if result.status == "converged" else "that the run approaches"
     name = "degenerate critical point" if kind == "degenerate" else kind
-    reading = analyse(f.hessian_at(point), point, f"the {name} {_short(point)} {verb}", uncertainty=uncertainty,
-                      **options)
+    reading = analyse(hessian, point, f"the {name} {_short(point)} {verb}", uncertainty=uncertainty,
+                      range_only=on_a_set and zero < len(hessian), critical_set=on_a_set, **options)
     if reading.steps_predicted and reading.condition_number:
         story = f" κ = {reading.condition_number:.4g} there"
         if result.status == "max_steps" and result.steps < reading.steps_predicted:

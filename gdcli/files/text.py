@@ -24,3 +24,8 @@ def printable(text: str, keep_newlines: bool = True) -> str:
     if not keep_newlines:
         text = text.replace("\n", " ")
     return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line: control characters dropped, every run of whitespace one space."""
+    return " ".join(printable(text, keep_newlines=False).split())

@@ -9,6 +9,10 @@ Critical points solve ∇f(x) = 0. They are found
 - numerically, by Newton's iteration x ← x − H(x)⁻¹∇f(x) from every point of a grid over the region, the
   results deduplicated and refined. Newton's iteration is attracted to maxima and saddles as well as minima.
 
+A symbolic solution with free variables (x = −y for (x + y)²) is a line, plane or curve of critical points,
+reported once as a CriticalSet ("a line of minima: x + y = 0"); the Newton points on it are not listed again.
+Convexity is decided in gdcli.landscape.convexity.
+
 Each point is classified from the signs of the eigenvalues λ of the Hessian there (gdcli.engine.stability.classify):
 all λ > 0 a minimum, all λ < 0 a maximum, λ of both signs a saddle, otherwise (some λ = 0, the rest of one sign)
 degenerate.
@@ -54,7 +58,7 @@ SYMBOLIC_MAX_OPS = 400
 DEFAULT_REGION = (-5.0, 5.0)
 """The box searched for critical points (and used for counterexamples to convexity) when --region is not given."""
 GRID_POINTS = 400
-"""About how many Newton starts the numeric search uses (and Hessians the convexity check samples)."""
+"""About how many Newton starts the numeric search uses."""
 NEWTON_STEPS = 60
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
 
@@ -263,6 +267,7 @@ def solve_symbolically(objective: Objective, seconds: float = SYMBOLIC_SECONDS) 
         return [], [], "failed"
     points, families = [], []
     for values in answer:
+        values = [v.xreplace({s: sp.S.Zero for s in v.free_symbols - set(symbols)}) for v in values]
         free = sorted(set().union(*(v.free_symbols for v in values)) & set(symbols), key=symbols.index)
         if free:
             families.append((values, free))
@@ -275,16 +280,19 @@ def solve_symbolically(objective: Objective, seconds: float = SYMBOLIC_SECONDS) 
 
 
 def critical_set(objective: Objective, values: list[sp.Expr], free: list[sp.Symbol], proof) -> CriticalSet | None:
-    """The family as a CriticalSet, read at its point with the free variables 0 (None if that is not real).
+    """The family as a CriticalSet, read at its first point with every free variable in SET_POINTS where the
+    coordinates are real and finite (None if there is none).
 
     Its kind: for a quadratic (or a proved-convex f) every critical point is a global minimum of a convex f, or
     maximum of a concave one; otherwise, when ∇²f there has exactly as many zero eigenvalues (relative to its
     largest) as the set has dimensions and the rest share a sign, the set is a non-degenerate family of minima
     or maxima (Morse–Bott), of saddles when they differ, and degenerate otherwise.
     """
-    zero = {s: 0 for s in free}
-    numeric = [complex(sp.N(v.xreplace(zero), 30)) for v in values]
-    if any(abs(c.imag) > 1e-9 * (1 + abs(c.real)) for c in numeric):
+    for value in SET_POINTS:
+        numeric = [complex(sp.N(v.xreplace({s: value for s in free}), 30)) for v in values]
+        if all(np.isfinite(c) and abs(c.imag) <= 1e-9 * (1 + abs(c.real)) for c in numeric):
+            break
+    else:
         return None
     point = np.array([c.real for c in numeric])
     eigenvalues = np.linalg.eigvalsh(objective.hessian_at(point))
@@ -328,6 +336,8 @@ def _newton(objective: Objective, x: np.ndarray, steps: int) -> np.ndarray | Non
     return x if np.all(np.isfinite(g)) and np.linalg.norm(g) <= 1e-8 * max(1.0, np.linalg.norm(x)) else None
 
 
+SET_POINTS = (0, 1, -1, sp.Rational(1, 2), 2)
+"""Values of a critical set's free variables tried, in order, for the point at which the set is read."""
 SAME_POINT = 1e-3
 """Critical points closer than this (relative to max(1, ‖x‖)) are taken to be one point."""
 

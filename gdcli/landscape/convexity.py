@@ -203,7 +203,7 @@ def sample(region: np.ndarray, total: int) -> np.ndarray:
     """About ``total`` points spread over the box, as rows: a grid (at least 2 per variable) while that has at
     most 4·total points, else ``total`` uniformly random points (a fixed seed, so the answer repeats)."""
     n = len(region)
-    per_axis = max(2, int(round(total ** (1.0 / n))))
+    per_axis = max(2, round(total ** (1.0 / n)))
     if per_axis**n > 4 * total:
         low, high = region[:, 0], region[:, 1]
         return low + (high - low) * np.random.default_rng(0).random((total, n))
@@ -211,7 +211,7 @@ def sample(region: np.ndarray, total: int) -> np.ndarray:
     return np.stack([a.ravel() for a in axes], axis=1)
 
 
-def directions(objective: Objective, points: np.ndarray) -> list[np.ndarray]:
+def directions(objective: Objective) -> list[np.ndarray]:
     """Unit directions to try through every point: the axes, the diagonals of pairs of axes (n ≤ 6)."""
     n = objective.dimension
     axes = list(np.eye(n))
@@ -220,45 +220,57 @@ def directions(objective: Objective, points: np.ndarray) -> list[np.ndarray]:
     return axes
 
 
+def above_chord(evaluate: ArrayObjective, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, tuple]:
+    """Which segments (rows of a and b) have f defined and finite at both ends and the midpoint, and the midpoint
+    above the chord by more than MIDPOINT_SLACK relative to the values; with the gap relative to the values and
+    f(a), f(b), f((a+b)/2)."""
+    with np.errstate(all="ignore"):
+        fa, fb, fm = (np.broadcast_to(evaluate(p.T)[0], len(a)) for p in (a, b, (a + b) / 2))
+        scale = np.maximum(np.maximum(np.abs(fa), np.abs(fb)), np.maximum(np.abs(fm), 1e-300))
+        gap = np.where(np.isfinite(fa) & np.isfinite(fb) & np.isfinite(fm), (fm - (fa + fb) / 2) / scale, -np.inf)
+    return gap > MIDPOINT_SLACK, (fa, fb, fm)
+
+
+def _segment_text(a: np.ndarray, b: np.ndarray, values: tuple, i: int) -> str:
+    fa, fb, fm = values
+    ends = [", ".join(f"{v:.4g}" for v in end) for end in (a[i], b[i])]
+    return f"f((a + b)/2) = {fm[i]:.6g} > (f(a) + f(b))/2 = {(fa[i] + fb[i]) / 2:.6g} for a = ({ends[0]}), b = ({ends[1]})"
+
+
 def refute(objective: Objective, region: np.ndarray, extra_points: Sequence[np.ndarray] = ()) -> Convexity | None:
-    """A segment [a, b] with a, b and its midpoint where f is defined and finite, and the midpoint above the chord."""
+    """A segment [a, b] with a, b and its midpoint where f is defined and finite, and the midpoint above the chord.
+
+    For a smooth f, short segments along a direction of negative curvature of ∇²f at the given points (critical
+    points first) and the sampled ones are tried first, so the reason can name the curvature; then segments
+    along the axes and diagonals through the sampled points, and between random pairs of them.
+    """
     evaluate = ArrayObjective(objective)
-    points = np.vstack([np.asarray(extra_points, dtype=float).reshape(-1, objective.dimension),
-                        sample(region, SAMPLES)])
+    n = objective.dimension
+    points = np.vstack([np.asarray(extra_points, dtype=float).reshape(-1, n), sample(region, SAMPLES)])
     width = float(np.max(region[:, 1] - region[:, 0]))
-    starts, ends = [], []
     if objective.is_smooth:
         for p in points:
-            h = objective.hessian_at(p)
-            if np.all(np.isfinite(h)):
-                values, vectors = np.linalg.eigh(h)
-                if values[0] < 0:
-                    for step in STEPS:
-                        starts.append(p - step * width * 1e-2 * vectors[:, 0])
-                        ends.append(p + step * width * 1e-2 * vectors[:, 0])
-    for direction in directions(objective, points):
-        for step in STEPS:
-            starts.append(points - step * width * direction)
-            ends.append(points + step * width * direction)
-    rng = np.random.default_rng(0)
-    starts.append(points)
-    ends.append(points[rng.permutation(len(points))])
-    a = np.vstack([np.reshape(s, (-1, objective.dimension)) for s in starts])
-    b = np.vstack([np.reshape(e, (-1, objective.dimension)) for e in ends])
-    middle = (a + b) / 2
-    with np.errstate(all="ignore"):
-        fa, fb, fm = (np.broadcast_to(evaluate(p.T)[0], len(a)) for p in (a, b, middle))
-        chord = (fa + fb) / 2
-        gap = fm - chord
-        scale = np.maximum(np.maximum(np.abs(fa), np.abs(fb)), np.abs(fm))
-        found = np.isfinite(fa) & np.isfinite(fb) & np.isfinite(fm) & (gap > MIDPOINT_SLACK * np.maximum(scale, 1e-300))
-        if not np.any(found):
-            return None
-        i = int(np.argmax(np.where(found, gap / np.maximum(scale, 1e-300), -np.inf)))
-    text = ", ".join
-    return Convexity(False, f"f((a + b)/2) = {fm[i]:.6g} > (f(a) + f(b))/2 = {chord[i]:.6g} for "
-                            f"a = ({text(f'{v:.4g}' for v in a[i])}), b = ({text(f'{v:.4g}' for v in b[i])})",
-                     middle[i], (a[i], b[i]))
+            hessian = objective.hessian_at(p)
+            if not np.all(np.isfinite(hessian)):
+                continue
+            values, vectors = np.linalg.eigh(hessian)
+            if values[0] < 0:
+                half = np.array(STEPS)[:, None] * width * 1e-2 * vectors[:, 0]
+                a, b = p - half, p + half
+                found, f_values = above_chord(evaluate, a, b)
+                if np.any(found):
+                    i = int(np.argmax(found))
+                    where = ", ".join(f"{v:.6g}" for v in p)
+                    return Convexity(False, f"∇²f has the negative eigenvalue {values[0]:.6g} at ({where}), and along "
+                                            f"its eigenvector {_segment_text(a, b, f_values, i)}", p, (a[i], b[i]))
+    a = np.vstack([points - step * width * d for d in directions(objective) for step in STEPS] + [points])
+    b = np.vstack([points + step * width * d for d in directions(objective) for step in STEPS]
+                  + [points[np.random.default_rng(0).permutation(len(points))]])
+    found, f_values = above_chord(evaluate, a, b)
+    if not np.any(found):
+        return None
+    i = int(np.argmax(found))
+    return Convexity(False, _segment_text(a, b, f_values, i), (a[i] + b[i]) / 2, (a[i], b[i]))
 
 
 def prove_within(objective: Objective, seconds: float = PROOF_SECONDS):

@@ -280,6 +280,9 @@ def _step(optimizer: Optimizer, x: Fraction, g: Fraction, lr: Fraction, t: int, 
         except exact.Irrational as error:
             raise GdError(f"--exact: {optimizer.name} needs {expression_text(error.what)}, which is irrational "
                           f"at step {t + 1}") from None
+        except ZeroDivisionError:
+            raise GdError(f"--exact: {optimizer.name}'s {symbol_text(target)} ← {expression_text(expr)} divides by "
+                          f"zero at step {t + 1}") from None
         if target in state:
             state[target][i] = values[target]
     return values[X]
@@ -291,4 +294,4 @@ def _value(objective: Objective, expr: sp.Expr, point: list[Fraction], what: str
     except exact.Irrational as error:
         raise GdError(f"--exact: {what} involves {unicode(error.what)}, which is irrational there") from None
     except ZeroDivisionError:
-        raise GdError(f"--exact: {what} divides by zero") from None
+        raise GdError(f"--exact: {what} is undefined (a division by zero)") from None

@@ -343,6 +343,8 @@ def compute_armijo_lr(c: Context) -> Answer:
     run = c.engine("objective", lambda: solve(
         c.objective, start=_vector_text(c.require("start")), lr=str(c.require("lr")), steps=1, tol=0.0,
         line_search=True, c1=float(c.data.get("c1", 1e-4)), shrink=float(c.data.get("shrink", 0.5)))).run
+    if run.status == "line_search_failed":
+        raise c.question.data_error("lr", run.message)
     return Answer(float(run.lr[0]))
 
 

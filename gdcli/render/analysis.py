@@ -46,7 +46,8 @@ def analysis(result, latex: bool = False) -> Group:
     parts.append(Text(f"{counts or ('no isolated points' if result.critical_sets else 'none')} in {region}; "
                       f"symbolic solve: {result.symbolic}", style="dim"))
     c = result.convexity
-    word = {True: "✓ convex", False: "✗ not convex", None: "? convexity unknown"}[c.convex]
+    word = "✓ strictly convex" if c.strict else {True: "✓ convex", False: "✗ not convex",
+                                                   None: "? convexity unknown"}[c.convex]
     parts.append(Text.assemble((word, "bold"), f" — {c.reason}"))
     if result.quadratic is not None:
         parts.append(quadratic_panel(result.quadratic))

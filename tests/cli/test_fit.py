@@ -126,3 +126,25 @@ def test_standardised_penalty_is_named(cli):
         return " ".join(text.replace("│", " ").split())
     assert "it applies to the standardised weights" in words("--standardize")
     assert "it applies to the weights" in words() and "standardised weights" not in words()
+
+
+def test_a_fifo_or_device_given_as_the_csv_is_one_line_at_once(cli, tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.csv")
+    os.symlink("/dev/zero", tmp_path / "zero.csv")
+    for name, kind in (("pipe.csv", "a FIFO (named pipe)"), ("zero.csv", "a character device")):
+        result = cli("fit", tmp_path / name, "--target", "y")
+        assert result.exit_code == 2 and "Traceback" not in result.stderr
+        assert result.stderr == f"gd: error: {tmp_path / name}: is {kind}, not a CSV file\n"
+
+
+def test_escape_sequences_in_a_csv_header_never_reach_the_terminal(cli, tmp_path):
+    path = tmp_path / "hostile.csv"
+    path.write_text("x\x1b]52;c;ZWNobyBoaQ==\x07,y\n1,2\n2,4\n3,5\n4,4\n", encoding="utf-8")
+    result = cli("fit", path, "--target", "y", "--epochs", "5")
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout + result.stderr
+    assert "x]52;c;ZWNobyBoaQ==" in result.stdout  # the column is still named, without its control characters
+    bad = cli("fit", path, "--target", "y", "--features", "x\x1b[2J")
+    assert bad.exit_code == 2 and "\x1b" not in bad.stderr and bad.stderr.count("\n") == 1

@@ -237,6 +237,17 @@ def test_diagonal_classification_follows_the_signs(a, b, first_negative, second_
     assert classify([[Fraction(first), Fraction(0)], [Fraction(0), Fraction(second)]]) == expected
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.floats(-8, 8), st.floats(-8, 8), st.booleans(), st.booleans())
+def test_typed_diagonal_quadratic_is_classified_by_its_signs(a, b, first_negative, second_negative):
+    """The same through the parser: the decimals typed become rationals and the inertia is exact."""
+    first, second = (-1 if first_negative else 1) * 10**a, (-1 if second_negative else 1) * 10**b
+    f = Objective.parse(f"({first!r})*x^2 + ({second!r})*y^2")
+    signs = {first > 0, second > 0}
+    assert classify(rational_hessian(f)) == ("saddle" if len(signs) == 2 else "minimum" if True in signs
+                                             else "maximum")
+
+
 def test_rotated_ill_conditioned_minimum_is_strict():
     """Q·diag(10⁶, 10⁻⁶)·Qᵀ for a rotation Q: positive definite, though its entries are far apart."""
     q = np.array([[0.6, -0.8], [0.8, 0.6]])
@@ -327,3 +338,41 @@ def test_path_curvature_skipped_above_fifty_variables():
     assert s.path_curvature is None and "51 variables" in s.curvature_note
     asked = solve(objective, steps=3, curvature=True).stability
     np.testing.assert_allclose(asked.path_curvature.lambda_max, 2.0)
+
+
+@pytest.mark.parametrize("objective", ["Abs(x) + y^2", "Max(x, y)^2"])
+def test_kinks_get_no_linear_reading(objective):
+    """|x| + y² has its minimum at the kink x = 0, where no Hessian exists: nothing from the linear model."""
+    s = solve(objective, lr="0.3").stability
+    assert s.point_kind is None and s.rate is None and s.max_stable_lr is None and s.lr_is_stable is None
+    assert "kinks" in s.reading and "without bound" not in s.reading
+
+
+def test_constant_objective_never_moves():
+    solution = solve("0*x", start="1")
+    assert list(solution.run.x[:, 0]) == [1.0] and "constant" in solution.stability.reading
+
+
+def test_maximum_has_no_stable_step_size():
+    s = solve("-x^2", start="1").stability
+    assert s.point_kind == "maximum" and s.lr_is_stable is False and s.max_stable_lr is None
+    assert s.rate == pytest.approx(1.2)  # |1 − αλ| with λ = −2, α = 0.1
+
+
+def test_circle_of_minima_converges_geometrically_across_it():
+    """(x² + y² − 1)²: along the radius r, f = (r² − 1)² has f'' = 8 at r = 1, so gd's error in r shrinks by
+    |1 − 8α| per step; along the circle nothing moves. The panel must not call that sublinear."""
+    solution = solve("(x^2+y^2-1)^2", start="2,0.5", lr="0.01", steps=200)
+    s = solution.stability
+    assert np.linalg.norm(s.point) == pytest.approx(1.0, abs=1e-9)
+    assert s.point_kind == "degenerate" and s.rate == pytest.approx(1 - 8 * 0.01)
+    assert "sublinear" not in s.reading and "curve or surface" in s.reading
+    radii = np.linalg.norm(solution.run.x, axis=1)
+    late = np.abs(radii[-40:] - 1)
+    np.testing.assert_allclose(late[1:] / late[:-1], 1 - 8 * 0.01, rtol=1e-3)  # geometric, as read
+
+
+def test_line_of_minima_with_quartic_walls_is_sublinear():
+    """(x + y)⁴: the minima fill x + y = 0, but across the line f = s⁴ and the Hessian is zero: sublinear."""
+    s = solve("(x+y)^4", start="1,0", lr="0.1", steps=200).stability
+    assert s.point_kind == "degenerate" and s.rate is None and "sublinear" in s.reading

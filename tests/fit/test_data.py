@@ -18,7 +18,7 @@ def test_reads_features_and_target(tmp_path):
     data = read_csv(path, "y")
     assert data.features == ("a", "b") and data.target == "y"
     assert data.X.tolist() == [[1, 2], [4, 5]] and data.y.tolist() == [3, 6]
-    assert data.lines == (2, 4)  # the blank line 3 is skipped, rows keep their file numbers
+    assert data.lines.tolist() == [2, 4]  # the blank line 3 is skipped, rows keep their file numbers
 
 
 def test_chosen_features_and_unused_columns_are_not_checked(tmp_path):
@@ -86,3 +86,43 @@ def test_standardised_fit_maps_back_to_the_same_predictions(tmp_path):
     coef, intercept = s.to_original(w, b)
     # ŷ = Σ wⱼ (xⱼ − μⱼ)/σⱼ + b must equal Σ coefⱼ xⱼ + intercept on every row
     assert np.allclose(Z @ w + b, data.X @ coef + intercept)
+
+
+# files that are not plain CSV text, and large ones ------------------------------------------------------------
+
+def test_special_files_are_refused_at_once(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.csv")
+    with pytest.raises(GdError, match=r"pipe.csv: is a FIFO \(named pipe\), not a CSV file"):
+        read_csv(str(tmp_path / "pipe.csv"), "y")
+    os.symlink("/dev/zero", tmp_path / "zero.csv")
+    with pytest.raises(GdError, match="zero.csv: is a character device, not a CSV file"):
+        read_csv(str(tmp_path / "zero.csv"), "y")
+
+
+def test_numpy_and_row_by_row_readings_agree(tmp_path):
+    """The same numbers whether NumPy takes the file whole or it is read row by row (the text column 'name'
+    sends it down the second path)."""
+    rng = np.random.default_rng(3)
+    table = rng.normal(size=(300, 3))
+    plain = "a,b,y\n" + "".join(f"{a!r},{b!r},{c!r}\n" for a, b, c in table.tolist())
+    named = "name,a,b,y\n" + "".join(f"r{i},{a!r},{b!r},{c!r}\n" for i, (a, b, c) in enumerate(table.tolist()))
+    fast, slow = read_csv(write(tmp_path, plain, "plain.csv"), "y"), read_csv(write(tmp_path, named, "named.csv"),
+                                                                              "y", ["a", "b"])
+    assert fast.X.tolist() == slow.X.tolist() == table[:, :2].tolist()
+    assert fast.y.tolist() == slow.y.tolist() == table[:, 2].tolist()
+    assert fast.lines.tolist() == slow.lines.tolist() == list(range(2, 302))
+
+
+def test_quoted_cells_crlf_and_a_target_first(tmp_path):
+    data = read_csv(write(tmp_path, 'y,"a"\r\n"1",2\r\n3,4\r\n'), "y")
+    assert data.X.ravel().tolist() == [2, 4] and data.y.tolist() == [1, 3] and data.lines.tolist() == [2, 3]
+
+
+def test_escape_sequences_in_a_header_never_reach_a_message(tmp_path):
+    path = write(tmp_path, "a\x1b]0;title\x07,y\n1,2\nx,3\n")
+    with pytest.raises(GdError) as caught:
+        read_csv(path, "y")
+    assert "\x1b" not in str(caught.value) and "\x07" not in str(caught.value)
+    assert "column 'a]0;title'" in str(caught.value)

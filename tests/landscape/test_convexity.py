@@ -125,3 +125,13 @@ def test_exact_semidefiniteness_matches_sympy(rows, diagonal):
     psd, definite = semidefinite([[Fraction(int(v)) for v in matrix.row(i)] for i in range(n)])
     assert psd == bool(matrix.is_positive_semidefinite)
     assert definite == bool(matrix.is_positive_definite)
+
+
+def test_curves_of_minima_are_reported_once():
+    # (xy − 1)² ≥ 0 vanishes exactly on the hyperbola xy = 1 (minima); ∇f = 2(xy − 1)(y, x) also vanishes at
+    # (0, 0), where f = 1 and ∇²f = [[0, −2], [−2, 0]] has eigenvalues ±2: a saddle
+    result = analyze("(x*y-1)^2")
+    assert [(p.kind, list(p.point)) for p in result.critical_points] == [("saddle", [0.0, 0.0])]
+    (curve,) = result.critical_sets
+    assert (curve.shape, curve.kind) == ("curve", "minimum")
+    assert abs(curve.point[0] * curve.point[1] - 1) < 1e-12 and curve.f == 0

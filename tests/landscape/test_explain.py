@@ -129,10 +129,11 @@ rationals = st.fractions(min_value=-3, max_value=3, max_denominator=7)
     st.fractions(min_value=Fraction(1, 50), max_value=Fraction(1, 2), max_denominator=50),
     st.sampled_from(["gd", "momentum", "nesterov"]), st.fractions(0, Fraction(9, 10), max_denominator=10))
 def test_exact_equals_fraction_arithmetic(quadratic, alpha, name, beta):
-    # f(x) = ½xᵀAᵀAx + cᵀx (A random, so the Hessian AᵀA is any PSD matrix); the rules written again in Fractions
-    rows_a, c, x0 = quadratic
+    # f(x) = ½xᵀHx + cᵀx with H symmetric (its upper triangle drawn at random, so any signs); the rules written
+    # again in Fractions
+    entries, c, x0 = quadratic
     n = len(c)
-    hessian = [[sum(rows_a[k][i] * rows_a[k][j] for k in range(n)) for j in range(n)] for i in range(n)]
+    hessian = [[entries[min(i, j)][max(i, j)] for j in range(n)] for i in range(n)]
     names = ["x", "y", "z"][:n]
     text = " + ".join([f"({hessian[i][j]})*{names[i]}*{names[j]}/2" for i in range(n) for j in range(n)]
                       + [f"({c[i]})*{names[i]}" for i in range(n)])

@@ -21,6 +21,18 @@ def test_sweep_figure_plots_each_run_by_status():
     assert bound and bound[0].get_xdata()[0] == 1.0
 
 
+def test_sweep_figure_marks_zigzags_by_their_swings_and_the_schedules_bound_as_alpha0s():
+    # (x − 3)², 300 steps: α = 0.99 shrinks by 0.98 per step, 1 keeps its amplitude, 1.01 grows by 1.02
+    result = sweep("(x-3)^2", start="0", lr_min=0.99, lr_max=1.01, num=3, steps=300)
+    figure = sweep_figure(result)
+    plotted = {line.get_label().split(" (")[0]: list(line.get_xdata()) for line in figure.axes[0].get_lines()
+               if line.get_label()[0] != "_"}
+    assert plotted == {"shrinking zig-zag": [0.99], "bounded zig-zag": [1.0], "growing zig-zag": [1.01]}
+    scheduled = sweep("(x-3)^2", start="0", lr_min=0.5, lr_max=2, num=4, steps=300, schedule="inverse", decay=1.0)
+    labels = [text.get_text() for text in sweep_figure(scheduled).axes[0].texts]
+    assert any("α₀ bound if α stayed constant" in label for label in labels)
+
+
 def test_basins_figure_colours_every_start(tmp_path):
     result = basins("himmelblau", grid=21, steps=400)
     figure = basins_figure(result)
