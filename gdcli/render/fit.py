@@ -3,6 +3,7 @@ and the batch-size comparison. Nothing here prints."""
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from rich.console import Group
@@ -10,8 +11,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from gdcli.engine.notation import number
-from gdcli.engine.optimizers import rule_lines
+from gdcli.engine.notation import number, scientific
+from gdcli.engine.optimizers import HYPER_SYMBOLS, SYMBOL_NAMES, rule_lines
 from gdcli.fit.train import FitResult, batch_label
 from gdcli.render.solve import sparkline
 
@@ -43,14 +44,27 @@ def header(result: FitResult, batches: str | None = None) -> Panel:
                      if p.standardizer is not None else "the weights")
         grid.add_row("weight decay", f"λ = {number(p.l2)}: the penalty adds λw to ∇L (the intercept b is free); "
                                      f"it applies to {penalised}")
-    hyper = ", ".join(f"{k} = {number(v)}" for k, v in opt.hyper.items())
+    hyper = ", ".join(f"{SYMBOL_NAMES[HYPER_SYMBOLS[k]]} = {scientific(v)}" for k, v in opt.hyper.items())
     grid.add_row("optimizer", opt.rule.title + (f"; {hyper}" if hyper else ""))
-    grid.add_row("rule", "\n".join(rule_lines(opt.rule)) + ""
-                 + "\n(x stands for each parameter w₁ … w_p and the intercept, g for its ∂L/∂x)")
+    lines = fit_rule_lines(opt.rule)
+    buffer = any(re.search(r"\bu\b", line) for line in lines)
+    grid.add_row("rule", "\n".join(lines) + "\n(θ stands for each parameter w₁ … w_p and the intercept b, g for its "
+                 "∂L/∂θ" + (", u for momentum's running sum of gradients" if buffer else "") + ")")
     grid.add_row("α", f"{number(result.lr0)}; {result.schedule.describe()}, t = epoch")
     grid.add_row("batches", batches or batch_text(result))
     grid.add_row("conditioning", conditioning_text(result))
     return Panel(grid, title=Text(f"gd fit · {p.data.path}"), title_align="left", border_style="blue")
+
+
+FIT_LETTERS = {"x": "θ", "b": "u"}
+"""The rule's letters renamed for a fit, where x is a data column and b the intercept."""
+
+
+def fit_rule_lines(rule) -> list[str]:
+    """The optimizer's rule (rule_lines) with θ for the parameter and u for momentum's buffer, so no letter on
+    the `gd fit` screen means two things."""
+    pattern = re.compile(r"(?<!\w)(" + "|".join(FIT_LETTERS) + r")(?!\w)")
+    return [pattern.sub(lambda m: FIT_LETTERS[m.group()], line) for line in rule_lines(rule)]
 
 
 def conditioning_text(result: FitResult) -> str:

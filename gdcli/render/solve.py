@@ -61,7 +61,7 @@ def header(solution) -> Panel:
     else:
         lines.add_row("∇²f =", f"{o.dimension}×{o.dimension}, {2 * len(o.hessian_entries) - sum(i == j for i, j in o.hessian_entries)} non-zero entries")
     opt = r.optimizer
-    hyper = ", ".join(f"{SYMBOL_NAMES[HYPER_SYMBOLS[k]]} = {number(v)}" for k, v in opt.hyper.items())
+    hyper = ", ".join(f"{SYMBOL_NAMES[HYPER_SYMBOLS[k]]} = {scientific(v)}" for k, v in opt.hyper.items())
     lines.add_row("optimizer", f"{opt.rule.title}" + (f"; {hyper}" if hyper else ""))
     lines.add_row("rule", "\n".join(rule_lines(opt.rule)))
     lines.add_row("", Text(opt.rule.note, style="dim italic"))

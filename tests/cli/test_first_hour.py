@@ -104,3 +104,17 @@ def test_divergence_names_what_grew_and_agrees_with_the_table(cli):
     assert "diverged after step 75: at step 76 |f| grew past 10¹²" in result.stdout
     last_row = [line for line in result.stdout.splitlines() if line.strip().startswith("75 ")]
     assert last_row and not any(line.strip().startswith("76 ") for line in result.stdout.splitlines())
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "momentum", "nesterov", "adam"])
+def test_no_letter_means_two_things_on_the_fit_screen(cli, optimizer):
+    """four_points.csv has a column x and the model an intercept b: the rule may use neither letter."""
+    import re
+
+    result = cli("fit", "problems/data/four_points.csv", "--target", "y", "--optimizer", optimizer, "--epochs", "2")
+    assert result.exit_code == 0, result.stderr
+    header = result.stdout.split("╰")[0]
+    rule = header[header.index("rule"):header.index("│ α")]
+    assert "θ ← θ" in rule
+    assert not re.search(r"(?<!\w)[xb](?!\w)", rule.split("(θ stands")[0])
+    assert "1e-08" not in result.stdout
