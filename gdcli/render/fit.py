@@ -168,3 +168,15 @@ def comparison(results: Sequence[FitResult]) -> Group:
     order = f"shuffled every epoch with seed {first.seed}" if first.shuffle else "in file order (--no-shuffle)"
     sizes = ", ".join(batch_label(r.batch_size) for r in results)
     return Group(header(first, f"compared: {sizes} (each from θ = 0; mini-batches {order})"), table, note)
+
+
+def datasets_table(datasets) -> Table:
+    """The shipped datasets (gdcli.fit.data.shipped_datasets): name, columns and rows, to use as `gd fit NAME`."""
+    table = Table(title="shipped datasets", caption="gd fit NAME --target COLUMN fits one", header_style="bold",
+                  box=None, padding=(0, 1))
+    table.add_column("name", no_wrap=True)
+    table.add_column("columns")
+    table.add_column("rows", justify="right")
+    for name, columns, rows in datasets:
+        table.add_row(name, ", ".join(columns), str(rows))
+    return table

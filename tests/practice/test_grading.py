@@ -85,7 +85,8 @@ def test_expression_near_misses_and_refusals():
     assert "not a name" in grade("expression", want, "2*z - 6", names=["x"]).feedback
     hostile = grade("expression", want, "__import__('os').system('echo hi')", names=["x"])
     assert not hostile.correct and "not a function" in hostile.feedback
-    assert "2*x" in grade("expression", want, "2x - 6", names=["x"]).feedback  # implicit product is explained
+    assert grade("expression", want, "2x - 6", names=["x"]).correct  # a number before a name multiplies it
+    assert "write 2*x*x" in grade("expression", want, "2xx - 6", names=["x"]).feedback  # an unclear one is explained
     assert equivalent(sp.sin(x) ** 2 + sp.cos(x) ** 2, sp.Integer(1))
 
 
