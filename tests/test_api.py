@@ -32,3 +32,17 @@ def test_a_notebook_shows_a_solution_as_its_page():
     assert "state of gd" in several[0]["data"]["text/html"] and "state of adam" in several[0]["data"]["text/html"]
     assert fitted[0]["data"]["text/plain"].startswith("Fit(linear on problems/data/four_points.csv, gd")
     assert "state of batch full" in fitted[0]["data"]["text/html"]
+
+
+def test_sweep_and_basins_are_public_with_one_line_reprs():
+    import numpy as np
+
+    from gdcli import basins, sweep
+
+    # gd on x² + 4y² converges iff |1 − 8α| < 1 and |1 − 2α| < 1, i.e. 0 < α < 1/4: the largest grid value below
+    result = sweep("x^2 + 4*y^2", start="3,3", lr_min=0.01, lr_max=0.3, num=30, steps=500)
+    grid = np.linspace(0.01, 0.3, 30)
+    assert result.largest_converged_lr == pytest.approx(grid[grid < 0.25].max())
+    assert "\n" not in repr(result) and repr(result).startswith("Sweep('x^2 + 4*y^2', gd")
+    found = basins("himmelblau", grid=11)
+    assert "\n" not in repr(found) and repr(found).count("minimum") == 4
