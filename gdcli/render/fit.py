@@ -14,7 +14,7 @@ from rich.text import Text
 from gdcli.engine.notation import number, scientific
 from gdcli.engine.optimizers import HYPER_SYMBOLS, SYMBOL_NAMES, rule_lines
 from gdcli.fit.train import FitResult, batch_label
-from gdcli.render.solve import sparkline
+from gdcli.render.solve import labelled_sparkline
 
 STATUS = {"max_epochs": ("✓ finished", "green"), "diverged": ("✗ diverged", "red")}
 
@@ -140,7 +140,7 @@ def verdict(result: FitResult) -> Text:
 def report(result: FitResult, max_rows: int = 20) -> Group:
     """Everything `gd fit` shows, in reading order."""
     return Group(header(result), epoch_table(result, max_rows), coefficients(result), Text(""),
-                 verdict(result), Text.assemble(("loss over the epochs ", "dim"), sparkline(result.trace.loss, 50)))
+                 verdict(result), labelled_sparkline("loss over the epochs", result.trace.loss, 50))
 
 
 def comparison(results: Sequence[FitResult]) -> Group:

@@ -23,6 +23,11 @@ SPARK = "▁▂▃▄▅▆▇█"
 STATUS_STYLE = {"converged": "green", "max_steps": "yellow", "diverged": "red", "line_search_failed": "red"}
 STATUS_MARK = {"converged": "✓ converged", "max_steps": "… max_steps", "diverged": "✗ diverged",
                "line_search_failed": "✗ line search failed"}
+VECTOR_DIGITS = {3: (4, 3), 4: (3, 3)}
+"""Significant digits of x_t and ∇f(x_t) in the iterate table for 3 and 4 variables, so a row stays one line at
+80 columns (else 5 and 4: fewer variables, or more, of which only two are shown)."""
+
+
 def sparkline(values: Sequence[float], width: int = 60) -> str:
     """Bars for a sequence, sampled to ``width``; a log scale when all values are positive and span decades."""
     data = np.asarray([v for v in values if math.isfinite(v)], dtype=float)
@@ -30,13 +35,25 @@ def sparkline(values: Sequence[float], width: int = 60) -> str:
         return ""
     if data.size > width:
         data = data[np.linspace(0, data.size - 1, width).round().astype(int)]
-    if np.all(data > 0) and data.max() / data.min() > 100:
+    if log_scaled(data):
         data = np.log10(data)
     low, high = float(data.min()), float(data.max())
     if high - low <= 1e-300:
         return SPARK[0] * data.size
     levels = np.clip(((data - low) / (high - low) * (len(SPARK) - 1)).round().astype(int), 0, len(SPARK) - 1)
     return "".join(SPARK[i] for i in levels)
+
+
+def log_scaled(values: Sequence[float]) -> bool:
+    """Whether ``sparkline`` draws these (finite) values on a log scale: all positive, spanning over 100×."""
+    data = np.asarray([v for v in values if math.isfinite(v)], dtype=float)
+    return bool(data.size and np.all(data > 0) and data.max() / data.min() > 100)
+
+
+def labelled_sparkline(label: str, values: Sequence[float], width: int = 60) -> Text:
+    """"f over the run, log scale ▇▅▃▁": the sparkline with its label and the scale it is drawn on."""
+    scale = "log scale" if log_scaled(values) else "linear scale"
+    return Text.assemble((f"{label}, {scale} ", "dim"), sparkline(values, width))
 
 
 def header(solution) -> Panel:
@@ -83,6 +100,8 @@ def iterate_table(run, max_rows: int = 20) -> Table:
                          overflow="fold" if vectors else "ellipsis")
     if run.line_search is not None:
         table.add_column("trials", justify="right")
+    # significant digits of x_t and ∇f(x_t): fewer as the variables grow, so a row stays one line at 80 columns
+    x_digits, grad_digits = VECTOR_DIGITS.get(run.objective.dimension, (5, 4))
     rows = len(run.t)
     if max_rows and rows > max_rows + 2:
         head = max_rows // 2
@@ -95,7 +114,8 @@ def iterate_table(run, max_rows: int = 20) -> Table:
             table.caption = f"{rows - max_rows} rows hidden: --rows 0 shows all, --every K samples"
             continue
         shown = 4 if run.objective.dimension <= 4 else 2
-        cells = [str(run.t[r]), vector(run.x[r], most=shown), number(run.f[r]), vector(run.grad[r], 4, most=shown),
+        cells = [str(run.t[r]), vector(run.x[r], x_digits, most=shown), number(run.f[r]),
+                 vector(run.grad[r], grad_digits, most=shown),
                  number(run.grad_norm[r], 4), number(run.lr[r], 4)]
         if run.line_search is not None:
             cells.append(str(run.trials[r]) if r < rows - 1 or run.status in ("diverged", "line_search_failed")
@@ -234,7 +254,7 @@ def solution(sol, max_rows: int = 20) -> Group:
     run = sol.run
     return Group(
         header(sol), iterate_table(run, max_rows), Text(""), stability_panel(sol.stability, run.lr0), verdict(sol),
-        Text.assemble(("f over the run ", "dim"), sparkline(run.f)),
+        labelled_sparkline("f over the run", run.f),
     )
 
 

@@ -118,3 +118,18 @@ def test_no_letter_means_two_things_on_the_fit_screen(cli, optimizer):
     assert "θ ← θ" in rule
     assert not re.search(r"(?<!\w)[xb](?!\w)", rule.split("(θ stands")[0])
     assert "1e-08" not in result.stdout
+
+
+def test_the_sparkline_says_its_scale(cli):
+    # the default bowl: f falls from f(3, 3) = 45 to below 0.01 in 20 steps, four decades: a log scale
+    assert "f over the run, log scale" in cli("solve").stdout
+    # x² from 1 at α = 0.01: f = 0.98^(2t) stays above 0.9 for 5 steps, so the bars are linear
+    assert "f over the run, linear scale" in cli("solve", "x^2", "--lr", "0.01", "--steps", "5").stdout
+
+
+def test_four_variables_keep_one_line_per_iterate_at_80_columns(cli):
+    result = cli("solve", "x^2 + y^2 + z^2 + w^2", "--start", "1.2345,-2.3456,3.4567,4.5678", "--steps", "3")
+    lines = result.stdout.splitlines()
+    table = lines[[i for i, line in enumerate(lines) if line.startswith("t  x_t")][0] + 1:]
+    assert [line.split()[0] for line in table[:4]] == ["0", "1", "2", "3"]
+    assert all(len(line) <= 80 for line in lines)
