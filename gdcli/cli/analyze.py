@@ -51,7 +51,7 @@ def analyze(
 
 
 @app.command()
-@opt.engine_command(without=("optimizer", "line_search", "c1", "shrink", "every"))
+@opt.engine_command(without=("optimizer", "line_search", "c1", "c2", "shrink", "every"))
 def compare(
     objective: opt.Objective = None,
     optimizers: Annotated[str, typer.Option("--optimizers", help="Comma-separated optimizers to run.")] =
@@ -95,7 +95,7 @@ def compare(
 
 
 @app.command()
-@opt.engine_command(without=("lr", "line_search", "c1", "shrink", "every"), steps=BatchSteps)
+@opt.engine_command(without=("lr", "lr_min", *opt.DIRECTIONAL, "every"), steps=BatchSteps)
 def sweep(
     objective: opt.Objective = None,
     lr_min: Annotated[str, typer.Option("--lr-min", help="Smallest α.")] = "0.001",
@@ -135,7 +135,7 @@ def sweep(
 
 
 @app.command()
-@opt.engine_command(without=("start", "line_search", "c1", "shrink", "every"), steps=BatchSteps)
+@opt.engine_command(without=("start", *opt.DIRECTIONAL, "every"), steps=BatchSteps)
 def basins(
     objective: opt.Objective = None,
     grid: Annotated[int, typer.Option("--grid", help="N: starts on an N×N grid over the region.")] = 41,

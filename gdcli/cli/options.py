@@ -20,7 +20,9 @@ Objective = Annotated[
 Vars = Annotated[Optional[str], typer.Option("--vars", help="Variables in order, e.g. x,y (default: inferred).")]
 Start = Annotated[Optional[str], typer.Option("--start", help="Start point, e.g. 3,3 or 1/2,-1 "
                                                                  "(default: the built-in's start, else 1 each).")]
-Optimizer = Annotated[str, typer.Option("--optimizer", "-o", help="gd, momentum, nesterov, adagrad, rmsprop or adam.")]
+Optimizer = Annotated[str, typer.Option("--optimizer", "-o", help="gd, momentum, nesterov, adagrad, rmsprop, adam "
+                                                                 "(elementwise), or newton, bfgs, lbfgs, cg, bb, "
+                                                                 "polyak.")]
 Lr = Annotated[Optional[str], typer.Option("--lr", help="Learning rate α, a decimal or a fraction such as 1/10 "
                                                          "(default 0.1, or the built-in's).")]
 Steps = Annotated[Optional[int], typer.Option("--steps", help="Step budget (default 20, or the built-in's).")]
@@ -32,10 +34,28 @@ Beta1 = Annotated[Optional[float], typer.Option("--beta1", help="Adam's β₁ [0
 Beta2 = Annotated[Optional[float], typer.Option("--beta2", help="Adam's β₂ [0.999].")]
 Eps = Annotated[Optional[float], typer.Option("--eps", help="ε [adagrad 1e-10, rmsprop and adam 1e-8].")]
 Rho = Annotated[Optional[float], typer.Option("--rho", help="RMSprop's decay ρ [0.99].")]
-Schedule = Annotated[str, typer.Option("--schedule", help="constant, inverse α₀/(1+kt) or exponential α₀·kᵗ.")]
-Decay = Annotated[Optional[float], typer.Option("--decay", help="The schedule's k [inverse 0.1, exponential 0.95].")]
-LineSearch = Annotated[bool, typer.Option("--line-search", help="Armijo backtracking from α along −∇f (gd only).")]
-C1 = Annotated[float, typer.Option("--c1", help="Armijo's sufficient-decrease constant c1.")]
+Schedule = Annotated[str, typer.Option("--schedule", help="constant, inverse α₀/(1+kt), exponential α₀·kᵗ, step "
+                                                             "α₀·γ^⌊t/P⌋ or cosine from α₀ to --lr-min over the "
+                                                             "budget.")]
+Decay = Annotated[Optional[float], typer.Option("--decay", help="The schedule's k or γ [inverse 0.1, exponential "
+                                                                 "0.95, step 0.5].")]
+Period = Annotated[Optional[int], typer.Option("--period", help="step schedule: P, the steps between decays [10].")]
+LrMin = Annotated[Optional[float], typer.Option("--lr-min", help="cosine schedule: the final α [0].")]
+Warmup = Annotated[Optional[int], typer.Option("--warmup", help="Linear warm-up over w steps, with any schedule: "
+                                                                 "α_t × min(1, (t+1)/w).")]
+LineSearch = Annotated[Optional[str], typer.Option(
+    "--line-search", help="armijo (also --line-search alone: backtracking from α), wolfe, strong-wolfe or exact; "
+                          "for gd and the methods (bfgs, lbfgs use wolfe and cg strong-wolfe unless told).",
+    metavar="[KIND]")]
+C1 = Annotated[float, typer.Option("--c1", help="Sufficient-decrease constant c1 of every line search.")]
+C2 = Annotated[Optional[float], typer.Option("--c2", help="Wolfe curvature constant c2 [0.9; cg 0.1].")]
+Memory = Annotated[Optional[int], typer.Option("--memory", help="L-BFGS: the number m of (s, y) pairs kept [10].")]
+CgBeta = Annotated[Optional[str], typer.Option("--cg-beta", help="cg: fr (Fletcher–Reeves) or pr (Polak–Ribière+) "
+                                                                   "[pr].")]
+Bb = Annotated[Optional[int], typer.Option("--bb", help="bb: 1 for α = sᵀs/sᵀy, 2 for α = sᵀy/yᵀy [1].")]
+H0 = Annotated[Optional[str], typer.Option("--h0", help="bfgs, lbfgs: H₀ = identity, or scaled by yᵀs/yᵀy [scaled].")]
+Fstar = Annotated[Optional[float], typer.Option("--fstar", help="polyak: the minimum value f* (default: the "
+                                                                 "catalog's).")]
 Shrink = Annotated[float, typer.Option("--shrink", help="Backtracking factor: α ← shrink·α per trial.")]
 Every = Annotated[int, typer.Option("--every", help="Keep every K-th iterate (the last always).")]
 Plot = Annotated[Optional[str], typer.Option(
@@ -53,7 +73,7 @@ Xlim = Annotated[Optional[str], typer.Option("--xlim", help="Horizontal range of
 Ylim = Annotated[Optional[str], typer.Option("--ylim", help="Vertical range of the pictures, e.g. -1,3.",
                                              metavar="C,D")]
 Dpi = Annotated[Optional[int], typer.Option("--dpi", help="Pixels per inch of the pictures [png 150: 1500×750 px; "
-                                                            "animation 100: 1000×500 px].", metavar="N")]
+                                                            "animation 100: 1000×500 px, at most 200].", metavar="N")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON document and nothing else.")]
 Html = Annotated[Optional[str], typer.Option(
     "--html", help="Also write the run as one self-contained web page to PATH: the figure with a player "
@@ -65,10 +85,14 @@ ENGINE = {
     "vars": (Vars, None), "start": (Start, None), "optimizer": (Optimizer, "gd"), "lr": (Lr, None),
     "steps": (Steps, None), "tol": (Tol, 1e-8), "xtol": (Xtol, 0.0), "ftol": (Ftol, 0.0), "beta": (Beta, None),
     "beta1": (Beta1, None), "beta2": (Beta2, None), "eps": (Eps, None), "rho": (Rho, None),
-    "schedule": (Schedule, "constant"), "decay": (Decay, None), "line_search": (LineSearch, False),
-    "c1": (C1, 1e-4), "shrink": (Shrink, 0.5), "every": (Every, 1),
+    "schedule": (Schedule, "constant"), "decay": (Decay, None), "period": (Period, None), "lr_min": (LrMin, None),
+    "warmup": (Warmup, None), "line_search": (LineSearch, None),
+    "c1": (C1, 1e-4), "c2": (C2, None), "shrink": (Shrink, 0.5), "memory": (Memory, None), "cg_beta": (CgBeta, None),
+    "bb": (Bb, None), "h0": (H0, None), "fstar": (Fstar, None), "every": (Every, 1),
 }
 """The options every engine command shares: their types (with help) and defaults, in the order --help lists them."""
+DIRECTIONAL = ("line_search", "c1", "c2", "shrink", "memory", "cg_beta", "bb", "h0", "fstar")
+"""The options of line searches and of the methods, which the vectorised commands (sweep, basins) do not run."""
 
 
 def engine_command(*, without: tuple[str, ...] = (), steps: object = None):
@@ -101,6 +125,28 @@ def engine_command(*, without: tuple[str, ...] = (), steps: object = None):
         return run
 
     return decorate
+
+
+def line_search_alone(args: list[str]) -> list[str]:
+    """``--line-search`` not followed by a kind of line search reads as ``--line-search armijo`` (Typer has no
+    options with an optional value). A word close to a kind (``wolf``) is an error, not an objective."""
+    import difflib
+
+    from gdcli.engine.line_search import KINDS
+    from gdcli.errors import OptionError
+
+    out = []
+    for i, arg in enumerate(args):
+        out.append(arg)
+        if arg != "--line-search":
+            continue
+        following = args[i + 1] if i + 1 < len(args) else None
+        if following is not None and following.lower() in KINDS:
+            continue
+        if following is not None and difflib.get_close_matches(following.lower(), KINDS, n=1, cutoff=0.7):
+            raise OptionError(f"unknown line search '{following}' (choose from {', '.join(KINDS)})")
+        out.append("armijo")
+    return out
 
 
 def variable_names(text: str | None) -> list[str] | None:

@@ -19,11 +19,12 @@ import sympy as sp
 
 from gdcli.engine import codegen
 from gdcli.engine.objective import Objective
-from gdcli.engine.optimizers import HYPER_SYMBOLS, Rule
+from gdcli.engine.optimizers import ELEMENTWISE, HYPER_SYMBOLS, Rule
 from gdcli.engine.optimizers import alpha as ALPHA
 from gdcli.engine.optimizers import g as G
 from gdcli.engine.optimizers import t as STEP
 from gdcli.engine.optimizers import x as X
+from gdcli.errors import OptionError
 
 
 class ArrayObjective:
@@ -87,6 +88,9 @@ class ArrayRule:
     """
 
     def __init__(self, rule: Rule):
+        if not isinstance(rule, Rule):
+            raise OptionError(f"{rule.name} is not an elementwise rule, and this runs only those "
+                              f"({', '.join(ELEMENTWISE)})")
         self.rule = rule
         printer = codegen.ArrayPrinter()
         names = {X: sp.Symbol("x"), G: sp.Symbol("g"), ALPHA: sp.Symbol("lr"), STEP: sp.Symbol("step")}

@@ -40,6 +40,9 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from gdcli.engine.methods import METHODS, Method
+from gdcli.engine.notation import scientific
+from gdcli.engine.methods import settings as method_settings
 from gdcli.errors import OptionError
 
 x, g, alpha, t = sp.symbols("x g alpha t", real=True)
@@ -78,6 +81,8 @@ def _over(numerator: sp.Expr, denominator: sp.Expr) -> sp.Expr:
     return numerator * sp.Pow(denominator, -1, evaluate=False)
 
 
+SETTING_NAMES = {"memory": "m", "cg_beta": "β", "bb": "BB", "h0": "H₀", "fstar": "f*"}
+"""How the methods' settings (gdcli.engine.methods) are written for the user."""
 HYPER_SYMBOLS = {"beta": beta, "beta1": beta1, "beta2": beta2, "eps": eps, "rho": rho}
 
 GD = Rule(
@@ -138,19 +143,37 @@ ADAM = Rule(
 )
 
 RULES: dict[str, Rule] = {r.name: r for r in (GD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, ADAM)}
-NAMES = tuple(RULES)
+ELEMENTWISE = tuple(RULES)
+"""The rules that update each coordinate on its own (generated loop, NumPy kernels, exact fractions)."""
+NAMES = ELEMENTWISE + tuple(METHODS)
+"""Every --optimizer value: the elementwise rules, then the methods of gdcli.engine.methods."""
 
 
 @dataclass(frozen=True)
 class Optimizer:
     """A rule with its hyper-parameter values fixed and checked."""
 
-    rule: Rule
+    rule: Rule | Method
     hyper: dict[str, float]
 
     @property
     def name(self) -> str:
         return self.rule.name
+
+    @property
+    def elementwise(self) -> bool:
+        """True for the six rules that update each coordinate on its own (see ELEMENTWISE)."""
+        return isinstance(self.rule, Rule)
+
+    def settings_text(self) -> list[str]:
+        """Each hyper-parameter or setting as the header shows it: β = 0.9, m = 10, H₀ = scaled."""
+        shown = []
+        for key, value in self.hyper.items():
+            symbol = HYPER_SYMBOLS.get(key)
+            label = SYMBOL_NAMES[symbol] if symbol is not None else SETTING_NAMES.get(key, key)
+            text = scientific(value) if isinstance(value, float) else "from the catalog" if value is None else str(value)
+            shown.append(f"{label} = {text}")
+        return shown
 
     def to_dict(self, lr: float) -> dict:
         return {"name": self.name, "lr": lr, **self.hyper}
@@ -160,9 +183,13 @@ def make_optimizer(name: str, **given: float | None) -> Optimizer:
     """The optimizer ``name`` with its defaults, overridden by the non-None values in ``given``.
 
     Hyper-parameters that the optimizer does not use are ignored. Values are checked as torch checks them:
-    0 ≤ β < 1, 0 ≤ β₁, β₂ < 1, 0 ≤ ρ < 1, ε ≥ 0, all finite.
+    0 ≤ β < 1, 0 ≤ β₁, β₂ < 1, 0 ≤ ρ < 1, ε ≥ 0, all finite. The methods' settings (memory, cg_beta, bb, h0,
+    fstar) are checked by gdcli.engine.methods.settings.
     """
-    rule = RULES.get(name.strip().lower()) if isinstance(name, str) else None
+    key = name.strip().lower() if isinstance(name, str) else None
+    if key in METHODS:
+        return Optimizer(METHODS[key], method_settings(METHODS[key], given))
+    rule = RULES.get(key)
     if rule is None:
         raise OptionError(f"unknown optimizer '{name}' (choose from {', '.join(NAMES)})")
     hyper = dict(rule.defaults)
@@ -180,8 +207,10 @@ def make_optimizer(name: str, **given: float | None) -> Optimizer:
     return Optimizer(rule, hyper)
 
 
-def rule_lines(rule: Rule) -> list[str]:
+def rule_lines(rule: Rule | Method) -> list[str]:
     """The rule as the user reads it: one line ``target ← expression`` per assignment, in Unicode symbols."""
+    if isinstance(rule, Method):
+        return list(rule.lines)
     return [f"{symbol_text(target)} ← {expression_text(expr)}" for target, expr in rule.steps]
 
 

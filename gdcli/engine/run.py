@@ -20,6 +20,7 @@ Stopping (the first that holds, checked at every iterate x_t):
 from __future__ import annotations
 
 import math
+from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -27,7 +28,9 @@ import numpy as np
 import sympy as sp
 
 from gdcli.engine import codegen
+from gdcli.engine import methods
 from gdcli.engine.checks import positive, tolerance, whole_number
+from gdcli.engine.line_search import check_kind
 from gdcli.engine.notation import scientific
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import HYPER_SYMBOLS, Optimizer, Rule
@@ -62,16 +65,27 @@ MESSAGES = {
 STATUS_OF = {"tol": "converged", "xtol": "converged", "ftol": "converged", "max_steps": "max_steps",
              "bound": "diverged", "f_bound": "diverged", "non_finite": "diverged", "undefined": "diverged",
              "line_search": "line_search_failed"}
+MESSAGES.update(methods.MESSAGES)
+STATUS_OF.update(methods.STATUS_OF)
 
 
 @dataclass(frozen=True)
 class LineSearch:
-    """Armijo backtracking along −g: try α, α·shrink, α·shrink², … until f(x − αg) ≤ f(x) − c1·α·‖g‖²."""
+    """A line search: ``kind`` armijo (the default), wolfe, strong-wolfe or exact (gdcli.engine.line_search).
+
+    Armijo backtracks along −g: try α, α·shrink, α·shrink², … until f(x − αg) ≤ f(x) − c1·α·‖g‖². The Wolfe
+    searches add the curvature condition with c2 (None: the method's default, 0.9, or 0.1 for cg).
+    """
 
     c1: float = 1e-4
     shrink: float = 0.5
+    kind: str = "armijo"
+    c2: float | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", check_kind(self.kind))
+        if self.c2 is not None and not (math.isfinite(self.c2) and 0 < self.c2 < 1):
+            raise OptionError(f"--c2 must satisfy 0 < c2 < 1, not {self.c2:g}")
         if not (math.isfinite(self.c1) and 0 < self.c1 < 1):
             raise OptionError(f"--c1 must satisfy 0 < c1 < 1, not {self.c1:g}")
         if not (math.isfinite(self.shrink) and 0 < self.shrink < 1):
@@ -106,6 +120,10 @@ class RunResult:
     evaluations: dict = field(default_factory=dict)
     tol: float = 0.0
     """The tolerance on ‖∇f‖ the run tested (0: not tested)."""
+    states: list[dict] | None = None
+    """For the methods of gdcli.engine.methods: per recorded row, the state of the step taken from it (the
+    direction d, Newton's shift τ, CG's β, BFGS's H, L-BFGS's pair count and γ, and a ``note`` when a row has
+    something to say: a shift added, an update skipped, a restart). None for the elementwise rules."""
 
     @property
     def final_x(self) -> np.ndarray:
@@ -120,21 +138,38 @@ class RunResult:
         return float(self.grad_norm[-1])
 
     def columns(self) -> tuple[list[str], list[list]]:
-        """The rows as a header and plain values: t, each x_i, f, each ∂f/∂x_i, ‖∇f‖, α_t (and trials)."""
+        """The rows as a header and plain values: t, each x_i, f, each ∂f/∂x_i, ‖∇f‖, α_t (and trials), and for
+        the methods the direction d and their scalar state (τ, β, γ, pairs, skipped, note)."""
         names = self.objective.names
         header = ["t", *names, "f", *(f"grad_{n}" for n in names), "grad_norm", "lr"]
         search = self.line_search is not None
         if search:
             header.append("trials")
+        scalars = self._state_columns()
+        header += [f"d_{n}" for n in names] if self.states is not None else []
+        header += scalars
         table = []
         for r in range(len(self.t)):
             row = [int(self.t[r]), *map(float, self.x[r]), float(self.f[r]), *map(float, self.grad[r]),
                    float(self.grad_norm[r]), float(self.lr[r])]
-            table.append(row + [int(self.trials[r])] if search else row)
+            row += [int(self.trials[r])] if search else []
+            if self.states is not None:
+                state = self.states[r]
+                row += list(state.get("d", [""] * len(names)))
+                row += [state.get(key, "") for key in scalars]
+            table.append(row)
         return header, table
 
+    def _state_columns(self) -> list[str]:
+        """The methods' scalar state in the order first met (tau, beta, gamma, pairs, skipped, note)."""
+        keys = {}
+        for state in self.states or ():
+            keys.update(dict.fromkeys(k for k, v in state.items() if not isinstance(v, list)))
+        return list(keys)
+
     def rows(self) -> list[dict]:
-        """The recorded rows as JSON-ready dicts (t, x, f, grad, grad_norm, lr, and trials with line search)."""
+        """The recorded rows as JSON-ready dicts (t, x, f, grad, grad_norm, lr, trials with a line search, and
+        the method's ``state`` for the methods of gdcli.engine.methods)."""
         out = []
         for r in range(len(self.t)):
             row = {
@@ -144,6 +179,8 @@ class RunResult:
             }
             if self.line_search is not None:
                 row["trials"] = int(self.trials[r])
+            if self.states is not None:
+                row["state"] = self.states[r]
             out.append(row)
         return out
 
@@ -166,34 +203,46 @@ def run(
     steps = whole_number(steps, "--steps", 0, MAX_STEPS)
     every = whole_number(every, "--every", 1, MAX_STEPS)
     tol, xtol, ftol = (tolerance(v, name) for v, name in ((tol, "--tol"), (xtol, "--xtol"), (ftol, "--ftol")))
-    if line_search is not None and optimizer.name != "gd":
-        raise OptionError("--line-search works with --optimizer gd: Armijo's condition is for the step along −g")
+    directional = not optimizer.elementwise or line_search is not None and line_search.kind != "armijo"
+    if line_search is not None and optimizer.name != "gd" and optimizer.elementwise:
+        raise OptionError(f"--line-search works with gd and the methods ({', '.join(methods.METHODS)}), not "
+                          f"{optimizer.name}: a line search picks α along a direction, which {optimizer.name} "
+                          "does not step along")
     start = np.asarray(start, dtype=float)
     f0 = objective.check_defined_at(start)
-    loop = compiled_loop(objective, optimizer.rule, schedule.name, line_search is not None,
-                         tol > 0, xtol > 0, ftol > 0, every > 1)
-    search = line_search or LineSearch()
-    reason, last_t, rows, evaluations, last = loop(
-        tuple(float(v) for v in start), lr, steps, tol, xtol, ftol, every,
-        DIVERGENCE_FACTOR * max(1.0, abs(f0)), DIVERGENCE_FACTOR * max(1.0, float(np.max(np.abs(start)))),
-        schedule.decay, search.c1, search.shrink, *optimizer.hyper.values(),
-    )
+    bounds = DIVERGENCE_FACTOR * max(1.0, abs(f0)), DIVERGENCE_FACTOR * max(1.0, float(np.max(np.abs(start))))
+    states = None
+    if directional:
+        if line_search is None and not optimizer.elementwise and optimizer.rule.search is not None:
+            line_search = LineSearch(kind=optimizer.rule.search)
+        line_search = methods.resolve_search(optimizer, line_search)
+        reason, last_t, rows, evaluations, last, states = methods.iterate(
+            objective, optimizer, line_search, start, lr, schedule.rate(lr), steps, tol, xtol, ftol, every, *bounds)
+    else:
+        loop = compiled_loop(objective, optimizer.rule, schedule, line_search is not None,
+                             tol > 0, xtol > 0, ftol > 0, every > 1)
+        search = line_search or LineSearch()
+        reason, last_t, rows, evaluations, last = loop(
+            tuple(float(v) for v in start), lr, steps, tol, xtol, ftol, every, *bounds,
+            schedule.decay, search.c1, search.shrink, *optimizer.hyper.values(),
+        )
     width = 5 + 2 * objective.dimension
-    table = np.array(rows, dtype=float).reshape(-1, width)
+    table = np.frombuffer(rows, dtype=float).reshape(-1, width)  # the rows as recorded: 8 bytes a number
     if last is not None and (len(table) == 0 or table[-1, 0] != last[0]):
         table = np.vstack([table, np.array(last, dtype=float)])
     n = objective.dimension
     final_t = int(table[-1, 0])
     message = MESSAGES[reason].format(t=last_t if STATUS_OF[reason] == "diverged" else final_t, last=final_t,
                                       tol=scientific(tol), xtol=scientific(xtol), ftol=scientific(ftol), steps=steps,
-                                      factor=scientific(DIVERGENCE_FACTOR),
-                                      trials=MAX_TRIALS, lr=float(table[-1, 3]))
+                                      factor=scientific(DIVERGENCE_FACTOR), trials=int(table[-1, 4]),
+                                      lr=float(table[-1, 3]), search=line_search.kind if line_search else "")
     return RunResult(
         objective=objective, optimizer=optimizer, start=start, lr0=lr, schedule=schedule, line_search=line_search,
         status=STATUS_OF[reason], reason=reason, message=message, steps=final_t,
         t=table[:, 0].astype(int), f=table[:, 1], grad_norm=table[:, 2], lr=table[:, 3],
         trials=table[:, 4].astype(int), x=table[:, 5:5 + n], grad=table[:, 5 + n:],
         evaluations={"gradient": last_t + 1, "line_search": evaluations}, tol=tol,
+        states=None if states is None else [states.get(int(t), {}) for t in table[:, 0]],
     )
 
 
@@ -210,7 +259,7 @@ def update_lines(rule: Rule, n: int, printer, indent: str) -> list[str]:
 
 
 @lru_cache(maxsize=64)
-def compiled_loop(objective: Objective, rule: Rule, schedule: str, search: bool, tol: bool, xtol: bool,
+def compiled_loop(objective: Objective, rule: Rule, schedule: Schedule, search: bool, tol: bool, xtol: bool,
                   ftol: bool, sampled: bool):
     """Generate and compile the run loop for this objective, rule, schedule and set of stopping tests."""
     printer = codegen.FloatPrinter()
@@ -219,7 +268,7 @@ def compiled_loop(objective: Objective, rule: Rule, schedule: str, search: bool,
     gs = [f"_g{i}" for i in range(n)]
     hyper = [f"_{name}" for name in rule.defaults]
     lr_expr = printer.doprint(
-        Schedule(schedule).formula.xreplace({alpha0: sp.Symbol("_lr0"), k: sp.Symbol("_decay"),
+        schedule.formula.xreplace({alpha0: sp.Symbol("_lr0"), k: sp.Symbol("_decay"),
                                              INDEX: sp.Symbol("_t")})
     )
     row = f"(_t, _f, _gn, _lr, _trials, {', '.join(xs + gs)})"
@@ -231,7 +280,7 @@ def compiled_loop(objective: Objective, rule: Rule, schedule: str, search: bool,
     ]
     src += [f"    _{target.name}{i} = 0.0" for target in rule.state for i in range(n)]
     src += [
-        "    _rows = []", "    _record = _rows.extend", "    _last = None", "    _trials = 0", "    _fevals = 0",
+        "    _rows = _floats('d')", "    _record = _rows.extend", "    _last = None", "    _trials = 0", "    _fevals = 0",
         "    _t = 0", "    _pf = _f = 0.0", "    _failed = False", *(f"    _p{i} = 0.0" for i in range(n)),
         "    while True:", "        try:",
     ]
@@ -296,7 +345,7 @@ def compiled_loop(objective: Objective, rule: Rule, schedule: str, search: bool,
         "    return _reason, _t, _rows, _fevals, _last",
         "",
     ]
-    extra = {}
+    extra = {"_floats": array}  # rows kept as packed doubles, not a list of float objects (4 times smaller)
     if search:
         extra["_value"] = objective.value_function
     return codegen.compile_source("\n".join(src), "_run", extra)

@@ -17,6 +17,7 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
+from gdcli.engine import methods
 from gdcli.engine.expression import parse_number
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import Optimizer, make_optimizer
@@ -27,6 +28,8 @@ from gdcli.errors import OptionError
 
 DEFAULT_LR = 0.1
 DEFAULT_STEPS = 20
+MAX_JSON_ROWS = 500_000
+"""Most iterate rows in one JSON document (about 150 bytes each as text, several times that while it is built)."""
 
 
 @dataclass(frozen=True)
@@ -85,8 +88,11 @@ class Solution:
         return Arrival(kind, convex_quadratic=o.is_quadratic, more_steps=more, proven=o.is_quadratic, **found)
 
     def to_dict(self) -> dict:
-        """The JSON document of `gd solve --json`."""
+        """The JSON document of `gd solve --json`; refused when the run kept more than MAX_JSON_ROWS rows."""
         o, r = self.objective, self.run
+        if len(r.t) > MAX_JSON_ROWS:
+            raise OptionError(f"--json prints every recorded row, and this run kept {len(r.t):,}; the limit is "
+                              f"{MAX_JSON_ROWS:,}: --every K keeps every K-th row (or --csv writes them all)")
         return {
             "objective": o.text,
             "expression": sp.sstr(o.expr),
@@ -94,8 +100,10 @@ class Solution:
             "gradient": [sp.sstr(e) for e in o.gradient],
             "hessian": [[sp.sstr(e) for e in row] for row in o.hessian.tolist()],
             "optimizer": r.optimizer.to_dict(r.lr0),
-            "schedule": {"name": r.schedule.name, "decay": r.schedule.decay},
-            "line_search": None if r.line_search is None else {"c1": r.line_search.c1, "shrink": r.line_search.shrink},
+            "schedule": r.schedule.to_dict(),
+            "line_search": None if r.line_search is None else {
+                "kind": r.line_search.kind, "c1": r.line_search.c1, "shrink": r.line_search.shrink,
+                "c2": r.line_search.c2},
             "start": [float(v) for v in r.start],
             "status": r.status,
             "reason": r.reason,
@@ -118,6 +126,8 @@ def read_lr(value: float | str | None, default: float) -> float:
         return float(value)
     except (TypeError, ValueError):
         raise OptionError(f"--lr must be a real number, not {value}") from None
+    except OverflowError:
+        raise OptionError("--lr must be a positive finite number within 1.8e308") from None
 
 
 @dataclass(frozen=True)
@@ -145,19 +155,26 @@ def prepare(
     rho: float | None = None,
     schedule: str = "constant",
     decay: float | None = None,
+    period: int | None = None,
+    lr_min: float | None = None,
+    warmup: int | None = None,
     default_steps: int = DEFAULT_STEPS,
+    **method_settings,
 ) -> Setup:
     """Read and check the shared options.
 
     ``objective`` is an expression, a built-in name (see ``gd functions``) or None for the default bowl; a
     built-in supplies its suggested α and step budget when those are not given (else DEFAULT_LR and
-    ``default_steps``). Hyper-parameters left as None take the optimizer's defaults.
+    ``default_steps``); Newton, BFGS and L-BFGS take α = 1, their natural step. Hyper-parameters left as None
+    take the optimizer's defaults; ``method_settings`` are the methods' (memory, cg_beta, bb, h0, fstar).
     """
     f = objective if isinstance(objective, Objective) else Objective.parse(objective, variables)
-    rule = make_optimizer(optimizer, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho)
-    alpha = read_lr(lr, f.function.lr if f.function else DEFAULT_LR)
+    rule = make_optimizer(optimizer, beta=beta, beta1=beta1, beta2=beta2, eps=eps, rho=rho, **method_settings)
+    unit = not rule.elementwise and rule.rule.unit_step
+    alpha = read_lr(lr, 1.0 if unit else f.function.lr if f.function else DEFAULT_LR)
     budget = steps if steps is not None else f.function.steps if f.function else default_steps
-    return Setup(f, rule, alpha, budget, make_schedule(schedule, decay))
+    plan = make_schedule(schedule, decay, period=period, lr_min=lr_min, warmup=warmup, steps=budget)
+    return Setup(f, rule, alpha, budget, plan)
 
 
 def solve(
@@ -167,9 +184,10 @@ def solve(
     tol: float = 1e-8,
     xtol: float = 0.0,
     ftol: float = 0.0,
-    line_search: bool = False,
+    line_search: bool | str = False,
     c1: float = 1e-4,
     shrink: float = 0.5,
+    c2: float | None = None,
     every: int = 1,
     curvature: bool | None = None,
     **options,
@@ -177,14 +195,17 @@ def solve(
     """Run one optimizer on an objective and read its stability.
 
     ``start`` defaults to the built-in's standard start, else 1 in every coordinate; the stopping tests are
-    those of gdcli.engine.run.run; ``curvature`` asks for the curvature along the path (None: up to 50
-    variables); ``options`` are gdcli.engine.solution.prepare's (variables, optimizer, lr, steps, beta, beta1,
-    beta2, eps, rho, schedule, decay).
+    those of gdcli.engine.run.run; ``line_search`` is False, True (Armijo) or a kind of
+    gdcli.engine.line_search (armijo, wolfe, strong-wolfe, exact), with c1, c2 and shrink; ``curvature`` asks
+    for the curvature along the path (None: up to 50 variables); ``options`` are
+    gdcli.engine.solution.prepare's (variables, optimizer, lr, steps, beta, beta1,
+    beta2, eps, rho, schedule, decay, period, lr_min, warmup, and the methods' memory, cg_beta, bb, h0, fstar).
     """
     setup = prepare(objective, **options)
     x0 = setup.objective.read_start(start)
-    search = LineSearch(c1, shrink) if line_search else None
+    kind = "armijo" if line_search is True else line_search or getattr(setup.optimizer.rule, "search", None)
+    search = LineSearch(c1, shrink, kind, c2) if kind else None
     result = run(setup.objective, setup.optimizer, x0, setup.lr, setup.steps, tol, xtol, ftol, setup.schedule,
                  search, every)
-    return Solution(setup.objective, result, read_run(result, curvature))
+    return Solution(setup.objective, result, methods.read(read_run(result, curvature), result))
 

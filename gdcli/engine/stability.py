@@ -28,6 +28,9 @@ from typing import Sequence
 
 import numpy as np
 
+from gdcli.engine.methods import METHODS
+from gdcli.engine.methods import reading as method_reading
+
 LINEAR = ("gd", "momentum", "nesterov")
 REDUCTION = 1e-6
 """The error reduction the predicted step count is for."""
@@ -371,6 +374,8 @@ def _reading(s: Stability, mu: float, big_l: float, schedule: str, line_search: 
     from gdcli.engine.notation import scientific
 
     lr, optimizer, kind = s.lr, s.optimizer, s.point_kind
+    if optimizer in METHODS:  # Newton, BFGS, …: what their theorems say, by gdcli.engine.methods.reading
+        return method_reading(optimizer, s.eigenvalues, s.where, lr, None, s.where.startswith("every point"))
     if line_search:
         return ("Armijo backtracking chooses α_t at every step, shrinking it until f decreases enough, "
                 "so the starting α needs no stability bound.")
@@ -508,7 +513,8 @@ def path_curvature(result) -> PathCurvature:
         low[finite], high[finite] = values[:, 0], values[:, -1]
     optimizer = result.optimizer
     factor = stability_bound(optimizer.name, 1.0, optimizer.hyper.get("beta", 0.0))
-    threshold = None if factor is None else factor / np.asarray(result.lr, dtype=float)
+    with np.errstate(divide="ignore"):  # α_t = 0 (a cosine schedule's last step): no curvature limit, c/0 = ∞
+        threshold = None if factor is None else factor / np.asarray(result.lr, dtype=float)
     return PathCurvature(np.asarray(result.t), low, high, threshold,
                          THRESHOLD_NAME.get(optimizer.name) if factor is not None else None)
 
@@ -521,7 +527,7 @@ def read_run(result, curvature: bool | None = None) -> Stability:
     options = dict(optimizer=optimizer.name, lr=result.lr0, beta=optimizer.hyper.get("beta", 0.0),
                    schedule=result.schedule.name, line_search=result.line_search is not None,
                    rho=optimizer.hyper.get("rho", 0.99))
-    if not smooth(f):
+    if not f.is_smooth:
         reading = Stability(None, "no reading: f is not smooth", None, options["lr"], options["optimizer"], None,
                             None, None, None, None, None, None,
                             "f has kinks (Abs, Max, Min, sign or a piecewise part), where its gradient jumps and "
@@ -538,14 +544,6 @@ def read_run(result, curvature: bool | None = None) -> Stability:
         reading.curvature_note = (f"curvature along the path skipped: {f.dimension} variables "
                                   f"(more than {CURVATURE_MAX_VARIABLES}); --curvature computes it")
     return reading
-
-
-def smooth(objective) -> bool:
-    """False when f or its derivatives hold Abs, Max, Min, sign, Heaviside or Piecewise: f has kinks there."""
-    import sympy as sp
-
-    kinks = (sp.Abs, sp.Max, sp.Min, sp.sign, sp.Heaviside, sp.Piecewise, sp.DiracDelta)
-    return not any(e.has(*kinks) for e in [objective.expr, *objective.gradient])
 
 
 def _not_critical(options: dict, where: str, text: str) -> Stability:
@@ -606,6 +604,10 @@ def _read_near_end(result, options: dict) -> Stability:
                              f"{'degenerate critical point' if kind == 'degenerate' else kind} "
                              f"{_short(point)}, lies {why}.")
     hessian = f.hessian_at(point)
+    if not np.all(np.isfinite(hessian)):  # x^π at 0: ∇²f is undefined there
+        return _not_critical(options, "no curvature at the critical point",
+                             f"Newton's method from the last iterate finds the critical point {_short(point)}, "
+                             f"but ∇²f is undefined there, so nothing is known about its kind.")
     _, negative, zero = inertia(hessian, uncertainty)
     kind = kind_of(len(hessian) - negative - zero, negative, zero)
     on_a_set = bool(zero and not negative and _critical_set_continues(f, point, hessian, zero))

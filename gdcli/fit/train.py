@@ -304,7 +304,7 @@ def compare(data: Dataset, batch_sizes: Sequence[int], *, model: str = "linear",
     epochs = whole_number(epochs, "--epochs", 1, MAX_EPOCHS)
     seed = whole_number(seed, "--seed", 0, MAX_SEED)
     sizes = [whole_number(b, "--batch-size", 0, MAX_BATCH) for b in batch_sizes]
-    plan = make_schedule(schedule, decay)
+    plan = make_schedule(schedule, decay, steps=epochs)
     problem = prepare(data, model, l2, standardize, rule.name, lr, rule.hyper.get("beta", 0.0))
     n = data.rows
     results = []

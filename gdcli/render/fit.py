@@ -11,8 +11,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from gdcli.engine.notation import number, scientific
-from gdcli.engine.optimizers import HYPER_SYMBOLS, SYMBOL_NAMES, rule_lines
+from gdcli.engine.notation import number
+from gdcli.engine.optimizers import rule_lines
 from gdcli.fit.train import FitResult, batch_label
 from gdcli.render.solve import labelled_sparkline
 
@@ -44,7 +44,7 @@ def header(result: FitResult, batches: str | None = None) -> Panel:
                      if p.standardizer is not None else "the weights")
         grid.add_row("weight decay", f"λ = {number(p.l2)}: the penalty adds λw to ∇L (the intercept b is free); "
                                      f"it applies to {penalised}")
-    hyper = ", ".join(f"{SYMBOL_NAMES[HYPER_SYMBOLS[k]]} = {scientific(v)}" for k, v in opt.hyper.items())
+    hyper = ", ".join(opt.settings_text())
     grid.add_row("optimizer", opt.rule.title + (f"; {hyper}" if hyper else ""))
     lines = fit_rule_lines(opt.rule)
     buffer = any(re.search(r"\bu\b", line) for line in lines)

@@ -15,8 +15,9 @@ from rich.table import Table
 from rich.text import Text
 
 from gdcli.engine.expression import reads_euler
+from gdcli.engine.methods import describe_search
 from gdcli.engine.notation import expression, matrix_rows, number, scientific, unicode, vector
-from gdcli.engine.optimizers import HYPER_SYMBOLS, SYMBOL_NAMES, rule_lines
+from gdcli.engine.optimizers import rule_lines
 from gdcli.engine.stability import Stability
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -78,13 +79,14 @@ def header(solution) -> Panel:
     else:
         lines.add_row("∇²f =", f"{o.dimension}×{o.dimension}, {2 * len(o.hessian_entries) - sum(i == j for i, j in o.hessian_entries)} non-zero entries")
     opt = r.optimizer
-    hyper = ", ".join(f"{SYMBOL_NAMES[HYPER_SYMBOLS[k]]} = {scientific(v)}" for k, v in opt.hyper.items())
+    hyper = ", ".join(opt.settings_text())
     lines.add_row("optimizer", f"{opt.rule.title}" + (f"; {hyper}" if hyper else ""))
     lines.add_row("rule", "\n".join(rule_lines(opt.rule)))
     lines.add_row("", Text(opt.rule.note, style="dim italic"))
-    lines.add_row("α", f"{number(r.lr0)}; {r.schedule.describe()}"
-                  + (f"; Armijo backtracking, c1 = {number(r.line_search.c1)}, shrink = {number(r.line_search.shrink)}"
-                     if r.line_search else ""))
+    own = getattr(opt.rule, "step_rule", "")
+    lines.add_row("α", own.replace("α₀", f"α₀ = {number(r.lr0)}") if own else
+                  f"{number(r.lr0)}; {r.schedule.describe()}" + (f"; {describe_search(r.line_search)}"
+                                                                 if r.line_search else ""))
     lines.add_row("start", f"{vector(r.start)}")
     title = f"gd solve · {o.text}" if len(o.text) <= 60 else "gd solve"
     return Panel(lines, title=title, title_align="left", border_style="blue")
@@ -102,6 +104,11 @@ def iterate_table(run, max_rows: int = 20) -> Table:
         table.add_column("trials", justify="right")
     # significant digits of x_t and ∇f(x_t): fewer as the variables grow, so a row stays one line at 80 columns
     x_digits, grad_digits = VECTOR_DIGITS.get(run.objective.dimension, (5, 4))
+    notes = [state.get("note", "") for state in run.states] if run.states is not None else None
+    if notes is not None and any(notes):
+        table.add_column("note", overflow="fold")
+    else:
+        notes = None
     rows = len(run.t)
     if max_rows and rows > max_rows + 2:
         head = max_rows // 2
@@ -120,6 +127,8 @@ def iterate_table(run, max_rows: int = 20) -> Table:
         if run.line_search is not None:
             cells.append(str(run.trials[r]) if r < rows - 1 or run.status in ("diverged", "line_search_failed")
                          else "")
+        if notes is not None:
+            cells.append(Text(notes[r], style="yellow"))
         table.add_row(*cells)
     return table
 

@@ -98,6 +98,11 @@ def written_update(run: RunResult, steps: list[Step], k: int, first: str = "") -
     if k == 0:
         return [f"x₀ = {values_text(step.x)}: the start." + (f" {first}" if first else "")]
     previous = steps[k - 1]
+    if not run.optimizer.elementwise:
+        d = step.values["d"]
+        return [f"d{sub(k - 1)} = {values_text(d)}" + (f"  ({step.values['note']})" if "note" in step.values else ""),
+                f"x{sub(k)} = x{sub(k - 1)} + α·d{sub(k - 1)} = {values_text(previous.x)} + {number(step.lr, 5)}·"
+                f"{values_text(d)} = {values_text(step.x)}"]
     hyper = run.optimizer.hyper
     rule = run.optimizer.rule
     assigned: set[str] = set()
@@ -139,6 +144,28 @@ def _key(shown: str) -> str:
 
 
 # the state beside the picture --------------------------------------------------------------------------------
+METHOD_STATE = {"tau": "τ (added to H)", "beta": "β", "gamma": "γ (H₀ = γI)", "pairs": "pairs (s, y) kept",
+                "skipped": "last update skipped"}
+"""How the methods' recorded state is labelled (gdcli.engine.methods)."""
+
+
+def method_state(state: dict, k: int, n: int, compact: bool) -> list[tuple[str, str]]:
+    """A method's state for the next step, from xₖ: dₖ, then τ, β, γ, the pair count, H (3 variables or fewer,
+    else its diagonal) and the row's note."""
+    rows = [(f"d{sub(k)} (next step)", values_text(state["d"]) if "d" in state else "— (the run ends here)")]
+    for key, label in METHOD_STATE.items():
+        if key in state:
+            value = state[key]
+            rows.append((key if compact else label, "yes" if value is True else "no" if value is False else
+                         number(float(value), 5)))
+    if "H" in state:
+        matrix = np.asarray(state["H"], dtype=float)
+        rows.append(("H ≈ ∇²f⁻¹", "; ".join(vector(row, 4) for row in matrix) if n <= 3 and not compact
+                     else f"{n}×{n}, diagonal {vector(np.diag(matrix), 3, 3)}"))
+    if "note" in state:
+        rows.append(("note", state["note"]))
+    return rows
+
 def state_table(stepper: Stepper, compact: bool = False) -> Table:
     """xₖ, f, ∇f, then every quantity of the rule as it reads (b ← β·b + g) with its value after this update,
     the step Δx and the effective per-coordinate step size −Δx/g. Compact (a short terminal): each quantity
@@ -157,10 +184,11 @@ def state_rows(run: RunResult, step: Step, compact: bool = False) -> list[tuple[
     k = step.k
     rows = [(f"x{sub(k)}", values_text(step.x)), (f"f(x{sub(k)})", number(step.f)),
             (f"∇f(x{sub(k)})", values_text(step.grad)), ("‖∇f‖", number(step.grad_norm, 4))]
-    hyper = run.optimizer.hyper
     settings = [f"α = {number(step.lr if step.lr is not None else float(run.lr[0]), 5)}"]
-    settings += [f"{symbol_text(HYPER_SYMBOLS[name])} = {number(value)}" for name, value in hyper.items()]
+    settings += run.optimizer.settings_text()
     rows.append((f"{run.optimizer.name}, t = {k}", ", ".join(settings)))
+    if not run.optimizer.elementwise:
+        rows += method_state(run.states[k], k, run.objective.dimension, compact)
     for (target, _), line in zip(run.optimizer.rule.steps, _rule_lines(run.optimizer.rule)):
         if target.name == "x":
             continue
@@ -343,7 +371,7 @@ def picture(stepper: Stepper, cols: int, rows: int) -> tuple[Picture, list[str]]
 
 def _marks_legend(stepper: Stepper) -> str:
     text = "◉ xₖ  •─ path  ○ x₀  → −∇f"
-    if stepper.run.optimizer.rule.state:
+    if stepper.run.optimizer.rule.state or not stepper.run.optimizer.elementwise:
         text += "  ⇒ next update"
     return text
 
@@ -373,7 +401,7 @@ def field_map(stepper: Stepper, cols: int, rows: int) -> tuple[Picture, list[str
     view.mark(*here, "◉")
     scale_col, scale_row = cols / (x1 - x0), rows / (y1 - y0)
     view.ray(*here, -step.grad[0] * scale_col, step.grad[1] * scale_row, GRADIENT_ARROWS, 3)
-    if k < stepper.last and run.optimizer.rule.state:
+    if k < stepper.last and (run.optimizer.rule.state or not run.optimizer.elementwise):
         d = run.x[k + 1] - step.x
         view.ray(*here, d[0] * scale_col, -d[1] * scale_row, STEP_ARROWS, 4)
     names = stepper.objective.names
@@ -406,7 +434,7 @@ def curve(stepper: Stepper, cols: int, rows: int) -> tuple[Picture, list[str]]:
     here = cell(step.x[0], step.f)
     view.mark(*here, "◉")
     view.ray(here[0], here[1], -step.grad[0], 0.0, GRADIENT_ARROWS, 3)
-    if step.k < stepper.last and run.optimizer.rule.state:
+    if step.k < stepper.last and (run.optimizer.rule.state or not run.optimizer.elementwise):
         row = here[1] - 1 if here[1] >= 1 else here[1] + 1
         view.ray(here[0], row, run.x[step.k + 1, 0] - step.x[0], 0.0, STEP_ARROWS, 4)
     name = stepper.objective.names[0]

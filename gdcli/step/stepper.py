@@ -28,7 +28,7 @@ import numpy as np
 from gdcli.engine import solution
 from gdcli.engine.kernels import ArrayRule
 from gdcli.engine.objective import Objective
-from gdcli.engine.optimizers import NAMES
+from gdcli.engine.optimizers import NAMES, make_optimizer
 from gdcli.engine.run import RunResult
 from gdcli.errors import GdError, OptionError
 
@@ -60,6 +60,11 @@ class Step:
     effective: np.ndarray | None = None
 
 
+MAX_STEPS = 100_000
+"""Largest step budget of the stepper: every iterate is kept as a Step with the optimizer's state (about a
+kilobyte each) so that ← can go back to it; ten million would need ten gigabytes."""
+
+
 @dataclass(frozen=True)
 class Replay:
     """Every recorded iterate of a run as a Step, and how far the replayed iterates are from the engine's."""
@@ -70,7 +75,12 @@ class Replay:
 
 
 def replay(run: RunResult) -> Replay:
-    """Replay ``run`` (recorded with every = 1) through the rule's ArrayRule kernel; see the module docstring."""
+    """Replay ``run`` (recorded with every = 1) through the rule's ArrayRule kernel; see the module docstring.
+
+    For the methods of gdcli.engine.methods, whose state the engine records with each row (the direction d,
+    τ, β, H, the L-BFGS pairs), the state is the engine's, and the replay checks xₖ = xₖ₋₁ + αₖ₋₁·dₖ₋₁."""
+    if run.states is not None:
+        return _replay_method(run)
     rule = run.optimizer.rule
     kernel = ArrayRule(rule)
     n = run.objective.dimension
@@ -91,12 +101,29 @@ def replay(run: RunResult) -> Replay:
     return Replay(run, steps, deviation)
 
 
+def _replay_method(run: RunResult) -> Replay:
+    steps = [Step(0, run.x[0], float(run.f[0]), run.grad[0], float(run.grad_norm[0]))]
+    deviation = 0.0
+    for k in range(1, len(run.t)):
+        x_prev, g_prev, lr = run.x[k - 1], run.grad[k - 1], float(run.lr[k - 1])
+        state = run.states[k - 1]
+        x_new = x_prev + lr * np.asarray(state["d"], dtype=float)
+        deviation = max(deviation, float(np.max(np.abs(x_new - run.x[k]) / np.maximum(1.0, np.abs(run.x[k])))))
+        delta = run.x[k] - x_prev
+        with np.errstate(all="ignore"):
+            effective = np.where(g_prev != 0, -delta / np.where(g_prev != 0, g_prev, 1.0), math.nan)
+        steps.append(Step(k, run.x[k], float(run.f[k]), run.grad[k], float(run.grad_norm[k]), lr, state, state,
+                          delta, effective))
+    return Replay(run, steps, deviation)
+
+
 class Stepper:
     """A run to step through: the current position k, α, the optimizer and the play state.
 
     ``settings`` are the remaining keyword arguments of ``gdcli.engine.solution.solve`` (variables, tol, xtol, ftol,
     beta, beta1, beta2, eps, rho, schedule, decay, line_search, c1, shrink). Every iterate is kept (every = 1).
-    Line search applies only while the optimizer is gd, since Armijo's condition is for the step along −g.
+    A line search applies while the optimizer is gd or a method that takes one (not momentum and the adaptive
+    rules, not bb or polyak, which choose their own α); bfgs, lbfgs and cg use theirs by default.
     """
 
     def __init__(self, objective: str | Objective | None = None, *, start=None, optimizer: str = "gd",
@@ -104,14 +131,19 @@ class Stepper:
                  variables=None, **settings):
         self.objective = objective if isinstance(objective, Objective) else Objective.parse(objective, variables)
         self.start = self.objective.read_start(start)
-        self.lr = solution.read_lr(lr, self.objective.function.lr if self.objective.function else solution.DEFAULT_LR)
+        unit = getattr(make_optimizer(optimizer).rule, "unit_step", False)
+        self.lr = solution.read_lr(lr, 1.0 if unit else self.objective.function.lr if self.objective.function
+                                   else solution.DEFAULT_LR)
         if not (isinstance(factor, (int, float)) and math.isfinite(factor) and factor > 1):
             raise OptionError(f"--factor must be a finite number greater than 1, not {factor}")
         self.factor = float(factor)
         self.optimizer = optimizer.strip().lower() if isinstance(optimizer, str) else optimizer
+        if steps is not None and not (isinstance(steps, int) and 0 <= steps <= MAX_STEPS):
+            raise OptionError(f"--steps of gd step must be a whole number between 0 and {MAX_STEPS:,}, not {steps} "
+                              f"(every step is kept to step back to; gd solve runs longer budgets)")
         self.budget = steps
         self.settings = settings
-        self.line_search = bool(settings.pop("line_search", False))
+        self.line_search = settings.pop("line_search", False) or False
         self.position = 0
         self.playing = False
         self.pace_index = DEFAULT_PACE
@@ -120,9 +152,11 @@ class Stepper:
 
     # the run ---------------------------------------------------------------------------------------------
     def _compute(self) -> None:
+        rule = make_optimizer(self.optimizer).rule
+        searches = self.optimizer == "gd" or not getattr(rule, "own_step", True)
         self.solution = solution.solve(
             self.objective, start=self.start, optimizer=self.optimizer, lr=self.lr, steps=self.budget, every=1,
-            line_search=self.line_search and self.optimizer == "gd", **self.settings,
+            line_search=self.line_search if searches else False, **self.settings,
         )
         self.replay = replay(self.solution.run)
         self.position = min(self.position, self.last)

@@ -89,7 +89,7 @@ def test_csv_to_an_unwritable_path_is_one_line(cli, tmp_path):
     (["solve", "x^2", "--steps", "ten"], "--steps"),
     (["solve", "x + z", "--vars", "x"], "'z' is not a declared variable"),
     (["solve", "log(x)", "--start", "-1"], "undefined at the start"),
-    (["solve", "x^2", "--optimizer", "lbfgs"], "unknown optimizer"),
+    (["solve", "x^2", "--optimizer", "lbfgs2"], "unknown optimizer"),
     (["solve", "x^2", "--beta", "2", "--optimizer", "momentum"], "--beta"),
     (["solve", "x^2", "--nonsense"], "No such option"),
     (["solve", "x^^2"], "cannot read"),

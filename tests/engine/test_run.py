@@ -151,7 +151,7 @@ def test_line_search_rows_meet_armijo_when_some_trials_fail():
 
 
 def test_line_search_needs_gd():
-    with pytest.raises(OptionError, match="--optimizer gd"):
+    with pytest.raises(OptionError, match="works with gd and the methods"):
         solve("x^2", optimizer="adam", line_search=True)
 
 
@@ -165,7 +165,7 @@ def test_line_search_needs_gd():
     ({"start": "nan,1"}, "--start"),
     ({"tol": -1}, "--tol"),
     ({"every": 0}, "--every"),
-    ({"schedule": "cosine"}, "unknown schedule"),
+    ({"schedule": "cyclic"}, "unknown schedule"),
     ({"schedule": "exponential", "decay": 2}, "--decay"),
 ])
 def test_bad_options(kwargs, fragment):

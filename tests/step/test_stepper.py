@@ -31,7 +31,8 @@ def test_trajectory_is_the_engines(name):
     objective = Objective.parse("rosenbrock")
     stepper = Stepper(objective, optimizer=name, lr="0.001", steps=60)
     reference = run(objective, make_optimizer(name), np.array([-1.2, 1.0]), 0.001, 60)
-    assert stepper.last == len(reference.t) - 1 == 60
+    assert stepper.last == len(reference.t) - 1
+    assert stepper.last == 60 or reference.status == "converged"
     assert np.array_equal(np.array([s.x for s in stepper.steps]), reference.x)
     assert stepper.replay.deviation < 1e-12
 
@@ -134,7 +135,10 @@ def test_cycle_optimizer_and_line_search():
     for _ in NAMES:
         stepper.cycle_optimizer()
         seen.append(stepper.optimizer)
-        assert (stepper.run.line_search is not None) == (stepper.optimizer == "gd")
+        searched = stepper.optimizer in ("gd", "newton", "bfgs", "lbfgs", "cg")
+        assert (stepper.run.line_search is not None) == searched
+        if searched:  # the Armijo search asked for, along each method's direction
+            assert stepper.run.line_search.kind == "armijo"
     assert seen == [*NAMES, NAMES[0]]
 
 
@@ -182,12 +186,14 @@ def test_update_written_out():
 @pytest.mark.parametrize("objective,start", [("x^2 + 4*y^2", None), ("(x-1)^4 + x^2", None),
                                              ("x^2 + y^2 + z^2", None), ("log(x) + y^2", "2,1")])
 def test_every_view_renders(name, objective, start):
-    stepper = Stepper(objective, optimizer=name, start=start)
+    # Polyak's step needs f*: a value below every f the run meets stands in for these typed objectives
+    stepper = Stepper(objective, optimizer=name, start=start, **({"fstar": -100} if name == "polyak" else {}))
     for k in (0, 1, stepper.last):
         stepper.goto(k)
         for colour in (None, "truecolor"):
             screen = text(view(stepper, 100, 40), color_system=colour)
-            assert f"step {k}/{stepper.last}" in screen and "quit" in screen
+            # Newton leaves log(x)'s domain at its first step: the run is x₀ alone and goto(1) stays at 0
+            assert f"step {min(k, stepper.last)}/{stepper.last}" in screen and "quit" in screen
 
 
 def test_back_and_forth_gives_the_same_screen():
