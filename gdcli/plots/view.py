@@ -11,6 +11,7 @@ from typing import Sequence
 
 import numpy as np
 from matplotlib import patheffects
+from matplotlib.ticker import MaxNLocator
 
 from gdcli.engine.expression import parse_vector
 from gdcli.engine.kernels import ArrayObjective
@@ -142,6 +143,19 @@ def grid_values(objective: Objective, box: Box, size: int = GRID) -> tuple[np.nd
     F = np.array(F, dtype=float)
     F[~np.isfinite(F)] = np.nan
     return X, Y, F
+
+
+def round_ticks(levels: np.ndarray, most: int = 7) -> np.ndarray:
+    """Colour-bar ticks at round values of f inside the levels' range: powers of ten when the levels are
+    geometric (see contour_levels) and f ≥ 0, else steps of 1, 2 or 5 times a power of ten (at most ``most``)."""
+    low, high = float(levels[0]), float(levels[-1])
+    if low >= 0 and len(levels) > 2 and (high - low) / max(levels[1] - low, 1e-300) >= LOG_SPAN:
+        first, last = math.ceil(math.log10(max(levels[1], 1e-300))), math.floor(math.log10(high))
+        powers = 10.0 ** np.arange(first, last + 1)
+        step = max(1, math.ceil(len(powers) / most))
+        return powers[::-1][::step][::-1]
+    ticks = MaxNLocator(most - 1, steps=[1, 2, 5, 10]).tick_values(low, high)
+    return ticks[(ticks >= low - 1e-12 * abs(low)) & (ticks <= high + 1e-12 * abs(high))]
 
 
 def contour_levels(values: np.ndarray, count: int = LEVELS) -> np.ndarray:

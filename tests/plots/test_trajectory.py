@@ -332,3 +332,20 @@ def test_curvature_panel_draws_lambda_max_and_the_line(objective, start, surface
     np.testing.assert_allclose(line.get_ydata(), 2 / 0.02)
     first = int(np.nonzero(expected > 100)[0][0]) if np.any(expected > 100) else None
     assert solution.stability.path_curvature.first_crossing == first
+
+
+@pytest.mark.parametrize("objective", ["rosenbrock", "himmelblau", "bowl", "booth"])
+def test_colour_bar_ticks_are_round(objective):
+    """Ticks are powers of ten (ratio 10 between neighbours) or multiples of a step 1, 2 or 5 × 10ᵏ."""
+    figure = run_figure(solve(objective, steps=30).run)
+    (bar,) = [ax for ax in figure.axes if ax.get_label() == "<colorbar>"]
+    ticks = [t for t in bar.get_yticks() if bar.get_ylim()[0] <= t <= bar.get_ylim()[1]]
+    assert len(ticks) >= 2
+    ratios = [b / a for a, b in zip(ticks, ticks[1:]) if a > 0]
+    if len(ratios) == len(ticks) - 1 and all(math.isclose(r, 10) for r in ratios):
+        assert all(math.isclose(math.log10(t), round(math.log10(t))) for t in ticks)
+        return
+    step = ticks[1] - ticks[0]
+    mantissa = step / 10 ** math.floor(math.log10(step))
+    assert any(math.isclose(mantissa, m) for m in (1, 2, 5))
+    assert all(math.isclose(t / step, round(t / step), abs_tol=1e-9) for t in ticks)
