@@ -36,3 +36,24 @@ def test_a_dataset_is_found_by_name_from_any_folder(cli, tmp_path, monkeypatch):
     missing = cli("fit", "nonesuch.csv", "--target", "y")
     assert missing.exit_code == 2 and "gd datasets lists them" in missing.stderr
     assert not os.listdir(tmp_path)
+
+
+def test_help_texts_show_defaults_one_way():
+    """Every option's default reads "[default: …]" (Typer's form), never "(default …)" or a bare "[0.9]"."""
+    import re
+
+    import typer
+
+    from gdcli.cli import app
+
+    def commands(group):
+        for command in group.commands.values():
+            yield command
+            if hasattr(command, "commands"):
+                yield from commands(command)
+
+    texts = [param.help or "" for command in commands(typer.main.get_group(app)) for param in command.params]
+    assert texts
+    for text in texts:
+        assert not re.search(r"\(default", text), text
+        assert not re.search(r"\[(?!default: )[^\]]*\]$", text.strip()), text
