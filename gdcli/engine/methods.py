@@ -34,6 +34,7 @@ and lbfgs, whose natural step is 1; for cg and steepest descent, from α₀ at t
 from __future__ import annotations
 
 import math
+from array import array
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
@@ -458,7 +459,7 @@ def iterate(objective: Objective, optimizer, search, start, lr: float, rate: Cal
     if search is not None and search.kind == "exact" and objective.is_quadratic:
         curvature = objective.hessian_at([0.0] * n).tolist()
     x = [float(v) for v in start]
-    rows, states, last = [], {}, None
+    rows, states, last = array("d"), {}, None
     fevals = 0
     t, f_prev, x_prev, g_prev, previous_slope, previous_alpha = 0, 0.0, x, None, None, None
 
