@@ -18,6 +18,7 @@ from gdcli.engine.kernels import ArrayObjective
 from gdcli.engine.notation import number
 from gdcli.engine.objective import Objective
 from gdcli.engine.run import RunResult
+from gdcli.engine.stability import newton_critical_point
 from gdcli.errors import GdError, OptionError
 
 COLOUR_MAP = "viridis"
@@ -120,13 +121,34 @@ def known_minima(objective: Objective) -> list[tuple[float, ...]]:
     return [tuple(m) for m in function.minima]
 
 
+def nearby_critical_points(run: RunResult) -> list[np.ndarray]:
+    """The critical points Newton's method finds from the run's start and from its last finite iterate, kept
+    when they lie within ten times the path's scale (its extent, the start's size, at least 1) of where it
+    started or ended: for a typed objective, the minimum (or saddle) the picture should show beside the path."""
+    path = visible_path(run)
+    path = path[np.all(np.isfinite(path), axis=1)]
+    if path.size == 0 or run.objective.dimension > 2:
+        return []
+    reach = 10 * max(1.0, float(np.max(np.ptp(path, axis=0))), float(np.max(np.abs(path[0]))))
+    found = []
+    for origin in (path[0], path[-1]):
+        point = newton_critical_point(run.objective, origin, steps=50)
+        if point is not None and np.all(np.isfinite(point[0])) and min(
+                np.linalg.norm(point[0] - path[0]), np.linalg.norm(point[0] - path[-1])) <= reach:
+            found.append(point[0])
+    return found
+
+
 def view_box(runs: Sequence[RunResult], xlim=None, ylim=None) -> Box:
-    """The window that holds every (visible) path and the known minima, with a margin; xlim/ylim override."""
+    """The window that holds every (visible) path and the known minima (for a typed objective, the critical
+    points found near each path: nearby_critical_points), with a margin; xlim/ylim override."""
     objective = runs[0].objective
     points = [visible_path(r) for r in runs]
     minima = known_minima(objective)
     if minima:
         points.append(np.asarray(minima, dtype=float))
+    elif not (xlim and (ylim or objective.dimension == 1)):
+        points += [np.atleast_2d(p) for r in runs for p in nearby_critical_points(r)]
     cloud = np.vstack(points)
     xs = span(float(cloud[:, 0].min()), float(cloud[:, 0].max()))
     if objective.dimension == 1:

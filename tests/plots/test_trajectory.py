@@ -349,3 +349,12 @@ def test_colour_bar_ticks_are_round(objective):
     mantissa = step / 10 ** math.floor(math.log10(step))
     assert any(math.isclose(mantissa, m) for m in (1, 2, 5))
     assert all(math.isclose(t / step, round(t / step), abs_tol=1e-9) for t in ticks)
+
+
+def test_the_window_of_a_typed_objective_holds_its_minimum():
+    """(x − 3)² + (y + 2)² has its minimum at (3, −2) by inspection; three short steps from (0, 0) end near
+    (0.8, −0.5), yet the picture must show where the path is heading."""
+    figure = run_figure(solve("(x-3)^2 + (y+2)^2", start="0,0", steps=3, lr=0.05).run)
+    contour = figure.axes[0]
+    (x0, x1), (y0, y1) = contour.get_xlim(), contour.get_ylim()
+    assert x0 < 3 < x1 and y0 < -2 < y1 and x0 < 0 < x1 and y0 < 0 < y1
