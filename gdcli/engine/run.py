@@ -227,7 +227,8 @@ def run(
             schedule.decay, search.c1, search.shrink, *optimizer.hyper.values(),
         )
     width = 5 + 2 * objective.dimension
-    table = np.frombuffer(rows, dtype=float).reshape(-1, width)  # the rows as recorded: 8 bytes a number
+    # the rows as recorded: packed doubles from the generated loop (shared, not copied), a list from the methods
+    table = np.asarray(rows, dtype=float).reshape(-1, width)
     if last is not None and (len(table) == 0 or table[-1, 0] != last[0]):
         table = np.vstack([table, np.array(last, dtype=float)])
     n = objective.dimension
