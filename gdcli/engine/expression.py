@@ -5,7 +5,10 @@ checked node by node against an allow-list, and the SymPy expression is built fr
 hand: ``sympify``, ``parse_expr`` and ``lambdify`` never see the raw text.
 
 Allowed: numbers, variable names, ``+ - * / ** ^`` (``^`` is power, as students write it), unary minus and
-plus, calls of the whitelisted functions with positional arguments, and the constants ``pi`` and ``E``.
+plus, calls of the whitelisted functions with positional arguments, and the constants ``pi``, ``E`` and ``e``
+(Euler's number, unless ``e`` is declared a variable). Text is first read as written on paper (`as_written`):
+superscript digits are powers (x² = x**2), ``·`` and ``×`` multiply, ``−`` (U+2212) is minus, and a number
+before a bracket or a name multiplies it (2x = 2*x, 2(x+1) = 2*(x+1)).
 """
 
 from __future__ import annotations
@@ -62,7 +65,18 @@ FUNCTIONS: dict[str, tuple[object, int, int | None]] = {
 CONSTANTS = {"pi": sp.pi, "E": sp.E}
 RESERVED = set(FUNCTIONS) | set(CONSTANTS)
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-_IMPLICIT_PRODUCT = re.compile(r"(?<![A-Za-z_\d.])(\d+(?:\.\d*)?)\s*([A-Za-z(])")
+EULER = "e"
+"""Read as Euler's number unless declared a variable."""
+SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+SYMBOLS = {"·": "*", "⋅": "*", "×": "*", "−": "-"}
+_TOKEN = re.compile(
+    r"(?P<number>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<power>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
+    r"|(?P<space>\s+)"
+    r"|(?P<other>.)", re.S)
+_FACTOR = re.compile(r"[A-Za-z](?:_?\d+)?\Z")
+"""A name a number may multiply without a star: one letter with an optional index (x, x1, x_2)."""
 
 
 def natural_key(name: str) -> tuple:
@@ -96,12 +110,12 @@ def parse_expression(text: str, variables: list[str] | None = None) -> tuple[sp.
         raise ObjectiveError("the objective is empty")
     if len(text) > MAX_LENGTH:
         raise ObjectiveError(f"the objective is {len(text)} characters long; the limit is {MAX_LENGTH}")
-    source = text.strip().replace("^", "**")
+    declared = None if variables is None else check_variable_names(list(variables))
+    source = as_written(text, declared)
     try:
         tree = ast.parse(source, mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError) as error:
         raise ObjectiveError(_syntax_message(text, error)) from None
-    declared = None if variables is None else check_variable_names(list(variables))
     builder = _Builder(declared)
     try:
         expr = builder.build(tree.body, depth=0)
@@ -149,13 +163,57 @@ def parse_vector(text: str, what: str = "vector") -> list[sp.Expr]:
     return [parse_number(part, what) for part in parts]
 
 
+def as_written(text: str, declared: list[str] | None = None) -> str:
+    """Python source for ``text`` read as written on paper: ``^`` and superscript digits are powers (x² is
+    x**(2), x⁻¹ is x**(-1)), ``·`` ``⋅`` ``×`` multiply, ``−`` is minus, and a number directly before ``(`` or a
+    name multiplies it (2x is 2*x). A number before a run of letters that is neither a
+    function, a constant, a declared variable nor one letter with an index (3xy) is refused: which product
+    was meant is not clear. Nothing here evaluates anything; the result is parsed by ``ast``.
+    """
+    pieces: list[str] = []
+    after_number = None
+    for match in _TOKEN.finditer(text.strip()):
+        kind, token = match.lastgroup, match.group()
+        if kind == "space":
+            pieces.append(token)
+            continue
+        if after_number is not None and (token == "(" or kind == "name" and token[0].isalpha()):
+            if kind == "name" and not _multipliable(token, declared):
+                raise ObjectiveError(f"cannot read '{after_number}{token}': {_product_hint(after_number, token)}")
+            pieces.append("*")
+        if kind == "power":
+            token = f"**({token.translate(SUPERSCRIPTS)})"
+        elif kind == "other":
+            token = "**" if token == "^" else SYMBOLS.get(token, token)
+        pieces.append(token)
+        after_number = token if kind == "number" else None
+    return "".join(pieces)
+
+
+def reads_euler(text: str, variables: list[str]) -> bool:
+    """Whether ``text`` (an objective whose variables are ``variables``) uses ``e`` as Euler's number."""
+    return EULER not in variables and any(
+        m.lastgroup == "name" and m.group() == EULER for m in _TOKEN.finditer(text))
+
+
+def _multipliable(name: str, declared: list[str] | None) -> bool:
+    return bool(_FACTOR.match(name)) or name in RESERVED or name == EULER or name in (declared or ())
+
+
+def _product_hint(number: str, name: str) -> str:
+    function = next((f for f in sorted(FUNCTIONS, key=len, reverse=True) if name.startswith(f)), None)
+    if function and len(name) > len(function):
+        return f"write {number}*{function}({name[len(function):]})"
+    return f"write {number}*{'*'.join(re.findall(r'[A-Za-z][0-9_]*', name))}"
+
+
 class _NotANumber(ObjectiveError):
     """Text given for a number that is no constant at all: a name, or unreadable."""
 
 
 @lru_cache(maxsize=4096)
 def _parse_constant(text: str) -> sp.Expr:
-    source = text.strip().replace("^", "**")
+    source = as_written(text, [])
     if len(source) > 200:
         raise ObjectiveError("too long")
     try:
@@ -170,9 +228,6 @@ def _parse_constant(text: str) -> sp.Expr:
 
 
 def _syntax_message(text: str, error: Exception) -> str:
-    match = _IMPLICIT_PRODUCT.search(text)
-    if match:
-        return f"cannot read the objective: write '{match.group(1)}*{match.group(2)}' for a product, not '{match.group(0).replace(' ', '')}'"
     detail = getattr(error, "msg", None) or str(error) or type(error).__name__
     offset = getattr(error, "offset", None)
     where = f" at column {offset}" if offset else ""
@@ -269,6 +324,8 @@ class _Builder:
     def _name(self, name: str) -> sp.Expr:
         if name in CONSTANTS:
             return CONSTANTS[name]
+        if name == EULER and EULER not in (self.declared or ()):
+            return sp.E
         if name in FUNCTIONS:
             raise ObjectiveError(f"'{name}' is a function: call it, as in {name}(x)")
         if self.constant:

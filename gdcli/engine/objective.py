@@ -16,7 +16,7 @@ import sympy as sp
 
 from gdcli.engine import codegen
 from gdcli.engine.expression import parse_expression, parse_vector
-from gdcli.engine.functions import DEFAULT, TestFunction, lookup
+from gdcli.engine.functions import DEFAULT, TestFunction, lookup, refuse_unknown_name
 from gdcli.errors import ObjectiveError, OptionError
 
 DEFAULT_START = 1.0
@@ -53,6 +53,8 @@ class Objective:
     def parse(cls, text: str | None = None, variables: Sequence[str] | None = None) -> "Objective":
         """Read an objective: the name of a built-in test function, or an expression; None is the default bowl."""
         function = DEFAULT if text is None else lookup(text)
+        if function is None and variables is None and isinstance(text, str):
+            refuse_unknown_name(text)
         source = function.expression if function else text
         expr, symbols = parse_expression(source, list(variables) if variables is not None else None)
         if function and variables is None and len(symbols) != len(function.start):
@@ -75,10 +77,11 @@ class Objective:
         return np.full(self.dimension, DEFAULT_START)
 
     def read_start(self, text: str | Sequence[float] | None) -> np.ndarray:
-        """A start point from text (``3,3``, ``[1/2, -1]``) or numbers, checked for length and finiteness."""
+        """A start point from text (``3,3``, ``[1/2, -1]``), a number (one variable), a sequence or an array,
+        checked for length and finiteness."""
         if text is None:
             return self.default_start()
-        values = parse_vector(text, "--start") if isinstance(text, str) else list(text)
+        values = parse_vector(text, "--start") if isinstance(text, str) else list(np.ravel(np.asarray(text, dtype=object)))
         try:
             point = np.array([float(v) for v in values], dtype=float)
         except (TypeError, ValueError):

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from gdcli.engine.methods import METHODS, Method
-from gdcli.engine.notation import number
+from gdcli.engine.notation import scientific
 from gdcli.engine.methods import settings as method_settings
 from gdcli.errors import OptionError
 
@@ -171,7 +171,7 @@ class Optimizer:
         for key, value in self.hyper.items():
             symbol = HYPER_SYMBOLS.get(key)
             label = SYMBOL_NAMES[symbol] if symbol is not None else SETTING_NAMES.get(key, key)
-            text = number(value) if isinstance(value, float) else "from the catalog" if value is None else str(value)
+            text = scientific(value) if isinstance(value, float) else "from the catalog" if value is None else str(value)
             shown.append(f"{label} = {text}")
         return shown
 
