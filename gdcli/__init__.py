@@ -11,9 +11,9 @@ from importlib import import_module
 
 __version__ = "0.1.0"
 
-__all__ = ["CATALOG", "Comparison", "Fit", "GdError", "LineSearch", "Objective", "Optimizer", "RULES", "RunResult",
-           "Solution", "Stability", "compare", "fit_csv", "make_optimizer", "make_schedule", "parse_expression",
-           "run", "solve"]
+__all__ = ["Basins", "CATALOG", "Comparison", "Fit", "GdError", "LineSearch", "Objective", "Optimizer", "RULES",
+           "RunResult", "Solution", "Stability", "Sweep", "basins", "compare", "fit_csv", "make_optimizer",
+           "make_schedule", "parse_expression", "run", "solve", "sweep"]
 """The public API, defined in gdcli.api (tests check that the two lists agree)."""
 
 

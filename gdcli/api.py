@@ -32,10 +32,12 @@ from gdcli.engine.schedules import make_schedule
 from gdcli.engine.stability import Stability
 from gdcli.errors import GdError
 from gdcli.fit.train import FitResult
+from gdcli.landscape.basins import Basins, basins
+from gdcli.landscape.sweep import Sweep, sweep
 
-__all__ = ["CATALOG", "Comparison", "Fit", "GdError", "LineSearch", "Objective", "Optimizer", "RULES", "RunResult",
-           "Solution", "Stability", "compare", "fit_csv", "make_optimizer", "make_schedule", "parse_expression",
-           "run", "solve"]
+__all__ = ["Basins", "CATALOG", "Comparison", "Fit", "GdError", "LineSearch", "Objective", "Optimizer", "RULES",
+           "RunResult", "Solution", "Stability", "Sweep", "basins", "compare", "fit_csv", "make_optimizer",
+           "make_schedule", "parse_expression", "run", "solve", "sweep"]
 
 
 class Shown:

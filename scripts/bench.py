@@ -136,6 +136,8 @@ def engine_cases() -> list[Case]:
     return [
         ("rosenbrock: 20k gd steps, generated loop vs hand-written floats", 1.5, engine, rosenbrock_by_hand),
         ("rosenbrock: curvature along the path of 10k gd steps vs the run itself", 0.2, curvature, ten_thousand),
+        ("gd --help (with shell completion) vs import typer, rich", 2.0,
+         command(python, "-m", "gdcli", "--help"), command(python, "-c", "import typer, rich")),
         ("gd solve (default example), cold cache, vs import sympy, numpy, typer, rich", 1.4,
          gd_command("solve", cold=True), floor),
         ("gd solve (default example), warm cache, vs import sympy", 0.6, gd_command("solve"), sympy),

@@ -32,3 +32,20 @@ def test_a_notebook_shows_a_solution_as_its_page():
     assert "state of gd" in several[0]["data"]["text/html"] and "state of adam" in several[0]["data"]["text/html"]
     assert fitted[0]["data"]["text/plain"].startswith("Fit(linear on problems/data/four_points.csv, gd")
     assert "state of batch full" in fitted[0]["data"]["text/html"]
+
+
+def test_sweep_and_basins_are_public_with_one_line_reprs():
+    import numpy as np
+
+    from gdcli import basins, sweep
+
+    # gd on x² + 4y² from (3, 3): ∇f_t = (6(1 − 2α)ᵗ, 24(1 − 8α)ᵗ) in closed form; a run converges when
+    # ‖∇f_t‖ ≤ 10⁻⁸ for some t ≤ 500 (α just below 1/4 contracts too slowly for that)
+    result = sweep("x^2 + 4*y^2", start="3,3", lr_min=0.01, lr_max=0.3, num=30, steps=500)
+    t = np.arange(501)
+    converges = [a for a in np.linspace(0.01, 0.3, 30)
+                 if np.any(np.hypot(6 * (1 - 2 * a) ** t, 24 * (1 - 8 * a) ** t) <= 1e-8)]
+    assert result.largest_converged_lr == pytest.approx(max(converges))
+    assert "\n" not in repr(result) and repr(result).startswith("Sweep('x^2 + 4*y^2', gd")
+    found = basins("himmelblau", grid=11)
+    assert "\n" not in repr(found) and repr(found).count("minimum") == 4

@@ -13,7 +13,8 @@ from importlib import import_module
 MODULES = {
     "solve": "solve", "functions": "solve",
     "analyze": "analyze", "compare": "analyze", "sweep": "analyze", "basins": "analyze",
-    "fit": "fit", "practice": "practice", "step": "step", "schedule": "schedule", "cache": "cache",
+    "fit": "fit", "datasets": "fit", "practice": "practice", "step": "step", "schedule": "schedule",
+    "cache": "cache",
 }
 """Which module of gdcli.cli registers each command."""
 

@@ -11,13 +11,13 @@ from gdcli.cli.application import app
 from gdcli.cli.output import DEFAULT_DPI, announce, console, emit_json, spinner, write_file
 
 Region = Annotated[Optional[str], typer.Option("--region", help="Box searched: low,high for every variable, or "
-                                                                 "low,high per variable (default -5,5).")]
+                                                                 "low,high per variable.  [default: -5,5]")]
 Markdown = Annotated[Optional[str], typer.Option("--markdown", help="Also write a worked solution as Markdown "
                                                                      "with LaTeX math to this file.")]
 Figure = Annotated[Optional[str], typer.Option("--plot", help="Also draw a figure to this .png, .svg or .pdf file.",
                                                 metavar="PATH")]
-BatchSteps = Annotated[Optional[int], typer.Option("--steps", help="Step budget of every run (default 1000, or "
-                                                                    "the built-in's).")]
+BatchSteps = Annotated[Optional[int], typer.Option("--steps", help="Step budget of every run.  [default: 1000, or "
+                                                                    "the built-in's]")]
 
 
 @app.command()

@@ -109,15 +109,28 @@ app = typer.Typer(
     cls=OneLineErrors,
     name="gd",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 
 
+def show_version(asked: bool) -> None:
+    """`gd --version`: the installed gdcli's version, then exit."""
+    if asked:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"gd {version('gdcli')}")
+        except PackageNotFoundError:
+            typer.echo("gd (version unknown: gdcli is not installed, only on the path)")
+        raise typer.Exit()
+
+
 @app.callback()
-def gd() -> None:
+def gd(version: bool = typer.Option(False, "--version", help="Show gd's version and exit.", is_eager=True,
+                                    callback=show_version)) -> None:
     """gd teaches gradient descent: type an objective, watch an optimizer work on it, and see why.
 
     Example: gd solve "x^2 + 4*y^2" --start 2,1 --lr 0.2

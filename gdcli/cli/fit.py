@@ -13,16 +13,28 @@ from gdcli.cli.output import console, emit_json, write_file
 
 
 @app.command()
+def datasets() -> None:
+    """List the datasets shipped with gd, with their columns: `gd fit NAME` finds them by name.
+
+    Example: gd datasets
+    """
+    from gdcli.fit.data import shipped_datasets
+    from gdcli.render.fit import datasets_table
+
+    console().print(datasets_table(shipped_datasets()))
+
+
+@app.command()
 def fit(
-    data: Annotated[str, typer.Argument(help="A CSV file with a header row and numeric columns.",
-                                        show_default=False)],
+    data: Annotated[str, typer.Argument(help="A CSV file with a header row and numeric columns, or the name of "
+                                             "a shipped dataset (gd datasets lists them).", show_default=False)],
     target: Annotated[str, typer.Option("--target", help="The column to predict.", show_default=False)],
     features: Annotated[Optional[str], typer.Option(
-        "--features", help="Feature columns, e.g. x1,x2 (default: every column but the target).")] = None,
+        "--features", help="Feature columns, e.g. x1,x2.  [default: every column but the target]")] = None,
     model: Annotated[str, typer.Option("--model", help="linear (mean squared error) or logistic "
                                                        "(cross-entropy, labels 0/1).")] = "linear",
     optimizer: opt.Optimizer = "gd",
-    lr: Annotated[Optional[str], typer.Option("--lr", help="Learning rate α, e.g. 0.01 or 1/100 [0.01].")] = None,
+    lr: Annotated[Optional[str], typer.Option("--lr", help="Learning rate α, e.g. 0.01 or 1/100.  [default: 0.01]")] = None,
     epochs: Annotated[int, typer.Option("--epochs", help="Passes over the data.")] = 100,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Rows per step; 0 = full batch, 1 = SGD.")] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the per-epoch shuffle.")] = 0,

@@ -17,30 +17,30 @@ Objective = Annotated[
     typer.Argument(help="An expression in your variables (x^2 + 4*y^2) or a built-in name (gd functions). "
                         "Default: the bowl x^2 + 4*y^2 from (3, 3).", show_default=False),
 ]
-Vars = Annotated[Optional[str], typer.Option("--vars", help="Variables in order, e.g. x,y (default: inferred).")]
-Start = Annotated[Optional[str], typer.Option("--start", help="Start point, e.g. 3,3 or 1/2,-1 "
-                                                                 "(default: the built-in's start, else 1 each).")]
+Vars = Annotated[Optional[str], typer.Option("--vars", help="Variables in order, e.g. x,y.  [default: inferred]")]
+Start = Annotated[Optional[str], typer.Option("--start", help="Start point, e.g. 3,3 or 1/2,-1. "
+                                                                 " [default: the built-in's start, else 1 each]")]
 Optimizer = Annotated[str, typer.Option("--optimizer", "-o", help="gd, momentum, nesterov, adagrad, rmsprop, adam "
                                                                  "(elementwise), or newton, bfgs, lbfgs, cg, bb, "
                                                                  "polyak.")]
-Lr = Annotated[Optional[str], typer.Option("--lr", help="Learning rate α, a decimal or a fraction such as 1/10 "
-                                                         "(default 0.1, or the built-in's).")]
-Steps = Annotated[Optional[int], typer.Option("--steps", help="Step budget (default 20, or the built-in's).")]
+Lr = Annotated[Optional[str], typer.Option("--lr", help="Learning rate α, a decimal or a fraction such as 1/10. "
+                                                         " [default: 0.1, or the built-in's]")]
+Steps = Annotated[Optional[int], typer.Option("--steps", help="Step budget.  [default: 20, or the built-in's]")]
 Tol = Annotated[float, typer.Option("--tol", help="Stop when ‖∇f‖ ≤ tol (0 disables).")]
 Xtol = Annotated[float, typer.Option("--xtol", help="Stop when ‖x_t − x_{t−1}‖ ≤ xtol (0 disables).")]
 Ftol = Annotated[float, typer.Option("--ftol", help="Stop when |f(x_t) − f(x_{t−1})| ≤ ftol (0 disables).")]
-Beta = Annotated[Optional[float], typer.Option("--beta", help="Momentum β for momentum and nesterov [0.9].")]
-Beta1 = Annotated[Optional[float], typer.Option("--beta1", help="Adam's β₁ [0.9].")]
-Beta2 = Annotated[Optional[float], typer.Option("--beta2", help="Adam's β₂ [0.999].")]
-Eps = Annotated[Optional[float], typer.Option("--eps", help="ε [adagrad 1e-10, rmsprop and adam 1e-8].")]
-Rho = Annotated[Optional[float], typer.Option("--rho", help="RMSprop's decay ρ [0.99].")]
+Beta = Annotated[Optional[float], typer.Option("--beta", help="Momentum β for momentum and nesterov.  [default: 0.9]")]
+Beta1 = Annotated[Optional[float], typer.Option("--beta1", help="Adam's β₁.  [default: 0.9]")]
+Beta2 = Annotated[Optional[float], typer.Option("--beta2", help="Adam's β₂.  [default: 0.999]")]
+Eps = Annotated[Optional[float], typer.Option("--eps", help="ε.  [default: adagrad 1e-10, rmsprop and adam 1e-8]")]
+Rho = Annotated[Optional[float], typer.Option("--rho", help="RMSprop's decay ρ.  [default: 0.99]")]
 Schedule = Annotated[str, typer.Option("--schedule", help="constant, inverse α₀/(1+kt), exponential α₀·kᵗ, step "
                                                              "α₀·γ^⌊t/P⌋ or cosine from α₀ to --lr-min over the "
                                                              "budget.")]
 Decay = Annotated[Optional[float], typer.Option("--decay", help="The schedule's k or γ [inverse 0.1, exponential "
                                                                  "0.95, step 0.5].")]
-Period = Annotated[Optional[int], typer.Option("--period", help="step schedule: P, the steps between decays [10].")]
-LrMin = Annotated[Optional[float], typer.Option("--lr-min", help="cosine schedule: the final α [0].")]
+Period = Annotated[Optional[int], typer.Option("--period", help="step schedule: P, the steps between decays.  [default: 10]")]
+LrMin = Annotated[Optional[float], typer.Option("--lr-min", help="cosine schedule: the final α.  [default: 0]")]
 Warmup = Annotated[Optional[int], typer.Option("--warmup", help="Linear warm-up over w steps, with any schedule: "
                                                                  "α_t × min(1, (t+1)/w).")]
 LineSearch = Annotated[Optional[str], typer.Option(
@@ -48,14 +48,14 @@ LineSearch = Annotated[Optional[str], typer.Option(
                           "for gd and the methods (bfgs, lbfgs use wolfe and cg strong-wolfe unless told).",
     metavar="[KIND]")]
 C1 = Annotated[float, typer.Option("--c1", help="Sufficient-decrease constant c1 of every line search.")]
-C2 = Annotated[Optional[float], typer.Option("--c2", help="Wolfe curvature constant c2 [0.9; cg 0.1].")]
-Memory = Annotated[Optional[int], typer.Option("--memory", help="L-BFGS: the number m of (s, y) pairs kept [10].")]
-CgBeta = Annotated[Optional[str], typer.Option("--cg-beta", help="cg: fr (Fletcher–Reeves) or pr (Polak–Ribière+) "
-                                                                   "[pr].")]
-Bb = Annotated[Optional[int], typer.Option("--bb", help="bb: 1 for α = sᵀs/sᵀy, 2 for α = sᵀy/yᵀy [1].")]
-H0 = Annotated[Optional[str], typer.Option("--h0", help="bfgs, lbfgs: H₀ = identity, or scaled by yᵀs/yᵀy [scaled].")]
-Fstar = Annotated[Optional[float], typer.Option("--fstar", help="polyak: the minimum value f* (default: the "
-                                                                 "catalog's).")]
+C2 = Annotated[Optional[float], typer.Option("--c2", help="Wolfe curvature constant c2.  [default: 0.9; cg 0.1]")]
+Memory = Annotated[Optional[int], typer.Option("--memory", help="L-BFGS: the number m of (s, y) pairs kept.  [default: 10]")]
+CgBeta = Annotated[Optional[str], typer.Option("--cg-beta", help="cg: fr (Fletcher–Reeves) or pr (Polak–Ribière+). "
+                                                                   " [default: pr]")]
+Bb = Annotated[Optional[int], typer.Option("--bb", help="bb: 1 for α = sᵀs/sᵀy, 2 for α = sᵀy/yᵀy.  [default: 1]")]
+H0 = Annotated[Optional[str], typer.Option("--h0", help="bfgs, lbfgs: H₀ = identity, or scaled by yᵀs/yᵀy.  [default: scaled]")]
+Fstar = Annotated[Optional[float], typer.Option("--fstar", help="polyak: the minimum value f*.  [default: the "
+                                                                 "catalog's]")]
 Shrink = Annotated[float, typer.Option("--shrink", help="Backtracking factor: α ← shrink·α per trial.")]
 Every = Annotated[int, typer.Option("--every", help="Keep every K-th iterate (the last always).")]
 Plot = Annotated[Optional[str], typer.Option(
@@ -67,8 +67,8 @@ Surface = Annotated[bool, typer.Option(
 Animate = Annotated[Optional[str], typer.Option(
     "--animate", help="Write an animation of the path to PATH (.gif; .mp4 needs ffmpeg), at most 120 frames.",
     metavar="PATH")]
-Xlim = Annotated[Optional[str], typer.Option("--xlim", help="Horizontal range of the pictures, e.g. -2,2 "
-                                                             "(default: the path and minima, with a margin).",
+Xlim = Annotated[Optional[str], typer.Option("--xlim", help="Horizontal range of the pictures, e.g. -2,2. "
+                                                             " [default: the path and minima, with a margin]",
                                              metavar="A,B")]
 Ylim = Annotated[Optional[str], typer.Option("--ylim", help="Vertical range of the pictures, e.g. -1,3.",
                                              metavar="C,D")]

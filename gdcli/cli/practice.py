@@ -169,8 +169,8 @@ def progress() -> None:
 
 @practice_app.command()
 def start(
-    reference: Annotated[Optional[str], typer.Argument(help="A problem id or file; default: every problem, "
-                                                             "unsolved first.", show_default=False)] = None,
+    reference: Annotated[Optional[str], typer.Argument(help="A problem id or file.  [default: every problem, "
+                                                             "unsolved first]", show_default=False)] = None,
     difficulty: Difficulty = None,
     seed: Seed = None,
 ) -> None:

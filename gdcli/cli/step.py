@@ -54,8 +54,8 @@ def decode_keys(data: bytes) -> tuple[list[str], bytes]:
     return keys, b""
 
 
-StepSteps = Annotated[Optional[int], typer.Option("--steps", help="Step budget (default 20, or the built-in's; at "
-                                                                  "most 100,000, as every step is kept to go back to).")]
+StepSteps = Annotated[Optional[int], typer.Option("--steps", help="Step budget, at most 100,000, as every step is "
+                                                                  "kept to go back to.  [default: 20, or the built-in's]")]
 
 
 @app.command()

@@ -8,7 +8,10 @@ the derivation cache is keyed by; ``build`` makes the SymPy expression and check
 (exponents, division by zero, a real result).
 
 Allowed: numbers, variable names, ``+ - * / ** ^`` (``^`` is power, as students write it), unary minus and
-plus, calls of the whitelisted functions with positional arguments, and the constants ``pi`` and ``E``.
+plus, calls of the whitelisted functions with positional arguments, and the constants ``pi``, ``E`` and ``e``
+(Euler's number, unless ``e`` is declared a variable). Text is first read as written on paper (`as_written`):
+superscript digits are powers (x² = x**2), ``·`` and ``×`` multiply, ``−`` (U+2212) is minus, and a number
+before a bracket or a name multiplies it (2x = 2*x, 2(x+1) = 2*(x+1)).
 """
 
 from __future__ import annotations
@@ -65,7 +68,6 @@ CONSTANTS = {"pi": "pi", "E": "E"}
 """Constant names and the SymPy constants they stand for."""
 RESERVED = set(FUNCTIONS) | set(CONSTANTS)
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-_IMPLICIT_PRODUCT = re.compile(r"(?<![A-Za-z_\d.])(\d+(?:\.\d*)?)\s*([A-Za-z(])")
 LIMITS = {"length": MAX_LENGTH, "depth": MAX_DEPTH, "exponent": MAX_EXPONENT, "digits": MAX_DIGITS,
           "factors": MAX_FACTORS, "extrema": MAX_EXTREMA}
 """The parser's limits, part of every cache key (gdcli.engine.cache): a text accepted under other limits is
@@ -80,6 +82,18 @@ class Checked:
     tree: ast.Expression = field(compare=False, repr=False)
     text: str
     names: tuple[str, ...]
+EULER = "e"
+"""Read as Euler's number unless declared a variable."""
+SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+SYMBOLS = {"·": "*", "⋅": "*", "×": "*", "−": "-"}
+_TOKEN = re.compile(
+    r"(?P<number>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<power>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
+    r"|(?P<space>\s+)"
+    r"|(?P<other>.)", re.S)
+_FACTOR = re.compile(r"[A-Za-z](?:_?\d+)?\Z")
+"""A name a number may multiply without a star: one letter with an optional index (x, x1, x_2)."""
 
 
 def natural_key(name: str) -> tuple:
@@ -113,11 +127,12 @@ def check_expression(text: str, variables: list[str] | None = None) -> Checked:
         raise ObjectiveError("the objective is empty")
     if len(text) > MAX_LENGTH:
         raise ObjectiveError(f"the objective is {len(text)} characters long; the limit is {MAX_LENGTH}")
+    declared = None if variables is None else check_variable_names(list(variables))
+    source = as_written(text, declared)
     try:
-        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
+        tree = ast.parse(source, mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError) as error:
         raise ObjectiveError(_syntax_message(text, error)) from None
-    declared = None if variables is None else check_variable_names(list(variables))
     checker = _Checker(declared)
     try:
         checker.check(tree.body, depth=0)
@@ -129,7 +144,7 @@ def check_expression(text: str, variables: list[str] | None = None) -> Checked:
 
 def build(checked: Checked):
     """The SymPy expression of checked text and its variables (real symbols), refused unless finite and real."""
-    builder = _Builder()
+    builder = _Builder(checked.names)
     expr = builder.build(checked.tree.body)
     symbols = [builder.symbol(name) for name in checked.names]
     _check_real_scalar(expr)
@@ -201,6 +216,50 @@ def vector_parts(text: str, what: str) -> list[str]:
     return parts
 
 
+def as_written(text: str, declared: list[str] | None = None) -> str:
+    """Python source for ``text`` read as written on paper: ``^`` and superscript digits are powers (x² is
+    x**(2), x⁻¹ is x**(-1)), ``·`` ``⋅`` ``×`` multiply, ``−`` is minus, and a number directly before ``(`` or a
+    name multiplies it (2x is 2*x). A number before a run of letters that is neither a
+    function, a constant, a declared variable nor one letter with an index (3xy) is refused: which product
+    was meant is not clear. Nothing here evaluates anything; the result is parsed by ``ast``.
+    """
+    pieces: list[str] = []
+    after_number = None
+    for match in _TOKEN.finditer(text.strip()):
+        kind, token = match.lastgroup, match.group()
+        if kind == "space":
+            pieces.append(token)
+            continue
+        if after_number is not None and (token == "(" or kind == "name" and token[0].isalpha()):
+            if kind == "name" and not _multipliable(token, declared):
+                raise ObjectiveError(f"cannot read '{after_number}{token}': {_product_hint(after_number, token)}")
+            pieces.append("*")
+        if kind == "power":
+            token = f"**({token.translate(SUPERSCRIPTS)})"
+        elif kind == "other":
+            token = "**" if token == "^" else SYMBOLS.get(token, token)
+        pieces.append(token)
+        after_number = token if kind == "number" else None
+    return "".join(pieces)
+
+
+def reads_euler(text: str, variables: list[str]) -> bool:
+    """Whether ``text`` (an objective whose variables are ``variables``) uses ``e`` as Euler's number."""
+    return EULER not in variables and any(
+        m.lastgroup == "name" and m.group() == EULER for m in _TOKEN.finditer(text))
+
+
+def _multipliable(name: str, declared: list[str] | None) -> bool:
+    return bool(_FACTOR.match(name)) or name in RESERVED or name == EULER or name in (declared or ())
+
+
+def _product_hint(number: str, name: str) -> str:
+    function = next((f for f in sorted(FUNCTIONS, key=len, reverse=True) if name.startswith(f)), None)
+    if function and len(name) > len(function):
+        return f"write {number}*{function}({name[len(function):]})"
+    return f"write {number}*{'*'.join(re.findall(r'[A-Za-z][0-9_]*', name))}"
+
+
 class _NotANumber(ObjectiveError):
     """Text given for a number that is no constant at all: a name, or unreadable."""
 
@@ -223,8 +282,9 @@ def _number_error(error: ObjectiveError, source: str, what: str) -> ObjectiveErr
 
 @lru_cache(maxsize=4096)
 def _constant_tree(source: str) -> ast.Expression:
-    """The structurally checked tree of a constant's stripped text (no names allowed; no SymPy)."""
-    source = source.replace("^", "**")
+    """The structurally checked tree of a constant's stripped text, read as written (no names allowed; no
+    SymPy)."""
+    source = as_written(source, [])
     if len(source) > 200:
         raise ObjectiveError("too long")
     try:
@@ -266,9 +326,6 @@ _FRACTION_OPERATIONS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: 
 
 
 def _syntax_message(text: str, error: Exception) -> str:
-    match = _IMPLICIT_PRODUCT.search(text)
-    if match:
-        return f"cannot read the objective: write '{match.group(1)}*{match.group(2)}' for a product, not '{match.group(0).replace(' ', '')}'"
     detail = getattr(error, "msg", None) or str(error) or type(error).__name__
     offset = getattr(error, "offset", None)
     where = f" at column {offset}" if offset else ""
@@ -353,6 +410,8 @@ class _Checker:
     def _name(self, name: str) -> None:
         if name in CONSTANTS:
             return
+        if name == EULER and EULER not in (self.declared or ()):
+            return
         if name in FUNCTIONS:
             raise ObjectiveError(f"'{name}' is a function: call it, as in {name}(x)")
         if self.constant:
@@ -390,10 +449,11 @@ class _Builder:
     beyond MAX_DIGITS digits (checked as each piece is built, see _bounded), exponents, division by zero, Max or
     Min of too many arguments, exp/sinh/cosh of too large a constant."""
 
-    def __init__(self):
+    def __init__(self, variables: tuple[str, ...] = ()):
         import sympy
 
         self.sp = sympy
+        self.variables = variables
         self._symbols: dict = {}
 
     def symbol(self, name: str):
@@ -407,7 +467,9 @@ class _Builder:
             value = node.value  # _Checker let through only ints and finite floats
             return sp.Integer(value) if isinstance(value, int) else sp.Rational(repr(value))  # 0.1 is exactly 1/10
         if isinstance(node, ast.Name):
-            return getattr(sp, CONSTANTS[node.id]) if node.id in CONSTANTS else self.symbol(node.id)
+            if node.id in CONSTANTS:
+                return getattr(sp, CONSTANTS[node.id])
+            return sp.E if node.id == EULER and EULER not in self.variables else self.symbol(node.id)
         if isinstance(node, ast.UnaryOp):
             operand = self.build(node.operand)
             return -operand if isinstance(node.op, ast.USub) else operand

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
+
+from gdcli.errors import ObjectiveError
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,24 @@ _BY_NAME = {_normalise(alias): f for f in CATALOG for alias in (f.name, *f.alias
 def lookup(name: str) -> TestFunction | None:
     """The built-in function called ``name`` (case, spaces, hyphens and underscores ignored), else None."""
     return _BY_NAME.get(_normalise(name)) or _BY_NAME.get(_normalise(name).replace("-", ""))
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_HYPHENATED = re.compile(r"[A-Za-z]{2,}(?:-[A-Za-z]{2,})+\Z")
+
+
+def refuse_unknown_name(text: str) -> None:
+    """Refuse an objective that is one bare word but no built-in, such as ``rosenbrok``: a misspelt name would
+    otherwise be minimised as a variable. One letter with an index (x, x1) stays a variable; a hyphenated
+    word (three-hump-camle) is refused only when it is close to a built-in, since x-y is a difference."""
+    word = text.strip()
+    close = difflib.get_close_matches(_normalise(word), list(_BY_NAME), n=1, cutoff=0.6)
+    suggestion = f" — did you mean {_BY_NAME[close[0]].name}?" if close else ""
+    if _WORD.match(word) and sum(ch.isalpha() for ch in word) >= 2:
+        variable = "" if close else f"; --vars {word} makes it a variable"
+        raise ObjectiveError(f"unknown function '{word}'{suggestion} (`gd functions` lists them{variable})")
+    if _HYPHENATED.match(word) and close:
+        raise ObjectiveError(f"unknown function '{word}'{suggestion} (`gd functions` lists them)")
 
 
 DEFAULT = CATALOG[0]

@@ -77,6 +77,17 @@ def number(value: float, digits: int = 6) -> str:
     return f"{value:.{digits}g}"
 
 
+def scientific(value: float, digits: int = 6) -> str:
+    """A number as a teacher writes it: 10⁻⁶ and 5·10⁻⁵ where ``number`` would print 1e-06 and 5e-05, else
+    as ``number`` prints it (0.01, 250)."""
+    text = number(value, digits)
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    power = "10" + str(int(exponent)).translate(SUPERSCRIPT)
+    return mantissa[:-1] + power if mantissa in ("1", "-1") else f"{mantissa}·{power}"
+
+
 def vector(values: Sequence[float], digits: int = 5, most: int = 4) -> str:
     """(a, b, …) with at most ``most`` components shown; a single component is shown as a plain number."""
     if len(values) == 1:

@@ -21,7 +21,7 @@ import numpy as np
 from gdcli.engine import cache
 from gdcli.engine.compiled import compile_source
 from gdcli.engine.expression import LIMITS, build, check_expression, read_vector
-from gdcli.engine.functions import DEFAULT, TestFunction, lookup
+from gdcli.engine.functions import DEFAULT, TestFunction, lookup, refuse_unknown_name
 from gdcli.errors import ObjectiveError, OptionError
 
 DEFAULT_START = 1.0
@@ -67,6 +67,8 @@ class Objective:
         The text is checked by the safe parser every time; the derivation cache is looked up by the checked,
         canonical text, and SymPy builds the expression only when the cache does not know it."""
         function = DEFAULT if text is None else lookup(text)
+        if function is None and variables is None and isinstance(text, str):
+            refuse_unknown_name(text)
         source = function.expression if function else text
         checked = check_expression(source, list(variables) if variables is not None else None)
         if function and variables is None and len(checked.names) != len(function.start):
@@ -113,10 +115,12 @@ class Objective:
         return np.full(self.dimension, DEFAULT_START)
 
     def read_start(self, text: str | Sequence[float] | None) -> np.ndarray:
-        """A start point from text (``3,3``, ``[1/2, -1]``) or numbers, checked for length and finiteness."""
+        """A start point from text (``3,3``, ``[1/2, -1]``), a number (one variable), a sequence or an array,
+        checked for length and finiteness."""
         if text is None:
             return self.default_start()
-        values = read_vector(text, "--start") if isinstance(text, str) else list(text)
+        values = (read_vector(text, "--start") if isinstance(text, str)
+                  else list(np.ravel(np.asarray(text, dtype=object))))
         try:
             point = np.array([float(v) for v in values], dtype=float)
         except (TypeError, ValueError):
@@ -365,21 +369,23 @@ class Objective:
         where = ", ".join(f"{name} = {value:g}" for name, value in zip(self.names, x))
         point = [float(v) for v in x]
         for what, function in (("f", self.value_function), ("the gradient of f", self.value_and_gradient_function)):
+            too_large = OptionError(f"{what} overflows at the start ({where}): its value is too large for a float")
             try:
                 result = function(*point)
             except OverflowError:
-                raise OptionError(f"{what} overflows at the start ({where}): its value is too large for a float; "
-                                  f"start nearer the minimum") from None
+                raise too_large from None
             except (ArithmeticError, ValueError, TypeError):
                 raise OptionError(f"{what} is undefined at the start ({where})") from None
             values = [result] if what == "f" else result[1]
             if not all(isinstance(v, (int, float)) for v in values):
                 raise OptionError(f"{what} is undefined at the start ({where}): its value there is not real")
+            try:
+                values = [float(v) for v in values]  # an integer constant of 400 digits does not fit either
+            except OverflowError:
+                raise too_large from None
             if not all(math.isfinite(v) for v in values):
-                raise OptionError(f"{what} overflows at the start ({where}): its value is too large for a float; "
-                                  f"start nearer the minimum")
-        gradient = result[1]
+                raise too_large
+        gradient = [float(g) for g in result[1]]
         if not math.isfinite(sum(g * g for g in gradient)):  # as the run loop computes ‖∇f‖²
-            raise OptionError(f"‖∇f‖ overflows at the start ({where}): the gradient is too large for a float; "
-                              f"start nearer the minimum")
+            raise OptionError(f"‖∇f‖ overflows at the start ({where}): the gradient is too large for a float")
         return float(result[0])

@@ -30,6 +30,7 @@ from gdcli.engine import methods
 from gdcli.engine.checks import positive, tolerance, whole_number
 from gdcli.engine.compiled import compile_source
 from gdcli.engine.line_search import check_kind
+from gdcli.engine.notation import scientific
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import HYPER_NAMES, RULES, Optimizer, Rule, symbols
 from gdcli.engine.schedules import Schedule, formulas
@@ -44,18 +45,19 @@ MAX_STEPS = 10_000_000
 """Largest step budget accepted."""
 
 MESSAGES = {
-    "tol": "converged: ‖∇f‖ ≤ {tol:g} at step {t}",
-    "xtol": "converged: ‖Δx‖ ≤ {xtol:g} at step {t}",
-    "ftol": "converged: |Δf| ≤ {ftol:g} at step {t}",
+    "tol": "converged: ‖∇f‖ ≤ {tol} at step {t}",
+    "xtol": "converged: ‖Δx‖ ≤ {xtol} at step {t}",
+    "ftol": "converged: |Δf| ≤ {ftol} at step {t}",
     "max_steps": "stopped: the budget of {steps} steps ran out",
-    "bound": "diverged at step {t}: the iterates grew past {factor:g} times their starting scale",
-    "non_finite": "diverged at step {t}: f or its gradient overflowed to a non-finite value",
-    "undefined": "diverged at step {t}: the iterate left the domain where f is defined",
+    "bound": "diverged after step {last}: at step {t} the iterates grew past {factor} times their starting scale",
+    "f_bound": "diverged after step {last}: at step {t} |f| grew past {factor} times its size at the start",
+    "non_finite": "diverged after step {last}: at step {t} f or its gradient overflowed to a non-finite value",
+    "undefined": "diverged after step {last}: step {t} left the domain where f is defined",
     "line_search": "stopped at step {t}: none of the {trials} step sizes Armijo's search tried (down to α = {lr:g}) "
                    "decreased f enough, so no step was taken; start from a smaller --lr",
 }
 STATUS_OF = {"tol": "converged", "xtol": "converged", "ftol": "converged", "max_steps": "max_steps",
-             "bound": "diverged", "non_finite": "diverged", "undefined": "diverged",
+             "bound": "diverged", "f_bound": "diverged", "non_finite": "diverged", "undefined": "diverged",
              "line_search": "line_search_failed"}
 MESSAGES.update(methods.MESSAGES)
 STATUS_OF.update(methods.STATUS_OF)
@@ -110,6 +112,8 @@ class RunResult:
     x: np.ndarray
     grad: np.ndarray
     evaluations: dict = field(default_factory=dict)
+    tol: float = 0.0
+    """The tolerance on ‖∇f‖ the run tested (0: not tested)."""
     states: list[dict] | None = None
     """For the methods of gdcli.engine.methods: per recorded row, the state of the step taken from it (the
     direction d, Newton's shift τ, CG's β, BFGS's H, L-BFGS's pair count and γ, and a ``note`` when a row has
@@ -217,21 +221,22 @@ def run(
             schedule.decay, search.c1, search.shrink, *optimizer.hyper.values(),
         )
     width = 5 + 2 * objective.dimension
-    table = np.frombuffer(rows, dtype=float).reshape(-1, width)  # the rows as recorded: 8 bytes a number
+    # the rows as recorded: packed doubles from the generated loop (shared, not copied), a list from the methods
+    table = np.asarray(rows, dtype=float).reshape(-1, width)
     if last is not None and (len(table) == 0 or table[-1, 0] != last[0]):
         table = np.vstack([table, np.array(last, dtype=float)])
     n = objective.dimension
     final_t = int(table[-1, 0])
-    message = MESSAGES[reason].format(t=last_t if STATUS_OF[reason] == "diverged" else final_t, tol=tol,
-                                      xtol=xtol, ftol=ftol, steps=steps, factor=DIVERGENCE_FACTOR,
-                                      trials=int(table[-1, 4]), lr=float(table[-1, 3]),
-                                      search=line_search.kind if line_search else "")
+    message = MESSAGES[reason].format(t=last_t if STATUS_OF[reason] == "diverged" else final_t, last=final_t,
+                                      tol=scientific(tol), xtol=scientific(xtol), ftol=scientific(ftol), steps=steps,
+                                      factor=scientific(DIVERGENCE_FACTOR), trials=int(table[-1, 4]),
+                                      lr=float(table[-1, 3]), search=line_search.kind if line_search else "")
     return RunResult(
         objective=objective, optimizer=optimizer, start=start, lr0=lr, schedule=schedule, line_search=line_search,
         status=STATUS_OF[reason], reason=reason, message=message, steps=final_t,
         t=table[:, 0].astype(int), f=table[:, 1], grad_norm=table[:, 2], lr=table[:, 3],
         trials=table[:, 4].astype(int), x=table[:, 5:5 + n], grad=table[:, 5 + n:],
-        evaluations={"gradient": last_t + 1, "line_search": evaluations},
+        evaluations={"gradient": last_t + 1, "line_search": evaluations}, tol=tol,
         states=None if states is None else [states.get(int(t), {}) for t in table[:, 0]],
     )
 
@@ -304,7 +309,7 @@ def loop_source(objective: Objective, rule: Rule, schedule: Schedule, search: bo
         f"{i3}_gn = math.sqrt({' + '.join(f'{gg}*{gg}' for gg in gs)})",
         f"{i1}except (ArithmeticError, ValueError, TypeError):", f"{i2}_reason = 'undefined'", f"{i2}break",
         f"{i1}if not (abs(_f) <= _fbound and _gn < inf and {' and '.join(f'abs({xx}) <= _xbound' for xx in xs)}):",
-        f"{i2}_reason = 'bound' if abs(_f) < inf and _gn < inf else 'non_finite'", f"{i2}break",
+        f"{i2}_reason = ('f_bound' if abs(_f) > _fbound else 'bound') if abs(_f) < inf and _gn < inf else 'non_finite'", f"{i2}break",
     ]
     checks = []
     if tol:

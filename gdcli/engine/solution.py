@@ -10,8 +10,11 @@ dict); ``prepare`` reads the options every engine command shares.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Sequence
+
+import numpy as np
 
 from gdcli.engine import methods
 from gdcli.engine.expression import read_number
@@ -19,13 +22,35 @@ from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import Optimizer, make_optimizer
 from gdcli.engine.run import LineSearch, RunResult, run
 from gdcli.engine.schedules import Schedule, make_schedule
-from gdcli.engine.stability import Stability, read_run
+from gdcli.engine.stability import KINDS, Stability, read_run
 from gdcli.errors import OptionError
 
 DEFAULT_LR = 0.1
 DEFAULT_STEPS = 20
 MAX_JSON_ROWS = 500_000
 """Most iterate rows in one JSON document (about 150 bytes each as text, several times that while it is built)."""
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """What a run reached, in the terms its stability reading backs.
+
+    ``kind`` is the kind (minimum, saddle, maximum, degenerate) of the critical point the run converged to or
+    is approaching, None when no critical point was read near its end. ``global_f`` and ``global_x`` are the
+    lowest of the built-in's listed minima, and ``is_global`` whether the run's f is within 10⁻⁶ of it.
+    ``more_steps`` is how many more steps bring ‖∇f‖ down to the run's tolerance at the contraction ρ of the
+    reading, ⌈log(tol/‖∇f‖)/log ρ⌉: given only for gd with a constant α approaching a minimum. On a
+    quadratic ∇f ← (I − α∇²f)∇f exactly, so ‖∇f‖ shrinks by at least ρ every step and the count is an upper
+    bound (``proven``); elsewhere it is the linear model's estimate near the minimum.
+    """
+
+    kind: str | None
+    global_f: float | None = None
+    global_x: tuple[float, ...] | None = None
+    is_global: bool | None = None
+    convex_quadratic: bool = False
+    more_steps: int | None = None
+    proven: bool = False
 
 
 @dataclass
@@ -39,6 +64,27 @@ class Solution:
     @property
     def optimizer(self) -> Optimizer:
         return self.run.optimizer
+
+    def arrival(self) -> Arrival:
+        """The kind of point reached, how it compares with the built-in's global minimum, and the steps still
+        needed (see Arrival)."""
+        o, r, s = self.objective, self.run, self.stability
+        kind = s.point_kind if s.point is not None and s.point_kind in KINDS else None
+        if kind != "minimum":
+            return Arrival(kind)
+        found = {}
+        if o.function is not None and o.function.minima:
+            values = [o.value(np.array(m, dtype=float)) for m in o.function.minima]
+            lowest = int(np.argmin(values))
+            found = dict(global_f=float(values[lowest]), global_x=tuple(o.function.minima[lowest]),
+                         is_global=bool(r.final_f - values[lowest] <= 1e-6 * max(1.0, abs(values[lowest]))))
+        more = None
+        gradient = r.final_grad_norm
+        if (r.status == "max_steps" and r.tol > 0 and gradient > r.tol and r.optimizer.name == "gd"
+                and r.schedule.name == "constant" and r.line_search is None and s.rate is not None
+                and 0 <= s.rate < 1):
+            more = 1 if s.rate == 0 else math.ceil(math.log(r.tol / gradient) / math.log(s.rate))
+        return Arrival(kind, convex_quadratic=o.is_quadratic, more_steps=more, proven=o.is_quadratic, **found)
 
     def to_dict(self) -> dict:
         """The JSON document of `gd solve --json`; refused when the run kept more than MAX_JSON_ROWS rows."""

@@ -369,6 +369,8 @@ ADAPTIVE_STEPS = {
 def _reading(s: Stability, mu: float, big_l: float, schedule: str, line_search: bool, range_only: bool,
              vectors: np.ndarray, beta: float, rho: float, critical_set: bool = False) -> str:
     """One or two plain sentences: what this α will do at the point read, and why."""
+    from gdcli.engine.notation import scientific
+
     lr, optimizer, kind = s.lr, s.optimizer, s.point_kind
     if optimizer in METHODS:  # Newton, BFGS, …: what their theorems say, by gdcli.engine.methods.reading
         return method_reading(optimizer, s.eigenvalues, s.where, lr, None, s.where.startswith("every point"))
@@ -410,7 +412,7 @@ def _reading(s: Stability, mu: float, big_l: float, schedule: str, line_search: 
         else:
             shape = "converges"
         steps = s.steps_predicted
-        pace = (f"; error shrinks by ρ = {s.rate:.4g} per step (about {steps:,} steps for a factor {REDUCTION:g})"
+        pace = (f"; error shrinks by ρ = {s.rate:.4g} per step (about {steps:,} steps for a factor {scientific(REDUCTION)})"
                 if steps else "")
         text = f"α = {lr:g} is below {name} = {bound:.4g}: {shape}{pace}."
     if range_only and critical_set:

@@ -8,6 +8,7 @@ import io
 import json
 import math
 import os
+import shutil
 import signal
 import stat
 import sys
@@ -107,7 +108,7 @@ def _replace(target: Path, payload: bytes, shown: Path) -> None:
     """Temporary file beside ``target``, fsync, rename over it; the temporary file never outlives the call."""
     folder = target.parent if str(target.parent) else Path(".")
     name = printable(str(shown))
-    with _removed_on_signal() as pending:
+    with removed_on_signal() as pending:
         try:
             descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         except OSError as error:
@@ -138,9 +139,10 @@ def _write_all(descriptor: int, payload: bytes) -> None:
 
 
 @contextmanager
-def _removed_on_signal():
-    """A list of temporary paths that SIGTERM or SIGHUP remove before the signal takes its usual effect (in
-    the main thread; elsewhere signals cannot be caught and only the ``finally`` clauses apply)."""
+def removed_on_signal():
+    """A list of temporary paths (files or folders) that SIGTERM or SIGHUP remove before the signal takes its
+    usual effect; the caller removes them on every other exit. Only in the main thread: elsewhere signals
+    cannot be caught, and only the caller's ``finally`` clauses apply."""
     pending: list[str] = []
     if threading.current_thread() is not threading.main_thread():
         yield pending
@@ -148,7 +150,10 @@ def _removed_on_signal():
 
     def remove_then_deliver(number, frame):
         for temporary in pending:
-            Path(temporary).unlink(missing_ok=True)
+            if os.path.isdir(temporary) and not os.path.islink(temporary):
+                shutil.rmtree(temporary, ignore_errors=True)
+            else:
+                Path(temporary).unlink(missing_ok=True)
         pending.clear()
         signal.signal(number, previous[number])
         signal.raise_signal(number)

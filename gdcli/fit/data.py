@@ -24,6 +24,7 @@ import numpy as np
 
 from gdcli.errors import GdError
 from gdcli.files.reading import UnreadableFile, open_regular, open_text
+from gdcli.files.shipped import datasets_directory
 from gdcli.files.text import printable
 
 MAX_CSV_BYTES = 2 * 1024**3
@@ -56,6 +57,7 @@ def read_csv(path: str | Path, target: str, features: Sequence[str] | None = Non
     commas, text in a column not asked for, a bad cell) is read again row by row with the csv module, which
     names the row and column of any fault.
     """
+    path = locate(path)
     name = printable(str(path), keep_newlines=False)
     with _opened(path, name) as handle:
         rows = _rows(handle, name)
@@ -73,6 +75,29 @@ def read_csv(path: str | Path, target: str, features: Sequence[str] | None = Non
     if not len(values):
         raise GdError(f"{name}: no data rows after the header (row {header_line})")
     return Dataset(name, tuple(features), target, values[:, :-1], values[:, -1], lines)
+
+
+def locate(path: str | Path) -> str | Path:
+    """``path`` itself when something is there or it names a folder, else the shipped dataset of that name
+    (``four_points`` or ``four_points.csv``, see `gd datasets`); a bare name that is neither is an error."""
+    if Path(path).exists() or Path(path).name != str(path):
+        return path
+    for candidate in (datasets_directory() / str(path), datasets_directory() / f"{path}.csv"):
+        if candidate.is_file():
+            return candidate
+    raise GdError(f"{printable(str(path), keep_newlines=False)}: no such file, nor a shipped dataset of that name "
+                  "(gd datasets lists them)")
+
+
+def shipped_datasets() -> list[tuple[str, list[str], int]]:
+    """Each shipped dataset as (file name, columns, data rows), read from its header and its line count."""
+    found = []
+    for path in sorted(datasets_directory().glob("*.csv")):
+        with _opened(path, path.name) as handle:
+            rows = _rows(handle, path.name)
+            header = next(rows, (0, []))[1]
+            found.append((path.name, [cell.strip() for cell in header], sum(1 for _ in rows)))
+    return found
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gdcli.engine.notation import vector
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import Optimizer
 from gdcli.engine.solution import prepare
@@ -23,6 +24,26 @@ from gdcli.landscape.sweep import DEFAULT_STEPS, MAX_RUNS
 
 DIVERGED, NOT_CONVERGED = -1, -2
 """Labels of starts that reach no critical point."""
+SETTLE_SHARE = 0.1
+"""When more than this share of the starts has not converged, larger budgets are tried on them (`settling`)."""
+SETTLE_FACTORS = (4, 16, 64)
+"""The budgets tried, as multiples of the run's budget, up to MAX_SETTLE_STEPS."""
+MAX_SETTLE_STEPS = 100_000
+SETTLED = 0.01
+"""The share of all starts left not converged at which a budget counts as settling the grid."""
+
+
+@dataclass(frozen=True)
+class Settling:
+    """The budget that settles the starts a run left unconverged: with ``steps`` steps, ``left`` of all the
+    starts still have not converged (``settled`` when that is at most SETTLED)."""
+
+    steps: int
+    left: float
+
+    @property
+    def settled(self) -> bool:
+        return self.left <= SETTLED
 
 
 @dataclass
@@ -38,6 +59,12 @@ class Basins:
     labels: np.ndarray
     points: list[CriticalPoint]
     batch: Batch
+    settling: Settling | None = None
+
+    def __repr__(self) -> str:
+        shares = ", ".join(f"{r['kind']}{'' if r['point'] is None else ' ' + vector(r['point'], 4)} "
+                           f"{100 * r['share']:.1f}%" for r in self.rows())
+        return f"Basins({self.objective.text!r}, {self.optimizer.name}, α = {self.lr:g}, {self.budget} steps: {shares})"
 
     def share(self, label: int) -> float:
         return float(np.mean(self.labels == label))
@@ -56,7 +83,9 @@ class Basins:
         """The JSON document of `gd basins --json`."""
         return {"objective": self.objective.text, "optimizer": {"name": self.optimizer.name, **self.optimizer.hyper},
                 "lr": self.lr, "steps": self.budget, "grid": len(self.axes[0]),
-                "region": [[float(a), float(b)] for a, b in self.region], "basins": self.rows()}
+                "region": [[float(a), float(b)] for a, b in self.region], "basins": self.rows(),
+                "settling": None if self.settling is None else {"steps": self.settling.steps,
+                                                                "not_converged": self.settling.left}}
 
 
 def basins(
@@ -96,4 +125,20 @@ def basins(
         points.append(critical_point(f, refined if refined is not None else centre, "basin"))
         labels[unassigned[near]] = len(points) - 1
         unassigned = unassigned[~near]
-    return Basins(f, rule, alpha, budget, box, axes, labels.reshape(grid, grid), points, batch)
+    result = Basins(f, rule, alpha, budget, box, axes, labels.reshape(grid, grid), points, batch)
+    if result.share(NOT_CONVERGED) > SETTLE_SHARE:
+        result.settling = settling(result, starts[labels == NOT_CONVERGED], tol, xtol, ftol, setup.schedule)
+    return result
+
+
+def settling(result: Basins, starts: np.ndarray, tol: float, xtol: float, ftol: float, schedule) -> Settling:
+    """Run the unconverged ``starts`` again with budgets SETTLE_FACTORS times larger (from scratch, with the same
+    α and schedule) until all but SETTLED of the grid converge or diverge, or MAX_SETTLE_STEPS is reached."""
+    total = result.labels.size
+    for factor in SETTLE_FACTORS:
+        steps = min(result.budget * factor, MAX_SETTLE_STEPS)
+        batch = advance(result.objective, result.optimizer, starts, result.lr, steps, tol, xtol, ftol, schedule)
+        starts = starts[(batch.status != "converged") & (batch.status != "diverged")]
+        if len(starts) <= SETTLED * total or steps == MAX_SETTLE_STEPS:
+            break
+    return Settling(steps, len(starts) / total)

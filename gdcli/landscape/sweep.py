@@ -46,6 +46,12 @@ class Sweep:
     max_stable_lr: float | None
     bound_at: str
 
+    def __repr__(self) -> str:
+        best = self.largest_converged_lr
+        return (f"Sweep({self.objective.text!r}, {self.optimizer.name}, {len(self.lrs)} values of α from "
+                f"{self.lrs[0]:g} to {self.lrs[-1]:g}: largest converged α = "
+                f"{'none' if best is None else f'{best:g}'})")
+
     @property
     def largest_converged_lr(self) -> float | None:
         converged = self.lrs[self.batch.status == "converged"]

@@ -1,7 +1,7 @@
 """Animations of a run: the path drawn step by step over the landscape, with t, f(x_t) and ‖∇f(x_t)‖ in the frame.
 
 Long runs are sampled: at most ``most`` frames (MAX_FRAMES by default), one per sampled recorded row, evenly
-spaced in the row index, the first and the last row always included.
+spaced in the distance travelled along the path (travel_rows), the first and the last row always included.
 
 Frames are drawn by blitting on the Agg canvas: the still parts (contours, labels, the faint full curves) are
 rendered once, and each frame restores that background and draws only the moving artists (the path so far,
@@ -29,7 +29,7 @@ from gdcli.engine.kernels import ArrayObjective
 from gdcli.engine.notation import number
 from gdcli.engine.run import RunResult
 from gdcli.errors import GdError
-from gdcli.files.formats import write_atomic
+from gdcli.files.formats import removed_on_signal, write_atomic
 from gdcli.plots.draw import draw_landscape, draw_series, mark_ends, mark_minima, math_name, title_of
 from gdcli.plots.figure import new_figure
 from gdcli.plots.trajectory import check_view
@@ -83,6 +83,26 @@ def animation_format(path: str | Path) -> str:
     return suffix
 
 
+def travel_rows(x: np.ndarray, most: int = MAX_FRAMES) -> np.ndarray:
+    """Indices of the recorded rows an animation shows: all of them when there are at most ``most``, else rows
+    evenly spaced in the distance travelled along the path Σ‖x_{t+1} − x_t‖ (both ends included), so a run that
+    crawls for most of its steps is not shown as a dot that does not move. Where one long step takes several
+    of those places, the frames left over go to the other rows, evenly by index; by index alone (frame_rows)
+    when the path does not move."""
+    rows = frame_rows(len(x), most)
+    if len(rows) == len(x):
+        return rows
+    steps = np.linalg.norm(np.diff(np.nan_to_num(np.asarray(x, dtype=float)), axis=0), axis=1)
+    travelled = np.concatenate([[0.0], np.cumsum(np.where(np.isfinite(steps), steps, 0.0))])
+    if not travelled[-1] > 0:
+        return rows
+    chosen = np.searchsorted(travelled, np.linspace(0.0, travelled[-1], most), side="left")
+    chosen = np.unique(np.concatenate([[0], np.minimum(chosen, len(x) - 1), [len(x) - 1]]))
+    rest = np.setdiff1d(np.arange(len(x)), chosen)  # a long jump takes several targets: fill by index
+    fill = rest[np.unique(np.linspace(0, rest.size - 1, most - chosen.size).round().astype(int))]
+    return np.union1d(chosen, fill) if chosen.size < most else chosen
+
+
 def frame_text(run: RunResult, row: int) -> str:
     """The caption of one frame: t, f(x_t) and ‖∇f(x_t)‖ of recorded row ``row``."""
     return (f"t = {int(run.t[row])}    f = {number(float(run.f[row]), 4)}    "
@@ -91,13 +111,13 @@ def frame_text(run: RunResult, row: int) -> str:
 
 def frames(run: RunResult, xlim=None, ylim=None, dpi: int = ANIMATION_DPI,
            most: int = MAX_FRAMES) -> Iterator[tuple[int, np.ndarray]]:
-    """(row, RGBA pixels) for each frame: the row of ``frame_rows`` it shows and the image as an array.
+    """(row, RGBA pixels) for each frame: the row of ``travel_rows`` it shows and the image as an array.
 
     2 variables: the contour with the path so far and the current point; 1 variable: the curve f(x) with the
     iterates so far; 3 or more: ‖∇f‖ so far. The loss panel beside it grows with t; the caption gives t, f
     and ‖∇f‖. The faint full curves fix the axes, so nothing jumps between frames.
     """
-    rows = frame_rows(len(run.t), most)
+    rows = travel_rows(run.x, most)
     figure, moving, update = scene(run, xlim, ylim)
     figure.set_dpi(dpi)
     canvas = figure.canvas
@@ -173,12 +193,13 @@ def scene(run: RunResult, xlim, ylim):
 def animate(run: RunResult, path: str | Path, xlim=None, ylim=None, dpi: int = ANIMATION_DPI,
             most: int = MAX_FRAMES, fps: int = FPS, progress: Callable[[int, int], None] | None = None) -> Path:
     """Render ``run`` as an animation (see frames) and write it atomically to ``path`` (.gif, or .mp4 with
-    ffmpeg); one frame per row of ``frame_rows``, ``fps`` frames per second. ``progress(done, total)`` is
-    called after each frame."""
+    ffmpeg); one frame per row of ``travel_rows``, ``fps`` frames per second. ``progress(done, total)`` is
+    called after each frame. A GIF's frames share the first frame's palette, so each frame after it stores only
+    the region that changed."""
     suffix = animation_format(path)
     check_dpi(dpi)
     check_view(run, xlim, ylim)
-    total = len(frame_rows(len(run.t), most))
+    total = len(travel_rows(run.x, most))
 
     def counted() -> Iterator[tuple[int, np.ndarray]]:
         for done, frame in enumerate(frames(run, xlim, ylim, dpi, most), start=1):
@@ -187,8 +208,11 @@ def animate(run: RunResult, path: str | Path, xlim=None, ylim=None, dpi: int = A
                 progress(done, total)
 
     if suffix == ".gif":
-        images = [Image.fromarray(rgba[..., :3]).quantize(256, method=Image.Quantize.FASTOCTREE)
-                  for _, rgba in counted()]
+        images: list[Image.Image] = []
+        for _, rgba in counted():
+            picture = Image.fromarray(rgba[..., :3])
+            images.append(picture.quantize(256, method=Image.Quantize.FASTOCTREE) if not images else
+                          picture.quantize(palette=images[0], dither=Image.Dither.NONE))
         buffer = io.BytesIO()
         images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], duration=round(1000 / fps),
                        loop=0)
@@ -200,7 +224,8 @@ def _encode_mp4(images: Iterator[tuple[int, np.ndarray]], fps: int) -> bytes:
     """Pipe RGBA frames to ffmpeg (H.264 where available, even-sized, yuv420p so every player reads it)."""
     _, first = next(images)
     height, width = first.shape[:2]
-    with tempfile.TemporaryDirectory(prefix="gd-animation-") as folder:
+    with removed_on_signal() as pending, tempfile.TemporaryDirectory(prefix="gd-animation-") as folder:
+        pending.append(folder)  # SIGTERM while ffmpeg works leaves no folder behind
         target = Path(folder) / "movie.mp4"
         command = [ffmpeg(), "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgba",
                    "-s", f"{width}x{height}", "-r", str(fps), "-i", "-",

@@ -32,6 +32,7 @@ from gdcli.plots.view import (
     contour_levels,
     grid_values,
     known_minima,
+    round_ticks,
     span,
 )
 
@@ -44,8 +45,7 @@ def draw_landscape(ax: Axes, objective: Objective, box: Box, colorbar_figure: Fi
     ax.contour(X, Y, F, levels=levels, colors="white", linewidths=0.35, alpha=0.45)
     if colorbar_figure is not None:
         bar = colorbar_figure.colorbar(filled, ax=ax, shrink=0.9, pad=0.02)
-        step = max(1, len(levels) // 6)
-        bar.set_ticks(levels[::step])
+        bar.set_ticks(round_ticks(levels))
         bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, 3)))
         bar.ax.set_title("$f$", fontsize=11)
     ax.set_xlim(*box.xlim)

@@ -11,12 +11,14 @@ from typing import Sequence
 
 import numpy as np
 from matplotlib import patheffects
+from matplotlib.ticker import MaxNLocator
 
 from gdcli.engine.expression import parse_vector
 from gdcli.engine.kernels import ArrayObjective
 from gdcli.engine.notation import number
 from gdcli.engine.objective import Objective
 from gdcli.engine.run import RunResult
+from gdcli.engine.stability import newton_critical_point
 from gdcli.errors import GdError, OptionError
 
 COLOUR_MAP = "viridis"
@@ -119,13 +121,34 @@ def known_minima(objective: Objective) -> list[tuple[float, ...]]:
     return [tuple(m) for m in function.minima]
 
 
+def nearby_critical_points(run: RunResult) -> list[np.ndarray]:
+    """The critical points Newton's method finds from the run's start and from its last finite iterate, kept
+    when they lie within ten times the path's scale (its extent, the start's size, at least 1) of where it
+    started or ended: for a typed objective, the minimum (or saddle) the picture should show beside the path."""
+    path = visible_path(run)
+    path = path[np.all(np.isfinite(path), axis=1)]
+    if path.size == 0 or run.objective.dimension > 2:
+        return []
+    reach = 10 * max(1.0, float(np.max(np.ptp(path, axis=0))), float(np.max(np.abs(path[0]))))
+    found = []
+    for origin in (path[0], path[-1]):
+        point = newton_critical_point(run.objective, origin, steps=50)
+        if point is not None and np.all(np.isfinite(point[0])) and min(
+                np.linalg.norm(point[0] - path[0]), np.linalg.norm(point[0] - path[-1])) <= reach:
+            found.append(point[0])
+    return found
+
+
 def view_box(runs: Sequence[RunResult], xlim=None, ylim=None) -> Box:
-    """The window that holds every (visible) path and the known minima, with a margin; xlim/ylim override."""
+    """The window that holds every (visible) path and the known minima (for a typed objective, the critical
+    points found near each path: nearby_critical_points), with a margin; xlim/ylim override."""
     objective = runs[0].objective
     points = [visible_path(r) for r in runs]
     minima = known_minima(objective)
     if minima:
         points.append(np.asarray(minima, dtype=float))
+    elif not (xlim and (ylim or objective.dimension == 1)):
+        points += [np.atleast_2d(p) for r in runs for p in nearby_critical_points(r)]
     cloud = np.vstack(points)
     xs = span(float(cloud[:, 0].min()), float(cloud[:, 0].max()))
     if objective.dimension == 1:
@@ -142,6 +165,19 @@ def grid_values(objective: Objective, box: Box, size: int = GRID) -> tuple[np.nd
     F = np.array(F, dtype=float)
     F[~np.isfinite(F)] = np.nan
     return X, Y, F
+
+
+def round_ticks(levels: np.ndarray, most: int = 7) -> np.ndarray:
+    """Colour-bar ticks at round values of f inside the levels' range: powers of ten when the levels are
+    geometric (see contour_levels) and f ≥ 0, else steps of 1, 2 or 5 times a power of ten (at most ``most``)."""
+    low, high = float(levels[0]), float(levels[-1])
+    if low >= 0 and len(levels) > 2 and (high - low) / max(levels[1] - low, 1e-300) >= LOG_SPAN:
+        first, last = math.ceil(math.log10(max(levels[1], 1e-300))), math.floor(math.log10(high))
+        powers = 10.0 ** np.arange(first, last + 1)
+        step = max(1, math.ceil(len(powers) / most))
+        return powers[::-1][::step][::-1]
+    ticks = MaxNLocator(most - 1, steps=[1, 2, 5, 10]).tick_values(low, high)
+    return ticks[(ticks >= low - 1e-12 * abs(low)) & (ticks <= high + 1e-12 * abs(high))]
 
 
 def contour_levels(values: np.ndarray, count: int = LEVELS) -> np.ndarray:

@@ -54,7 +54,6 @@ import math
 import os
 import random
 import re
-import sys
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -63,6 +62,7 @@ from typing import Any
 
 from gdcli.errors import GdError, ProblemError
 from gdcli.files.reading import UnreadableFile, read_regular
+from gdcli.files.shipped import problems_directory
 from gdcli.files.text import printable
 from gdcli.practice import mistakes, variants
 from gdcli.practice.answers import COMPUTE_KINDS, COMPUTES, DATA_KEYS, Answer, Context
@@ -90,14 +90,8 @@ RANGES = {
 
 
 def bank_directory() -> Path:
-    """The problem bank: $GDCLI_PROBLEMS if set, else problems/ beside the package (a checkout or an editable
-    install), else the copy an ordinary install puts in <prefix>/share/gdcli/problems."""
-    given = os.environ.get("GDCLI_PROBLEMS")
-    if given:
-        return Path(given)
-    beside = Path(__file__).resolve().parents[2] / "problems"
-    installed = Path(sys.prefix) / "share" / "gdcli" / "problems"
-    return beside if beside.is_dir() or not installed.is_dir() else installed
+    """The problem bank (gdcli.files.shipped.problems_directory)."""
+    return problems_directory()
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -142,7 +142,22 @@ def basins_table(result) -> Table:
                       number(row["f"]) if row["f"] is not None else "")
     grid = len(result.axes[0])
     table.caption = f"{grid}×{grid} starts, {result.optimizer.name}, α = {number(result.lr)}, {result.budget} steps"
+    if result.settling is not None:
+        table.caption += "\n" + settling_text(result)
     return table
+
+
+def settling_text(result) -> str:
+    """The verdict on the starts that ran out of steps, with the budget that settles them (see
+    gdcli.landscape.basins.settling)."""
+    from gdcli.landscape.basins import NOT_CONVERGED
+
+    settle = result.settling
+    text = f"{100 * result.share(NOT_CONVERGED):.1f}% have not converged within {result.budget} steps"
+    if not settle.settled:
+        return text + f"; even with --steps {settle.steps}, {100 * settle.left:.1f}% still have not"
+    rest = "every one of them" if settle.left == 0 else f"all but {100 * settle.left:.1f}% of the starts"
+    return text + f": --steps {settle.steps} settles {rest}"
 
 
 def explanation(worked) -> Panel:

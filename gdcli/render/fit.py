@@ -3,6 +3,7 @@ and the batch-size comparison. Nothing here prints."""
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from rich.console import Group
@@ -13,7 +14,7 @@ from rich.text import Text
 from gdcli.engine.notation import number
 from gdcli.engine.optimizers import rule_lines
 from gdcli.fit.train import FitResult, batch_label
-from gdcli.render.solve import sparkline
+from gdcli.render.solve import labelled_sparkline
 
 STATUS = {"max_epochs": ("✓ finished", "green"), "diverged": ("✗ diverged", "red")}
 
@@ -43,14 +44,27 @@ def header(result: FitResult, batches: str | None = None) -> Panel:
                      if p.standardizer is not None else "the weights")
         grid.add_row("weight decay", f"λ = {number(p.l2)}: the penalty adds λw to ∇L (the intercept b is free); "
                                      f"it applies to {penalised}")
-    hyper = ", ".join(f"{k} = {number(v)}" for k, v in opt.hyper.items())
+    hyper = ", ".join(opt.settings_text())
     grid.add_row("optimizer", opt.rule.title + (f"; {hyper}" if hyper else ""))
-    grid.add_row("rule", "\n".join(rule_lines(opt.rule)) + ""
-                 + "\n(x stands for each parameter w₁ … w_p and the intercept, g for its ∂L/∂x)")
+    lines = fit_rule_lines(opt.rule)
+    buffer = any(re.search(r"\bu\b", line) for line in lines)
+    grid.add_row("rule", "\n".join(lines) + "\n(θ stands for each parameter w₁ … w_p and the intercept b, g for its "
+                 "∂L/∂θ" + (", u for momentum's running sum of gradients" if buffer else "") + ")")
     grid.add_row("α", f"{number(result.lr0)}; {result.schedule.describe()}, t = epoch")
     grid.add_row("batches", batches or batch_text(result))
     grid.add_row("conditioning", conditioning_text(result))
     return Panel(grid, title=Text(f"gd fit · {p.data.path}"), title_align="left", border_style="blue")
+
+
+FIT_LETTERS = {"x": "θ", "b": "u"}
+"""The rule's letters renamed for a fit, where x is a data column and b the intercept."""
+
+
+def fit_rule_lines(rule) -> list[str]:
+    """The optimizer's rule (rule_lines) with θ for the parameter and u for momentum's buffer, so no letter on
+    the `gd fit` screen means two things."""
+    pattern = re.compile(r"(?<!\w)(" + "|".join(FIT_LETTERS) + r")(?!\w)")
+    return [pattern.sub(lambda m: FIT_LETTERS[m.group()], line) for line in rule_lines(rule)]
 
 
 def conditioning_text(result: FitResult) -> str:
@@ -126,7 +140,7 @@ def verdict(result: FitResult) -> Text:
 def report(result: FitResult, max_rows: int = 20) -> Group:
     """Everything `gd fit` shows, in reading order."""
     return Group(header(result), epoch_table(result, max_rows), coefficients(result), Text(""),
-                 verdict(result), Text.assemble(("loss over the epochs ", "dim"), sparkline(result.trace.loss, 50)))
+                 verdict(result), labelled_sparkline("loss over the epochs", result.trace.loss, 50))
 
 
 def comparison(results: Sequence[FitResult]) -> Group:
@@ -154,3 +168,15 @@ def comparison(results: Sequence[FitResult]) -> Group:
     order = f"shuffled every epoch with seed {first.seed}" if first.shuffle else "in file order (--no-shuffle)"
     sizes = ", ".join(batch_label(r.batch_size) for r in results)
     return Group(header(first, f"compared: {sizes} (each from θ = 0; mini-batches {order})"), table, note)
+
+
+def datasets_table(datasets) -> Table:
+    """The shipped datasets (gdcli.fit.data.shipped_datasets): name, columns and rows, to use as `gd fit NAME`."""
+    table = Table(title="shipped datasets", caption="gd fit NAME --target COLUMN fits one", header_style="bold",
+                  box=None, padding=(0, 1))
+    table.add_column("name", no_wrap=True)
+    table.add_column("columns")
+    table.add_column("rows", justify="right")
+    for name, columns, rows in datasets:
+        table.add_row(name, ", ".join(columns), str(rows))
+    return table

@@ -14,8 +14,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from gdcli.engine.expression import reads_euler
 from gdcli.engine.methods import describe_search
-from gdcli.engine.notation import number, unicode, vector
+from gdcli.engine.notation import number, scientific, unicode, vector
 from gdcli.engine.objective import SHOWN_DIMENSION
 from gdcli.engine.optimizers import rule_lines
 from gdcli.engine.stability import Stability
@@ -24,6 +25,11 @@ SPARK = "▁▂▃▄▅▆▇█"
 STATUS_STYLE = {"converged": "green", "max_steps": "yellow", "diverged": "red", "line_search_failed": "red"}
 STATUS_MARK = {"converged": "✓ converged", "max_steps": "… max_steps", "diverged": "✗ diverged",
                "line_search_failed": "✗ line search failed"}
+VECTOR_DIGITS = {3: (4, 3), 4: (3, 3)}
+"""Significant digits of x_t and ∇f(x_t) in the iterate table for 3 and 4 variables, so a row stays one line at
+80 columns (else 5 and 4: fewer variables, or more, of which only two are shown)."""
+
+
 def sparkline(values: Sequence[float], width: int = 60) -> str:
     """Bars for a sequence, sampled to ``width``; a log scale when all values are positive and span decades."""
     data = np.asarray([v for v in values if math.isfinite(v)], dtype=float)
@@ -31,13 +37,25 @@ def sparkline(values: Sequence[float], width: int = 60) -> str:
         return ""
     if data.size > width:
         data = data[np.linspace(0, data.size - 1, width).round().astype(int)]
-    if np.all(data > 0) and data.max() / data.min() > 100:
+    if log_scaled(data):
         data = np.log10(data)
     low, high = float(data.min()), float(data.max())
     if high - low <= 1e-300:
         return SPARK[0] * data.size
     levels = np.clip(((data - low) / (high - low) * (len(SPARK) - 1)).round().astype(int), 0, len(SPARK) - 1)
     return "".join(SPARK[i] for i in levels)
+
+
+def log_scaled(values: Sequence[float]) -> bool:
+    """Whether ``sparkline`` draws these (finite) values on a log scale: all positive, spanning over 100×."""
+    data = np.asarray([v for v in values if math.isfinite(v)], dtype=float)
+    return bool(data.size and np.all(data > 0) and data.max() / data.min() > 100)
+
+
+def labelled_sparkline(label: str, values: Sequence[float], width: int = 60) -> Text:
+    """"f over the run, log scale ▇▅▃▁": the sparkline with its label and the scale it is drawn on."""
+    scale = "log scale" if log_scaled(values) else "linear scale"
+    return Text.assemble((f"{label}, {scale} ", "dim"), sparkline(values, width))
 
 
 def header(solution) -> Panel:
@@ -49,6 +67,9 @@ def header(solution) -> Panel:
     lines.add_column()
     shown = o.shown
     lines.add_row(f"f({names}) =", shown["expression"])
+    if reads_euler(o.text, o.names):
+        lines.add_row("e", f"Euler's number 2.71828…, not a variable (--vars {','.join(['e', *o.names])} "
+                           "makes it one)")
     lines.add_row("∇f =", "(" + ", ".join(shown["gradient"]) + ")" if o.dimension <= SHOWN_DIMENSION else
                   f"{o.dimension} components, derived term by term")
     rows = shown["hessian_rows"]
@@ -84,6 +105,8 @@ def iterate_table(run, max_rows: int = 20) -> Table:
                          overflow="fold" if vectors else "ellipsis")
     if run.line_search is not None:
         table.add_column("trials", justify="right")
+    # significant digits of x_t and ∇f(x_t): fewer as the variables grow, so a row stays one line at 80 columns
+    x_digits, grad_digits = VECTOR_DIGITS.get(run.objective.dimension, (5, 4))
     notes = [state.get("note", "") for state in run.states] if run.states is not None else None
     if notes is not None and any(notes):
         table.add_column("note", overflow="fold")
@@ -101,7 +124,8 @@ def iterate_table(run, max_rows: int = 20) -> Table:
             table.caption = f"{rows - max_rows} rows hidden: --rows 0 shows all, --every K samples"
             continue
         shown = 4 if run.objective.dimension <= 4 else 2
-        cells = [str(run.t[r]), vector(run.x[r], most=shown), number(run.f[r]), vector(run.grad[r], 4, most=shown),
+        cells = [str(run.t[r]), vector(run.x[r], x_digits, most=shown), number(run.f[r]),
+                 vector(run.grad[r], grad_digits, most=shown),
                  number(run.grad_norm[r], 4), number(run.lr[r], 4)]
         if run.line_search is not None:
             cells.append(str(run.trials[r]) if r < rows - 1 or run.status in ("diverged", "line_search_failed")
@@ -187,21 +211,62 @@ def curvature_line(c) -> str:
         f", last at step {int(above[-1])}" if int(above[-1]) != first else "")
 
 
-def verdict(run) -> Text:
-    """One line: the status, why the run stopped, and where it ended."""
-    style = STATUS_STYLE[run.status]
+def verdict(sol) -> Text:
+    """Three lines: the status and why the run stopped, what it reached (see arrival), where it ended."""
+    run = sol.run
+    found = sol.arrival()
+    escapes = found.kind in ("saddle", "maximum")
+    mark, style = ("▲ converged", "yellow") if run.status == "converged" and escapes else (
+        STATUS_MARK[run.status], STATUS_STYLE[run.status])
+    reached = arrival(sol, found)
     return Text.assemble(
-        (STATUS_MARK[run.status], f"bold {style}"), f" — {run.message}\n",
+        (mark, f"bold {style}"), f" — {run.message}\n", (reached + "\n") if reached else "",
         f"final x = {vector(run.final_x)}, f = {number(run.final_f)}, ‖∇f‖ = {number(run.final_grad_norm, 3)}",
     )
+
+
+KIND_NAME = {"saddle": "a saddle point", "maximum": "a maximum", "degenerate": "a degenerate critical point"}
+
+
+def arrival(sol, found) -> str:
+    """What the run reached, in one sentence: "converged to a local minimum, f = 7.96; the global minimum is
+    f = 0 at (0, 0)", "converged to a saddle point: a small perturbation escapes it", or how far a run that
+    ran out of steps still is: "at most" more steps on a quadratic, "about" near another minimum, at the rate ρ
+    of the stability panel (see gdcli.engine.solution.Arrival). Empty when the status line says all."""
+    run = sol.run
+    if run.status == "converged":
+        if found.kind == "minimum":
+            if found.convex_quadratic:
+                return f"converged to the minimum, f = {number(run.final_f, 4)}, the global one: f is a convex quadratic"
+            if found.is_global:
+                return f"converged to a global minimum, f = {number(run.final_f, 4)}"
+            text = f"converged to a local minimum, f = {number(run.final_f, 4)}"
+            if found.global_f is not None:
+                text += f"; the global minimum is f = {number(found.global_f, 4)} at {vector(found.global_x, 4)}"
+            return text
+        if found.kind in ("saddle", "maximum"):
+            return f"converged to {KIND_NAME[found.kind]}: a small perturbation escapes it"
+        if found.kind == "degenerate":
+            return (f"converged to {KIND_NAME['degenerate']}: ∇²f is singular there, so second derivatives "
+                    "cannot tell its kind")
+        return ""
+    if run.status != "max_steps":
+        return ""
+    text = f"not converged yet: ‖∇f‖ = {number(run.final_grad_norm, 3)}"
+    if found.more_steps is not None:
+        bound = "at most" if found.proven else "about"
+        return text + f"; {bound} {found.more_steps:,} more steps to {scientific(run.tol)} at this rate"
+    if found.kind in ("saddle", "maximum"):
+        return text + f"; the run is approaching {KIND_NAME[found.kind]}, which a small perturbation escapes"
+    return text
 
 
 def solution(sol, max_rows: int = 20) -> Group:
     """Everything `gd solve` shows, in reading order."""
     run = sol.run
     return Group(
-        header(sol), iterate_table(run, max_rows), Text(""), stability_panel(sol.stability, run.lr0), verdict(run),
-        Text.assemble(("f over the run ", "dim"), sparkline(run.f)),
+        header(sol), iterate_table(run, max_rows), Text(""), stability_panel(sol.stability, run.lr0), verdict(sol),
+        labelled_sparkline("f over the run", run.f),
     )
 
 

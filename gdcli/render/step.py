@@ -22,6 +22,7 @@ import re
 from functools import lru_cache
 
 import numpy as np
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.segment import Segment
 from rich.style import Style
@@ -42,8 +43,10 @@ VIRIDIS = np.array([(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (
 """Colour stops from low f (dark violet) to high f (yellow)."""
 GRADIENT_ARROWS = "→↗↑↖←↙↓↘"
 STEP_ARROWS = "⇒⇗⇑⇖⇐⇙⇓⇘"
+PATH_LINES = "─│╱╲"
+"""Glyphs that join the path's points on the map."""
 MARK_STYLE = {"◉": "bold red", "•": "bold white", "○": "bold white", "★": "bold magenta", "→": "bold cyan",
-              "⇒": "bold bright_red"}
+              "⇒": "bold bright_red", "─": "white"}
 HELP = (("→/space", "forward"), ("←", "back"), ("↑/↓", "α ×/÷"), ("p", "play/pause"), ("+/−", "pace"),
         ("r", "restart"), ("o", "optimizer"), ("q", "quit"))
 """The keys of `gd step`, as the help line lists them."""
@@ -287,6 +290,20 @@ class Picture:
         if 0 <= c < self.cols and 0 <= r < self.rows:
             self.marks[c, r] = glyph
 
+    def segment(self, start: tuple[float, float], end: tuple[float, float]) -> None:
+        """A line of box-drawing glyphs (─ │ ╱ ╲, by its slope on screen) through the empty cells from ``start``
+        to ``end``, so a path reads as joined; cells already marked keep their mark."""
+        dcol, drow = end[0] - start[0], end[1] - start[1]
+        if not all(map(math.isfinite, (*start, *end))) or max(abs(dcol), abs(drow)) > 4 * (self.cols + self.rows):
+            return
+        angle = math.degrees(math.atan2(-2 * drow, dcol)) % 180  # rows are twice as tall as columns
+        glyph = PATH_LINES[0 if angle < 22.5 or angle >= 157.5 else 2 if angle < 67.5 else 1 if angle < 112.5 else 3]
+        count = int(2 * max(abs(dcol), abs(drow))) + 1
+        for j in range(1, count):
+            c, r = start[0] + dcol * j / count, start[1] + drow * j / count
+            if (int(math.floor(c)), int(math.floor(r))) not in self.marks:
+                self.mark(c, r, glyph)
+
     def ray(self, col: float, row: float, dcol: float, drow: float, glyphs: str, length: int) -> None:
         """Arrow glyphs along the direction (dcol, drow), in cells; rows are twice as tall as columns."""
         norm = math.hypot(dcol, 2 * drow)
@@ -298,7 +315,7 @@ class Picture:
         for j in range(1, 4 * length):
             c, r = col + ucol * j * 0.5, row + urow * j * 0.5
             cell = (int(math.floor(c)), int(math.floor(r)))
-            if cell != here and self.marks.get(cell, "·") in "·•":
+            if cell != here and self.marks.get(cell, "·") in "·•" + PATH_LINES:
                 self.mark(c, r, glyph)
             if abs(cell[0] - here[0]) + abs(cell[1] - here[1]) >= length:
                 break
@@ -327,6 +344,8 @@ class Picture:
 
 
 def _family(mark: str) -> str:
+    if mark in PATH_LINES:
+        return "─"
     if mark in GRADIENT_ARROWS:
         return "→"
     if mark in STEP_ARROWS:
@@ -351,7 +370,7 @@ def picture(stepper: Stepper, cols: int, rows: int) -> tuple[Picture, list[str]]
 
 
 def _marks_legend(stepper: Stepper) -> str:
-    text = "◉ xₖ  • path  ○ x₀  → −∇f"
+    text = "◉ xₖ  •─ path  ○ x₀  → −∇f"
     if stepper.run.optimizer.rule.state or not stepper.run.optimizer.elementwise:
         text += "  ⇒ next update"
     return text
@@ -376,6 +395,8 @@ def field_map(stepper: Stepper, cols: int, rows: int) -> tuple[Picture, list[str
     for point in run.x[:k]:
         view.mark(*cell(point), "•")
     view.mark(*cell(run.x[0]), "○")
+    for a, b in zip(run.x[:k], run.x[1:k + 1]):
+        view.segment(cell(a), cell(b))
     here = cell(step.x)
     view.mark(*here, "◉")
     scale_col, scale_row = cols / (x1 - x0), rows / (y1 - y0)
@@ -479,20 +500,51 @@ def stability_line(stepper: Stepper, compact: bool = False) -> Text:
     return line
 
 
-def help_line() -> Text:
-    parts = []
+def help_line(width: int = 100) -> Text:
+    """The keys and what they do, packed into lines of ``width`` so no key is parted from its word."""
+    lines: list[list] = [[]]
+    used = 0
     for keys, action in HELP:
-        parts += [(keys, "bold"), f" {action}  "]
-    return Text.assemble(*parts)
+        size = cell_len(f"{keys} {action}  ")
+        if used and used + size - 2 > width:
+            lines.append([])
+            used = 0
+        lines[-1] += [(keys, "bold"), f" {action}  "]
+        used += size
+    texts = [Text.assemble(*line) for line in lines]
+    for text in texts:
+        text.rstrip()
+    return Text("\n").join(texts)
 
 
 def view(stepper: Stepper, width: int = 100, height: int | None = None) -> Group:
     """The whole screen for a terminal of ``width`` × ``height`` cells; the picture takes the rows left over
-    (PICTURE_ROWS when ``height`` is None, as for printed frames)."""
+    (PICTURE_ROWS when ``height`` is None, as for printed frames). The picture keeps one size through the run
+    (the smallest the screen leaves at the start, after WINDOW steps and at the end), so its window and scale
+    stay put while the iterate window fills up."""
     side = min(STATE_WIDTH, max(30, width // 2))
     cols = max(16, width - side - 2)
-    # On a short terminal give up, in turn, rows of the iterate window, then the rules beside the state's
-    # values, all but the x line of the written-out update and all but one line of the stability reading.
+    compact, window, rows = _layout(stepper, width, height, side)
+    if height is not None:
+        rows = min(rows, _steady_rows(stepper, width, height, side))
+    state = state_table(stepper, compact)
+    updates = update_lines(stepper)
+    below = [Text("\n".join(updates[-1:] if compact else updates)), iterate_window(stepper, window),
+             stability_line(stepper, compact)]
+    pic, legend = picture(stepper, cols, rows)
+    top = Table.grid(padding=(0, 2))
+    top.add_column(width=cols, no_wrap=True)
+    top.add_column(width=side)
+    top.add_row(pic, state)
+    notice = Text(stepper.notice or " ", style="yellow", overflow="ellipsis", no_wrap=True)
+    legend_lines = (Text(line, style="dim", overflow="ellipsis", no_wrap=True) for line in legend)
+    return Group(title(stepper), help_line(width), notice, top, *legend_lines, *below)
+
+
+def _layout(stepper: Stepper, width: int, height: int | None, side: int) -> tuple[bool, int, int]:
+    """(compact, iterate-window rows, picture rows) at the stepper's position. On a short terminal give up, in
+    turn, rows of the iterate window, then the rules beside the state's values, all but the x line of the
+    written-out update and all but one line of the stability reading."""
     for compact in (False, True):
         state = state_table(stepper, compact)
         window = WINDOW
@@ -501,23 +553,37 @@ def view(stepper: Stepper, width: int = 100, height: int | None = None) -> Group
             below = [Text("\n".join(updates[-1:] if compact else updates)), iterate_window(stepper, window),
                      stability_line(stepper, compact)]
             if height is None:
-                rows = PICTURE_ROWS
-                break
-            fixed = sum(_height(part, width) for part in [help_line(), *below]) + 4  # title, notice, legend
+                return compact, window, PICTURE_ROWS
+            fixed = sum(_height(part, width) for part in [help_line(width), *below]) + 4  # title, notice, legend
             rows = max(4, height - fixed)
             if window == 0 or rows >= _height(state, side):
                 break
             window -= 1
-        if height is None or rows >= _height(state, side):
+        if rows >= _height(state, side):
             break
-    pic, legend = picture(stepper, cols, rows)
-    top = Table.grid(padding=(0, 2))
-    top.add_column(width=cols, no_wrap=True)
-    top.add_column(width=side)
-    top.add_row(pic, state)
-    notice = Text(stepper.notice or " ", style="yellow", overflow="ellipsis", no_wrap=True)
-    legend_lines = (Text(line, style="dim", overflow="ellipsis", no_wrap=True) for line in legend)
-    return Group(title(stepper), help_line(), notice, top, *legend_lines, *below)
+    return compact, window, rows
+
+
+_STEADY: dict[tuple, int] = {}
+"""Picture rows per (run, width, height), worked out once per run and screen size (see _steady_rows)."""
+
+
+def _steady_rows(stepper: Stepper, width: int, height: int, side: int) -> int:
+    """The fewest picture rows the screen leaves at the start, after WINDOW steps and at the end of the run."""
+    key = (id(stepper.run), width, height)
+    if key not in _STEADY:
+        if len(_STEADY) > 64:
+            _STEADY.clear()
+        here = stepper.position
+        try:
+            sizes = []
+            for k in sorted({0, min(WINDOW, stepper.last), stepper.last}):
+                stepper.position = k
+                sizes.append(_layout(stepper, width, height, side)[2])
+        finally:
+            stepper.position = here
+        _STEADY[key] = min(sizes)
+    return _STEADY[key]
 
 
 def _height(renderable, width: int) -> int:

@@ -79,13 +79,15 @@ def test_help_imports_no_numpy():
 
 # the interactive screen ------------------------------------------------------------------------------------
 class Terminal:
-    """`python -m gdcli step ARGS` on a pseudo-terminal of 40 × 100 cells, its controlling terminal."""
+    """`python -m gdcli step ARGS` on a pseudo-terminal of ``rows`` × ``cols`` cells (40 × 100 unless given),
+    its controlling terminal."""
 
-    def __init__(self, *args: str):
+    def __init__(self, *args: str, rows: int = ROWS, cols: int = COLS):
+        self.rows, self.cols = rows, cols
         self.master, self.slave = pty.openpty()
-        fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+        fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         self.settings = termios.tcgetattr(self.slave)
-        env = dict(os.environ, PYTHONPATH=str(ROOT), TERM="xterm-256color", NO_COLOR="1", GD_WIDTH=str(COLS))
+        env = dict(os.environ, PYTHONPATH=str(ROOT), TERM="xterm-256color", NO_COLOR="1", GD_WIDTH=str(cols))
         env.pop("COLUMNS", None), env.pop("LINES", None)
 
         def controlling_terminal():
@@ -119,14 +121,14 @@ class Terminal:
     def frames(self):
         """Complete frames written since the last key, oldest first, reading more as needed.
 
-        A frame starts at cursor-home (ESC [ H) and is complete when it fills the screen: ROWS lines, the last
-        padded to COLS cells."""
+        A frame starts at cursor-home (ESC [ H) and is complete when it fills the screen: its rows, the last
+        padded to its columns."""
         seen = 0
         while True:
             parts = self.raw[self.mark:].split(b"\x1b[H")[1:]
             for number, part in enumerate(parts[seen:], start=seen):
                 lines = ANSI.sub(b"", part).decode("utf-8", "replace").split("\r\n")
-                complete = len(lines) == ROWS and cell_len(lines[-1]) == COLS
+                complete = len(lines) == self.rows and cell_len(lines[-1]) == self.cols
                 if not complete and number == len(parts) - 1:
                     break  # still being written
                 seen = number + 1
@@ -159,8 +161,8 @@ class Terminal:
 def terminal():
     opened = []
 
-    def spawn(*args):
-        opened.append(Terminal(*args))
+    def spawn(*args, **size):
+        opened.append(Terminal(*args, **size))
         return opened[-1]
 
     yield spawn
@@ -228,3 +230,28 @@ def test_terminal_restored_after_q_and_ctrl_c(terminal):
         assert termios.tcgetattr(term.slave) == term.settings  # echo and line mode back as they were
         ending = b"\x1b[?1049l" + (b"gd: interrupted\r\n" if code == 130 else b"")
         assert term.raw.endswith(ending)  # back from the alternate screen, and no traceback after
+
+
+def test_at_80_by_24_the_map_keeps_its_window_and_joins_the_path(terminal):
+    """An 80 × 24 terminal: the picture's window and rows do not change while the iterate window fills up, the
+    path between iterates is drawn with line glyphs, and every key stays on the line of its word."""
+    term = terminal(rows=24, cols=80)
+    screens = [term.screen(0)]
+    for k in range(1, 7):
+        term.send(b"\x1b[C")
+        screens.append(term.screen(k))
+    windows = {re.search(r"x ∈ \[[^]]*\], y ∈ \[[^]]*\]", screen).group() for screen in screens}
+    assert len(windows) == 1
+    legend_at = {[i for i, line in enumerate(screen.splitlines()) if line.startswith("x ∈ [")][0]
+                 for screen in screens}
+    assert max(legend_at) - min(legend_at) <= 1  # the picture keeps its rows (the state beside may wrap once)
+    # from (3, 3) to (2.4, 0.6): y falls by 2.4 of the window's height, so the segment crosses several rows
+    left = ["".join(line[:36]) for line in screens[2].splitlines()]
+    assert any(glyph in line for line in left for glyph in "─│╱╲")
+    for screen in screens:
+        lines = screen.splitlines()
+        for keys, action in (("→/space", "forward"), ("↑/↓", "α ×/÷"), ("p", "play/pause"), ("o", "optimizer"),
+                             ("q", "quit")):
+            assert any(f"{keys} {action}" in line for line in lines[1:4])
+    term.send(b"q")
+    assert term.finish() == 0

@@ -64,7 +64,8 @@ def test_long_sums_are_not_too_deep():
         ("(" * 500 + "x" + ")" * 500, "cannot read"),
         ("sqrt(-1)*x", "not a finite real"),
         ("x/0", "divides by zero"),
-        ("2x", "write '2*x'"),
+        ("3xy", "write 3*x*y"),
+        ("2sinx", "write 2*sin(x)"),
         ("x +", "cannot read"),
         ("", "empty"),
         ("1 + 2", "no variables"),
@@ -103,3 +104,39 @@ def test_numbers_and_vectors():
     assert parse_vector("1/2 -1") == [sp.Rational(1, 2), -1]
     with pytest.raises(ObjectiveError, match="--lr must be a number such as 0.1 or 1/10"):
         parse_number("x + 1", "--lr")
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("x²+y²", "x**2 + y**2"),
+        ("x³ − 2·x × y", "x**3 - 2*x*y"),
+        ("x⁻¹ + x", "1/x + x"),
+        ("2x + 3y", "2*x + 3*y"),
+        ("2(x+1)^2", "2*(x + 1)**2"),
+        ("2 x1 + 2x_2", "2*x1 + 2*x_2"),
+        ("3pi*x + 2sin(x)", "3*pi*x + 2*sin(x)"),
+        ("2e-1*x", "x/5"),  # scientific notation stays a number
+        ("e^x + 2e*x", "exp(x) + 2*exp(1)*x"),  # e is Euler's number
+    ],
+)
+def test_text_is_read_as_written_on_paper(text, meant):
+    expr, symbols = parse_expression(text)
+    names = {s.name: s for s in symbols}
+    assert sp.simplify(expr - sp.sympify(meant, locals=names)) == 0
+
+
+def test_e_is_a_variable_only_when_declared():
+    expr, symbols = parse_expression("e^x", ["e", "x"])
+    e, x = symbols
+    assert expr == e**x
+    assert parse_expression("e^x")[1] == [sp.Symbol("x", real=True)]
+
+
+def test_a_name_after_a_number_that_is_declared_multiplies():
+    expr, (xy,) = parse_expression("3xy", ["xy"])
+    assert expr == 3 * xy
+
+
+def test_unicode_minus_in_numbers():
+    assert parse_number("−1/2") == sp.Rational(-1, 2)

@@ -29,8 +29,9 @@ def test_seed_001_example_1_large_step_oscillates_and_diverges():
     long = solve("(x-3)^2", start="0", lr="1.1", steps=1000).run
     assert long.status == "diverged"
     # |x_t − 3| = 3·1.2ᵗ, so f = 9·1.44ᵗ passes 1e12·f(0) = 9e12 when 1.44ᵗ > 1e12: t = ⌈12/log10(1.44)⌉ = 76
-    assert long.message.startswith("diverged at step 76")
-    assert np.all(np.isfinite(long.x)) and long.steps == 75
+    # f grew (x stays far below 10¹²·3), and the table's last row is step 75, the last within bounds
+    assert long.message.startswith("diverged after step 75: at step 76 |f| grew past 10¹²")
+    assert np.all(np.isfinite(long.x)) and long.steps == 75 and long.t[-1] == 75
 
 
 def test_seed_001_example_2_one_vector_step():

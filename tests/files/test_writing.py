@@ -136,3 +136,29 @@ def test_a_signal_mid_write_leaves_no_temporary_file(tmp_path, signal_number):
         assert child.returncode == 130
     else:
         assert child.returncode == -signal_number  # the signal still ends the process, as it would have
+
+
+HOLDS_A_FOLDER = """
+import sys, tempfile
+from gdcli.files.formats import removed_on_signal
+
+with removed_on_signal() as pending, tempfile.TemporaryDirectory(dir=sys.argv[1]) as folder:
+    pending.append(folder)
+    with open(folder + "/movie.mp4", "wb") as movie:
+        movie.write(b"frames")
+    print("ready", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_sigterm_removes_a_temporary_folder_too(tmp_path):
+    """What an .mp4 animation holds while ffmpeg encodes: a folder, removed when SIGTERM arrives."""
+    with subprocess.Popen([sys.executable, "-c", HOLDS_A_FOLDER, str(tmp_path)], cwd=ROOT, text=True,
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT))) as child:
+        assert child.stdout.readline() == "ready\n"
+        assert len(os.listdir(tmp_path)) == 1
+        child.send_signal(signal.SIGTERM)
+        _, stderr = child.communicate(timeout=120)
+    assert child.returncode == -signal.SIGTERM and "Traceback" not in stderr
+    assert os.listdir(tmp_path) == []

@@ -39,3 +39,24 @@ def test_basins_match_engine_start_by_start():
 def test_basins_need_two_variables(cli):
     result = cli("basins", "x^2", "--grid", "5")
     assert result.exit_code == 2 and "2" in result.stderr
+
+
+def test_a_large_unconverged_share_gets_the_budget_that_settles_it(cli, monkeypatch):
+    """three-hump camel with its 200 steps: a third of an 11×11 grid runs out of steps. The budget the verdict
+    suggests is checked start by start with the engine's own run loop: each of those starts, run alone with
+    that budget, converges or diverges, and did neither within 200 steps."""
+    monkeypatch.setenv("GD_WIDTH", "80")
+    result = basins("three-hump-camel", grid=11)
+    stuck = np.column_stack([g.ravel() for g in np.meshgrid(*result.axes)])[result.labels.ravel() == NOT_CONVERGED]
+    assert len(stuck) / 121 > 0.1 and result.settling is not None and result.settling.settled
+    f = Objective.parse("three-hump-camel")
+    for start in stuck:
+        assert run(f, make_optimizer("gd"), start, 0.05, 200).status == "max_steps"
+        assert run(f, make_optimizer("gd"), start, 0.05, result.settling.steps).status in ("converged", "diverged")
+    shown = cli("basins", "three-hump-camel", "--grid", "11")
+    words = " ".join(shown.stdout.split())
+    assert f"have not converged within 200 steps: --steps {result.settling.steps} settles" in words
+
+
+def test_no_settling_verdict_when_the_grid_converged():
+    assert basins("himmelblau", grid=11).settling is None

@@ -106,3 +106,25 @@ def test_solve_animate_writes_the_gif_after_the_table(cli, tmp_path):
     assert f"wrote {target}" in result.stderr
     with Image.open(target) as image:
         assert image.n_frames == 7
+
+
+def test_frames_are_spaced_by_distance_travelled():
+    """A path that covers 10 units in its first 10 steps, then creeps 10⁻⁶ a step for 990 steps: of 20 frames
+    spaced evenly in distance, frame j sits where the path has travelled j·L/19 (L ≈ 10.001), i.e. at step
+    ⌈j·L/19⌉, so every one of the first 11 rows is shown; the frames those places share go to the rest."""
+    x = np.concatenate([np.arange(11.0), 10 + 1e-6 * np.arange(1, 991)])[:, None]
+    rows = animation.travel_rows(x, 20)
+    assert len(rows) == 20 and len(set(rows.tolist())) == 20
+    assert set(range(11)) <= set(rows.tolist()) and rows[-1] == len(x) - 1
+
+
+@pytest.mark.slow
+def test_the_readme_rosenbrock_gif_is_under_two_megabytes(cli, tmp_path):
+    path = tmp_path / "rosenbrock.gif"
+    result = cli("solve", "rosenbrock", "--optimizer", "momentum", "--lr", "0.001", "--steps", "3000",
+                 "--animate", path)
+    assert result.exit_code == 0, result.stderr
+    assert path.stat().st_size < 2 * 2**20
+    frames = gif_frames(path)
+    # the middle and the last frame differ: the path moved on (the frames were not all spent on a still dot)
+    assert np.abs(frames[-1] - frames[len(frames) // 2]).max() > 0

@@ -332,3 +332,29 @@ def test_curvature_panel_draws_lambda_max_and_the_line(objective, start, surface
     np.testing.assert_allclose(line.get_ydata(), 2 / 0.02)
     first = int(np.nonzero(expected > 100)[0][0]) if np.any(expected > 100) else None
     assert solution.stability.path_curvature.first_crossing == first
+
+
+@pytest.mark.parametrize("objective", ["rosenbrock", "himmelblau", "bowl", "booth"])
+def test_colour_bar_ticks_are_round(objective):
+    """Ticks are powers of ten (ratio 10 between neighbours) or multiples of a step 1, 2 or 5 × 10ᵏ."""
+    figure = run_figure(solve(objective, steps=30).run)
+    (bar,) = [ax for ax in figure.axes if ax.get_label() == "<colorbar>"]
+    ticks = [t for t in bar.get_yticks() if bar.get_ylim()[0] <= t <= bar.get_ylim()[1]]
+    assert len(ticks) >= 2
+    ratios = [b / a for a, b in zip(ticks, ticks[1:]) if a > 0]
+    if len(ratios) == len(ticks) - 1 and all(math.isclose(r, 10) for r in ratios):
+        assert all(math.isclose(math.log10(t), round(math.log10(t))) for t in ticks)
+        return
+    step = ticks[1] - ticks[0]
+    mantissa = step / 10 ** math.floor(math.log10(step))
+    assert any(math.isclose(mantissa, m) for m in (1, 2, 5))
+    assert all(math.isclose(t / step, round(t / step), abs_tol=1e-9) for t in ticks)
+
+
+def test_the_window_of_a_typed_objective_holds_its_minimum():
+    """(x − 3)² + (y + 2)² has its minimum at (3, −2) by inspection; three short steps from (0, 0) end near
+    (0.8, −0.5), yet the picture must show where the path is heading."""
+    figure = run_figure(solve("(x-3)^2 + (y+2)^2", start="0,0", steps=3, lr=0.05).run)
+    contour = figure.axes[0]
+    (x0, x1), (y0, y1) = contour.get_xlim(), contour.get_ylim()
+    assert x0 < 3 < x1 and y0 < -2 < y1 and x0 < 0 < x1 and y0 < 0 < y1

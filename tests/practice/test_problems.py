@@ -405,3 +405,15 @@ def test_escape_sequences_in_a_problem_file_never_reach_the_terminal(cli, tmp_pa
     bad.write_text(hostile.replace('difficulty = "easy"', 'difficulty = "\\u001b[2J"'))
     result = cli("practice", "show", str(bad))
     assert result.exit_code == 2 and "\x1b" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_a_question_the_engine_refuses_mid_session_skips_only_its_problem(cli, tmp_path, monkeypatch):
+    (tmp_path / "late.toml").write_text(GOOD.replace('id = "tiny"', 'id = "late"').replace("start = [1]",
+                                                                                          'start = "abc"'))
+    (tmp_path / "tiny.toml").write_text(GOOD)
+    monkeypatch.setenv("GDCLI_PROBLEMS", str(tmp_path))
+    session = cli("practice", "start", input="1\n0.8\n")
+    assert session.exit_code == 0 and "Traceback" not in session.stderr
+    (warning,) = session.stderr.splitlines()
+    assert warning.startswith("gd: warning: skipped the rest of late: late.toml: data.start:")
+    assert "✓ correct" in session.stdout and "that was the last problem." in session.stdout

@@ -1,0 +1,59 @@
+"""Around the tool: `gd --version`, shell completion, the shipped datasets by name (issue 13)."""
+
+import os
+import tomllib
+
+from tests.conftest import ROOT, run_python
+
+
+def test_version_is_the_project_version(cli):
+    expected = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"gd {expected}"
+
+
+def test_shell_completion_is_offered_and_completes_commands():
+    script = run_python("import sys; sys.argv = ['gd', '--show-completion', 'bash']; from gdcli.cli import main; main()")
+    assert script.returncode == 0 and "_GD_COMPLETE" in script.stdout, script.stderr
+    done = run_python("import sys; sys.argv = ['gd']; from gdcli.cli import main; main()",
+                      env={"_GD_COMPLETE": "complete_bash", "COMP_WORDS": "gd sol", "COMP_CWORD": "1"})
+    assert done.stdout.split() == ["solve"]
+
+
+def test_datasets_lists_the_shipped_files_with_their_columns(cli):
+    result = cli("datasets")
+    assert result.exit_code == 0
+    for line in (ROOT / "problems" / "data" / "four_points.csv").read_text().splitlines()[:1]:
+        assert "four_points.csv" in result.stdout and ", ".join(line.split(",")) in result.stdout
+
+
+def test_a_dataset_is_found_by_name_from_any_folder(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    by_name = cli("fit", "four_points.csv", "--target", "y", "--epochs", "1", "--json")
+    by_stem = cli("fit", "four_points", "--target", "y", "--epochs", "1", "--json")
+    assert by_name.exit_code == 0 and by_stem.exit_code == 0, by_name.stderr
+    missing = cli("fit", "nonesuch.csv", "--target", "y")
+    assert missing.exit_code == 2 and "gd datasets lists them" in missing.stderr
+    assert not os.listdir(tmp_path)
+
+
+def test_help_texts_show_defaults_one_way():
+    """Every option's default reads "[default: …]" (Typer's form), never "(default …)" or a bare "[0.9]"."""
+    import re
+
+    import typer
+
+    from gdcli.cli import app
+
+    def commands(group):
+        for command in group.commands.values():
+            yield command
+            if hasattr(command, "commands"):
+                yield from commands(command)
+
+    texts = [param.help or "" for command in commands(typer.main.get_group(app)) for param in command.params]
+    assert texts
+    for text in texts:
+        assert not re.search(r"\(default", text), text
+        assert not re.search(r"\[(?!default: )[^\]]*\]$", text.strip()), text
