@@ -55,6 +55,6 @@ def test_compare_table_shows_each_rows_alpha(cli):
     assert "α₀" in next(line for line in lines if "optimizer" in line)
     assert any(line.split()[:2] == ["gd", "0.05"] for line in lines)
     assert any(line.split()[:2] == ["newton", "0.05"] for line in lines)
-    tuned = cli("compare", "bowl", "--optimizers", "gd,momentum", "--tune", "--json")
+    tuned = cli("compare", "bowl", "--optimizers", "gd,momentum", "--tune", "--steps", "500", "--json")
     rows = __import__("json").loads(tuned.stdout)["runs"]
     assert all(row["tuned"]["criterion"].startswith("fewest steps") for row in rows)
