@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from operator import mul
 from typing import Callable
 
 from gdcli.engine import line_search as searches
@@ -200,7 +201,8 @@ def minimum_value(objective: Objective, given: float | None) -> float:
 
 
 def dot(u: list[float], v: list[float]) -> float:
-    return math.fsum(a * b for a, b in zip(u, v)) if len(u) > 16 else sum(a * b for a, b in zip(u, v))
+    """uᵀv; correctly rounded (math.fsum) beyond 16 terms, where cancellation has room to build up."""
+    return math.fsum(map(mul, u, v)) if len(u) > 16 else sum(map(mul, u, v))
 
 
 def cholesky(a: list[list[float]], shift: float) -> list[list[float]] | None:
