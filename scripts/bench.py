@@ -5,7 +5,8 @@
 
 A ratio is time(candidate) / time(reference), each the best of several repeats, so a shared, noisy machine
 slows both sides alike. A case passes when its ratio is at most its target. Other modules in scripts/ named
-bench_*.py add cases through a function ``cases()`` returning (name, target, candidate, reference) tuples.
+bench_*.py add cases through a function ``cases()`` returning (name, target, candidate, reference) tuples; a
+fifth entry, a count of items the candidate makes beyond the reference, adds items per second to the line.
 
 Memory cases (memory_cases) print the peak memory of a command beyond the same command on a tiny input, as a
 ratio to the bytes of data the command keeps; their inputs are generated in a temporary folder.
@@ -26,7 +27,7 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-Case = tuple[str, float, Callable[[], object], Callable[[], object]]
+Case = tuple  # (name, target, candidate, reference) or (…, count): count items per candidate run, reported per second
 
 
 def best_time(function: Callable[[], object], repeats: int) -> float:
@@ -161,8 +162,20 @@ def fit_memory(folder: Path) -> tuple[list[str], list[str], int]:
     return [*fit, str(big)], [*fit, str(tiny)], table.nbytes
 
 
+SWEEP_RUNS = 100_000
+
+
+def sweep_memory(folder: Path) -> tuple[list[str], list[str], int]:
+    """gd sweep of SWEEP_RUNS learning rates on a 2-variable bowl; per run it keeps α, the status, the steps,
+    the final x (2 numbers), f and ‖∇f‖: 7 numbers of 8 bytes."""
+    sweep = ["sweep", "x^2 + 4*y^2", "--steps", "200", "--num"]
+    return [*sweep, str(SWEEP_RUNS)], [*sweep, "2"], SWEEP_RUNS * 7 * 8
+
+
 def memory_cases() -> list[MemoryCase]:
-    return [(f"gd fit on a {FIT_ROWS:,}-row CSV: peak memory beyond a 4-row fit / data kept", 5.0, fit_memory)]
+    return [(f"gd fit on a {FIT_ROWS:,}-row CSV: peak memory beyond a 4-row fit / data kept", 5.0, fit_memory),
+            (f"gd sweep --num {SWEEP_RUNS:,} --steps 200: peak memory beyond --num 2 / data kept", 20.0,
+             sweep_memory)]
 
 
 def run_memory(words: list[str]) -> int:
@@ -195,17 +208,18 @@ def main(argv: list[str]) -> int:
     words = [w.lower() for w in argv]
     failures = 0
     print(f"{'ratio':>7} {'target':>7}  {'candidate':>10} {'reference':>10}  case")
-    for name, target, candidate, reference in all_cases():
+    for name, target, candidate, reference, *count in all_cases():
         if words and not any(w in name.lower() for w in words):
             continue
-        slow = "100-variable" in name
+        slow = "100-variable" in name or bool(count)
         repeats = 1 if slow else 5
         reference_time = best_time(reference, repeats)
         candidate_time = best_time(candidate, repeats)
         ratio = candidate_time / reference_time
         verdict = "ok" if ratio <= target else "SLOW"
         failures += ratio > target
-        print(f"{ratio:7.3f} {target:7.2f}  {candidate_time:9.4f}s {reference_time:9.4f}s  {name} [{verdict}]",
+        rate = f" ({count[0] / max(candidate_time - reference_time, 1e-9):,.0f} per second)" if count else ""
+        print(f"{ratio:7.3f} {target:7.2f}  {candidate_time:9.4f}s {reference_time:9.4f}s  {name}{rate} [{verdict}]",
               flush=True)
     print(f"{'ratio':>7} {'target':>7}  {'extra':>10} {'kept':>10}  memory case")
     failures += run_memory(words)

@@ -35,4 +35,9 @@ def __getattr__(name: str):
 def main() -> None:
     """Entry point of the `gd` console script and of `python -m gdcli`."""
     command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
-    load([command] if command in MODULES else None)()
+    try:
+        application = load([command] if command in MODULES else None)
+    except KeyboardInterrupt:  # Ctrl-C while the libraries load
+        sys.stderr.write("gd: interrupted\n")
+        sys.exit(130)
+    application()

@@ -73,7 +73,7 @@ Xlim = Annotated[Optional[str], typer.Option("--xlim", help="Horizontal range of
 Ylim = Annotated[Optional[str], typer.Option("--ylim", help="Vertical range of the pictures, e.g. -1,3.",
                                              metavar="C,D")]
 Dpi = Annotated[Optional[int], typer.Option("--dpi", help="Pixels per inch of the pictures [png 150: 1500×750 px; "
-                                                            "animation 100: 1000×500 px].", metavar="N")]
+                                                            "animation 100: 1000×500 px, at most 200].", metavar="N")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON document and nothing else.")]
 Html = Annotated[Optional[str], typer.Option(
     "--html", help="Also write the run as one self-contained web page to PATH: the figure with a player "

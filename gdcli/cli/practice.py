@@ -21,6 +21,9 @@ app.add_typer(practice_app, name="practice")
 Reference = Annotated[str, typer.Argument(help="A problem id (gd practice list) or the path of a problem file.",
                                           show_default=False)]
 Difficulty = Annotated[Optional[str], typer.Option("--difficulty", help="easy, medium or hard.")]
+Seed = Annotated[Optional[str], typer.Option("--seed", help="A variant of a problem with parameters: a whole "
+                                                           "number, or any text such as your name (hashed); 0 is "
+                                                           "the original.", show_default=False)]
 HINT, SOLUTION, SKIP, QUIT = ("?",), ("s", "solution"), ("skip", "next"), ("q", "quit")
 
 
@@ -30,6 +33,13 @@ def _difficulty(value: str | None) -> str | None:
     if value is not None and value.strip().lower() not in DIFFICULTIES:
         raise GdError(f"--difficulty must be one of {', '.join(DIFFICULTIES)}, not '{value}'")
     return value.strip().lower() if value is not None else None
+
+
+def _find(reference: str, seed: str | None):
+    """The problem, or its variant for --seed."""
+    from gdcli.practice import problems, variants
+
+    return problems.find(reference, seed=None if seed is None else variants.seed_of(seed))
 
 
 def _warn(warnings) -> None:
@@ -73,15 +83,14 @@ def list_problems(
 
 
 @practice_app.command()
-def show(reference: Reference, json: opt.Json = False) -> None:
-    """Show a problem's statement and its questions.
+def show(reference: Reference, seed: Seed = None, json: opt.Json = False) -> None:
+    """Show a problem's statement and its questions (--seed: one of its variants).
 
-    Example: gd practice show quadratic-1d-two-rates
+    Example: gd practice show quadratic-1d-two-rates --seed 7
     """
-    from gdcli.practice import problems
     from gdcli.render import practice as render_practice
 
-    problem = problems.find(reference)
+    problem = _find(reference, seed)
     if json:
         emit_json(problem.to_dict())
     else:
@@ -94,43 +103,51 @@ def check(
     question: Annotated[int, typer.Option("--question", "-q", help="The question's number, from 1.")],
     answer: Annotated[str, typer.Option("--answer", "-a", help="Your answer: 0.2, 1/5, [1.2, -0.6], 0 < a < 1, "
                                                                   "2*(x - 3), converges, …")],
+    seed: Seed = None,
     json: opt.Json = False,
 ) -> None:
     """Check an answer: correct or not, with feedback; exit code 0 when correct, 1 when not.
 
-    Example: gd practice check quadratic-1d-two-rates --question 1 --answer "0.6, 1.08, 1.464, 1.7712"
+    Example: gd practice check quadratic-1d-two-rates --question 2 --answer "0.6, 1.08, 1.464, 1.7712"
     """
     import time
 
-    from gdcli.practice import problems, progress
+    from gdcli.files.text import printable
+    from gdcli.practice import progress
     from gdcli.render import practice as render_practice
 
-    from gdcli.files.text import printable
-
     answer = printable(answer, keep_newlines=False)  # what is graded is what can be shown and recorded
-    problem = problems.find(reference)
+    problem = _find(reference, seed)
     verdict = problem.question(question).check(answer)
-    progress.record(progress.Attempt(problem.id, question, verdict.correct, answer, time.time()))
+    log = progress.read()
+    _warn(log.warnings)
+    attempt = progress.graded(problem.id, question, verdict.correct, answer, log.attempts, problem.seed,
+                              time.time())
+    progress.record(attempt)
     if json:
-        emit_json(verdict.to_dict())
+        emit_json({**verdict.to_dict(), "after_solution": attempt.after_solution})
     else:
-        console().print(render_practice.verdict_view(verdict))
+        console().print(render_practice.verdict_view(verdict, attempt.after_solution))
     if not verdict.correct:
         raise typer.Exit(1)
 
 
 @practice_app.command()
-def solution(reference: Reference, json: opt.Json = False) -> None:
-    """Show the worked solution of a problem, with every answer.
+def solution(reference: Reference, seed: Seed = None, json: opt.Json = False) -> None:
+    """Show the worked solution of a problem, with every answer (later answers to it count as after the solution).
 
     Example: gd practice solution quadratic-1d-two-rates
     """
-    from gdcli.practice import problems
+    import time
+
+    from gdcli.practice import progress
     from gdcli.render import practice as render_practice
 
-    problem = problems.find(reference)
+    problem = _find(reference, seed)
+    for q in problem.questions:
+        progress.record(progress.reveal(problem.id, q.number, problem.seed, time.time()))
     if json:
-        emit_json({"id": problem.id, "answers": [{"number": q.number, "answer": q.answer_text()}
+        emit_json({"id": problem.id, "seed": problem.seed, "answers": [{"number": q.number, "answer": q.answer_text()}
                                                  for q in problem.questions]})
     else:
         console().print(render_practice.solution_view(problem))
@@ -155,17 +172,17 @@ def start(
     reference: Annotated[Optional[str], typer.Argument(help="A problem id or file; default: every problem, "
                                                              "unsolved first.", show_default=False)] = None,
     difficulty: Difficulty = None,
+    seed: Seed = None,
 ) -> None:
     """An interactive session: answer each question; ? for a hint, s for the solution, skip, q to quit.
 
     Example: gd practice start --difficulty easy
     """
-    from gdcli.practice import problems
     from gdcli.practice import progress as saved
 
     level = _difficulty(difficulty)
     if reference is not None:
-        queue = [problems.find(reference)]
+        queue = [_find(reference, seed)]
     else:
         log = saved.read()
         _warn(log.warnings)
@@ -174,6 +191,8 @@ def start(
                        key=lambda p: order[saved.state_of(p, log.attempts)])
         if not queue:
             raise GdError(f"no {level} problems in the bank")
+        if seed is not None:
+            queue = [_find(str(p.path), seed) if p.values is not None else p for p in queue]
     _Session(console()).run(queue)
 
 
@@ -245,11 +264,11 @@ class _Session:
                 continue
             if command in SOLUTION:
                 self.out.print(render_practice.answer_view(question))
-                saved.record(saved.Attempt(question.problem.id, question.number, False, "(solution shown)",
-                                           time.time()))
+                saved.record(saved.reveal(question.problem.id, question.number, question.problem.seed, time.time()))
                 return True
             verdict = question.check(text)
-            saved.record(saved.Attempt(question.problem.id, question.number, verdict.correct, text, time.time()))
+            saved.record(saved.Attempt(question.problem.id, question.number, verdict.correct, text, time.time(),
+                                       seed=question.problem.seed))
             self.out.print(render_practice.verdict_view(verdict))
             if verdict.correct:
                 self.correct += 1

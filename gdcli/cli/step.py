@@ -54,8 +54,12 @@ def decode_keys(data: bytes) -> tuple[list[str], bytes]:
     return keys, b""
 
 
+StepSteps = Annotated[Optional[int], typer.Option("--steps", help="Step budget (default 20, or the built-in's; at "
+                                                                  "most 100,000, as every step is kept to go back to).")]
+
+
 @app.command()
-@opt.engine_command(without=("every",))
+@opt.engine_command(without=("every",), steps=StepSteps)
 def step(
     objective: opt.Objective = None,
     engine: dict = None,

@@ -47,7 +47,11 @@ class FloatPrinter(StrPrinter):
             return f"math.sqrt({self._print(base)})"
         if exponent == -sp.S.Half:
             return f"(1/math.sqrt({self._print(base)}))"
-        return f"{self.parenthesize(base, PRECEDENCE['Pow'] + 1)}**{self.parenthesize(exponent, PRECEDENCE['Pow'] + 1)}"
+        if exponent.is_Integer:
+            return f"{self.parenthesize(base, PRECEDENCE['Pow'] + 1)}**{self._print(exponent)}"
+        # math.pow, not **: a negative base to a fractional power raises ValueError (f undefined there) rather
+        # than returning a complex number that no comparison of the loop can take
+        return f"math.pow({self._print(base)}, {self._print(exponent)})"
 
     def _print_Rational(self, expr: sp.Rational) -> str:
         return f"({expr.p}/{expr.q})"
@@ -82,6 +86,10 @@ class FloatPrinter(StrPrinter):
         return f"(0.0 if {value} < 0 else 0.5 if {value} == 0 else 1.0)"
 
     def _print_Function(self, expr) -> str:
+        if not expr.free_symbols:  # a constant such as sin(10**399): its float, not math.sin of an int too big
+            value = complex(expr.evalf(17))
+            if value.imag == 0 and math.isfinite(value.real):
+                return repr(value.real)
         name = expr.func.__name__
         if name not in self.MATH:
             raise ObjectiveError(f"{name}() cannot be evaluated in the run loop")
@@ -117,6 +125,17 @@ class ArrayPrinter(NumPyPrinter):
         first, *rest = args
         return f"{function}({self._print(first)}, {self._nested(function, rest) if len(rest) > 1 else self._print(rest[0])})"
 
+    def _print_Rational(self, expr: sp.Rational) -> str:
+        """p/q as the float Python's p/q gives (as the scalar loop computes it), ±inf beyond a float's range: NumPy
+        cannot take an integer of 300 digits."""
+        try:
+            return f"({expr.p / expr.q!r})"
+        except OverflowError:
+            return "numpy.inf" if expr > 0 else "(-numpy.inf)"
+
+    def _print_Integer(self, expr: sp.Integer) -> str:
+        return str(expr.p) if abs(expr.p) < 2**53 else self._print_Rational(expr)
+
 
 NAMESPACE = {"math": math, "abs": abs, "max": max, "min": min, "inf": math.inf}
 
@@ -141,5 +160,31 @@ def assignments(
 
 
 def without_distributions(expr: sp.Expr) -> sp.Expr:
-    """Drop DiracDelta terms: derivatives of kinks (Abs, Max, sign) are taken away from the kink."""
-    return expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero) if expr.has(sp.DiracDelta) else expr
+    """Drop DiracDelta terms and derivatives of sign(u): derivatives of kinks (Abs, Max, sign) are taken away
+    from the kink, where sign(u) is constant and its derivative is 0."""
+    if expr.has(sp.DiracDelta):
+        expr = expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
+    if expr.has(sp.Derivative):
+        expr = expr.replace(lambda e: isinstance(e, sp.Derivative) and isinstance(e.expr, sp.sign),
+                            lambda e: sp.S.Zero)
+    return expr
+
+
+UNEVALUABLE = {
+    sp.nan: "nan (a value undefined everywhere)",
+    sp.zoo: "an infinite value", sp.oo: "an infinite value", -sp.oo: "an infinite value",
+    sp.I: "the imaginary unit I (its values are not real)",
+    sp.Derivative: "a derivative SymPy could not work out", sp.Subs: "a derivative SymPy could not work out",
+}
+"""What generated code cannot evaluate, and how to say so."""
+
+
+def check_evaluable(exprs: Sequence[sp.Expr], name: str) -> None:
+    """Refuse, before any code is generated, expressions holding nan, ±oo, zoo, I or an unevaluated derivative.
+
+    ``name`` says what the expressions are (∇f, ∇²f) in the one-line ObjectiveError.
+    """
+    for expr in exprs:
+        if isinstance(expr, sp.Basic) and expr.has(*UNEVALUABLE):
+            what = next(text for pattern, text in UNEVALUABLE.items() if expr.has(pattern))
+            raise ObjectiveError(f"{name} of this objective holds {what}; gd cannot evaluate it")

@@ -13,7 +13,9 @@ from __future__ import annotations
 import ast
 import math
 import re
+from functools import lru_cache
 
+import mpmath
 import sympy as sp
 
 from gdcli.errors import ObjectiveError
@@ -26,8 +28,15 @@ MAX_EXPONENT = 1000
 """Largest |n| allowed in a constant exponent."""
 MAX_DIGITS = 400
 """Largest number of digits in a number, literal or computed from constants."""
+MAX_GROWTH = MAX_DIGITS * math.log(10)
+"""Largest |a| in a constant exp(a), sinh(a) or cosh(a): beyond it the value has more than MAX_DIGITS digits."""
+GROWING = {"exp", "sinh", "cosh"}
 MAX_FACTORS = 64
-"""Most factors in one product chain a*b*c*…: the product rule turns n factors into n² in the gradient."""
+"""Most factors in one product a*b*c*…, counted once SymPy has flattened (a*b)*(c*d) into one product: the
+product rule turns n factors into n² in the gradient."""
+MAX_EXTREMA = 5
+"""Most arguments of one Max or Min, counted once Max(Max(a, b), c) is flattened: SymPy compares every pair of
+arguments at each derivative, and Max of 7 variables already takes seconds."""
 
 FUNCTIONS: dict[str, tuple[object, int, int | None]] = {
     # name: (sympy function, fewest arguments, most arguments or None for no limit)
@@ -101,6 +110,7 @@ def parse_expression(text: str, variables: list[str] | None = None) -> tuple[sp.
     names = declared if declared is not None else sorted(builder.names, key=natural_key)
     symbols = [builder.symbol(name) for name in names]
     _check_real_scalar(expr)
+    _check_size(expr)
     if not symbols:
         raise ObjectiveError("the objective has no variables")
     return expr, symbols
@@ -110,11 +120,20 @@ def parse_number(text: str, what: str = "value") -> sp.Expr:
     """Parse a constant such as ``0.1``, ``1/10``, ``2e-1`` or ``pi/4`` exactly, through the safe parser."""
     if not isinstance(text, str) or not text.strip():
         raise ObjectiveError(f"{what} is empty")
+    shown = echo(text.strip())
     try:
         value = _parse_constant(text)
-    except ObjectiveError as error:
-        raise ObjectiveError(f"{what} '{text.strip()}' is not a number: {error}") from None
+    except _NotANumber:
+        raise ObjectiveError(f"{what} must be a number such as 0.1 or 1/10, not '{shown}'") from None
+    except ObjectiveError as error:  # the parser's words are the objective's; here they speak of one number
+        detail = str(error).replace(" in the objective", "").replace("the objective ", "it ")
+        raise ObjectiveError(f"{what} '{shown}' is not a number: {detail}") from None
     return value
+
+
+def echo(text: str, most: int = 40) -> str:
+    """``text`` as quoted back in an error line: whole when short, else its start and its length."""
+    return text if len(text) <= most else f"{text[:most]}… ({len(text):,} characters)"
 
 
 def parse_vector(text: str, what: str = "vector") -> list[sp.Expr]:
@@ -130,6 +149,11 @@ def parse_vector(text: str, what: str = "vector") -> list[sp.Expr]:
     return [parse_number(part, what) for part in parts]
 
 
+class _NotANumber(ObjectiveError):
+    """Text given for a number that is no constant at all: a name, or unreadable."""
+
+
+@lru_cache(maxsize=4096)
 def _parse_constant(text: str) -> sp.Expr:
     source = text.strip().replace("^", "**")
     if len(source) > 200:
@@ -137,11 +161,11 @@ def _parse_constant(text: str) -> sp.Expr:
     try:
         tree = ast.parse(source, mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError):
-        raise ObjectiveError("cannot be read") from None
-    value = _Builder([]).build(tree.body, depth=0)
+        raise _NotANumber("cannot be read") from None
+    value = _Builder([], constant=True).build(tree.body, depth=0)
     _check_real_scalar(value)
     if not value.is_number:
-        raise ObjectiveError("not a constant")
+        raise _NotANumber("not a constant")
     return value
 
 
@@ -162,11 +186,28 @@ def _check_real_scalar(expr: sp.Expr) -> None:
         raise ObjectiveError(f"the objective is not a finite real expression: it simplifies to {expr}")
 
 
+def _check_size(expr: sp.Expr) -> None:
+    """Refuse before any derivative is taken what would make differentiation explode, counted over the expression
+    as SymPy holds it (nested products and Max are flattened, (x^a)^b is x^(a·b)): products of more than
+    MAX_FACTORS factors, exponents beyond MAX_EXPONENT, Max or Min of more than MAX_EXTREMA arguments."""
+    for node in sp.preorder_traversal(expr):
+        if node.is_Mul and len(node.args) > MAX_FACTORS:
+            raise ObjectiveError(f"a product in the objective has {len(node.args)} factors once nested products are "
+                                 f"multiplied out; the limit is {MAX_FACTORS}")
+        if node.is_Pow and node.exp.is_number and abs(node.exp) > MAX_EXPONENT:
+            raise ObjectiveError(f"a power in the objective has the exponent {echo(sp.sstr(node.exp))} once powers "
+                                 f"of powers and products of powers are combined; the limit is {MAX_EXPONENT}")
+        if isinstance(node, (sp.Max, sp.Min)) and len(node.args) > MAX_EXTREMA:
+            raise ObjectiveError(f"{type(node).__name__}() in the objective has {len(node.args)} arguments once "
+                                 f"nested ones are merged; the limit is {MAX_EXTREMA}")
+
+
 class _Builder:
     """Build a SymPy expression from an allow-listed ``ast`` tree, node by node."""
 
-    def __init__(self, declared: list[str] | None):
+    def __init__(self, declared: list[str] | None, constant: bool = False):
         self.declared = declared
+        self.constant = constant
         self.names: set[str] = set()
         self._symbols: dict[str, sp.Symbol] = {}
 
@@ -186,13 +227,13 @@ class _Builder:
             operand = self.build(node.operand, depth + 1)
             return -operand if isinstance(node.op, ast.USub) else operand
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
-            return sp.Add(*self._chain(node, (ast.Add, ast.Sub), depth))
+            return _bounded(sp.Add(*self._chain(node, (ast.Add, ast.Sub), depth)))
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)):
-            return sp.Mul(*self._chain(node, (ast.Mult, ast.Div), depth))
+            return _bounded(sp.Mul(*self._chain(node, (ast.Mult, ast.Div), depth)))
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
-            return self._power(self.build(node.left, depth + 1), self.build(node.right, depth + 1))
+            return _bounded(self._power(self.build(node.left, depth + 1), self.build(node.right, depth + 1)))
         if isinstance(node, ast.Call):
-            return self._call(node, depth)
+            return _bounded(self._call(node, depth))
         raise ObjectiveError(f"'{_describe(node)}' is not allowed in an objective")
 
     def _chain(self, node: ast.BinOp, ops: tuple, depth: int) -> list[sp.Expr]:
@@ -230,6 +271,8 @@ class _Builder:
             return CONSTANTS[name]
         if name in FUNCTIONS:
             raise ObjectiveError(f"'{name}' is a function: call it, as in {name}(x)")
+        if self.constant:
+            raise _NotANumber(f"'{name}' is a name, not a number")
         if not _NAME.match(name):
             raise ObjectiveError(f"'{name}' is not allowed as a name (names start with a letter)")
         if self.declared is not None and name not in self.declared:
@@ -269,7 +312,39 @@ class _Builder:
         if any(isinstance(arg, ast.Starred) for arg in node.args):
             raise ObjectiveError(f"{name}() takes plain arguments, not *args")
         args = [self.build(arg, depth + 1) for arg in node.args]
-        return function(*args)
+        if function in (sp.Max, sp.Min):  # counted as SymPy will flatten them, before its pairwise comparisons
+            merged = sum(len(a.args) if isinstance(a, function) else 1 for a in args)
+            if merged > MAX_EXTREMA:
+                raise ObjectiveError(f"{name}() in the objective has {merged} arguments once nested ones are "
+                                     f"merged; the limit is {MAX_EXTREMA}")
+        if name in GROWING and args[0].is_number and _log10_size(args[0]) > math.log10(MAX_GROWTH):
+            raise ObjectiveError(f"{name}() of a constant above {MAX_GROWTH:.0f} would have more than {MAX_DIGITS} "
+                                 f"digits, the limit")
+        try:
+            return function(*args)
+        except (ValueError, TypeError) as error:  # Max(x, log(-5)): SymPy cannot compare a complex constant
+            raise ObjectiveError(f"{name}() cannot be applied here: {echo(str(error), 80)}") from None
+
+
+def _log10_size(value: sp.Expr) -> float:
+    """log₁₀|value| of a constant (−inf for 0) from a 15-digit evaluation; the constants built so far are
+    bounded (see _bounded), so the evaluation is quick."""
+    real, imaginary = value.evalf(15).as_real_imag()
+    if not (real.is_Number and imaginary.is_Number):
+        raise ObjectiveError(f"the constant {echo(sp.sstr(value))} cannot be evaluated")
+    if not (real.is_finite and imaginary.is_finite):  # log(0), 1/0, 0·∞
+        raise ObjectiveError(f"the constant {echo(sp.sstr(value))} is not a finite number")
+    size = max(abs(real), abs(imaginary))
+    return -math.inf if size == 0 else float(mpmath.log10(mpmath.mpf(sp.Float(size)._mpf_)))
+
+
+def _bounded(value: sp.Expr) -> sp.Expr:
+    """``value``, refused when it is a constant with more than MAX_DIGITS digits before the point: evaluating a
+    function of it (cos(exp(exp(20)))) would take hours. Checked as each piece is built, so a function's
+    argument is always bounded."""
+    if value.is_number and _log10_size(value) > MAX_DIGITS:
+        raise ObjectiveError(f"the constant {echo(sp.sstr(value))} has more than {MAX_DIGITS} digits, the limit")
+    return value
 
 
 def _describe(node: ast.AST) -> str:

@@ -83,6 +83,8 @@ class Objective:
             point = np.array([float(v) for v in values], dtype=float)
         except (TypeError, ValueError):
             raise OptionError("--start must be real numbers") from None
+        except OverflowError:
+            raise OptionError("--start must be finite numbers within ±1.8e308") from None
         if point.shape != (self.dimension,):
             raise OptionError(
                 f"--start has {point.size} value{'s' if point.size != 1 else ''} but the objective has "
@@ -130,7 +132,9 @@ class Objective:
     def gradient(self) -> list[sp.Expr]:
         """∇f = (∂f/∂x₁, …, ∂f/∂xₙ), derived term by term (see _partials)."""
         partials = self._partials(self.expr)
-        return [partials.get(i, sp.S.Zero) for i in range(self.dimension)]
+        gradient = [partials.get(i, sp.S.Zero) for i in range(self.dimension)]
+        codegen.check_evaluable(gradient, "∇f")
+        return gradient
 
     @cached_property
     def hessian_entries(self) -> dict[tuple[int, int], sp.Expr]:
@@ -141,6 +145,7 @@ class Objective:
             for j, entry in self._partials(component, lowest=i).items():
                 if entry != 0:
                     entries[i, j] = entry
+        codegen.check_evaluable(entries.values(), "the Hessian ∇²f")
         return entries
 
     @property
@@ -240,11 +245,26 @@ class Objective:
         return matrix
 
     def check_defined_at(self, x: Sequence[float]) -> float:
-        """f(x), or a user-facing error when f or ∇f is undefined or infinite at x (log(x) at −1, 1/x at 0)."""
-        f, g = self.value_and_gradient(x)
+        """f(x), or a user-facing error when f, ∇f or ‖∇f‖ cannot be computed at x: undefined there (log(x) at −1,
+        1/x at 0, the kink of |log x| at 1) or too large for a float ((x + 1)¹⁰⁰⁰ at 1)."""
         where = ", ".join(f"{name} = {value:g}" for name, value in zip(self.names, x))
-        if not math.isfinite(f):
-            raise OptionError(f"f is undefined at the start ({where})")
-        if not np.all(np.isfinite(g)):
-            raise OptionError(f"the gradient of f is undefined at the start ({where})")
-        return f
+        point = [float(v) for v in x]
+        for what, function in (("f", self.value_function), ("the gradient of f", self.value_and_gradient_function)):
+            try:
+                result = function(*point)
+            except OverflowError:
+                raise OptionError(f"{what} overflows at the start ({where}): its value is too large for a float; "
+                                  f"start nearer the minimum") from None
+            except (ArithmeticError, ValueError, TypeError):
+                raise OptionError(f"{what} is undefined at the start ({where})") from None
+            values = [result] if what == "f" else result[1]
+            if not all(isinstance(v, (int, float)) for v in values):
+                raise OptionError(f"{what} is undefined at the start ({where}): its value there is not real")
+            if not all(math.isfinite(v) for v in values):
+                raise OptionError(f"{what} overflows at the start ({where}): its value is too large for a float; "
+                                  f"start nearer the minimum")
+        gradient = result[1]
+        if not math.isfinite(sum(g * g for g in gradient)):  # as the run loop computes ‖∇f‖²
+            raise OptionError(f"‖∇f‖ overflows at the start ({where}): the gradient is too large for a float; "
+                              f"start nearer the minimum")
+        return float(result[0])

@@ -26,6 +26,8 @@ from gdcli.errors import OptionError
 
 DEFAULT_LR = 0.1
 DEFAULT_STEPS = 20
+MAX_JSON_ROWS = 500_000
+"""Most iterate rows in one JSON document (about 150 bytes each as text, several times that while it is built)."""
 
 
 @dataclass
@@ -43,8 +45,11 @@ class Solution:
         return self.run.optimizer
 
     def to_dict(self) -> dict:
-        """The JSON document of `gd solve --json`."""
+        """The JSON document of `gd solve --json`; refused when the run kept more than MAX_JSON_ROWS rows."""
         o, r = self.objective, self.run
+        if len(r.t) > MAX_JSON_ROWS:
+            raise OptionError(f"--json prints every recorded row, and this run kept {len(r.t):,}; the limit is "
+                              f"{MAX_JSON_ROWS:,}: --every K keeps every K-th row (or --csv writes them all)")
         return {
             "objective": o.text,
             "expression": sp.sstr(o.expr),
@@ -78,6 +83,8 @@ def read_lr(value: float | str | None, default: float) -> float:
         return float(value)
     except (TypeError, ValueError):
         raise OptionError(f"--lr must be a real number, not {value}") from None
+    except OverflowError:
+        raise OptionError("--lr must be a positive finite number within 1.8e308") from None
 
 
 @dataclass(frozen=True)

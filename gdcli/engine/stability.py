@@ -525,7 +525,7 @@ def read_run(result, curvature: bool | None = None) -> Stability:
     options = dict(optimizer=optimizer.name, lr=result.lr0, beta=optimizer.hyper.get("beta", 0.0),
                    schedule=result.schedule.name, line_search=result.line_search is not None,
                    rho=optimizer.hyper.get("rho", 0.99))
-    if not smooth(f):
+    if not f.is_smooth:
         reading = Stability(None, "no reading: f is not smooth", None, options["lr"], options["optimizer"], None,
                             None, None, None, None, None, None,
                             "f has kinks (Abs, Max, Min, sign or a piecewise part), where its gradient jumps and "
@@ -542,14 +542,6 @@ def read_run(result, curvature: bool | None = None) -> Stability:
         reading.curvature_note = (f"curvature along the path skipped: {f.dimension} variables "
                                   f"(more than {CURVATURE_MAX_VARIABLES}); --curvature computes it")
     return reading
-
-
-def smooth(objective) -> bool:
-    """False when f or its derivatives hold Abs, Max, Min, sign, Heaviside or Piecewise: f has kinks there."""
-    import sympy as sp
-
-    kinks = (sp.Abs, sp.Max, sp.Min, sp.sign, sp.Heaviside, sp.Piecewise, sp.DiracDelta)
-    return not any(e.has(*kinks) for e in [objective.expr, *objective.gradient])
 
 
 def _not_critical(options: dict, where: str, text: str) -> Stability:
@@ -610,6 +602,10 @@ def _read_near_end(result, options: dict) -> Stability:
                              f"{'degenerate critical point' if kind == 'degenerate' else kind} "
                              f"{_short(point)}, lies {why}.")
     hessian = f.hessian_at(point)
+    if not np.all(np.isfinite(hessian)):  # x^π at 0: ∇²f is undefined there
+        return _not_critical(options, "no curvature at the critical point",
+                             f"Newton's method from the last iterate finds the critical point {_short(point)}, "
+                             f"but ∇²f is undefined there, so nothing is known about its kind.")
     _, negative, zero = inertia(hessian, uncertainty)
     kind = kind_of(len(hessian) - negative - zero, negative, zero)
     on_a_set = bool(zero and not negative and _critical_set_continues(f, point, hessian, zero))

@@ -152,6 +152,8 @@ def read_region(text: str | None, dimension: int) -> np.ndarray:
         values = [float(v) for v in parse_vector(text, "--region")]
     except (TypeError, ValueError):
         raise OptionError("--region must be real numbers") from None
+    except OverflowError:
+        raise OptionError("--region must be finite numbers within ±1.8e308") from None
     if len(values) == 2:
         values = values * dimension
     if len(values) != 2 * dimension:
@@ -160,6 +162,8 @@ def read_region(text: str | None, dimension: int) -> np.ndarray:
     box = np.array(values, dtype=float).reshape(dimension, 2)
     if not np.all(np.isfinite(box)) or np.any(box[:, 0] >= box[:, 1]):
         raise OptionError("--region must give finite bounds with low < high for every variable")
+    if not np.all(np.isfinite(box[:, 1] - box[:, 0])):
+        raise OptionError("--region must be narrower than 1.8e308 (high − low overflows a float)")
     return box
 
 

@@ -8,6 +8,7 @@ or as diverged, or as not converged (max_steps or oscillating).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,7 +78,7 @@ def basins(
     if f.dimension != 2:
         raise OptionError(f"basins are drawn on the plane: the objective has {f.dimension} variable"
                           f"{'s' if f.dimension != 1 else ''} ({', '.join(f.names)}), not 2")
-    if isinstance(grid, bool) or not isinstance(grid, int) or not 2 <= grid * grid <= MAX_RUNS:
+    if isinstance(grid, bool) or not isinstance(grid, int) or not 2 <= grid <= math.isqrt(MAX_RUNS):
         raise OptionError(f"--grid must be a whole number between 2 and {int(MAX_RUNS ** 0.5)}, not {grid}")
     box = read_region(region, 2)
     axes = [np.linspace(low, high, grid) for low, high in box]

@@ -15,12 +15,13 @@ diverging. For such a run, and for any run that ran out of steps reversing direc
 window (a zig-zag that shrinks too slowly to converge within the budget), how its swings change is measured by
 the factor per step
 
-    r = (‖∇f(x_T)‖ / ‖∇f(x_A)‖)^(1/(T − A))
+    r = (max ‖∇f‖ over [T − L, T]  /  max ‖∇f‖ over [T − L − D, T − D])^(1/D)
 
-between the window's anchor A and the last iterate T, an even number of steps apart (so a swing is compared
-with a swing in the same direction): r < 1 − SWING_TOLERANCE shrinking (it converges, too slowly for the
-budget), r > 1 + SWING_TOLERANCE growing (it diverges, too slowly to pass the bound), otherwise bounded.
-On a quadratic, r is |1 − αλ| of the steepest direction: 0.98 for α = 0.99 on (x − 3)², 1.02 for α = 1.01.
+with T the budget, L the window's length and D = SWING_DISTANCE of the budget (even, so a swing is compared
+with a swing in the same direction; the maxima over bands follow the envelope of a swing that also turns, as
+momentum's do): r < 1 − SWING_TOLERANCE shrinking (it converges, too slowly for the budget), r > 1 +
+SWING_TOLERANCE growing (it diverges, too slowly to pass the bound), otherwise bounded. On a quadratic, gd's
+r is |1 − αλ| of the steepest direction: 0.98 for α = 0.99 on (x − 3)², 1.02 for α = 1.01.
 """
 
 from __future__ import annotations
@@ -46,9 +47,15 @@ OSCILLATION_WINDOW = 0.1
 """Share of the budget, at its end, in which a run that did not stop is checked for oscillation."""
 STILL_MOVING = 1e-8
 """A run whose ‖∇f‖ ends at or below this is never called oscillating (it is jittering at a critical point)."""
+SWING_DISTANCE = 0.2
+"""Share of the budget between the two bands whose largest ‖∇f‖ give an oscillating run's swing factor."""
 SWING_TOLERANCE = 1e-3
 """An oscillating run whose swings change by less than this factor per step is called bounded."""
 SWINGS = ("shrinking", "bounded", "growing")
+MAX_CELLS = 1 << 21
+"""Most numbers in one of a chunk's step × coordinate × row arrays (16 MB of floats). A batch of more rows is
+advanced block of rows by block, so its memory grows with what is kept (one outcome per row), not with
+rows × CHUNK: a million-run sweep needs tens of megabytes, not ten gigabytes."""
 
 
 @dataclass
@@ -82,12 +89,23 @@ def advance(objective: Objective, optimizer: Optimizer, starts: np.ndarray, lr: 
     if not np.all(np.isfinite(lr) & (lr > 0)):
         raise OptionError("every learning rate must be a positive finite number")
     fg, rule = ArrayObjective(objective), ArrayRule(optimizer.rule)
+    factor = schedule_factors(schedule, steps)
+    block = max(1, MAX_CELLS // (CHUNK * n))
+    parts = [_advance_rows(fg, rule, optimizer, x[i:i + block], lr[i:i + block], steps, tol, xtol, ftol, factor)
+             for i in range(0, rows, block)]
+    return Batch(*(np.concatenate([getattr(part, name) for part in parts]) for name in Batch.__dataclass_fields__))
+
+
+def _advance_rows(fg: ArrayObjective, rule: ArrayRule, optimizer: Optimizer, x: np.ndarray, lr: np.ndarray,
+                  steps: int, tol: float, xtol: float, ftol: float, factor: np.ndarray) -> Batch:
+    """advance for one block of rows, with the kernels and the schedule's factors α_t/α₀ already built."""
+    rows, n = x.shape
     f0, _ = fg(x.T)
     fbound = DIVERGENCE_FACTOR * np.maximum(1.0, np.abs(f0))
     xbound = DIVERGENCE_FACTOR * np.maximum(1.0, np.max(np.abs(x), axis=1))
-    factor = schedule_factors(schedule, steps)
     window = steps - max(2, int(np.ceil(OSCILLATION_WINDOW * steps)))
-    anchor = window - (steps - window) % 2  # an even number of steps before the budget's end
+    distance = 2 * max(1, int(np.ceil(SWING_DISTANCE * steps / 2)))
+    bands = ((window - distance, steps - distance), (window, steps))  # the swing factor's two bands of t
     # The kernels' raw functions are called inside one errstate: the wrappers' per-call conversions cost more
     # than the arithmetic itself for a thousand runs, and this loop runs once per step.
     values_of, update = fg.raw, rule.raw
@@ -97,6 +115,7 @@ def advance(objective: Objective, optimizer: Optimizer, starts: np.ndarray, lr: 
     final_steps = np.zeros(rows, dtype=int)
     final_x, final_f, final_gn = x.copy(), f0.copy(), np.zeros(rows)
     flips, gn_window = np.zeros(rows, dtype=int), np.full(rows, np.nan)
+    band_max = np.zeros((2, rows))
     active = np.arange(rows)
     x = np.ascontiguousarray(x.T)  # n × M: one contiguous row per coordinate
     state = {name: np.zeros_like(x) for name in rule.state_names}
@@ -116,8 +135,8 @@ def advance(objective: Objective, optimizer: Optimizer, starts: np.ndarray, lr: 
                     new = update(x, gs[i], alpha * factor[t + i], t + i + 1, **state, **hyper)
                     x = new["x"]
                     state = {name: new[name] for name in state}
-        finished = _tests(xs, fs, gs, t, steps, window, anchor, fbound[active], xbound[active], tol, xtol, ftol, previous,
-                          flips, gn_window, active, status, final_steps, final_x, final_f, final_gn)
+        finished = _tests(xs, fs, gs, t, steps, window, fbound[active], xbound[active], tol, xtol, ftol, previous,
+                          flips, gn_window, active, status, final_steps, final_x, final_f, final_gn, bands, band_max)
         t += size
         keep = ~finished
         active = active[keep]
@@ -126,14 +145,14 @@ def advance(objective: Objective, optimizer: Optimizer, starts: np.ndarray, lr: 
         previous = {name: value[..., keep] for name, value in previous.items()}
     zigzag = (flips * 2 > steps - window - 1) & (final_steps == steps) & (final_gn > max(tol, STILL_MOVING))
     with np.errstate(all="ignore"):
-        swing = np.where(zigzag, (final_gn / gn_window) ** (1.0 / max(1, steps - anchor)), np.nan)
+        swing = np.where(zigzag, (band_max[1] / band_max[0]) ** (1.0 / distance), np.nan)
     return Batch(status, final_steps, final_x, final_f, final_gn, swing.astype(float))
 
 
-def _tests(xs, fs, gs, t0, steps, window, anchor, fbound, xbound, tol, xtol, ftol, previous, flips, gn_window, active,
-           status, final_steps, final_x, final_f, final_gn) -> np.ndarray:
+def _tests(xs, fs, gs, t0, steps, window, fbound, xbound, tol, xtol, ftol, previous, flips, gn_window, active,
+           status, final_steps, final_x, final_f, final_gn, bands, band_max) -> np.ndarray:
     """Find each active row's first stopping event in this chunk (arrays are step × coordinate × row), record
-    it, and return the mask of finished rows."""
+    it, and return the mask of finished rows; keep each row's largest ‖∇f‖ in the swing factor's bands."""
     size, n, count = xs.shape
     t = t0 + np.arange(size)[:, None]
     in_window = t0 + size - 1 > window + 1
@@ -155,8 +174,13 @@ def _tests(xs, fs, gs, t0, steps, window, anchor, fbound, xbound, tol, xtol, fto
             counted = (t > window + 1) & (np.arange(size)[:, None] <= np.where(first >= 0, first, size - 1))
             flips[active] += np.sum(turned & counted, axis=0)
             previous["dx"] = dx[-1]
-    if 0 <= anchor - t0 < size:
-        gn_window[active] = gn[anchor - t0]
+    if 0 <= window - t0 < size:
+        gn_window[active] = gn[window - t0]
+    with np.errstate(all="ignore"):
+        for band, (low, high) in enumerate(bands):
+            inside = (t >= low) & (t <= high)
+            if np.any(inside):
+                band_max[band, active] = np.maximum(band_max[band, active], np.max(np.where(inside, gn, 0.0), axis=0))
     before = {name: previous[name] for name in ("x", "f", "gn")}
     previous.update(x=xs[-1], f=fs[-1], gn=gn[-1])
     done = first >= 0

@@ -8,7 +8,8 @@ hang the tool):
   convex and concave; c·g is convex for c ≥ 0 and g convex (concave for c < 0); a sum of convex functions is
   convex; |a| of an affine a is convex, and |g| = g for g ≥ 0; max of convex functions is convex, min of
   concave ones concave; gᵖ is convex for g convex and g ≥ 0 with p ≥ 1, and for an affine g with p an even
-  integer; exp of a convex function is convex; log of a concave function is concave.
+  integer; qᵖ is convex for p ≥ ½ and q = ‖Ax + d‖² + m with m ≥ 0 (a norm to a power ≥ 1, as √(x² + y²));
+  exp of a convex function is convex; log of a concave function is concave.
 - **A quadratic part** (the terms of a sum that together form a polynomial of degree ≤ 2) is convex iff its
   constant Hessian is positive semi-definite, decided exactly by LDLᵀ elimination in fractions (a decimal
   coefficient read as written): x² − 1e-7·y² is not convex, 1e7·x² + y² is strictly convex.
@@ -149,12 +150,30 @@ def curvature(expr: sp.Expr, symbols: list[sp.Symbol]) -> tuple[bool, bool]:
         inner = curvature(base, symbols)
         if power >= 1 and ((inner[0] and base.is_nonnegative) or (inner == AFFINE and power.is_even)):
             return CONVEX
+        if power >= sp.S.Half and _squared_norm(base, symbols):
+            return CONVEX
         return UNKNOWN
     if isinstance(expr, sp.exp):
         return curvature(expr.args[0], symbols)[0], False
     if isinstance(expr, sp.log) and len(expr.args) == 1:
         return False, curvature(expr.args[0], symbols)[1]
     return UNKNOWN
+
+
+def _squared_norm(expr: sp.Expr, symbols: list[sp.Symbol]) -> bool:
+    """Whether ``expr`` is ‖Ax + d‖² + m with m ≥ 0: a quadratic with a positive semi-definite Hessian whose
+    minimum exists and is ≥ 0 (then exprᵖ = ‖(Ax + d, √m)‖²ᵖ is convex for p ≥ ½)."""
+    if not _is_quadratic_polynomial(expr, symbols):
+        return False
+    used = sorted(expr.free_symbols & set(symbols), key=symbols.index)
+    if not semidefinite(constant_hessian(expr, used))[0]:
+        return False
+    minimisers = sp.solve([expr.diff(v) for v in used], used, dict=True)
+    if not minimisers:
+        return False  # b outside the Hessian's range: the quadratic is unbounded below
+    free = {v: sp.S.Zero for v in used if v not in minimisers[0]}
+    point = {v: minimisers[0].get(v, v).xreplace(free) for v in used}
+    return bool(expr.xreplace(point) >= 0)
 
 
 # the proof ------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import numpy as np
 import sympy as sp
 
 from gdcli.engine import exact
+from gdcli.engine import run as engine
 from gdcli.engine.expression import parse_number, parse_vector
 from gdcli.engine.kernels import ArrayRule
 from gdcli.engine.methods_exact import exact_iterates as method_iterates
@@ -59,8 +60,19 @@ class Explanation:
 
 def explain(solution) -> Explanation:
     """Everything `--explain` shows for a solved run."""
-    return Explanation(worked_steps(solution.run), update_map(solution.objective, solution.optimizer),
+    return Explanation(worked_steps(consecutive(solution.run)), update_map(solution.objective, solution.optimizer),
                        stability_condition(solution.objective, solution.optimizer))
+
+
+def consecutive(result, count: int = EXPLAINED_STEPS):
+    """``result`` itself when its first ``count`` + 1 rows are x₀, x₁, …; else (--every K kept only every K-th)
+    its first steps run again with every row kept. The stopping tests are off in the rerun: they only decide
+    where a run ends, and it ends at min(count, result.steps) here."""
+    steps = min(count, int(result.steps))
+    if list(result.t[:steps + 1]) == list(range(steps + 1)):
+        return result
+    return engine.run(result.objective, result.optimizer, result.start, result.lr0, steps, 0.0, 0.0, 0.0,
+                      result.schedule, result.line_search)
 
 
 def exact_run(solution, start: str | Sequence | None, lr: str | float | None) -> ExactRun:
@@ -165,14 +177,16 @@ def factor(values) -> str:
 def linear_form(expr: sp.Expr, variables: list[sp.Symbol]) -> str:
     """``expr`` as coefficient·variable terms then the constant, as textbooks write maps: (1 − 2·α)·x_t + 6·α."""
     expr = sp.expand(expr)
+    free = expr.free_symbols
+    present = [v for v in variables if v in free]  # not every variable: n maps of n terms each would be n²
     terms = []
-    for v in variables:
+    for v in present:
         coefficient = sp.factor(expr.coeff(v))
         if coefficient != 0:
             text = unicode(coefficient)
             terms.append(v.name if coefficient == 1 else f"({text})·{v.name}" if isinstance(coefficient, sp.Add)
                          else f"{text}·{v.name}")
-    constant = expr.subs({v: 0 for v in variables})
+    constant = expr.subs({v: 0 for v in present})
     if constant != 0 or not terms:
         terms.append(unicode(constant))
     return " + ".join(terms).replace("+ -", "− ")

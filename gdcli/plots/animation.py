@@ -41,8 +41,19 @@ FPS = 8
 """Frames per second: a 120-frame animation lasts 15 s."""
 ANIMATION_DPI = 100
 """Default resolution of animations: 1000×500 pixels (a still figure defaults to 150 dpi)."""
+MAX_ANIMATION_DPI = 200
+"""Highest resolution of animations: 120 frames of 2000×1000 pixels are 240 million pixels, which a GIF holds in
+memory while it is encoded (at 1200 dpi they would be 8.6 billion)."""
 SIZE = (10.0, 5.0)
 FORMATS = (".gif", ".mp4")
+
+
+def check_dpi(dpi: int) -> None:
+    """A GdError unless 10 ≤ dpi ≤ MAX_ANIMATION_DPI."""
+    if not 10 <= dpi <= MAX_ANIMATION_DPI:
+        raise GdError(f"--dpi of an animation must be between 10 and {MAX_ANIMATION_DPI} "
+                      f"(120 frames of {int(SIZE[0] * MAX_ANIMATION_DPI)}×{int(SIZE[1] * MAX_ANIMATION_DPI)} "
+                      f"pixels at most), not {dpi}")
 
 
 def frame_rows(count: int, most: int = MAX_FRAMES) -> np.ndarray:
@@ -165,8 +176,7 @@ def animate(run: RunResult, path: str | Path, xlim=None, ylim=None, dpi: int = A
     ffmpeg); one frame per row of ``frame_rows``, ``fps`` frames per second. ``progress(done, total)`` is
     called after each frame."""
     suffix = animation_format(path)
-    if not 10 <= dpi <= 1200:
-        raise GdError(f"--dpi must be between 10 and 1200, not {dpi}")
+    check_dpi(dpi)
     check_view(run, xlim, ylim)
     total = len(frame_rows(len(run.t), most))
 

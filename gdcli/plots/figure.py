@@ -27,6 +27,11 @@ def new_figure(width: float = SIZE[0], height: float = SIZE[1]) -> Figure:
     return figure
 
 
+def literal(text: str) -> str:
+    """Text from data (a CSV column name) shown as it is: each $ escaped, so matplotlib never reads it as math."""
+    return str(text).replace("$", r"\$")
+
+
 def image_format(path: str | Path) -> str:
     """The format named by the path's extension (png, svg, pdf), or a GdError naming the path."""
     suffix = Path(path).suffix.lower()
@@ -41,5 +46,9 @@ def save(figure: Figure, path: str | Path, dpi: int = DEFAULT_DPI) -> Path:
     if not 10 <= dpi <= 1200:
         raise GdError(f"--dpi must be between 10 and 1200, not {dpi}")
     buffer = io.BytesIO()
-    figure.savefig(buffer, format=fmt, dpi=dpi)
+    try:
+        figure.savefig(buffer, format=fmt, dpi=dpi)
+    except (OverflowError, ValueError, FloatingPointError):  # axes limits or ticks beyond a float's range
+        raise GdError(f"cannot draw {path}: the values to draw are too large for a picture's axes "
+                      f"(near ±1.8e308); a start nearer the minimum keeps them in range") from None
     return write_atomic(path, buffer.getvalue())

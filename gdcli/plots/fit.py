@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gdcli.fit.train import FitResult, batch_label
-from gdcli.plots.figure import new_figure
+from gdcli.plots.figure import literal, new_figure
 
 GRID = 120
 """Contour grid points per axis."""
@@ -64,8 +64,8 @@ def _data_axes(axes, result: FitResult) -> None:
         z = w * grid + b
         curve = np.exp(z - np.logaddexp(0.0, z)) if p.model.name == "logistic" else z
         axes.plot(grid, curve, style, linewidth=1.5, label=f"{label}: w = {w:.4g}, b = {b:.4g}")
-    axes.set_xlabel(p.data.features[0])
-    axes.set_ylabel(p.data.target if p.model.name == "linear" else f"P({p.data.target} = 1)")
+    axes.set_xlabel(literal(p.data.features[0]))
+    axes.set_ylabel(literal(p.data.target) if p.model.name == "linear" else f"P({literal(p.data.target)} = 1)")
     axes.set_title("data and fitted " + ("line" if p.model.name == "linear" else "probability σ(wx + b)"))
     axes.legend(fontsize="small")
     axes.grid(alpha=0.3)

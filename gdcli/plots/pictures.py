@@ -34,7 +34,7 @@ class Pictures:
     def read(cls, plot: str | None = None, surface: bool = False, animate: str | None = None,
              xlim: str | None = None, ylim: str | None = None, dpi: int | None = None) -> "Pictures":
         """Check the options as given on the command line; nothing is drawn yet."""
-        from gdcli.plots.animation import animation_format
+        from gdcli.plots.animation import animation_format, check_dpi
         from gdcli.plots.figure import image_format
         from gdcli.plots.view import read_limits
 
@@ -48,6 +48,8 @@ class Pictures:
             image_format(plot)
         if animate is not None:
             animation_format(animate)
+            if dpi is not None:
+                check_dpi(dpi)
         if dpi is not None and not 10 <= dpi <= 1200:
             raise OptionError(f"--dpi must be between 10 and 1200, not {dpi}")
         return cls(plot, surface, animate, read_limits(xlim, "--xlim"), read_limits(ylim, "--ylim"), dpi)

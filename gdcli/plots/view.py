@@ -76,6 +76,8 @@ def read_limits(text: str | Sequence[float] | None, name: str) -> tuple[float, f
         pair = [float(v) for v in values]
     except (TypeError, ValueError):
         raise OptionError(f"{name} must be two real numbers a,b") from None
+    except OverflowError:
+        raise OptionError(f"{name} must be two finite numbers within ±1.8e308") from None
     if len(pair) != 2 or not all(math.isfinite(v) for v in pair):
         raise OptionError(f"{name} must be two finite numbers a,b, such as {name} -2,2")
     if not pair[0] < pair[1]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Callable, Protocol
 
 from gdcli.errors import GdError, ProblemError
@@ -49,6 +49,15 @@ class Answer:
     dimension: int = 1
 
 
+@lru_cache(maxsize=256)
+def parsed_objective(text: str, variables: tuple[str, ...] | None):
+    """Objective.parse, kept: the questions of a problem and the variants of a template share an objective
+    text, and with it the objective's derivatives and compiled evaluators (an Objective never changes)."""
+    from gdcli.engine.objective import Objective
+
+    return Objective.parse(text, None if variables is None else list(variables))
+
+
 class Context:
     """A question's data read through the engine: the objective, start, α, optimizer."""
 
@@ -77,12 +86,12 @@ class Context:
 
     @cached_property
     def objective(self):
-        from gdcli.engine.objective import Objective
 
         if "dataset" in self.data:
             return self.engine("dataset", self._dataset_objective)
         text = self.require("objective")
-        return self.engine("objective", lambda: Objective.parse(text, self.data.get("variables")))
+        variables = self.data.get("variables")
+        return self.engine("objective", lambda: parsed_objective(text, None if variables is None else tuple(variables)))
 
     def _dataset_objective(self):
         """The mean squared error (1/|B|) Σ_{i∈B} (y_i − model(x_i))² over the rows B of ``batch`` (all rows
@@ -237,13 +246,20 @@ def compute_gradient_at(c: Context) -> Answer:
 
 def compute_update_rule(c: Context) -> Answer:
     """The gd step x − α f′(x) as an expression in x and α (one-dimensional objectives)."""
-    import sympy as sp
-
     if c.objective.dimension != 1:
         raise c.question.data_error("objective", "update_rule needs a one-variable objective")
-    alpha = sp.Symbol("alpha", real=True)
     (x,) = c.objective.symbols
-    return Answer([sp.collect(sp.expand(x - alpha * c.objective.gradient[0]), x)], names=[x.name, "alpha"])
+    return Answer([_update_rule(c.objective)], names=[x.name, "alpha"])
+
+
+@lru_cache(maxsize=256)
+def _update_rule(objective) -> Any:
+    """x − α f′(x), collected in x (kept per objective: the objectives are shared, see parsed_objective)."""
+    import sympy as sp
+
+    alpha = sp.Symbol("alpha", real=True)
+    (x,) = objective.symbols
+    return sp.collect(sp.expand(x - alpha * objective.gradient[0]), x)
 
 
 def compute_stable_range(c: Context) -> Answer:
@@ -295,12 +311,12 @@ def compute_behaviour(c: Context) -> Answer:
         return Answer("converges" if settled else "oscillates")
     s = c.stability()
     if run.status == "diverged" or (s.rate is not None and s.rate > 1 + 1e-12):
-        return Answer("diverges", near=(NearMiss("oscillates", "the oscillations grow: that is divergence."),))
+        return Answer("diverges", near=(NearMiss("oscillates", "oscillations that grow in size are not the constant oscillation of the edge case: follow their size."),))
     if s.rate is not None and abs(s.rate - 1) <= 1e-12:
         return Answer("oscillates", near=(NearMiss("converges", "on the edge ρ = 1 the error never shrinks."),))
     if run.final_grad_norm > 1e-3 * max(run.grad_norm[0], 1e-300) and s.rate is None:
         return Answer("oscillates")
-    return Answer("converges", near=(NearMiss("oscillates", "it may zig-zag, but the zig-zags shrink: it converges."),))
+    return Answer("converges", near=(NearMiss("oscillates", "it may zig-zag: follow the size of the zig-zags, not their sign."),))
 
 
 def compute_zigzag(c: Context) -> Answer:

@@ -2,15 +2,18 @@
 
 Every spelling goes through the safe parser (gdcli.engine.expression), never eval:
 
-- number:      ``0.2``, ``1/5``, ``2e-1``, ``pi/4``; within a tolerance (absolute if the problem states one,
-               else relative 10⁻³ with an absolute floor of 10⁻⁶);
+- number:      ``0.2``, ``1/5``, ``2e-1``, ``pi/4``; as exact as the question declares (Exactness: significant
+               figures, or an absolute or relative tolerance), by default to 4 significant figures;
 - vector:      ``1.2, -0.6``, ``[1.2, -0.6]``, ``(1.2; -0.6)``;
 - iterates:    ``0.6, 1.08, 1.464`` in one dimension; ``(1.2, -0.6); (0.72, 0.36)`` or ``(1.2, -0.6), (…)``
                in several;
-- expression:  any symbolically equivalent form (``2*(x - 3)`` = ``2*x - 6``), a list for a gradient;
+- expression:  any equivalent form (``2*(x - 3)`` = ``2*x - 6``), a list for a gradient, decided soundly by
+               gdcli.practice.equivalence; implicit products (``2x``, ``(1 − 2α)x``) and Greek letters (α is
+               ``alpha``) are read;
 - interval:    ``0 < a < 1``, ``(0, 1)``, ``a < 1`` (a step size is positive, so a missing lower bound is 0),
                ``0 < α ≤ 1``, ``[0, 1)``;
-- choice:      the word, any unambiguous start of it (``conv``), or its letter (``b``) when choices are listed.
+- choice:      the whole answer, after normalising case, spaces, hyphens and articles, is one of the choices
+               or of its declared synonyms (``a local minimum`` for ``minimum`` when declared).
 
 A leading ``name =`` is dropped (``x1 = [1.2, -0.6]``). A wrong answer gets feedback naming the likely slip:
 a sign error, the wrong step, an ascent step, a factor of two, rounding, a bound that should be strict.
@@ -19,23 +22,26 @@ a sign error, the wrong step, an ascent step, a factor of two, rounding, a bound
 from __future__ import annotations
 
 import math
-import random
 import re
-from dataclasses import dataclass
-from typing import Sequence
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
 
-import mpmath
 import sympy as sp
 
-from gdcli.engine.expression import parse_expression, parse_number, parse_vector
+from gdcli.engine.expression import FUNCTIONS, parse_expression, parse_number, parse_vector
 from gdcli.errors import GdError
+from gdcli.practice.equivalence import compare, value_at
 
 KINDS = ("number", "vector", "iterates", "expression", "interval", "choice")
-RELATIVE_TOLERANCE = 1e-3
-ABSOLUTE_FLOOR = 1e-6
 MAX_ANSWER = 2000
 """Longest answer text read, in characters."""
-GREEK = {"α": "alpha", "λ": "lam", "β": "beta", "η": "eta", "≤": "<=", "≥": ">=", "−": "-", "·": "*", "²": "^2"}
+GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "eps", "η": "eta", "θ": "theta",
+         "κ": "kappa", "λ": "lam", "μ": "mu", "ρ": "rho", "σ": "sigma", "τ": "tau"}
+"""Greek letters and the names they stand for in answers."""
+SIGNS = {"≤": "<=", "≥": ">=", "−": "-", "–": "-", "·": "*", "×": "*", "²": "^2", "³": "^3", "⁴": "^4",
+         "₀": "0", "₁": "1", "₂": "2", "₃": "3", "₄": "4"}
+"""Typographic signs and their ASCII spelling."""
+ARTICLES = ("a", "an", "the")
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,39 @@ class Interval:
 
 
 @dataclass(frozen=True)
+class Exactness:
+    """How exact a number must be: ``sigfigs`` significant figures (|a − e| ≤ ½·10^(⌊log₁₀|e|⌋ − n + 1)), or
+    an ``absolute`` tolerance |a − e| ≤ t, or a ``relative`` one |a − e| ≤ t·|e|."""
+
+    how: str = "sigfigs"
+    amount: float = 4
+
+    def allowed(self, expected: float, scale: float = 0.0) -> float:
+        """The largest |answer − expected| accepted; ``scale`` is the largest size among the numbers of the
+        same answer (so a component that is float noise around 0 is judged against its vector)."""
+        if self.how == "absolute":
+            return self.amount
+        size = max(abs(expected), 1e-9 * scale, 1e-12)
+        if self.how == "relative":
+            return self.amount * size
+        return 0.5 * 10 ** (math.floor(math.log10(size)) - int(self.amount) + 1) * (1 + 1e-9)
+
+    def text(self) -> str:
+        if self.how == "absolute":
+            return f"to within ±{number_text(self.amount)}"
+        if self.how == "relative":
+            return f"to within {number_text(100 * self.amount)} % of the value"
+        return f"to {int(self.amount)} significant figure{'s' if self.amount != 1 else ''}"
+
+    def to_dict(self) -> dict:
+        return {"how": self.how, "amount": self.amount}
+
+
+DEFAULT_EXACTNESS = Exactness("sigfigs", 4)
+"""Where a question declares no exactness, numbers are graded to 4 significant figures (and told so)."""
+
+
+@dataclass(frozen=True)
 class NearMiss:
     """A wrong value the expected answer is often confused with, and what the confusion is."""
 
@@ -70,9 +109,11 @@ class Verdict:
     correct: bool
     expected: str
     feedback: str
+    misconception: str | None = None
 
     def to_dict(self) -> dict:
-        return {"correct": self.correct, "expected": self.expected, "feedback": self.feedback}
+        return {"correct": self.correct, "expected": self.expected, "feedback": self.feedback,
+                "misconception": self.misconception}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -86,16 +127,22 @@ def number_text(value: float) -> str:
     return f"{value:.10g}"
 
 
+def _without_noise(values) -> list[float]:
+    """A vector's components with float round-off around 0 (below 10⁻¹² of the largest) written as 0."""
+    scale = max((abs(v) for v in values), default=0.0)
+    return [0.0 if abs(v) <= 1e-12 * scale else v for v in values]
+
+
 def answer_text(kind: str, expected) -> str:
     """The expected answer written as a student would type it."""
     if kind == "number":
         return number_text(expected)
     if kind == "vector":
-        return "[" + ", ".join(number_text(v) for v in expected) + "]"
+        return "[" + ", ".join(number_text(v) for v in _without_noise(expected)) + "]"
     if kind == "iterates":
         if all(len(row) == 1 for row in expected):
             return ", ".join(number_text(row[0]) for row in expected)
-        return "; ".join("(" + ", ".join(number_text(v) for v in row) + ")" for row in expected)
+        return "; ".join("(" + ", ".join(number_text(v) for v in _without_noise(row)) + ")" for row in expected)
     if kind == "expression":
         shown = [sp.sstr(e) for e in expected]
         return shown[0] if len(shown) == 1 else "[" + ", ".join(shown) + "]"
@@ -108,23 +155,52 @@ def answer_text(kind: str, expected) -> str:
 # reading
 
 def normalise(text: str) -> str:
-    """Strip, spell Greek letters and typographic signs in ASCII, and drop a leading ``name =``."""
+    """Strip, spell typographic signs in ASCII and Greek letters as the names they stand for (``2α`` →
+    ``2*alpha``), and drop a leading ``name =``."""
     if not isinstance(text, str) or not text.strip():
         raise GdError("the answer is empty")
     if len(text) > MAX_ANSWER:
         raise GdError(f"the answer is {len(text)} characters long; the limit is {MAX_ANSWER}")
-    for symbol, spelled in GREEK.items():
+    for symbol, spelled in SIGNS.items():
         text = text.replace(symbol, spelled)
-    text = text.strip()
+    text = _spell_greek(text).strip()
     parts = re.split(r"(?<![<>=!])=(?!=)", text)
     if len(parts) == 2 and parts[1].strip():
         text = parts[1].strip()
     return text
 
 
+def _spell_greek(text: str) -> str:
+    """Each Greek letter as its name, with a product sign where it touches a number, a name or a bracket."""
+    out = ""
+    for index, char in enumerate(text):
+        name = GREEK.get(char)
+        if name is None:
+            out += char
+            continue
+        before = out.rstrip()[-1:]
+        after = text[index + 1:index + 2]
+        out += ("*" if before and (before.isalnum() or before in "_)") and before not in GREEK else "") + name
+        out += "*" if after and (after.isalnum() or after == "(" or after in GREEK) else ""
+    return out
+
+
+_NUMBER_BEFORE_PRODUCT = re.compile(r"(?<![A-Za-z_\d.])(\d+(?:\.\d*)?)(?![eE][+-]?\d)\s*(?=[A-Za-z(])")
+_BRACKET_BEFORE_PRODUCT = re.compile(r"\)\s*(?=[A-Za-z0-9_(])")
+_NAME_BEFORE_BRACKET = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+
+
+def implicit_products(text: str) -> str:
+    """Write the products a student leaves implicit: ``2x`` → ``2*x``, ``(1 - a)x`` → ``(1 - a)*x``,
+    ``x(1 - a)`` → ``x*(1 - a)`` (a function name before a bracket stays a call)."""
+    text = _NUMBER_BEFORE_PRODUCT.sub(r"\1*", text)
+    text = _BRACKET_BEFORE_PRODUCT.sub(")*", text)
+    return _NAME_BEFORE_BRACKET.sub(lambda m: m.group(0) if m.group(1) in FUNCTIONS else m.group(1) + "*(", text)
+
+
 def read_number(text: str) -> float:
-    """``0.2``, ``1/5``, ``2e-1``, ``pi/4`` → a float."""
-    return real(parse_number(normalise(text), "the answer"), "the answer")
+    """``0.2``, ``1/5``, ``2e-1``, ``pi/4``, ``-2sqrt(5)`` → a float."""
+    return real(parse_number(implicit_products(normalise(text)), "the answer"), "the answer")
 
 
 def read_vector(text: str) -> list[float]:
@@ -133,8 +209,9 @@ def read_vector(text: str) -> list[float]:
 
 
 def real(value: sp.Expr, what: str) -> float:
-    """A constant as a finite float, computed in floating point (see value_at), so that a constant such as
-    exp(exp(exp(exp(10)))) or cos(exp(exp(20))) is refused at once instead of computed to millions of digits."""
+    """A constant as a finite float, computed node by node with bounded work (value_at), so that a constant
+    such as exp(exp(exp(exp(10)))) or cos(exp(exp(20))) is refused at once instead of computed to millions of
+    digits."""
     number = value_at(value, {})
     if not math.isfinite(number):
         raise GdError(f"{what} is not a finite real number (or too large for one)")
@@ -156,7 +233,7 @@ def read_iterates(text: str, dimension: int) -> list[list[float]]:
 
 def read_expressions(text: str, names: Sequence[str]) -> list[sp.Expr]:
     """One expression, or a bracketed or comma-separated list (split at top-level commas only)."""
-    body = normalise(text)
+    body = implicit_products(normalise(text))
     if len(body) >= 2 and body[0] + body[-1] in ("[]", "()") and _balanced(body[1:-1]):
         body = body[1:-1]
     parts, depth, current = [], 0, ""
@@ -183,12 +260,13 @@ def read_expressions(text: str, names: Sequence[str]) -> list[sp.Expr]:
 
 
 def _parse_free(text: str) -> tuple[sp.Expr, list[sp.Symbol]]:
-    """An expression that may also be a constant (the safe parser refuses constants as objectives)."""
+    """An expression that may also be a constant (the safe parser refuses constants as objectives); the
+    parser's errors are reworded to speak of the answer."""
     try:
         return parse_expression(text)
     except GdError as error:
         if "no variables" not in str(error):
-            raise
+            raise GdError(str(error).replace("an objective", "an answer").replace("objective", "answer")) from None
         return parse_number(text, "the answer"), []
 
 
@@ -244,44 +322,71 @@ def _ordered(lo: float, hi: float, lo_closed: bool, hi_closed: bool) -> Interval
     return Interval(lo, hi, lo_closed, hi_closed)
 
 
-def read_choice(text: str, choices: Sequence[str]) -> str:
-    """The choice meant: its words; a single letter a, b, c, … in the listed order; a start of it at least two
-    letters long (``conv``, ``min``); a longer phrase beginning with it (``saddle point``); or a word sharing
-    its first five letters (``converging`` for ``converges``)."""
-    phrase = " ".join(re.sub(r"[^a-z0-9 ]", " ", normalise(text).lower()).split())
-    if not phrase:
+def choice_key(text: str) -> str:
+    """A choice as compared: lower case, articles dropped, spaces, hyphens and a final full stop ignored
+    (``A local-minimum.`` → ``localminimum``)."""
+    words = re.sub(r"[\s\-‐_]+", " ", text.lower().strip().rstrip(".!")).split()
+    return "".join(w for w in words if w not in ARTICLES)
+
+
+def read_choice(text: str, choices: Sequence[str], synonyms: Mapping[str, Sequence[str]] | None = None) -> str:
+    """The choice the whole answer names: its letter as listed (``b`` or ``(b)``), or a choice or one of its
+    declared synonyms, compared by choice_key. Anything else — a prefix, a word sharing letters, trailing words — is not one of the choices."""
+    body = normalise(text)
+    letter = re.fullmatch(r"\(?([a-z])\)?", body.lower())
+    if letter and ord(letter.group(1)) - ord("a") < len(choices):
+        return choices[ord(letter.group(1)) - ord("a")]
+    key = choice_key(body)
+    if not key:
         raise GdError("the answer is empty")
-    lowered = [c.lower() for c in choices]
-    if phrase in lowered:
-        return choices[lowered.index(phrase)]
-    if len(phrase) == 1 and phrase.isalpha() and ord(phrase) - ord("a") < len(choices):
-        return choices[ord(phrase) - ord("a")]
-    first = phrase.split()[0]
-    matches = [c for c, low in zip(choices, lowered)
-               if (len(phrase) >= 2 and low.startswith(phrase)) or phrase.startswith(low + " ")
-               or (len(first) >= 5 and low.split()[0][:5] == first[:5])]
-    if len(matches) == 1:
-        return matches[0]
-    raise GdError(f"'{text.strip()}' is not one of the choices: {', '.join(choices)}")
+    for choice in choices:
+        if key in {choice_key(c) for c in (choice, *(synonyms or {}).get(choice, ()))}:
+            return choice
+    raise GdError(f"'{text.strip()[:60]}' is not one of the choices: {', '.join(choices)}")
 
 
 # ---------------------------------------------------------------------------------------------------------
 # grading
 
-def close(answer: float, expected: float, tolerance: float | None = None) -> bool:
-    """|answer − expected| within the stated absolute tolerance, else within 10⁻³ relative (floor 10⁻⁶)."""
+@dataclass(frozen=True)
+class Task:
+    """What grading one answer needs besides its text: the expected answer (as answer_text documents), how
+    exact numbers must be, the choices and their synonyms, the names an expression may use, known near misses,
+    the dimension of iterates, and the problem's own points (name → value) where expressions are compared."""
+
+    kind: str
+    expected: object
+    exactness: Exactness = DEFAULT_EXACTNESS
+    choices: Sequence[str] = ()
+    synonyms: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    names: Sequence[str] = ()
+    near: Sequence[NearMiss] = ()
+    dimension: int = 1
+    points: Sequence[Mapping[str, float]] = ()
+
+
+def close(answer: float, expected: float, exactness: Exactness = DEFAULT_EXACTNESS, scale: float = 0.0) -> bool:
+    """|answer − expected| within what ``exactness`` allows (infinities must be equal)."""
     if not (math.isfinite(answer) and math.isfinite(expected)):
         return answer == expected
-    allowed = tolerance if tolerance is not None else max(ABSOLUTE_FLOOR, RELATIVE_TOLERANCE * abs(expected))
-    return abs(answer - expected) <= allowed
+    return abs(answer - expected) <= exactness.allowed(expected, scale)
 
 
-def grade(kind: str, expected, text: str, *, tolerance: float | None = None, choices: Sequence[str] = (),
-          names: Sequence[str] = (), near: Sequence[NearMiss] = (), dimension: int = 1) -> Verdict:
-    """Grade ``text`` against ``expected`` (the form answer_text documents for each kind)."""
+def grade(kind: str, expected, text: str, *, exactness: Exactness | float | None = None,
+          choices: Sequence[str] = (), synonyms: Mapping[str, Sequence[str]] | None = None,
+          names: Sequence[str] = (), near: Sequence[NearMiss] = (), dimension: int = 1,
+          points: Sequence[Mapping[str, float]] = ()) -> Verdict:
+    """Grade ``text`` against ``expected``. ``exactness`` may be a bare number: an absolute tolerance. A wrong
+    answer's feedback never names the expected answer (the Verdict carries it for the caller to reveal)."""
+    if exactness is None:
+        exactness = DEFAULT_EXACTNESS
+    elif not isinstance(exactness, Exactness):
+        exactness = Exactness("absolute", float(exactness))
+    task = Task(kind, expected, exactness, tuple(choices), dict(synonyms or {}), tuple(names), tuple(near),
+                dimension, tuple(points))
     shown = answer_text(kind, expected)
     try:
-        correct, feedback = _GRADERS[kind](expected, text, tolerance, choices, names, near, dimension)
+        correct, feedback, misconception = _GRADERS[kind](task, text)
     except GdError as error:
         return Verdict(False, shown, f"{error}.")
     except (ArithmeticError, ValueError, TypeError, RecursionError) as error:  # SymPy, building a hostile answer
@@ -289,228 +394,168 @@ def grade(kind: str, expected, text: str, *, tolerance: float | None = None, cho
                                      "simply.")
     if correct:
         return Verdict(True, shown, feedback or "✓ correct.")
-    return Verdict(False, shown, feedback or f"✗ not quite: the answer is {shown}.")
+    return Verdict(False, shown, feedback or "✗ not quite.", misconception)
 
 
-def _numbers_match(answer: Sequence[float], expected: Sequence[float], tolerance) -> bool:
-    return len(answer) == len(expected) and all(close(a, e, tolerance) for a, e in zip(answer, expected))
+Outcome = tuple[bool, str, "str | None"]
 
 
-def _near_misses(answer: Sequence[float], expected: Sequence[float], tolerance, near) -> str:
-    """The message for the first known slip that ``answer`` matches."""
-    flat = list(expected)
+def numbers_match(answer: Sequence[float], expected: Sequence[float], exactness: Exactness) -> bool:
+    """Equal length and every number close (gdcli.practice.grading.close, judged against the largest)."""
+    scale = max((abs(e) for e in expected if math.isfinite(e)), default=0.0)
+    return len(answer) == len(expected) and all(close(a, e, exactness, scale) for a, e in zip(answer, expected))
+
+
+def _near_misses(answer: Sequence[float], expected: Sequence[float], exactness: Exactness,
+                 near: Sequence[NearMiss]) -> Outcome:
+    """The feedback and misconception for the first known slip that ``answer`` matches."""
+    wanted = list(expected)
     for miss in near:
-        if _numbers_match(answer, _flat(miss.value), tolerance):
-            return f"✗ {miss.message}"
-    if any(e != 0 for e in flat) and _numbers_match(answer, [-e for e in flat], tolerance):
-        return "✗ the sign is wrong: check the direction of the step (x − α∇f, not x + α∇f)."
-    if len(answer) == len(flat) > 1:
-        wrong = [i for i, (a, e) in enumerate(zip(answer, flat)) if not close(a, e, tolerance)]
-        if len(wrong) == 1 and flat[wrong[0]] != 0 and close(answer[wrong[0]], -flat[wrong[0]], tolerance):
-            return f"✗ component {wrong[0] + 1} has the wrong sign."
-        if len(flat) == 2 and _numbers_match(answer, flat[::-1], tolerance):
-            return "✗ the components are swapped."
-    if any(e != 0 for e in flat):
+        if same_slip(answer, flat(miss.value), wanted, exactness):
+            return False, f"✗ {miss.message}", miss.message
+    if any(e != 0 for e in wanted) and numbers_match(answer, [-e for e in wanted], exactness):
+        message = "the sign is wrong: check the direction of the step (x − α∇f, not x + α∇f)."
+        return False, f"✗ {message}", message
+    if len(answer) == len(wanted) > 1:
+        wrong = [i for i, (a, e) in enumerate(zip(answer, wanted)) if not close(a, e, exactness)]
+        if len(wrong) == 1 and wanted[wrong[0]] != 0 and close(answer[wrong[0]], -wanted[wrong[0]], exactness):
+            message = f"component {wrong[0] + 1} has the wrong sign."
+            return False, f"✗ {message}", message
+        if len(wanted) == 2 and wanted[0] != wanted[1] and numbers_match(answer, wanted[::-1], exactness):
+            return False, "✗ the components are swapped.", "the components are swapped."
+    if any(e != 0 for e in wanted):
         for factor, words in ((2.0, "twice"), (0.5, "half")):
-            if _numbers_match(answer, [factor * e for e in flat], tolerance):
-                return f"✗ that is {words} the answer: check for a dropped or extra factor of 2 (d/dx x² = 2x)."
-    if len(answer) == len(flat) and all(close(a, e, max(abs(e) * 0.05, 1e-3)) for a, e in zip(answer, flat)):
-        return "✗ close, but not within the tolerance: carry more digits, and round only at the end."
-    return ""
+            if numbers_match(answer, [factor * e for e in wanted], exactness):
+                message = f"that is {words} the answer: check for a dropped or extra factor of 2 (d/dx x² = 2x)."
+                return False, f"✗ {message}", message
+    if len(answer) == len(wanted) and all(close(a, e, Exactness("relative", 0.05)) or abs(a - e) <= 1e-3
+                                        for a, e in zip(answer, wanted)):
+        return False, (f"✗ close, but not {exactness.text()}: carry more digits, and round only at the "
+                       "end."), None
+    return False, "", None
 
 
-def _flat(value) -> list[float]:
+def same_slip(answer: Sequence[float], slip: Sequence[float], right: Sequence[float], exactness: Exactness) -> bool:
+    """``answer`` is the slip's value, each number judged at the size of the slip's or the right answer's,
+    whichever is larger (a slip that gives 10⁻⁹ where the answer is 0.9 is matched by 0)."""
+    return len(answer) == len(slip) == len(right) and all(
+        math.isfinite(a) and math.isfinite(m) and abs(a - m) <= exactness.allowed(max(abs(m), abs(r)))
+        for a, m, r in zip(answer, slip, right))
+
+
+def flat(value) -> list[float]:
+    """The numbers of a number, vector or list of iterates, in order."""
     if isinstance(value, (int, float)):
         return [float(value)]
     out: list[float] = []
     for item in value:
-        out.extend(_flat(item))
+        out.extend(flat(item))
     return out
 
 
-def _grade_number(expected, text, tolerance, choices, names, near, dimension):
+def _grade_number(task: Task, text: str) -> Outcome:
     answer = read_number(text)
-    if close(answer, expected, tolerance):
-        return True, ""
-    return False, _near_misses([answer], [expected], tolerance, near)
+    if close(answer, task.expected, task.exactness):
+        return True, "", None
+    return _near_misses([answer], [task.expected], task.exactness, task.near)
 
 
-def _grade_vector(expected, text, tolerance, choices, names, near, dimension):
+def _grade_vector(task: Task, text: str) -> Outcome:
     answer = read_vector(text)
-    if len(answer) != len(expected):
-        return False, f"✗ the answer has {len(answer)} components; the vector has {len(expected)}."
-    if _numbers_match(answer, expected, tolerance):
-        return True, ""
-    return False, _near_misses(answer, expected, tolerance, near)
+    if len(answer) != len(task.expected):
+        return False, f"✗ the answer has {len(answer)} components; the vector has {len(task.expected)}.", None
+    if numbers_match(answer, task.expected, task.exactness):
+        return True, "", None
+    return _near_misses(answer, task.expected, task.exactness, task.near)
 
 
-def _grade_iterates(expected, text, tolerance, choices, names, near, dimension):
-    answer = read_iterates(text, dimension)
+def _grade_iterates(task: Task, text: str) -> Outcome:
+    expected, near = task.expected, task.near
+    answer = read_iterates(text, task.dimension)
     note = ""
-    if len(answer) == len(expected) + 1 and near and _numbers_match(answer[0], _flat(near[0].value), tolerance):
+    if len(answer) == len(expected) + 1 and near and numbers_match(answer[0], flat(near[0].value), task.exactness):
         answer, note = answer[1:], " (x₀ itself need not be listed)"
     if len(answer) != len(expected):
-        return False, f"✗ {len(answer)} iterates given; the question asks for {len(expected)}."
+        return False, f"✗ {len(answer)} iterates given; the question asks for {len(expected)}.", None
     for index, (got, want) in enumerate(zip(answer, expected), start=1):
-        if not _numbers_match(got, want, tolerance):
+        if not numbers_match(got, want, task.exactness):
             later = "; the later ones follow from it" if index < len(expected) else ""
-            slip = _near_misses(got, want, tolerance, ())
-            return False, (f"✗ iterate {index} is wrong: {answer_text('vector', got) if len(got) > 1 else number_text(got[0])}"
-                           f" instead of {answer_text('vector', want) if len(want) > 1 else number_text(want[0])}"
-                           f"{later}." + (f" {slip[2:]}" if slip else ""))
-    return True, "✓ correct" + note + "."
+            _, slip, misconception = _near_misses(got, want, task.exactness, ())
+            return False, (f"✗ iterate {index} is wrong{later}." + (f" {slip[2:]}" if slip else "")), misconception
+    return True, "✓ correct" + note + ".", None
 
 
-def _grade_expression(expected, text, tolerance, choices, names, near, dimension):
-    answer = read_expressions(text, names)
+def _grade_expression(task: Task, text: str) -> Outcome:
+    expected = task.expected
+    answer = read_expressions(text, task.names)
     if len(answer) != len(expected):
-        return False, f"✗ the answer has {len(answer)} entr{'y' if len(answer) == 1 else 'ies'}; expected {len(expected)}."
+        return False, (f"✗ the answer has {len(answer)} entr{'y' if len(answer) == 1 else 'ies'}; expected "
+                       f"{len(expected)}."), None
     for index, (got, want) in enumerate(zip(answer, expected), start=1):
-        if equivalent(got, want):
+        comparison = compare(got, want, task.points)
+        if comparison.equivalent:
             continue
         where = f"entry {index}" if len(expected) > 1 else "the expression"
-        if want != 0 and equivalent(got, -want):
-            return False, f"✗ {where} has the wrong sign."
-        if want != 0 and (equivalent(got, 2 * want) or equivalent(2 * got, want)):
-            return False, f"✗ {where} is off by a factor of 2: check the chain rule (d/dx (x − c)² = 2(x − c))."
-        return False, f"✗ {where} is not equivalent to {sp.sstr(want)}."
-    return True, ""
+        if want != 0 and compare(got, -want, task.points).equivalent:
+            return False, f"✗ {where} has the wrong sign.", "the sign is flipped."
+        if want != 0 and (compare(got, 2 * want, task.points).equivalent
+                          or compare(2 * got, want, task.points).equivalent):
+            return False, (f"✗ {where} is off by a factor of 2: check the chain rule (d/dx (x − c)² = "
+                           "2(x − c))."), "a factor of 2 is dropped or doubled."
+        if comparison.method == "undecided":
+            return False, (f"✗ {where} could not be checked: it is undefined at almost every point tried; "
+                           "write it in a simpler form."), None
+        if comparison.witness:
+            at = ", ".join(f"{name} = {number_text(round(value, 4))}" for name, value in comparison.witness.items())
+            return False, f"✗ {where} is not equivalent to the expected one: they differ at {at}.", None
+        return False, f"✗ {where} is not equivalent to the expected one.", None
+    return True, "", None
 
 
-SAMPLES = 6
-"""Random points at which two expressions must agree."""
-AGREEMENT = 1e-9
-"""Relative agreement required at each point."""
-DIGITS = 30
-"""Decimal digits of the sample evaluations."""
-LARGEST = mpmath.mpf(10) ** 300
-"""Largest magnitude any part of an expression may reach in an evaluation; beyond it the value counts as not
-finite (so exp(exp(exp(exp(10)))) stops at its second exp instead of growing without bound)."""
-SYMBOLIC_OPERATIONS = 300
-"""Largest a − b (in SymPy operations) that is expanded symbolically; larger ones are judged by value alone."""
-SYMBOLIC_POWER = 64
-"""Largest integer exponent expanded symbolically: (x + 1)^1000000 would have a million terms."""
+def equivalent(a: sp.Expr, b: sp.Expr, points: Sequence[Mapping[str, float]] = ()) -> bool:
+    """a ≡ b wherever both are defined (gdcli.practice.equivalence.compare)."""
+    return compare(a, b, points).equivalent
 
 
-def equivalent(a: sp.Expr, b: sp.Expr) -> bool:
-    """a ≡ b: their difference expands to 0 — tried only when a − b is small (at most SYMBOLIC_OPERATIONS
-    operations and integer powers up to SYMBOLIC_POWER, decided before any expansion) — or else
-    |a − b| ≤ 10⁻⁹(1 + |a|) at SAMPLES random points in [0.3, 2.7]ⁿ (evaluated by value_at).
-
-    A value of a or b that is not finite (an overflow, 0 to a negative power, a logarithm of a negative
-    number) at any sample point means "not equivalent".
-    """
-    difference = a - b
-    if _expandable(difference) and sp.expand(difference) == 0:
-        return True
-    symbols = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
-    generator = random.Random(0)
-    with mpmath.workdps(DIGITS):
-        for _ in range(SAMPLES):
-            point = {s: mpmath.mpf(generator.uniform(0.3, 2.7)) for s in symbols}
-            left, right = _value_or_none(a, point), _value_or_none(b, point)
-            if left is None or right is None or abs(left - right) > AGREEMENT * (1 + abs(left)):
-                return False
-    return True
-
-
-def _expandable(expr: sp.Expr) -> bool:
-    """Small enough to expand: few operations, small integer powers, no huge integers."""
-    for node in sp.preorder_traversal(expr):
-        if node.is_Pow and node.exp.is_Integer and abs(int(node.exp)) > SYMBOLIC_POWER:
-            return False
-        if node.is_Integer and abs(int(node)).bit_length() > 200:
-            return False
-    return sp.count_ops(expr) <= SYMBOLIC_OPERATIONS
-
-
-def value_at(expr: sp.Expr, point: dict) -> float:
-    """``expr`` at ``point`` (symbols to numbers) as a float, nan when it is not a finite real number (see
-    _value: the work is bounded whatever the constants)."""
-    with mpmath.workdps(DIGITS):
-        value = _value_or_none(expr, {s: mpmath.mpf(v) for s, v in point.items()})
-    return math.nan if value is None else float(value)
-
-
-_FUNCTIONS = {sp.exp: mpmath.exp, sp.log: mpmath.log, sp.sin: mpmath.sin, sp.cos: mpmath.cos, sp.tan: mpmath.tan,
-              sp.tanh: mpmath.tanh, sp.atan: mpmath.atan, sp.sinh: mpmath.sinh, sp.cosh: mpmath.cosh,
-              sp.Abs: abs, sp.sign: mpmath.sign}
-"""The functions the safe parser allows (and sign, from ∇|x|), in mpmath."""
-
-
-def _value_or_none(expr: sp.Expr, point: dict):
-    try:
-        return _value(expr, point)
-    except (ArithmeticError, ValueError, TypeError, RecursionError):
-        return None
-
-
-def _value(expr, point: dict):
-    """``expr`` at ``point`` in mpmath at the working precision, node by node: one bounded operation per node
-    of the tree, every intermediate value checked to be real and at most LARGEST in size (ValueError else)."""
-    if expr.is_Symbol:
-        value = point[expr]
-    elif expr.is_Integer:
-        value = mpmath.mpf(int(expr)) if abs(int(expr)).bit_length() <= 1000 else mpmath.inf
-    elif expr.is_Rational:
-        value = mpmath.mpf(int(expr.p)) / int(expr.q)
-    elif expr.is_Float:
-        value = mpmath.mpf(expr._mpf_)
-    elif expr in (sp.pi, sp.E):
-        value = mpmath.pi if expr == sp.pi else mpmath.e
-    elif expr.is_Add:
-        value = mpmath.fsum(_value(term, point) for term in expr.args)
-    elif expr.is_Mul:
-        value = mpmath.fprod(_value(factor, point) for factor in expr.args)
-    elif expr.is_Pow:
-        base, exponent = _value(expr.base, point), _value(expr.exp, point)
-        if base == 0 and exponent <= 0:
-            raise ZeroDivisionError("0 to a power that is not positive")
-        value = mpmath.power(base, exponent)
-    elif expr.func in (sp.Max, sp.Min):
-        value = (max if expr.func is sp.Max else min)(_value(arg, point) for arg in expr.args)
-    elif expr.func in _FUNCTIONS and len(expr.args) == 1:
-        value = _FUNCTIONS[expr.func](_value(expr.args[0], point))
-    else:  # a node the parser does not make (Heaviside in a gradient): SymPy, on arguments already numbers
-        number = expr.func(*(sp.Float(_value(arg, point), DIGITS) for arg in expr.args)).evalf(DIGITS)
-        if not number.is_Float:
-            raise ValueError(f"{expr.func} gives no real number here")
-        value = mpmath.mpf(number._mpf_)
-    if not isinstance(value, mpmath.mpf) or not mpmath.isfinite(value) or abs(value) > LARGEST:
-        raise ValueError("not a finite real number within bounds")
-    return value
-
-
-def _grade_interval(expected: Interval, text, tolerance, choices, names, near, dimension):
+def _grade_interval(task: Task, text: str) -> Outcome:
+    expected, exactness = task.expected, task.exactness
     answer = read_interval(text)
     ends = all(
-        (math.isinf(a) and a == e) or (math.isfinite(a) and math.isfinite(e) and close(a, e, tolerance))
+        (math.isinf(a) and a == e) or (math.isfinite(a) and math.isfinite(e) and close(a, e, exactness))
         for a, e in ((answer.lower, expected.lower), (answer.upper, expected.upper))
     )
     if not ends:
-        if math.isfinite(expected.upper) and close(answer.upper, expected.upper / 2, tolerance):
-            return False, "✗ the upper end is half the right one: the bound is 2/λmax, not 1/λmax."
-        if math.isfinite(expected.upper) and close(answer.upper, 2 * expected.upper, tolerance):
-            return False, "✗ the upper end is twice the right one: the bound is 2/λmax, with λmax the largest curvature."
-        return False, f"✗ the ends are wrong: the interval is {expected.text()}."
+        for miss in task.near:
+            if isinstance(miss.value, Interval) and close(answer.lower, miss.value.lower, exactness) \
+                    and close(answer.upper, miss.value.upper, exactness):
+                return False, f"✗ {miss.message}", miss.message
+        if math.isfinite(expected.upper) and close(answer.upper, expected.upper / 2, exactness):
+            message = "the upper end is half the right one: the bound is 2/λmax, not 1/λmax."
+            return False, f"✗ {message}", message
+        if math.isfinite(expected.upper) and close(answer.upper, 2 * expected.upper, exactness):
+            message = "the upper end is twice the right one: the bound is 2/λmax, with λmax the largest curvature."
+            return False, f"✗ {message}", message
+        return False, "✗ the ends are wrong.", None
     if answer.upper_closed != expected.upper_closed and math.isfinite(expected.upper):
-        return False, ("✗ the ends are right, but at α = " + number_text(expected.upper)
-                       + (" the iterates oscillate with constant size and never converge: the bound is strict."
-                          if not expected.upper_closed else " the bound is included."))
+        if not expected.upper_closed:
+            message = (f"at α = {number_text(expected.upper)} the iterates oscillate with constant size and "
+                       "never converge: the bound is strict (< not ≤).")
+            return False, f"✗ the ends are right, but {message}", message
+        return False, "✗ the ends are right, but the upper bound is included.", None
     if answer.lower_closed != expected.lower_closed:
         return False, ("✗ the ends are right, but α = 0 never moves: the lower bound is strict."
-                       if expected.lower == 0 else "✗ the ends are right but the lower end's inclusion is not.")
-    return True, ""
+                       if expected.lower == 0 else "✗ the ends are right but the lower end's inclusion is not."), None
+    return True, "", None
 
 
-def _grade_choice(expected, text, tolerance, choices, names, near, dimension):
-    answer = read_choice(text, choices or (expected,))
-    if answer == expected:
-        return True, ""
-    for miss in near:
+def _grade_choice(task: Task, text: str) -> Outcome:
+    answer = read_choice(text, task.choices or (task.expected,), task.synonyms)
+    if answer == task.expected:
+        return True, "", None
+    for miss in task.near:
         if miss.value == answer:
-            return False, f"✗ {miss.message}"
-    return False, f"✗ not {answer}: the answer is {expected}."
+            return False, f"✗ {miss.message}", miss.message
+    return False, f"✗ not {answer}.", None
 
 
 _GRADERS = {

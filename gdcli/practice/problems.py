@@ -20,11 +20,25 @@ A problem file::
     compute = "iterates"                   # how the engine computes the expected answer (COMPUTES below)
     data = { lr = 1.1 }                    # optional overrides of [data] for this question
     answer = "0.6, 1.08, 1.464, 1.7712"    # optional: stated answer; a test fails if it disagrees
-    tolerance = 1e-4                       # optional absolute tolerance
+    sigfigs = 4                            # how exact a number must be: significant figures (the default, 4),
+    tolerance = 1e-4                       #   or an absolute tolerance,
+    relative = 1e-3                        #   or a relative one (at most one of the three)
     choices = ["converges", "oscillates", "diverges"]   # for kind = "choice"
+    synonyms = { converges = ["convergent"] }            # other whole answers that name a choice
     hints = ["...", "..."]
     explanation = "..."                    # the worked solution; {answer} is replaced by the answer
     mistakes = [{ answer = "0.8", feedback = "..." }]   # optional known wrong answers and what they mean
+                                           # (the engine adds the mistakes of the rule: gdcli.practice.mistakes)
+
+    [parameters]                           # optional: the file is a template (gdcli.practice.variants)
+    a = { integers = [1, 9] }
+    [variants]
+    original = { a = 3 }                   # variant 0, the numbers written above
+    require = ["converges", "answers_exact(digits = 4)"]   # what every drawn variant must satisfy
+
+A template writes its statement, prompts, hints, explanations and data against the parameters (``{a}``,
+``{2*a}``); ``gd practice … --seed S`` picks a variant. A variant's explanation written for the original
+numbers is replaced by the engine's worked steps (gdcli.practice.worked).
 
 Data keys: objective, variables, start, lr, steps, optimizer, beta, beta1, beta2, eps, rho, schedule, decay,
 t (a step index for a schedule), c1, shrink (Armijo), point (where to evaluate), eigenvalues (a diagonal
@@ -35,21 +49,24 @@ and batch (1-based rows; the mean squared error over them is the objective).
 
 from __future__ import annotations
 
+import copy
 import math
 import os
+import random
 import re
 import sys
 import tomllib
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 from gdcli.errors import GdError, ProblemError
 from gdcli.files.reading import UnreadableFile, read_regular
 from gdcli.files.text import printable
+from gdcli.practice import mistakes, variants
 from gdcli.practice.answers import COMPUTE_KINDS, COMPUTES, DATA_KEYS, Answer, Context
-from gdcli.practice.grading import KINDS, Verdict, answer_text, grade
+from gdcli.practice.grading import DEFAULT_EXACTNESS, KINDS, Exactness, Verdict, answer_text, grade
 
 MAX_FILE_BYTES = 64 * 1024
 """Largest problem file read."""
@@ -97,12 +114,16 @@ class Question:
     compute: str | None
     data: dict
     stated: Any
-    tolerance: float | None
+    exactness: Exactness
     choices: tuple[str, ...]
     hints: tuple[str, ...]
     explanation: str
     overrides: frozenset = frozenset()
     mistakes: tuple[tuple[str, str], ...] = ()
+    synonyms: dict = field(default_factory=dict)
+    declared_exactness: bool = False
+    explanation_fits: bool = True
+    """False for a variant whose explanation is the original's text: the engine's worked steps replace it."""
 
     @property
     def field(self) -> str:
@@ -133,12 +154,31 @@ class Question:
         for index, (text, feedback) in enumerate(self.mistakes, start=1):
             try:
                 value = (answers.read_number(text) if self.kind == "number" else answers.read_vector(text)
-                         if self.kind == "vector" else answers.read_choice(text, self.choices))
+                         if self.kind == "vector" else answers.read_choice(text, self.choices, self.synonyms))
             except GdError as error:
                 raise self.error(f"mistakes[{index}].answer", str(error)) from None
             near.append(answers.NearMiss(value, feedback))
-        expected.near = (*near, *expected.near)
+        offered: list = []
+        for miss in (*near, *expected.near, *mistakes.derived(Context(self), self.compute)):  # a mistake that gives the right answer, or an earlier one's, is not offered
+            if not any(self._same(miss.value, other.value, expected.value) for other in offered) \
+                    and not self._same(miss.value, expected.value, expected.value):
+                offered.append(miss)
+        expected.near = tuple(offered)
         return expected
+
+    def _same(self, value, other, expected) -> bool:
+        """Whether two answers cannot be told apart at this question's exactness (either way round), judged
+        at the size of the right answer ``expected`` at least."""
+        from gdcli.practice import grading
+
+        if self.kind == "choice":
+            return value == other
+        if self.kind == "interval":
+            return value.lower == other.lower and grading.close(value.upper, other.upper, self.exactness)
+        if self.kind in ("number", "vector"):
+            a, b, right = grading.flat(value), grading.flat(other), grading.flat(expected)
+            return grading.same_slip(a, b, right, self.exactness) or grading.same_slip(b, a, right, self.exactness)
+        return False
 
     def _expected(self) -> "Answer":
         """The expected answer: the engine's when ``compute`` is given (checked against a stated one), else the
@@ -151,8 +191,8 @@ class Question:
                 raise self.error("choices", f"the engine's answer '{computed.value}' is not among the choices")
             if self.stated is not None:
                 stated = self._read_stated()
-                verdict = grade(self.kind, computed.value, stated, tolerance=self.tolerance, choices=self.choices,
-                                names=computed.names, dimension=computed.dimension)
+                verdict = grade(self.kind, computed.value, stated, exactness=self.exactness, choices=self.choices,
+                                synonyms=self.synonyms, names=computed.names, dimension=computed.dimension)
                 if not verdict.correct:
                     raise self.error("answer", f"the stated answer {stated} disagrees with the engine's "
                                                f"{verdict.expected}")
@@ -166,7 +206,7 @@ class Question:
             if self.kind == "interval":
                 return Answer(answers.read_interval(text))
             if self.kind == "choice":
-                return Answer(answers.read_choice(text, self.choices))
+                return Answer(answers.read_choice(text, self.choices, self.synonyms))
             if self.kind == "iterates":
                 rows = answers.read_iterates(text, 1 if ";" not in text and "(" not in text else 2)
                 return Answer(rows, dimension=len(rows[0]))
@@ -186,15 +226,45 @@ class Question:
     def check(self, text: str) -> Verdict:
         """Grade a student's answer to this question."""
         a = self.answer
-        return grade(self.kind, a.value, text, tolerance=self.tolerance, choices=self.choices, names=a.names,
-                     near=a.near, dimension=a.dimension)
+        return grade(self.kind, a.value, text, exactness=self.exactness, choices=self.choices,
+                     synonyms=self.synonyms, names=a.names, near=a.near, dimension=a.dimension,
+                     points=self.points())
+
+    def points(self) -> list[dict[str, float]]:
+        """The problem's own points (its start and its point) by variable name, where expressions are also
+        compared."""
+        if not ("objective" in self.data or "dataset" in self.data):
+            return []
+        context = Context(self)
+        found = []
+        for key in ("start", "point"):
+            if key in self.data:
+                try:
+                    values = context.objective.read_start(", ".join(map(str, self.data[key]))
+                                                          if isinstance(self.data[key], list) else str(self.data[key]))
+                except GdError:
+                    continue
+                found.append(dict(zip(context.objective.names, map(float, values))))
+        return found
+
+    @property
+    def exactness_text(self) -> str | None:
+        """How exact a number must be, as the prompt states it (None where numbers are not asked for)."""
+        if self.kind not in ("number", "vector", "iterates", "interval"):
+            return None
+        return self.exactness.text() + ("" if self.declared_exactness else " (the default)")
 
     def answer_text(self) -> str:
         """The expected answer as text that ``check`` accepts."""
         return answer_text(self.kind, self.answer.value)
 
     def worked(self) -> str:
-        """The explanation with ``{answer}`` filled in."""
+        """The explanation with ``{answer}`` filled in; for a variant whose explanation was written for the
+        original numbers, the engine's worked steps instead."""
+        if not self.explanation_fits:
+            from gdcli.practice.worked import worked_steps
+
+            return worked_steps(self)
         return self.explanation.replace("{answer}", self.answer_text())
 
 
@@ -210,6 +280,9 @@ class Problem:
     statement: str
     data: dict
     questions: list[Question]
+    seed: int | None = None
+    values: dict | None = None
+    requirements: list = field(default_factory=list)
 
     def error(self, name: str, message: str) -> ProblemError:
         return ProblemError(f"{printable(self.path.name)}: {name}: {printable(message)}")
@@ -223,26 +296,94 @@ class Problem:
         return {"id": self.id, "title": self.title, "difficulty": self.difficulty, "topic": self.topic}
 
     def to_dict(self) -> dict:
-        return {**self.summary(), "statement": self.statement,
-                "questions": [{"number": q.number, "prompt": q.prompt, "kind": q.kind} for q in self.questions]}
+        return {**self.summary(), "statement": self.statement, "seed": self.seed, "parameters": self.values,
+                "data": self.data,
+                "questions": [{"number": q.number, "prompt": q.prompt, "kind": q.kind, "choices": list(q.choices),
+                               "exactness": q.exactness_text} for q in self.questions]}
 
 
-def load(path: str | os.PathLike) -> Problem:
-    """Read and validate one problem file; every fault is a ProblemError naming the file and the field."""
+def load(path: str | os.PathLike, seed: int | None = None) -> Problem:
+    """Read and validate one problem file; every fault is a ProblemError naming the file and the field. A file
+    with [parameters] gives its variant ``seed`` (gdcli.practice.variants; None or 0: the original)."""
     path = Path(path)
     try:
         raw = read_regular(path, MAX_FILE_BYTES, "problem file")
     except UnreadableFile as error:
         raise ProblemError(f"{printable(path.name)}: file: {error.reason}") from None
     try:
-        document = tomllib.loads(raw.decode("utf-8"))
+        document = _read_toml(raw)
     except UnicodeDecodeError:
         raise ProblemError(f"{printable(path.name)}: file: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
         raise ProblemError(f"{printable(path.name)}: toml: {error}") from None
     except RecursionError:
         raise ProblemError(f"{printable(path.name)}: toml: nested too deeply") from None
-    return _build(path, document)
+    return _variant(path, document, seed)
+
+
+@lru_cache(maxsize=64)
+def _read_toml(raw: bytes) -> dict:
+    """The TOML document of a file's bytes, read once: the variants of a template are drawn from one reading.
+    It is shared, so it is never changed (_build gets a copy, a variant an instantiated copy)."""
+    return tomllib.loads(raw.decode("utf-8"))
+
+
+_CERTIFIED: dict[tuple, bool] = {}
+"""Whether the values drawn for a template satisfied its requirements: a verdict depends only on the file and
+the values, so a value set drawn again (by another seed) is not certified twice."""
+
+
+def _variant(path: Path, document: dict, seed: int | None) -> Problem:
+    """The problem itself, or for a template the variant ``seed``: the original values for seed 0, else the
+    first draw of random.Random(seed) whose problem satisfies every requirement."""
+    def fail(name: str, message: str) -> ProblemError:
+        return ProblemError(f"{printable(path.name)}: {name}: {printable(message)}")
+
+    if "parameters" not in document:
+        if "variants" in document:
+            raise fail("variants", "needs a [parameters] table")
+        if seed:
+            raise GdError(f"problem '{document.get('id', path.stem)}' has no variants: it has no [parameters]")
+        return _build(path, copy.deepcopy(document))
+    parameters = variants.read_parameters(document["parameters"], fail)
+    table = document.get("variants", {})
+    if not isinstance(table, dict) or set(table) - {"original", "require"}:
+        raise fail("variants", "must be a table with original = {…} and require = [...]")
+    original = table.get("original")
+    if not isinstance(original, dict) or set(original) != set(parameters):
+        raise fail("variants.original", f"must give every parameter its original value ({', '.join(parameters)})")
+    requirements = variants.read_requirements(table.get("require", []), fail)
+    if not seed:
+        return _template_problem(path, document, original, 0, requirements)
+    generator = random.Random(seed)
+    for _ in range(variants.MAX_DRAWS):
+        values = {name: parameter.draw(generator) for name, parameter in parameters.items()}
+        key = (id(document), repr(sorted(values.items())))
+        if _CERTIFIED.get(key) is False:
+            continue
+        try:
+            problem = _template_problem(path, document, values, seed, requirements)
+            if key in _CERTIFIED or all(requirement.holds(problem) for requirement in requirements):
+                _CERTIFIED[key] = True
+                return problem
+        except GdError:  # a draw the engine cannot run (an undefined start, a run that stops early) is redrawn
+            pass
+        if len(_CERTIFIED) > 100_000:
+            _CERTIFIED.clear()
+        _CERTIFIED[key] = False
+    raise fail("variants", f"no draw of {variants.MAX_DRAWS} satisfied {', '.join(r.text for r in requirements)}")
+
+
+def _template_problem(path: Path, document: dict, values: dict, seed: int, requirements: list) -> Problem:
+    body = {k: v for k, v in document.items() if k not in ("parameters", "variants")}
+    if seed and isinstance(body.get("questions"), list):  # a stated answer is the original's; a variant's computed answers stand alone
+        body["questions"] = [{k: v for k, v in q.items() if not (k == "answer" and "compute" in q)}
+                             if isinstance(q, dict) else q for q in body.get("questions", [])]
+    problem = _build(path, variants.instantiate(body, values))
+    problem.seed, problem.values, problem.requirements = seed, values, requirements
+    for question, raw in zip(problem.questions, document["questions"]):
+        question.explanation_fits = seed == 0 or variants.instantiate(raw.get("explanation", ""), values) != raw.get("explanation", "")
+    return problem
 
 
 def _build(path: Path, document: dict) -> Problem:
@@ -261,7 +402,7 @@ def _build(path: Path, document: dict) -> Problem:
             raise fail(where + name, f"longer than {MAX_TEXT} characters")
         return printable(value).strip()
 
-    known = {"id", "title", "difficulty", "topic", "statement", "data", "questions"}
+    known = {"id", "title", "difficulty", "topic", "statement", "data", "questions", "parameters", "variants"}
     for key in document:
         if key not in known:
             raise fail(key, f"unknown field (fields: {', '.join(sorted(known))})")
@@ -281,8 +422,8 @@ def _build(path: Path, document: dict) -> Problem:
         raise fail("questions", f"{len(raw_questions)} questions; the limit is {MAX_QUESTIONS}")
     problem = Problem(path, ident, text(document, "title", ""), difficulty, text(document, "topic", ""),
                       text(document, "statement", ""), data, [])
-    qkeys = {"prompt", "kind", "compute", "data", "answer", "tolerance", "choices", "hints", "explanation",
-             "mistakes"}
+    qkeys = {"prompt", "kind", "compute", "data", "answer", "tolerance", "sigfigs", "relative", "choices",
+             "synonyms", "hints", "explanation", "mistakes"}
     for number, raw in enumerate(raw_questions, start=1):
         where = f"questions[{number}]."
         for key in raw:
@@ -306,13 +447,17 @@ def _build(path: Path, document: dict) -> Problem:
             raise fail(where + "answer", f"must be text, a number or a list of numbers, not {_type(stated)}")
         if isinstance(stated, str) and not re.search(r"\w", stated):
             raise fail(where + "answer", f"'{stated[:20]}' holds no number, word or expression")
-        tolerance = raw.get("tolerance")
-        if tolerance is not None and (isinstance(tolerance, bool) or not isinstance(tolerance, (int, float))
-                                      or not math.isfinite(tolerance) or tolerance <= 0):
-            raise fail(where + "tolerance", "must be a positive number")
+        exactness = _exactness(raw, where, fail)
         choices = _strings(raw.get("choices", []), where + "choices", fail)
         if kind == "choice" and len(choices) < 2:
             raise fail(where + "choices", "a choice question needs at least two choices")
+        synonyms = raw.get("synonyms", {})
+        if not isinstance(synonyms, dict):
+            raise fail(where + "synonyms", f"must be a table, not {_type(synonyms)}")
+        for choice, words in synonyms.items():
+            if choice not in choices:
+                raise fail(f"{where}synonyms.{choice}", f"'{choice[:30]}' is not one of the choices")
+            synonyms[choice] = tuple(_strings(words, f"{where}synonyms.{choice}", fail))
         hints = _strings(raw.get("hints", []), where + "hints", fail)
         overrides = _data(raw.get("data", {}), where + "data", fail)
         mistakes = raw.get("mistakes", [])
@@ -324,9 +469,10 @@ def _build(path: Path, document: dict) -> Problem:
             raise fail(where + "mistakes", "known mistakes work with number, vector and choice questions")
         problem.questions.append(Question(
             problem, number, text(raw, "prompt", where), kind, compute, {**data, **overrides}, stated,
-            None if tolerance is None else float(tolerance), tuple(choices), tuple(hints),
+            exactness or DEFAULT_EXACTNESS, tuple(choices), tuple(hints),
             text(raw, "explanation", where), frozenset(overrides),
-            tuple((str(m["answer"]), printable(m["feedback"]).strip()) for m in mistakes),
+            tuple((str(m["answer"]), printable(m["feedback"]).strip()) for m in mistakes), dict(synonyms),
+            exactness is not None,
         ))
     for question in problem.questions:
         if "objective" in question.data or "dataset" in question.data:
@@ -337,6 +483,24 @@ def _build(path: Path, document: dict) -> Problem:
             except GdError as error:
                 raise question.data_error("objective", str(error)) from None
     return problem
+
+
+def _exactness(raw: dict, where: str, fail) -> Exactness | None:
+    """The question's declared exactness: sigfigs (a whole number from 1 to 15), tolerance (absolute) or
+    relative (positive numbers); at most one of them."""
+    given = [key for key in ("sigfigs", "tolerance", "relative") if key in raw]
+    if len(given) > 1:
+        raise fail(where + given[1], f"give one of sigfigs, tolerance and relative, not {' and '.join(given)}")
+    if not given:
+        return None
+    key, value = given[0], raw[given[0]]
+    if key == "sigfigs":
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 15:
+            raise fail(where + key, "must be a whole number from 1 to 15")
+        return Exactness("sigfigs", value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise fail(where + key, "must be a positive number")
+    return Exactness("absolute" if key == "tolerance" else "relative", float(value))
 
 
 def _type(value: Any) -> str:
@@ -416,20 +580,21 @@ def bank(directory: str | os.PathLike | None = None) -> list[Problem]:
     return read_bank(directory).problems
 
 
-def find(reference: str, directory: str | os.PathLike | None = None) -> Problem:
-    """A problem by id from the bank, or from a file path; a broken file named this way is a ProblemError."""
+def find(reference: str, directory: str | os.PathLike | None = None, seed: int | None = None) -> Problem:
+    """A problem by id from the bank, or from a file path (a broken file named this way is a ProblemError);
+    for a template, its variant ``seed``."""
     candidate = Path(reference)
     if reference.endswith(".toml") or os.sep in reference or candidate.is_file():
         if not os.path.lexists(candidate):
             raise GdError(f"no problem file at {printable(reference)}")
-        return load(candidate)
+        return load(candidate, seed)
     folder = Path(directory) if directory is not None else bank_directory()
     path = folder / f"{reference}.toml"
     if _ID.match(reference) and os.path.lexists(path):
-        problem = load(path)
+        problem = load(path, seed)
         if problem.id == reference:
             return problem
     for problem in bank(folder):
         if problem.id == reference:
-            return problem
+            return load(problem.path, seed) if seed else problem
     raise GdError(f"no problem '{printable(reference)}' (gd practice list shows them)")

@@ -49,19 +49,26 @@ def data_directory() -> Path:
 
 @dataclass(frozen=True)
 class Attempt:
-    """One answer to one question."""
+    """One answer to one question, of the variant ``seed`` (None: the original numbers). An attempt made after
+    the solution was shown is ``after_solution`` and never correct."""
 
     problem: str
     question: int
     correct: bool
     answer: str = ""
     time: float = 0.0
+    after_solution: bool = False
+    seed: int | None = None
 
     def line(self) -> bytes:
         """One JSON line in UTF-8; text is stored as it can be shown (gdcli.files.text.printable: control
         characters dropped, bytes that were not UTF-8 — lone surrogates — as U+FFFD)."""
         record = {"problem": printable(self.problem, False), "question": self.question, "correct": self.correct,
                   "answer": printable(self.answer[:MAX_ANSWER], False), "time": self.time}
+        if self.after_solution:
+            record["after_solution"] = True
+        if self.seed is not None:
+            record["seed"] = self.seed
         return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
     @classmethod
@@ -71,11 +78,13 @@ class Attempt:
             raise TypeError("not an object")
         answer, moment = item.get("answer", ""), item.get("time", 0.0)
         problem, question, correct = item.get("problem"), item.get("question"), item.get("correct")
+        after, seed = item.get("after_solution", False), item.get("seed")
         if not (isinstance(problem, str) and isinstance(question, int) and not isinstance(question, bool)
                 and isinstance(correct, bool) and isinstance(answer, str)
-                and isinstance(moment, (int, float)) and not isinstance(moment, bool) and math.isfinite(moment)):
+                and isinstance(moment, (int, float)) and not isinstance(moment, bool) and math.isfinite(moment)
+                and isinstance(after, bool) and (seed is None or isinstance(seed, int) and not isinstance(seed, bool))):
             raise TypeError("a field is missing or of the wrong type")
-        return cls(problem, question, correct, answer, float(moment))
+        return cls(problem, question, correct, answer, float(moment), after, seed)
 
 
 @dataclass
@@ -192,6 +201,24 @@ def _read_all(descriptor: int) -> bytes:
         if total > MAX_LOG:
             raise GdError(f"the progress log is larger than {MAX_LOG:,} bytes")
     return b"".join(chunks)
+
+
+SOLUTION_SHOWN = "(solution shown)"
+"""The answer text of the attempt that records a reveal."""
+
+
+def reveal(problem: str, question: int, seed: int | None = None, when: float = 0.0) -> Attempt:
+    """The record that the solution of a question (of variant ``seed``) was shown."""
+    return Attempt(problem, question, False, SOLUTION_SHOWN, when, True, seed)
+
+
+def graded(problem: str, question: int, correct: bool, answer: str, attempts: Iterable[Attempt],
+           seed: int | None = None, when: float = 0.0) -> Attempt:
+    """The attempt to record for an answer: after a reveal of the same question and variant it is "after the
+    solution" and never counts as correct."""
+    shown = any(a.after_solution and a.problem == problem and a.question == question and a.seed == seed
+                for a in attempts)
+    return Attempt(problem, question, correct and not shown, answer, when, shown, seed)
 
 
 @dataclass

@@ -33,7 +33,8 @@ def problem_table(problems, states: dict[str, str] | None = None) -> Table:
 
 
 def _heading(problem) -> str:
-    return f"{problem.id} · {problem.difficulty} · {problem.topic}"
+    variant = f" · variant {problem.seed}" if problem.seed else ""
+    return f"{problem.id}{variant} · {problem.difficulty} · {problem.topic}"
 
 
 def problem_view(problem) -> Panel:
@@ -42,9 +43,16 @@ def problem_view(problem) -> Panel:
     for q in problem.questions:
         parts.append(Text.assemble((f"{q.number}. ", "bold"), q.prompt, (f"  [{q.kind}]", "dim")))
         if q.kind == "choice":
-            parts.append(Text("   choices: " + " / ".join(q.choices), style="dim"))
+            parts.append(Text("   choices: " + choice_list(q.choices), style="dim"))
+        if q.exactness_text:
+            parts.append(Text(f"   give numbers {q.exactness_text}", style="dim"))
     return Panel(Group(*parts), title=problem.title, subtitle=_heading(problem),
                  title_align="left", subtitle_align="right", border_style="blue")
+
+
+def choice_list(choices) -> str:
+    """(a) converges / (b) oscillates / …: a letter or the whole choice is an answer."""
+    return " / ".join(f"({chr(ord('a') + i)}) {c}" for i, c in enumerate(choices))
 
 
 def question_view(question) -> Text:
@@ -52,17 +60,21 @@ def question_view(question) -> Text:
     text = Text.assemble((f"Question {question.number}/{len(question.problem.questions)}: ", "bold"),
                          question.prompt, (f"  [{question.kind}]", "dim"))
     if question.kind == "choice":
-        text.append("\n   choices: " + " / ".join(question.choices), style="dim")
+        text.append("\n   choices: " + choice_list(question.choices), style="dim")
+    if question.exactness_text:
+        text.append(f"\n   give numbers {question.exactness_text}", style="dim")
     if question.kind == "expression":
         text.append("\n   write it in " + ", ".join(question.answer.names) + ", with * for products", style="dim")
     return text
 
 
-def verdict_view(verdict) -> Text:
-    """✓ correct or ✗ not yet, with the feedback (and the expected answer once revealed)."""
+def verdict_view(verdict, after_solution: bool = False) -> Text:
+    """✓ correct or ✗ not yet, with the feedback (never the expected answer); a right answer given after the
+    solution was shown is said to be recorded as such."""
     if verdict.correct:
+        note = " (after the solution was shown: recorded as after the solution, not as solved)" if after_solution else ""
         return Text.assemble(("✓ correct", "bold green"), f" — {_strip_mark(verdict.feedback)}"
-                             if _strip_mark(verdict.feedback) not in ("correct.", "") else "")
+                             if _strip_mark(verdict.feedback) not in ("correct.", "") else "", note)
     return Text.assemble(("✗ not yet", "bold red"), f" — {_strip_mark(verdict.feedback)}")
 
 

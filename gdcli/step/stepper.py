@@ -60,6 +60,11 @@ class Step:
     effective: np.ndarray | None = None
 
 
+MAX_STEPS = 100_000
+"""Largest step budget of the stepper: every iterate is kept as a Step with the optimizer's state (about a
+kilobyte each) so that ← can go back to it; ten million would need ten gigabytes."""
+
+
 @dataclass(frozen=True)
 class Replay:
     """Every recorded iterate of a run as a Step, and how far the replayed iterates are from the engine's."""
@@ -133,6 +138,9 @@ class Stepper:
             raise OptionError(f"--factor must be a finite number greater than 1, not {factor}")
         self.factor = float(factor)
         self.optimizer = optimizer.strip().lower() if isinstance(optimizer, str) else optimizer
+        if steps is not None and not (isinstance(steps, int) and 0 <= steps <= MAX_STEPS):
+            raise OptionError(f"--steps of gd step must be a whole number between 0 and {MAX_STEPS:,}, not {steps} "
+                              f"(every step is kept to step back to; gd solve runs longer budgets)")
         self.budget = steps
         self.settings = settings
         self.line_search = settings.pop("line_search", False) or False

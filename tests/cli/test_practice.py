@@ -30,8 +30,11 @@ def test_list_json_and_filters(cli):
 
 def test_show_json_shape(cli):
     doc = json.loads(cli("practice", "show", "elliptic-bowl-one-step", "--json").stdout)
-    assert set(doc) == {"id", "title", "difficulty", "topic", "statement", "questions"}
-    assert doc["questions"][0] == {"number": 1, "prompt": doc["questions"][0]["prompt"], "kind": "expression"}
+    assert set(doc) == {"id", "title", "difficulty", "topic", "statement", "seed", "parameters", "data", "questions"}
+    assert doc["questions"][0] == {"number": 1, "prompt": doc["questions"][0]["prompt"], "kind": "expression",
+                                   "choices": [], "exactness": None}
+    assert doc["questions"][2]["exactness"] == "to 4 significant figures (the default)"
+    assert doc["data"]["objective"] == "x1^2 + 4*x2^2"
     text = cli("practice", "show", "elliptic-bowl-one-step").stdout
     assert "x₁² + 4x₂²" in text and "1." in text
 
@@ -47,7 +50,8 @@ def test_show_by_path_and_unknown_id(cli):
 def test_check_exit_codes_and_json(cli):
     ok = cli("practice", "check", "elliptic-bowl-one-step", "--question", "3", "--answer", "[1.2, -0.6]", "--json")
     assert ok.exit_code == 0
-    assert json.loads(ok.stdout) == {"correct": True, "expected": "[1.2, -0.6]", "feedback": "✓ correct."}
+    assert json.loads(ok.stdout) == {"correct": True, "expected": "[1.2, -0.6]", "feedback": "✓ correct.",
+                                     "misconception": None, "after_solution": False}
     wrong = cli("practice", "check", "elliptic-bowl-one-step", "--question", "3", "--answer", "2.8, 2.6", "--json")
     assert wrong.exit_code == 1
     doc = json.loads(wrong.stdout)
@@ -64,6 +68,31 @@ def test_solution_answers_are_accepted_by_check(cli):
         assert cli("practice", "check", doc["id"], "-q", item["number"], "-a", item["answer"]).exit_code == 0
     text = cli("practice", "solution", "linear-regression-four-points").stdout
     assert "0.81995" in text and "answer:" in text
+
+
+def test_answers_after_the_solution_are_recorded_as_such_never_as_correct(cli):
+    from gdcli.practice import progress
+
+    cli("practice", "solution", "x-squared-from-five")
+    result = cli("practice", "check", "x-squared-from-five", "-q", "3", "-a", "(0, 1)", "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["after_solution"] is True
+    last = progress.read().attempts[-1]
+    assert (last.question, last.correct, last.after_solution) == (3, False, True)
+    text = cli("practice", "check", "x-squared-from-five", "-q", "3", "-a", "(0, 1)").stdout
+    assert "after the solution" in text
+    row = next(line for line in cli("practice", "progress").stdout.splitlines() if line.startswith("step size"))
+    assert row.split()[2] == "0"                          # nothing solved
+
+
+def test_a_wrong_choice_is_not_answered_with_the_right_one(cli):
+    result = cli("practice", "start", "saddle-and-maximum", input="minimum\nmaximum\nq\n")
+    out = result.stdout
+    assert "not minimum" in out
+    from gdcli.practice import problems
+
+    right = problems.find("saddle-and-maximum").question(1).answer_text()
+    wrong_line = next(line for line in out.splitlines() if "not minimum" in line)
+    assert right not in wrong_line
 
 
 def test_progress_by_topic(cli):
@@ -106,6 +135,7 @@ def test_interactive_session_hint_wrong_right_solution_and_score(cli):
 
     attempts = progress.read().attempts
     assert [(a.question, a.correct) for a in attempts] == [(1, False), (1, True), (2, False), (2, True), (3, False)]
+    assert [a.after_solution for a in attempts] == [False, False, False, False, True]
 
 
 def test_interactive_session_moves_on_and_quits(cli):
@@ -132,6 +162,21 @@ def test_every_command_has_an_example():
 
     for command in practice_app.registered_commands:
         assert command.callback.__doc__.strip().splitlines()[-1].strip().startswith("Example: gd practice ")
+
+
+def test_the_check_example_in_help_is_right(cli):
+    import shlex
+
+    from gdcli.cli.practice import check
+
+    example = next(line for line in check.__doc__.splitlines() if "Example: gd practice check" in line)
+    arguments = shlex.split(example.split("Example: gd ", 1)[1])
+    assert cli(*arguments).exit_code == 0
+
+
+def test_greek_letters_in_an_answer(cli):
+    result = cli("practice", "check", "x-squared-from-five", "-q", "1", "-a", "(1 − 2α)x")
+    assert result.exit_code == 0, result.stdout
 
 
 def test_an_answer_that_is_not_utf8_is_graded_shown_and_recorded(home):

@@ -226,4 +226,5 @@ def test_terminal_restored_after_q_and_ctrl_c(terminal):
         term.send(key)
         assert term.finish() == code
         assert termios.tcgetattr(term.slave) == term.settings  # echo and line mode back as they were
-        assert term.raw.endswith(b"\x1b[?1049l")  # back from the alternate screen, and no traceback after
+        ending = b"\x1b[?1049l" + (b"gd: interrupted\r\n" if code == 130 else b"")
+        assert term.raw.endswith(ending)  # back from the alternate screen, and no traceback after

@@ -101,5 +101,5 @@ def test_numbers_and_vectors():
     assert parse_number("2e-1") == sp.Rational(1, 5)
     assert parse_vector("[1.2, -0.6]") == [sp.Rational(6, 5), sp.Rational(-3, 5)]
     assert parse_vector("1/2 -1") == [sp.Rational(1, 2), -1]
-    with pytest.raises(ObjectiveError, match="not a number"):
+    with pytest.raises(ObjectiveError, match="--lr must be a number such as 0.1 or 1/10"):
         parse_number("x + 1", "--lr")

@@ -69,13 +69,15 @@ def test_dev_null_is_never_replaced():
     assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
 
 
-def test_two_outputs_on_one_path_are_refused(tmp_path):
+def test_two_outputs_on_one_path_are_refused(cli, tmp_path):
     target = tmp_path / "out.txt"
-    result = gd("solve", "x^2", "--csv", target, "--markdown", target)
-    assert result.returncode == 2
+    result = cli("solve", "x^2", "--csv", target, "--markdown", target)
+    assert result.exit_code == 2
     assert "--csv and --markdown name the same file" in one_error_line(result)
-    pictures = gd("solve", "x^2 + y^2", "--plot", tmp_path / "p.png", "--animate", tmp_path / "." / "p.png")
-    assert pictures.returncode == 2 and "--plot and --animate" in one_error_line(pictures)
+    pictures = cli("solve", "x^2 + y^2", "--plot", tmp_path / "p.png", "--animate", tmp_path / "." / "p.png")
+    assert pictures.exit_code == 2 and "--plot and --animate" in one_error_line(pictures)
+    page = cli("compare", "x^2 + y^2", "--plot", tmp_path / "c.png", "--html", tmp_path / "c.png")
+    assert page.exit_code == 2 and "--plot and --html" in one_error_line(page)
     assert os.listdir(tmp_path) == []
 
 

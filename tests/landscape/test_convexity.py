@@ -135,3 +135,11 @@ def test_curves_of_minima_are_reported_once():
     (curve,) = result.critical_sets
     assert (curve.shape, curve.kind) == ("curve", "minimum")
     assert abs(curve.point[0] * curve.point[1] - 1) < 1e-12 and curve.f == 0
+
+
+def test_norms_are_convex_and_square_roots_of_other_quadratics_are_not_claimed():
+    # √(x² + y²) = ‖(x, y)‖ and √((x + y)² + 1) = ‖(x + y, 1)‖ are norms of affine maps: convex
+    for text in ("sqrt(x^2+y^2)", "sqrt((x+y)^2+1)+Abs(x)"):
+        assert verdict_of(text).convex is True
+    # √(x² − 1) (x ≥ 1 or x ≤ −1) is not convex: its domain has a gap, and it is not claimed
+    assert verdict_of("sqrt(x^2-1)+y^2").convex is not True

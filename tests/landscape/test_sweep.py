@@ -71,3 +71,12 @@ def test_schedule_bound_is_alpha0s_and_the_reading_says_the_schedule_moves_it(cl
     plain = json.loads(cli("sweep", "(x-3)^2", "--start", "0", "--lr-min", "0.5", "--lr-max", "3", "--num", "6",
                            "--json").stdout)
     assert plain["bound_for"] == "alpha"
+
+
+def test_momentum_swings_follow_the_spectral_radius():
+    # heavy ball on (x − 3)² (λ = 2): the error (b, e) is multiplied by [[β, λ], [−αβ, 1 − αλ]] each step, whose
+    # eigenvalues for these α are complex with modulus √β: the swings shrink by about √0.9 ≈ 0.9487 per step
+    result = sweep("(x-3)^2", start="0", lr_min=1.85, lr_max=1.89, num=5, steps=300, optimizer="momentum")
+    for lr, factor, swing in zip(result.lrs, result.batch.swing_factor, result.batch.swing):
+        radius = max(abs(np.linalg.eigvals([[0.9, 2.0], [-lr * 0.9, 1 - 2 * lr]])))
+        assert swing == "shrinking" and factor == pytest.approx(radius, rel=0.02)

@@ -7,6 +7,8 @@ import sympy as sp
 
 from gdcli.errors import GdError
 from gdcli.practice.grading import (
+    DEFAULT_EXACTNESS,
+    Exactness,
     Interval,
     NearMiss,
     answer_text,
@@ -84,8 +86,8 @@ def test_expression_near_misses_and_refusals():
     assert "factor of 2" in grade("expression", want, "x - 3", names=["x"]).feedback
     assert "not a name" in grade("expression", want, "2*z - 6", names=["x"]).feedback
     hostile = grade("expression", want, "__import__('os').system('echo hi')", names=["x"])
-    assert not hostile.correct and "not a function" in hostile.feedback
-    assert "2*x" in grade("expression", want, "2x - 6", names=["x"]).feedback  # implicit product is explained
+    assert not hostile.correct and "not allowed in an answer" in hostile.feedback
+    assert grade("expression", want, "2x - 6", names=["x"]).correct  # an implicit product is read
     assert equivalent(sp.sin(x) ** 2 + sp.cos(x) ** 2, sp.Integer(1))
 
 
@@ -96,24 +98,58 @@ def test_update_rule_in_alpha():
         assert grade("expression", rule, text, names=["x", "alpha"]).correct, text
 
 
-def test_choices():
+def test_choices_match_the_whole_answer():
     options = ["converges", "oscillates", "diverges"]
-    for text, meant in (("converges", "converges"), ("Converge", "converges"), ("conv", "converges"),
-                        ("diverging!", "diverges"), ("b", "oscillates"), ("OSCILLATES", "oscillates")):
+    for text, meant in (("converges", "converges"), ("Converges.", "converges"), ("  CONVERGES ", "converges"),
+                        ("b", "oscillates"), ("(c)", "diverges"), ("OSCILLATES", "oscillates")):
         assert read_choice(text, options) == meant, text
-    assert read_choice("saddle point", ["minimum", "maximum", "saddle"]) == "saddle"
-    assert read_choice("min", ["minimum", "maximum", "saddle"]) == "minimum"
-    with pytest.raises(GdError):
-        read_choice("maybe", options)
+    for refused in ("conv", "convex", "converging", "converges now", "maybe", "converges + 1"):
+        with pytest.raises(GdError, match="not one of the choices"):
+            read_choice(refused, options)
     assert not grade("choice", "diverges", "converges", choices=options).correct
 
 
-def test_tolerance_relative_by_default_absolute_when_stated():
-    assert grade("number", 1.7712, "1.771").correct          # 6e-4 relative
-    assert not grade("number", 1.7712, "1.75").correct
-    assert grade("number", 0.81995, "0.8197", tolerance=1e-4).correct is False
-    assert grade("number", 0.81995, "0.8200", tolerance=1e-4).correct
+def test_choice_synonyms_articles_hyphens_and_junk():
+    options = ["minimum", "maximum", "saddle"]
+    synonyms = {"minimum": ["local minimum", "min", "minimum point"], "saddle": ["saddle point"]}
+    for text, meant in (("a local minimum", "minimum"), ("Local-Minimum", "minimum"), ("min", "minimum"),
+                        ("the minimum point", "minimum"), ("saddle point", "saddle"), ("a saddle", "saddle")):
+        assert read_choice(text, options, synonyms) == meant, text
+    for refused in ("saddle + 1", "saddle point 2", "local maximum", "mini"):
+        verdict = grade("choice", "saddle", refused, choices=options, synonyms=synonyms)
+        assert not verdict.correct and "not one of the choices" in verdict.feedback, refused
+    assert read_choice("sub-linear", ["linear", "sublinear"]) == "sublinear"
+
+
+def test_a_wrong_choice_does_not_name_the_right_one():
+    verdict = grade("choice", "maximum", "minimum", choices=["minimum", "maximum", "saddle"])
+    assert not verdict.correct and "maximum" not in verdict.feedback
+
+
+def test_numbers_to_four_significant_figures_by_default():
+    # half a unit in the 4th significant figure of 1.7712 is 0.0005
+    assert grade("number", 1.7712, "1.771").correct
+    assert grade("number", 1.7712, "1.7712").correct
+    assert not grade("number", 1.7712, "1.770").correct
+    assert not grade("number", -3.2208, "-3.2238").correct        # one digit off in the 4th figure
+    assert grade("number", -3.2208, "-3.221").correct
+    assert grade("number", 4607.64, "4608").correct and not grade("number", 4607.64, "4607").correct
     assert "close" in grade("number", 0.81995, "0.8").feedback
+
+
+def test_declared_exactness():
+    assert DEFAULT_EXACTNESS.text() == "to 4 significant figures"
+    two = Exactness("sigfigs", 2)
+    assert grade("number", 0.81995, "0.82", exactness=two).correct
+    assert not grade("number", 0.81995, "0.83", exactness=two).correct
+    absolute = Exactness("absolute", 1e-4)
+    assert grade("number", 0.81995, "0.8200", exactness=absolute).correct
+    assert not grade("number", 0.81995, "0.8197", exactness=absolute).correct
+    relative = Exactness("relative", 0.01)
+    assert grade("number", 200.0, "201.9", exactness=relative).correct
+    assert not grade("number", 200.0, "202.1", exactness=relative).correct
+    assert "to within ±0.0001" == absolute.text()
+    assert "close, but not to 4 significant figures" in grade("number", 0.81995, "0.8").feedback
 
 
 def test_number_near_misses():

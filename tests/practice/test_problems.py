@@ -243,6 +243,69 @@ def test_duplicate_ids_in_a_bank(cli, tmp_path, monkeypatch):
     assert result.stderr == "gd: warning: skipped b.toml: id: 'tiny' is also the id of a.toml\n"
 
 
+# the wording of the bank, checked with the engine -------------------------------------------------------
+
+def test_every_question_has_a_hint():
+    for problem in problems.bank():
+        for q in problem.questions:
+            assert q.hints, (problem.id, q.number)
+
+
+def test_the_stability_bound_is_asked_as_a_bound_not_a_largest_element():
+    problem = find("one-eigenvalue-three-fates")
+    bound = problem.question(4)
+    assert "largest" not in bound.prompt
+    assert bound.answer.value == pytest.approx(2 / 10)           # 2/f″ with f = 5x²
+    # at α = B the engine's run oscillates (question 2 asks exactly that), just below it converges
+    assert float(problem.question(2).data["lr"]) == pytest.approx(bound.answer.value)
+    assert problem.question(2).answer.value == "oscillates"
+    assert problem.question(1).answer.value == "converges"
+
+
+def test_the_directional_derivative_is_negative_and_its_magnitude_is_named():
+    q = find("steepest-descent-direction").question(3)
+    assert q.answer.value == pytest.approx(-math.sqrt(2**2 + 4**2))   # ∇f·u = −‖∇f‖ at (1, 2)
+    verdict = q.check("2*sqrt(5)")
+    assert not verdict.correct and "directional derivative" in verdict.misconception
+    assert q.check("-2sqrt(5)").correct
+
+
+def test_the_step_count_is_quoted_to_its_digits():
+    q = find("linear-regression-four-points").question(5)
+    lambda_min = (17 - math.sqrt(269)) / 2                       # eigenvalue of [[15, 5], [5, 2]]
+    steps = math.log(1e-6) / math.log(1 - 0.01 * lambda_min)
+    assert f"{steps:.2f}" in q.explanation and "4607.5" not in q.explanation
+
+
+def test_the_camel_is_not_convex_where_the_explanation_says():
+    q = find("local-minimum-camel").question(4)
+    fxx = 4 - 12.6 * 1**2 + 5 * 1**4                             # ∂²/∂x² of 2x² − 1.05x⁴ + x⁶/6 + xy + y²
+    assert fxx == pytest.approx(-3.6) and "−3.6" in q.explanation
+    assert "sufficient, not necessary" in q.explanation
+
+
+def test_the_schedule_explanation_rests_on_the_divergent_sum():
+    q = find("schedule-rescues-large-step").question(3)
+    assert q.answer.value == "converges" and "Σcₜ" in q.explanation
+    product, total = 1.0, 0.0
+    for t in range(2, 200):
+        product *= 1 - 2.4 / (1 + t)
+        total += 2.4 / (1 + t)
+    assert product < 1e-3 and total > 10
+
+
+def test_convergence_rates_defines_strong_convexity_globally():
+    statement = find("convergence-rates").statement
+    assert "everywhere" in statement and "near that minimizer" in statement
+
+
+def test_choices_named_in_ordinary_words_are_accepted():
+    assert find("local-minimum-camel").question(3).check("a local minimum").correct
+    assert find("convergence-rates").question(2).check("sub-linear").correct
+    assert not find("saddle-and-maximum").question(1).check("saddle + 1").correct
+    assert not find("one-eigenvalue-three-fates").question(1).check("convex").correct
+
+
 # one broken teacher file beside good ones: reported by name, skipped by the bank, fatal only when named ------
 
 BROKEN = {
