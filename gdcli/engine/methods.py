@@ -34,6 +34,7 @@ and lbfgs, whose natural step is 1; for cg and steepest descent, from α₀ at t
 from __future__ import annotations
 
 import math
+from array import array
 from dataclasses import dataclass, field, replace
 from operator import mul
 from typing import Callable
@@ -447,8 +448,8 @@ def iterate(objective: Objective, optimizer, search, start, lr: float, rate: Cal
             tol: float, xtol: float, ftol: float, every: int, fbound: float, xbound: float):
     """Run a Method (or gd under a Wolfe or exact search) as gdcli.engine.run.run's generated loop would.
 
-    Returns (reason, last_t, rows, evaluations, last, states): rows flat as the generated loop's
-    (t, f, ‖g‖, α, trials, x…, g…), ``last`` the last finite row when it was not recorded, and ``states``
+    Returns (reason, last_t, rows, evaluations, last, states): rows flat in an array of doubles as the
+    generated loop's (t, f, ‖g‖, α, trials, x…, g…), ``last`` the last finite row when it was not recorded, and ``states``
     the method's state for the step taken from each recorded row, by t.
     """
     fg = objective.value_and_gradient_function
@@ -460,7 +461,7 @@ def iterate(objective: Objective, optimizer, search, start, lr: float, rate: Cal
     if search is not None and search.kind == "exact" and objective.is_quadratic:
         curvature = objective.hessian_at([0.0] * n).tolist()
     x = [float(v) for v in start]
-    rows, states, last = [], {}, None
+    rows, states, last = array("d"), {}, None
     fevals = 0
     t, f_prev, x_prev, g_prev, previous_slope, previous_alpha = 0, 0.0, x, None, None, None
 
