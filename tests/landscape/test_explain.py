@@ -105,12 +105,16 @@ def test_exact_schedules_are_rational():
 
 
 def test_exact_digit_budget_refuses_huge_powers_at_once():
-    # ((x^1000)^1000)^1000 = x^(10⁹): at 3/2 its value has about 10⁹·log10(3/2) ≈ 1.8e8 digits
-    s = solve("((x^1000)^1000)^1000", start="1", lr="1/10", steps=1)
+    # (the parser refuses x^(10⁹) itself now, so the budget is met through the iterates of x^1000)
+    # at x₀ = 10¹⁰, f = 10¹⁰⁰⁰⁰ has 10,001 digits: over the 5,000-digit budget before any step
+    s = solve("x^1000", start="1", lr="1/10", steps=1)
     with pytest.raises(GdError, match="digits"):
-        exact_iterates(s.objective, s.optimizer, "3/2", "1/10", 3)
-    rows, note = exact_iterates(s.objective, s.optimizer, "1", "1/10", 3)  # f(1) = 1, then 1 − 10⁸ to the 10⁹
-    assert [r.f for r in rows] == [1] and "digits" in note
+        exact_iterates(s.objective, s.optimizer, "10^10", "1/10", 3)
+    # from 1: f = 1, x₁ = 1 − (1/10)·1000 = −99 with f = 99¹⁰⁰⁰ (1,996 digits), then x₂ = −99 − 100·(−99)⁹⁹⁹
+    # has about 2,000 digits and f(x₂) about 2·10⁶: the run stops there with a note
+    rows, note = exact_iterates(s.objective, s.optimizer, "1", "1/10", 3)
+    assert rows[0].f == 1 and rows[1].x == [-99] and rows[1].f == 99 ** 1000 and "digits" in note
+    assert len(rows) == 2
 
 
 def test_exact_irrational_objective_is_refused_with_its_reason():
