@@ -274,3 +274,48 @@ class _Session:
                 self.correct += 1
                 self.out.print(render_practice.answer_view(question))
                 return True
+
+
+@practice_app.command("export")
+def export_quiz(
+    format: Annotated[str, typer.Option("--format", help="moodle (Moodle XML) or qti (a QTI 1.2 zip for Canvas).")],
+    out: Annotated[str, typer.Option("--out", help="The file to write.")],
+    ids: Annotated[Optional[str], typer.Option("--ids", help="Only these problems, e.g. adam-first-step,"
+                                                             "momentum-two-steps.")] = None,
+    topic: Annotated[Optional[str], typer.Option("--topic", help="Only topics containing this text.")] = None,
+    variants: Annotated[int, typer.Option("--variants", help="Variants of each problem with parameters (each "
+                                                             "certified by the engine).")] = 1,
+    seed: Seed = None,
+) -> None:
+    """Export problems as a quiz for Moodle (XML) or Canvas (QTI), the variants of each question in one category.
+
+    Example: gd practice export --format moodle --out quiz.xml --topic momentum --variants 20 --seed 2026
+    """
+    from gdcli.cli.output import write_file
+    from gdcli.practice import export, variants as variant_seeds
+
+    kind = format.strip().lower()
+    if kind not in export.FORMATS:
+        raise GdError(f"--format must be one of {', '.join(export.FORMATS)}, not '{format}'")
+    with spinner("reading the problem bank…"):
+        bank = _bank()
+    chosen = bank
+    if ids is not None:
+        wanted = [i.strip() for i in ids.split(",") if i.strip()]
+        known = {p.id for p in bank}
+        missing = [i for i in wanted if i not in known]
+        if missing or not wanted:
+            raise GdError(f"--ids: no problem '{missing[0] if missing else ids}' (gd practice list shows them)")
+        chosen = [p for p in bank if p.id in wanted]
+    if topic is not None:
+        chosen = [p for p in chosen if topic.strip().lower() in p.topic.lower()]
+    if not chosen:
+        raise GdError("no problems match --ids and --topic (gd practice list shows them)")
+    with spinner("computing and certifying the answers…"):
+        made = export.export(chosen, kind, variants, 0 if seed is None else variant_seeds.seed_of(seed))
+    if made.count == 0:
+        raise GdError("none of the chosen questions can be expressed in this format; nothing written")
+    write_file(out, made.data)
+    typer.echo(f"{made.count} questions from {len(chosen)} problems", err=True)
+    for line in made.skipped:
+        typer.echo(f"gd: skipped {line}", err=True)
