@@ -13,7 +13,7 @@ from importlib import import_module
 MODULES = {
     "solve": "solve", "functions": "solve",
     "analyze": "analyze", "compare": "analyze", "sweep": "analyze", "basins": "analyze",
-    "fit": "fit", "practice": "practice", "step": "step", "schedule": "schedule",
+    "fit": "fit", "practice": "practice", "step": "step", "schedule": "schedule", "learn": "learn",
 }
 """Which module of gdcli.cli registers each command."""
 
