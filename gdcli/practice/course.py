@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,12 +37,9 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
 
 def course_directory() -> Path:
     """$GDCLI_COURSE if set, else course/ beside the package, else <prefix>/share/gdcli/course."""
-    given = os.environ.get("GDCLI_COURSE")
-    if given:
-        return Path(given)
-    beside = Path(__file__).resolve().parents[2] / "course"
-    installed = Path(sys.prefix) / "share" / "gdcli" / "course"
-    return beside if beside.is_dir() or not installed.is_dir() else installed
+    from gdcli.practice.problems import shipped_folder
+
+    return shipped_folder("GDCLI_COURSE", "course")
 
 
 @dataclass(frozen=True)

@@ -92,11 +92,17 @@ RANGES = {
 def bank_directory() -> Path:
     """The problem bank: $GDCLI_PROBLEMS if set, else problems/ beside the package (a checkout or an editable
     install), else the copy an ordinary install puts in <prefix>/share/gdcli/problems."""
-    given = os.environ.get("GDCLI_PROBLEMS")
+    return shipped_folder("GDCLI_PROBLEMS", "problems")
+
+
+def shipped_folder(variable: str, name: str) -> Path:
+    """$variable if set, else the folder ``name`` beside the package (a checkout or an editable install), else
+    the copy an ordinary install puts in <prefix>/share/gdcli/``name`` (pyproject's data-files)."""
+    given = os.environ.get(variable)
     if given:
         return Path(given)
-    beside = Path(__file__).resolve().parents[2] / "problems"
-    installed = Path(sys.prefix) / "share" / "gdcli" / "problems"
+    beside = Path(__file__).resolve().parents[2] / name
+    installed = Path(sys.prefix) / "share" / "gdcli" / name
     return beside if beside.is_dir() or not installed.is_dir() else installed
 
 
