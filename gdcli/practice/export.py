@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import html
 import io
-import zipfile
 import xml.etree.ElementTree as ET
+import zipfile
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -91,7 +91,7 @@ def collect(problems, count: int, seed: int) -> tuple[list[list[Item]], list[str
             for variant in made:
                 question = variant.question(number)
                 try:
-                    question.answer
+                    question.answer_text()  # computes and certifies the answer
                 except ProblemError as error:
                     skipped.append(f"{variant.id} q{number} variant {variant.seed or 0}: {error}")
                     continue
