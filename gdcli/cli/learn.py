@@ -21,7 +21,8 @@ def learn(
     json: opt.Json = False,
 ) -> None:
     """A course through gradient descent: each topic's explanation, a live demonstration, then practice on new
-    variants until three right first tries in a row open the next topic (a revealed solution resets the streak).
+    variants until right first tries in a row (three unless the topic says otherwise) open the next topic; a
+    revealed solution resets the streak.
 
     Example: gd learn map
     """
