@@ -14,6 +14,7 @@ MODULES = {
     "solve": "solve", "functions": "solve",
     "analyze": "analyze", "compare": "analyze", "sweep": "analyze", "basins": "analyze",
     "fit": "fit", "datasets": "fit", "practice": "practice", "step": "step", "schedule": "schedule",
+    "learn": "learn",
 }
 """Which module of gdcli.cli registers each command."""
 
