@@ -14,7 +14,7 @@ MODULES = {
     "solve": "solve", "functions": "solve",
     "analyze": "analyze", "compare": "analyze", "sweep": "analyze", "basins": "analyze",
     "fit": "fit", "datasets": "fit", "practice": "practice", "step": "step", "schedule": "schedule",
-    "cache": "cache",
+    "learn": "learn", "cache": "cache",
 }
 """Which module of gdcli.cli registers each command."""
 

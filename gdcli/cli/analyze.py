@@ -56,6 +56,9 @@ def compare(
     objective: opt.Objective = None,
     optimizers: Annotated[str, typer.Option("--optimizers", help="Comma-separated optimizers to run.")] =
     "gd,momentum,nesterov,adagrad,rmsprop,adam",
+    tune: Annotated[bool, typer.Option("--tune", help="Give each optimizer its own α₀: the fewest steps to --tol "
+                                                       "over a log grid 1e-5 … 10, else the lowest f after the "
+                                                       "budget.")] = False,
     engine: dict = None,
     plot: Figure = None,
     xlim: opt.Xlim = None,
@@ -66,7 +69,7 @@ def compare(
 ) -> None:
     """Run several optimizers with the same options: one row each, exactly as gd solve gives it.
 
-    Example: gd compare rosenbrock --optimizers gd,momentum,adam --steps 2000 --html compare.html
+    Example: gd compare rosenbrock --optimizers gd,momentum,adam,bfgs --steps 2000 --tune
     """
     from gdcli.files.formats import distinct_outputs
     from gdcli.landscape.compare import compare as run_compare
@@ -81,7 +84,8 @@ def compare(
 
         image_format(plot)
         xlim, ylim = read_limits(xlim, "--xlim"), read_limits(ylim, "--ylim")
-    solutions = run_compare(objective, optimizers=optimizers, **engine)
+    with spinner("tuning α for each optimizer…", tune):
+        solutions = run_compare(objective, optimizers=optimizers, tune=tune, **engine)
     if json:
         emit_json({"runs": rows(solutions)})
     else:

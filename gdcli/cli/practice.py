@@ -122,7 +122,7 @@ def check(
     log = progress.read()
     _warn(log.warnings)
     attempt = progress.graded(problem.id, question, verdict.correct, answer, log.attempts, problem.seed,
-                              time.time())
+                              time.time(), verdict.misconception)
     progress.record(attempt)
     if json:
         emit_json({**verdict.to_dict(), "after_solution": attempt.after_solution})
@@ -154,17 +154,59 @@ def solution(reference: Reference, seed: Seed = None, json: opt.Json = False) ->
 
 
 @practice_app.command()
-def progress() -> None:
-    """Show what you have solved, attempted and not tried yet, by topic.
+def progress(
+    export: Annotated[Optional[str], typer.Option("--export", help="Also write your attempts (with their variants' "
+                                                                   "seeds) to this file, to hand in.",
+                                                  show_default=False)] = None,
+    student: Annotated[Optional[str], typer.Option("--student", help="Your name in the hand-in file; without "
+                                                                     "it, the file's name.", show_default=False)] = None,
+) -> None:
+    """Show what you have solved, attempted and not tried yet, by topic (--export: write it to hand in).
 
-    Example: gd practice progress
+    Example: gd practice progress --export ann.json --student ann
     """
     from gdcli.practice import progress as saved
     from gdcli.render import practice as render_practice
 
     log = saved.read()
     _warn(log.warnings)
+    if export is not None:
+        from gdcli.cli.output import write_file
+        from gdcli.practice import report
+
+        write_file(export, report.hand_in(log.attempts, student))
     console().print(render_practice.progress_table(saved.by_topic(_bank(), log.attempts)))
+
+
+@practice_app.command()
+def report(
+    files: Annotated[list[str], typer.Argument(help="Hand-in files (gd practice progress --export).",
+                                               show_default=False)],
+    csv: Annotated[Optional[str], typer.Option("--csv", help="Also write the per-question table as CSV.",
+                                               show_default=False)] = None,
+    markdown: Annotated[Optional[str], typer.Option("--markdown", help="Also write the report as Markdown.",
+                                                    show_default=False)] = None,
+    json: opt.Json = False,
+) -> None:
+    """A class report from students' hand-in files: per question attempts, first-try success and the most common
+    named mistakes; per student the topics mastered. Unreadable files are named and skipped.
+
+    Example: gd practice report hand-ins/*.json --csv class.csv --markdown class.md
+    """
+    from gdcli.cli.output import write_file
+    from gdcli.practice import report as class_report
+    from gdcli.render import report as render_report
+
+    made = class_report.class_report(files, _bank())
+    _warn(f"skipped {line}" for line in made.skipped)
+    if csv is not None:
+        write_file(csv, render_report.report_csv(made))
+    if markdown is not None:
+        write_file(markdown, render_report.report_markdown(made))
+    if json:
+        emit_json(made.to_dict())
+    else:
+        console().print(render_report.report_view(made))
 
 
 @practice_app.command()
@@ -268,9 +310,53 @@ class _Session:
                 return True
             verdict = question.check(text)
             saved.record(saved.Attempt(question.problem.id, question.number, verdict.correct, text, time.time(),
-                                       seed=question.problem.seed))
+                                       seed=question.problem.seed, mistake=verdict.misconception))
             self.out.print(render_practice.verdict_view(verdict))
             if verdict.correct:
                 self.correct += 1
                 self.out.print(render_practice.answer_view(question))
                 return True
+
+
+@practice_app.command("export")
+def export_quiz(
+    format: Annotated[str, typer.Option("--format", help="moodle (Moodle XML) or qti (a QTI 1.2 zip for Canvas).")],
+    out: Annotated[str, typer.Option("--out", help="The file to write.")],
+    ids: Annotated[Optional[str], typer.Option("--ids", help="Only these problems, e.g. adam-first-step,"
+                                                             "momentum-two-steps.")] = None,
+    topic: Annotated[Optional[str], typer.Option("--topic", help="Only topics containing this text.")] = None,
+    variants: Annotated[int, typer.Option("--variants", help="Variants of each problem with parameters (each "
+                                                             "certified by the engine).")] = 1,
+    seed: Annotated[Optional[str], typer.Option("--seed", help="Draws the variants: the same seed, the same "
+                                                               "variants (a whole number or any text).",
+                                                show_default=False)] = None,
+) -> None:
+    """Export problems as a quiz for Moodle (XML) or Canvas (QTI), the variants of each question in one category.
+
+    Example: gd practice export --format moodle --out quiz.xml --topic momentum --variants 20 --seed 2026
+    """
+    from gdcli.cli.output import write_file
+    from gdcli.practice import export, variants as variant_seeds
+
+    with spinner("reading the problem bank…"):
+        bank = _bank()
+    chosen = bank
+    if ids is not None:
+        wanted = [i.strip() for i in ids.split(",") if i.strip()]
+        known = {p.id for p in bank}
+        missing = [i for i in wanted if i not in known]
+        if missing or not wanted:
+            raise GdError(f"--ids: no problem '{missing[0] if missing else ids}' (gd practice list shows them)")
+        chosen = [p for p in bank if p.id in wanted]
+    if topic is not None:
+        chosen = [p for p in chosen if topic.strip().lower() in p.topic.lower()]
+    if not chosen:
+        raise GdError("no problems match --ids and --topic (gd practice list shows them)")
+    with spinner("computing and certifying the answers…"):
+        made = export.export(chosen, format.strip().lower(), variants, 0 if seed is None else variant_seeds.seed_of(seed))
+    if made.count == 0:
+        raise GdError("none of the chosen questions can be expressed in this format; nothing written")
+    write_file(out, made.data)
+    typer.echo(f"{made.count} questions from {len(chosen)} problems", err=True)
+    for line in made.skipped:
+        typer.echo(f"gd: skipped {line}", err=True)

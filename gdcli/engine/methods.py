@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 from array import array
 from dataclasses import dataclass, field, replace
+from operator import mul
 from typing import Callable
 
 from gdcli.engine import line_search as searches
@@ -201,7 +202,8 @@ def minimum_value(objective: Objective, given: float | None) -> float:
 
 
 def dot(u: list[float], v: list[float]) -> float:
-    return math.fsum(a * b for a, b in zip(u, v)) if len(u) > 16 else sum(a * b for a, b in zip(u, v))
+    """uᵀv; correctly rounded (math.fsum) beyond 16 terms, where cancellation has room to build up."""
+    return math.fsum(map(mul, u, v)) if len(u) > 16 else sum(map(mul, u, v))
 
 
 def cholesky(a: list[list[float]], shift: float) -> list[list[float]] | None:
@@ -446,8 +448,8 @@ def iterate(objective: Objective, optimizer, search, start, lr: float, rate: Cal
             tol: float, xtol: float, ftol: float, every: int, fbound: float, xbound: float):
     """Run a Method (or gd under a Wolfe or exact search) as gdcli.engine.run.run's generated loop would.
 
-    Returns (reason, last_t, rows, evaluations, last, states): rows flat as the generated loop's
-    (t, f, ‖g‖, α, trials, x…, g…), ``last`` the last finite row when it was not recorded, and ``states``
+    Returns (reason, last_t, rows, evaluations, last, states): rows flat in an array of doubles as the
+    generated loop's (t, f, ‖g‖, α, trials, x…, g…), ``last`` the last finite row when it was not recorded, and ``states``
     the method's state for the step taken from each recorded row, by t.
     """
     fg = objective.value_and_gradient_function

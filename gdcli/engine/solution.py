@@ -60,6 +60,8 @@ class Solution:
     objective: Objective
     run: RunResult
     stability: Stability
+    tuning: object | None = None
+    """How `gd compare --tune` chose this run's α₀ (gdcli.landscape.compare.Tuning), when it did."""
 
     @property
     def optimizer(self) -> Optimizer:

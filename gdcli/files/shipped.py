@@ -1,4 +1,4 @@
-"""Where the files shipped with gd are: the problem bank and the datasets beside it."""
+"""Where the files shipped with gd are: the problem bank, the datasets beside it, and the course."""
 
 from __future__ import annotations
 
@@ -7,17 +7,27 @@ import sys
 from pathlib import Path
 
 
-def problems_directory() -> Path:
-    """The problem bank: $GDCLI_PROBLEMS if set, else problems/ beside the package (a checkout or an editable
-    install), else the copy an ordinary install puts in <prefix>/share/gdcli/problems."""
-    given = os.environ.get("GDCLI_PROBLEMS")
+def shipped_folder(variable: str, name: str) -> Path:
+    """$variable if set, else the folder ``name`` beside the package (a checkout or an editable install), else
+    the copy an ordinary install puts in <prefix>/share/gdcli/``name`` (pyproject's data-files)."""
+    given = os.environ.get(variable)
     if given:
         return Path(given)
-    beside = Path(__file__).resolve().parents[2] / "problems"
-    installed = Path(sys.prefix) / "share" / "gdcli" / "problems"
+    beside = Path(__file__).resolve().parents[2] / name
+    installed = Path(sys.prefix) / "share" / "gdcli" / name
     return beside if beside.is_dir() or not installed.is_dir() else installed
+
+
+def problems_directory() -> Path:
+    """The problem bank: $GDCLI_PROBLEMS, else problems/ (see shipped_folder)."""
+    return shipped_folder("GDCLI_PROBLEMS", "problems")
 
 
 def datasets_directory() -> Path:
     """The shipped datasets: data/ in the problem bank."""
     return problems_directory() / "data"
+
+
+def course_directory() -> Path:
+    """The course of `gd learn`: $GDCLI_COURSE, else course/ (see shipped_folder)."""
+    return shipped_folder("GDCLI_COURSE", "course")

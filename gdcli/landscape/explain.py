@@ -24,9 +24,10 @@ from gdcli.engine import exact
 from gdcli.engine import run as engine
 from gdcli.engine.expression import parse_number, parse_vector
 from gdcli.engine.kernels import ArrayRule
+from gdcli.engine.methods_exact import exact_iterates as method_iterates
 from gdcli.engine.notation import number, unicode, vector
 from gdcli.engine.objective import Objective
-from gdcli.engine.optimizers import HYPER_SYMBOLS, Optimizer, expression_text, symbol_text
+from gdcli.engine.optimizers import HYPER_SYMBOLS, Optimizer, expression_text, rule_lines, symbol_text
 from gdcli.engine.optimizers import alpha as ALPHA
 from gdcli.engine.optimizers import g as G
 from gdcli.engine.optimizers import t as STEP
@@ -79,6 +80,14 @@ def exact_run(solution, start: str | Sequence | None, lr: str | float | None) ->
     (text such as "1/10" stays exact; None takes the run's own); a refusal is kept with its reason."""
     run = solution.run
     try:
+        if run.states is not None:  # newton, or cg and gd under the exact search (gdcli.engine.methods_exact)
+            x0 = [rational(v, "the start") for v in (parse_vector(start, "--start") if isinstance(start, str)
+                                                     else run.start if start is None else start)]
+            alpha = rational(parse_number(lr, "--lr") if isinstance(lr, str) else run.lr0 if lr is None else lr, "α")
+            found, note = method_iterates(solution.objective, run.optimizer,
+                                          run.line_search.kind if run.line_search else None, x0, alpha,
+                                          min(run.steps, EXACT_STEPS))
+            return ExactRun([ExactRow(*row) for row in found], note)
         rows, note = exact_iterates(solution.objective, solution.optimizer, start,
                                     lr if lr is not None else run.lr0, run.steps, run.schedule,
                                     run.line_search is not None)
@@ -90,6 +99,8 @@ def exact_run(solution, start: str | Sequence | None, lr: str | float | None) ->
 def worked_steps(run, count: int = EXPLAINED_STEPS) -> list[str]:
     """The first ``count`` steps of ``run`` in words and numbers, as the seeds work them by hand."""
     o, rule = run.objective, run.optimizer.rule
+    if run.states is not None:
+        return _method_steps(run, count)
     kernel = ArrayRule(rule)
     gradient = ", ".join(unicode(e) for e in o.gradient)
     lines = [f"∇f = ({gradient})", "rule: " + "; ".join(f"{symbol_text(tgt)} ← {expression_text(e)}"
@@ -109,6 +120,23 @@ def worked_steps(run, count: int = EXPLAINED_STEPS) -> list[str]:
                          f" = {vector(run.x[r + 1])}")
         else:
             lines.append(f"  x{sub(r + 1)} = {expression_text(dict(rule.steps)[X])} = {vector(run.x[r + 1])}")
+        lines.append(f"  f(x{sub(r + 1)}) = {number(run.f[r + 1])}"
+                     + (" (f decreased)" if run.f[r + 1] < run.f[r] else " (f increased)"))
+    return lines
+
+
+def _method_steps(run, count: int) -> list[str]:
+    """The first steps of a method (gdcli.engine.methods) from its recorded rows and state: the direction d,
+    the step size α and the new point, with the row's note."""
+    o = run.objective
+    lines = [f"∇f = ({', '.join(unicode(e) for e in o.gradient)})", "rule: " + "; ".join(rule_lines(run.optimizer.rule))]
+    for r in range(min(count, len(run.t) - 1)):
+        state, lr = run.states[r], float(run.lr[r])
+        lines.append(f"t = {r}: x{sub(r)} = {vector(run.x[r])}, f(x{sub(r)}) = {number(run.f[r])}")
+        lines.append(f"  ∇f(x{sub(r)}) = {vector(run.grad[r])}, d{sub(r)} = {vector(state['d'])}"
+                     + (f" ({state['note']})" if "note" in state else ""))
+        lines.append(f"  x{sub(r + 1)} = x{sub(r)} + α·d{sub(r)} = {vector(run.x[r])} + {number(lr)}·{factor(state['d'])}"
+                     f" = {vector(run.x[r + 1])}")
         lines.append(f"  f(x{sub(r + 1)}) = {number(run.f[r + 1])}"
                      + (" (f decreased)" if run.f[r + 1] < run.f[r] else " (f increased)"))
     return lines

@@ -59,6 +59,8 @@ class Attempt:
     time: float = 0.0
     after_solution: bool = False
     seed: int | None = None
+    mistake: str | None = None
+    """The named mistake the grader recognised in a wrong answer (gdcli.practice.mistakes), if any."""
 
     def line(self) -> bytes:
         """One JSON line in UTF-8; text is stored as it can be shown (gdcli.files.text.printable: control
@@ -69,6 +71,8 @@ class Attempt:
             record["after_solution"] = True
         if self.seed is not None:
             record["seed"] = self.seed
+        if self.mistake:
+            record["mistake"] = printable(self.mistake[:MAX_ANSWER], False)
         return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
     @classmethod
@@ -78,13 +82,14 @@ class Attempt:
             raise TypeError("not an object")
         answer, moment = item.get("answer", ""), item.get("time", 0.0)
         problem, question, correct = item.get("problem"), item.get("question"), item.get("correct")
-        after, seed = item.get("after_solution", False), item.get("seed")
+        after, seed, mistake = item.get("after_solution", False), item.get("seed"), item.get("mistake")
         if not (isinstance(problem, str) and isinstance(question, int) and not isinstance(question, bool)
                 and isinstance(correct, bool) and isinstance(answer, str)
                 and isinstance(moment, (int, float)) and not isinstance(moment, bool) and math.isfinite(moment)
-                and isinstance(after, bool) and (seed is None or isinstance(seed, int) and not isinstance(seed, bool))):
+                and isinstance(after, bool) and (seed is None or isinstance(seed, int) and not isinstance(seed, bool))
+                and (mistake is None or isinstance(mistake, str))):
             raise TypeError("a field is missing or of the wrong type")
-        return cls(problem, question, correct, answer, float(moment), after, seed)
+        return cls(problem, question, correct, answer, float(moment), after, seed, mistake)
 
 
 @dataclass
@@ -213,12 +218,12 @@ def reveal(problem: str, question: int, seed: int | None = None, when: float = 0
 
 
 def graded(problem: str, question: int, correct: bool, answer: str, attempts: Iterable[Attempt],
-           seed: int | None = None, when: float = 0.0) -> Attempt:
+           seed: int | None = None, when: float = 0.0, mistake: str | None = None) -> Attempt:
     """The attempt to record for an answer: after a reveal of the same question and variant it is "after the
     solution" and never counts as correct."""
     shown = any(a.after_solution and a.problem == problem and a.question == question and a.seed == seed
                 for a in attempts)
-    return Attempt(problem, question, correct and not shown, answer, when, shown, seed)
+    return Attempt(problem, question, correct and not shown, answer, when, shown, seed, mistake)
 
 
 @dataclass

@@ -78,13 +78,18 @@ def _steps(count: int | None) -> str:
 def compare_table(solutions) -> Table:
     """A row per optimizer: status, steps, final f, final ‖∇f‖, final x."""
     table = Table(title="gd compare", header_style="bold", box=None, padding=(0, 1))
-    for name, justify in (("optimizer", "left"), ("status", "left"), ("steps", "right"), ("final f", "right"),
-                          ("‖∇f‖", "right"), ("final x", "left")):
+    for name, justify in (("optimizer", "left"), ("α₀", "right"), ("status", "left"), ("steps", "right"),
+                          ("final f", "right"), ("‖∇f‖", "right"), ("final x", "left")):
         table.add_column(name, justify=justify)
+    tuned = [s for s in solutions if s.tuning is not None]
     for s in solutions:
         r = s.run
-        table.add_row(r.optimizer.name, Text(STATUS_MARK[r.status], style=STATUS_STYLE[r.status]), str(r.steps),
-                      number(r.final_f), number(r.final_grad_norm, 3), vector(r.final_x, 4))
+        lr = "—" if r.optimizer.name == "polyak" else number(r.lr0, 3)
+        table.add_row(r.optimizer.name, lr, Text(STATUS_MARK[r.status], style=STATUS_STYLE[r.status]),
+                      str(r.steps), number(r.final_f), number(r.final_grad_norm, 3), vector(r.final_x, 4))
+    if tuned:
+        table.caption = ("α₀ tuned per optimizer on a log grid 1e-05 … 10 (5 per decade): " + "; ".join(
+            f"{s.run.optimizer.name}: {s.tuning.criterion}" for s in tuned))
     return table
 
 
