@@ -379,7 +379,7 @@ def test_line_of_minima_with_quartic_walls_is_sublinear():
 
 
 def test_a_failed_line_search_is_read_as_what_happened():
-    # x² from 1 with α₀ = 1e20: after 60 halvings α = 1e20/2⁶⁰ ≈ 86.7 and more (x − 2αx)² > x² for every trial,
+    # x² from 1 with α₀ = 1e20: the 60th trial is α = 1e20/2⁵⁹ ≈ 173.5, and (1 − 2α)² > 1 for every trial α > 1,
     # so no step is taken; the reading must say so instead of promising that backtracking needs no bound
     from gdcli.engine.solution import solve
 
