@@ -158,8 +158,8 @@ def progress(
     export: Annotated[Optional[str], typer.Option("--export", help="Also write your attempts (with their variants' "
                                                                    "seeds) to this file, to hand in.",
                                                   show_default=False)] = None,
-    student: Annotated[Optional[str], typer.Option("--student", help="Your name in the hand-in file; without "
-                                                                     "it, the file's name.", show_default=False)] = None,
+    student: Annotated[Optional[str], typer.Option("--student", help="Your name in the hand-in file.  [default: "
+                                                                     "the file's name]", show_default=False)] = None,
 ) -> None:
     """Show what you have solved, attempted and not tried yet, by topic (--export: write it to hand in).
 

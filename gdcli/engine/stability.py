@@ -534,6 +534,9 @@ def read_run(result, curvature: bool | None = None) -> Stability:
                             "the path is that of the smooth piece each iterate lies on.")
     else:
         reading = _read_quadratic(result, options) if f.is_quadratic else _read_near_end(result, options)
+    if result.status == "line_search_failed":  # what happened, not what backtracking usually does
+        reading.reading = (f"{result.message[:1].upper()}{result.message[1:]}. A line search needs no stability "
+                           "bound only while it finds a step that decreases f.")
     if curvature is None:
         curvature = f.dimension <= CURVATURE_MAX_VARIABLES
     if curvature:

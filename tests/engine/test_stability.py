@@ -376,3 +376,13 @@ def test_line_of_minima_with_quartic_walls_is_sublinear():
     """(x + y)⁴: the minima fill x + y = 0, but across the line f = s⁴ and the Hessian is zero: sublinear."""
     s = solve("(x+y)^4", start="1,0", lr="0.1", steps=200).stability
     assert s.point_kind == "degenerate" and s.rate is None and "sublinear" in s.reading
+
+
+def test_a_failed_line_search_is_read_as_what_happened():
+    # x² from 1 with α₀ = 1e20: the 60th trial is α = 1e20/2⁵⁹ ≈ 173.5, and (1 − 2α)² > 1 for every trial α > 1,
+    # so no step is taken; the reading must say so instead of promising that backtracking needs no bound
+    from gdcli.engine.solution import solve
+
+    s = solve("x^2", start="1", lr="1e20", line_search=True, steps=5)
+    assert s.run.status == "line_search_failed"
+    assert "no step was taken" in s.stability.reading and "needs no stability bound only while" in s.stability.reading
