@@ -14,7 +14,10 @@ def test_version_is_the_project_version(cli):
 
 
 def test_shell_completion_is_offered_and_completes_commands():
-    script = run_python("import sys; sys.argv = ['gd', '--show-completion', 'bash']; from gdcli.cli import main; main()")
+    # the shell is named, not detected from the parent processes (as typer's own tests do), so this holds
+    # wherever the tests run: under a terminal, in CI or as a detached job
+    script = run_python("import sys; sys.argv = ['gd', '--show-completion', 'bash']; from gdcli.cli import main; main()",
+                        env={"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"})
     assert script.returncode == 0 and "_GD_COMPLETE" in script.stdout, script.stderr
     done = run_python("import sys; sys.argv = ['gd']; from gdcli.cli import main; main()",
                       env={"_GD_COMPLETE": "complete_bash", "COMP_WORDS": "gd sol", "COMP_CWORD": "1"})
