@@ -322,9 +322,10 @@ def _read_toml(raw: bytes) -> dict:
     return tomllib.loads(raw.decode("utf-8"))
 
 
-_CERTIFIED: dict[tuple, bool] = {}
+_CERTIFIED: dict[tuple, tuple[dict, bool]] = {}
 """Whether the values drawn for a template satisfied its requirements: a verdict depends only on the file and
-the values, so a value set drawn again (by another seed) is not certified twice."""
+the values, so a value set drawn again (by another seed) is not certified twice. Each entry keeps the
+document it is about, so the document's id in the key cannot be reused by another while the entry lives."""
 
 
 def _variant(path: Path, document: dict, seed: int | None) -> Problem:
@@ -353,18 +354,19 @@ def _variant(path: Path, document: dict, seed: int | None) -> Problem:
     for _ in range(variants.MAX_DRAWS):
         values = {name: parameter.draw(generator) for name, parameter in parameters.items()}
         key = (id(document), repr(sorted(values.items())))
-        if _CERTIFIED.get(key) is False:
+        known = _CERTIFIED.get(key, (None, None))[1]
+        if known is False:
             continue
+        if len(_CERTIFIED) > 100_000:
+            _CERTIFIED.clear()
         try:
             problem = _template_problem(path, document, values, seed, requirements)
-            if key in _CERTIFIED or all(requirement.holds(problem) for requirement in requirements):
-                _CERTIFIED[key] = True
+            if known or all(requirement.holds(problem) for requirement in requirements):
+                _CERTIFIED[key] = (document, True)
                 return problem
         except GdError:  # a draw the engine cannot run (an undefined start, a run that stops early) is redrawn
             pass
-        if len(_CERTIFIED) > 100_000:
-            _CERTIFIED.clear()
-        _CERTIFIED[key] = False
+        _CERTIFIED[key] = (document, False)
     raise fail("variants", f"no draw of {variants.MAX_DRAWS} satisfied {', '.join(r.text for r in requirements)}")
 
 
