@@ -49,6 +49,9 @@ def command(*args: str, env: dict | None = None, check: bool = True) -> Callable
     return run
 
 
+CHAIN = " + ".join(f"100*(x{i + 1} - x{i}^2)^2 + (1 - x{i})^2" for i in range(1, 100))
+"""The 100-variable chained Rosenbrock function as a user types it."""
+
 CACHE = tempfile.mkdtemp(prefix="gd-bench-cache-")
 """The derivation cache of every gd command timed here (GDCLI_CACHE), so the user's own cache is left alone."""
 PROGRESS = tempfile.mkdtemp(prefix="gd-bench-home-")
@@ -118,10 +121,9 @@ def engine_cases() -> list[Case]:
 
     def curvature() -> None:
         path_curvature(kept)  # compiles ∇²f over arrays afresh each time, so that cost is counted
-    chain = " + ".join(f"100*(x{i + 1} - x{i}^2)^2 + (1 - x{i})^2" for i in range(1, 100))
     naive = (
         "import sympy, numpy\n"
-        f"f = sympy.sympify({chain.replace('^', '**')!r})\n"
+        f"f = sympy.sympify({CHAIN.replace('^', '**')!r})\n"
         "v = sorted(f.free_symbols, key=lambda s: int(s.name[1:]))\n"
         "g = sympy.lambdify(v, [f.diff(s) for s in v]); h = sympy.lambdify(v, sympy.hessian(f, v))\n"
         "x = numpy.full(100, 1.0)\n"
@@ -147,7 +149,7 @@ def engine_cases() -> list[Case]:
         *((f"gd analyze {f.name}, cold cache, vs import sympy, numpy, typer, rich", 2.0,
            gd_command("analyze", f.name, cold=True), floor) for f in CATALOG),
         ("100-variable chained Rosenbrock, with stability, vs sympify+hessian+lambdify", 0.2,
-         command(python, "-m", "gdcli", "solve", chain, "--lr", "0.0005", "--steps", "200", "--json"),
+         command(python, "-m", "gdcli", "solve", CHAIN, "--lr", "0.0005", "--steps", "200", "--json"),
          command(python, "-c", naive)),
     ]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import command  # noqa: E402
+from bench import CHAIN, command  # noqa: E402
 
 STARTS = [(-1.2, 1.0), (-1.5, 2.0), (0.0, 0.0), (2.0, 2.0), (-0.5, 1.5), (1.5, -1.0), (0.5, 2.5), (-2.0, -1.0)]
 """Starts of the 2-D runs: each case runs from all of them, so per-run set-up and per-step work both count."""
@@ -124,10 +124,9 @@ def cases():
         ours = run(objective, bfgs, np.array(start), 1.0, steps=500, tol=TOL, line_search=armijo)
         assert len(ours.t) == len(bfgs_by_hand(*start)), start
         assert len(run(objective, newton, np.array(start), 1.0, steps=200, tol=TOL).t) == len(newton_by_hand(*start))
-    chain = " + ".join(f"100*(x{i + 1} - x{i}^2)^2 + (1 - x{i})^2" for i in range(1, 100))
     naive_setup = (
         "import sympy\n"
-        f"f = sympy.sympify({chain.replace('^', '**')!r})\n"
+        f"f = sympy.sympify({CHAIN.replace('^', '**')!r})\n"
         "v = sorted(f.free_symbols, key=lambda s: int(s.name[1:]))\n"
         "g = sympy.lambdify(v, [f.diff(s) for s in v]); h = sympy.lambdify(v, sympy.hessian(f, v))\n"
     )
@@ -136,7 +135,7 @@ def cases():
         ("rosenbrock: newton from 8 starts, engine vs hand-written floats", 3.0, engine_newton, hand_newton),
         ("rosenbrock: bfgs (Armijo) from 8 starts, engine vs hand-written floats", 3.0, engine_bfgs, hand_bfgs),
         ("100-variable chained Rosenbrock: lbfgs to ‖∇f‖ ≤ 1e-6 with stability vs naive SymPy set-up alone", 0.5,
-         command(python, "-m", "gdcli", "solve", chain, "--optimizer", "lbfgs", "--tol", "1e-6", "--steps", "5000",
+         command(python, "-m", "gdcli", "solve", CHAIN, "--optimizer", "lbfgs", "--tol", "1e-6", "--steps", "5000",
                  "--json"),
          command(python, "-c", naive_setup)),
     ]
