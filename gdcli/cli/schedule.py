@@ -9,6 +9,7 @@ import typer
 from gdcli.cli import options as opt
 from gdcli.cli.application import app
 from gdcli.cli.output import announce, console, emit_json
+from gdcli.engine.notation import number
 
 
 @app.command()
@@ -50,4 +51,4 @@ def schedule(
     if plot is not None:
         from gdcli.plots.schedule import draw_schedule
 
-        announce(draw_schedule(values, f"{plan.describe()}; α₀ = {lr0:g}", plot, dpi), quiet=json)
+        announce(draw_schedule(values, f"{plan.describe()}; α₀ = {number(lr0)}", plot, dpi), quiet=json)

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from gdcli.engine.notation import number
 from gdcli.errors import OptionError
 
 
@@ -16,7 +17,7 @@ def positive(value: float, name: str) -> float:
     except (TypeError, ValueError):
         raise OptionError(f"{name} must be a number") from None
     if not (math.isfinite(value) and value > 0):
-        raise OptionError(f"{name} must be a positive finite number, not {value:g}")
+        raise OptionError(f"{name} must be a positive finite number, not {number(value)}")
     return value
 
 
@@ -39,5 +40,5 @@ def tolerance(value: float, name: str) -> float:
     except (TypeError, ValueError):
         raise OptionError(f"{name} must be a number") from None
     if not (math.isfinite(value) and value >= 0):
-        raise OptionError(f"{name} must be a finite number ≥ 0, not {value:g}")
+        raise OptionError(f"{name} must be a finite number ≥ 0, not {number(value)}")
     return value

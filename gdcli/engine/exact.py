@@ -18,6 +18,8 @@ from math import log10
 
 import sympy as sp
 
+from gdcli.engine.notation import number
+
 MAX_DIGITS = 5000
 """Largest number of digits (numerator and denominator together) an exact intermediate value may have."""
 
@@ -68,7 +70,7 @@ def power(base: Fraction, exponent: Fraction, expr: sp.Expr) -> Fraction:
     if abs(base.numerator) > 1 or base.denominator > 1:
         size = abs(n) * max(log10(abs(base.numerator)) if base.numerator else 0.0, log10(base.denominator))
         if size > MAX_DIGITS:
-            raise TooLarge(f"a power with about {size:.3g} digits")
+            raise TooLarge(f"a power with about {number(size, 3)} digits")
     return base**n
 
 

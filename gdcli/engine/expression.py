@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from gdcli.engine.notation import number
 from gdcli.errors import ObjectiveError
 
 MAX_LENGTH = 20_000
@@ -502,7 +503,7 @@ class _Builder:
         if exponent.is_number:
             size = abs(complex(exponent.evalf(15)))
             if size > MAX_EXPONENT:
-                raise ObjectiveError(f"an exponent in the objective is {size:.4g}; the limit is {MAX_EXPONENT}")
+                raise ObjectiveError(f"an exponent in the objective is {number(size, 4)}; the limit is {MAX_EXPONENT}")
             if base.is_number:
                 magnitude = abs(complex(base.evalf(15)))
                 if magnitude > 0 and abs(math.log10(magnitude) * float(abs(complex(exponent.evalf(15))))) > MAX_DIGITS:

@@ -66,7 +66,8 @@ PRETTY_LIMIT = 400
 
 
 def number(value: float, digits: int = 6) -> str:
-    """A float in at most ``digits`` significant digits, without trailing noise (1.7712, -3.2208, 1e-09)."""
+    """A float in at most ``digits`` significant digits, without trailing noise, and as a teacher writes powers
+    of ten: 1.7712, -3.2208, 10⁻⁹ and 5·10⁻⁵ where Python prints 1e-09 and 5e-05. gd's parser reads it back."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "nan"
     if isinstance(value, float) and math.isinf(value):
@@ -74,13 +75,7 @@ def number(value: float, digits: int = 6) -> str:
     value = float(value)
     if value == 0:
         return "0"
-    return f"{value:.{digits}g}"
-
-
-def scientific(value: float, digits: int = 6) -> str:
-    """A number as a teacher writes it: 10⁻⁶ and 5·10⁻⁵ where ``number`` would print 1e-06 and 5e-05, else
-    as ``number`` prints it (0.01, 250)."""
-    text = number(value, digits)
+    text = f"{value:.{digits}g}"
     if "e" not in text:
         return text
     mantissa, exponent = text.split("e")

@@ -22,6 +22,7 @@ from gdcli.engine import cache
 from gdcli.engine.compiled import compile_source
 from gdcli.engine.expression import LIMITS, build, check_expression, read_vector
 from gdcli.engine.functions import DEFAULT, TestFunction, lookup, refuse_unknown_name
+from gdcli.engine.notation import number
 from gdcli.errors import ObjectiveError, OptionError
 
 DEFAULT_START = 1.0
@@ -366,7 +367,7 @@ class Objective:
     def check_defined_at(self, x: Sequence[float]) -> float:
         """f(x), or a user-facing error when f, ∇f or ‖∇f‖ cannot be computed at x: undefined there (log(x) at −1,
         1/x at 0, the kink of |log x| at 1) or too large for a float ((x + 1)¹⁰⁰⁰ at 1)."""
-        where = ", ".join(f"{name} = {value:g}" for name, value in zip(self.names, x))
+        where = ", ".join(f"{name} = {number(value)}" for name, value in zip(self.names, x))
         point = [float(v) for v in x]
         for what, function in (("f", self.value_function), ("the gradient of f", self.value_and_gradient_function)):
             too_large = OptionError(f"{what} overflows at the start ({where}): its value is too large for a float")

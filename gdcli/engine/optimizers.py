@@ -43,7 +43,7 @@ from types import SimpleNamespace
 from typing import Callable
 
 from gdcli.engine.methods import METHODS, Method
-from gdcli.engine.notation import scientific
+from gdcli.engine.notation import number
 from gdcli.engine.methods import settings as method_settings
 from gdcli.errors import OptionError
 
@@ -214,7 +214,7 @@ class Optimizer:
         shown = []
         for key, value in self.hyper.items():
             label = HYPER_NAMES.get(key) or SETTING_NAMES.get(key, key)
-            text = scientific(value) if isinstance(value, float) else "from the catalog" if value is None else str(value)
+            text = number(value) if isinstance(value, float) else "from the catalog" if value is None else str(value)
             shown.append(f"{label} = {text}")
         return shown
 

@@ -30,7 +30,7 @@ from gdcli.engine import methods
 from gdcli.engine.checks import positive, tolerance, whole_number
 from gdcli.engine.compiled import compile_source
 from gdcli.engine.line_search import check_kind
-from gdcli.engine.notation import scientific
+from gdcli.engine.notation import number
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import HYPER_NAMES, RULES, Optimizer, Rule, symbols
 from gdcli.engine.schedules import Schedule, formulas
@@ -53,7 +53,7 @@ MESSAGES = {
     "f_bound": "diverged after step {last}: at step {t} |f| grew past {factor} times its size at the start",
     "non_finite": "diverged after step {last}: at step {t} f or its gradient overflowed to a non-finite value",
     "undefined": "diverged after step {last}: step {t} left the domain where f is defined",
-    "line_search": "stopped at step {t}: none of the {trials} step sizes Armijo's search tried (down to α = {lr:g}) "
+    "line_search": "stopped at step {t}: none of the {trials} step sizes Armijo's search tried (down to α = {lr}) "
                    "decreased f enough, so no step was taken; start from a smaller --lr",
 }
 STATUS_OF = {"tol": "converged", "xtol": "converged", "ftol": "converged", "max_steps": "max_steps",
@@ -79,11 +79,11 @@ class LineSearch:
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", check_kind(self.kind))
         if self.c2 is not None and not (math.isfinite(self.c2) and 0 < self.c2 < 1):
-            raise OptionError(f"--c2 must satisfy 0 < c2 < 1, not {self.c2:g}")
+            raise OptionError(f"--c2 must satisfy 0 < c2 < 1, not {number(self.c2)}")
         if not (math.isfinite(self.c1) and 0 < self.c1 < 1):
-            raise OptionError(f"--c1 must satisfy 0 < c1 < 1, not {self.c1:g}")
+            raise OptionError(f"--c1 must satisfy 0 < c1 < 1, not {number(self.c1)}")
         if not (math.isfinite(self.shrink) and 0 < self.shrink < 1):
-            raise OptionError(f"--shrink must satisfy 0 < shrink < 1, not {self.shrink:g}")
+            raise OptionError(f"--shrink must satisfy 0 < shrink < 1, not {number(self.shrink)}")
 
 
 @dataclass
@@ -228,9 +228,9 @@ def run(
     n = objective.dimension
     final_t = int(table[-1, 0])
     message = MESSAGES[reason].format(t=last_t if STATUS_OF[reason] == "diverged" else final_t, last=final_t,
-                                      tol=scientific(tol), xtol=scientific(xtol), ftol=scientific(ftol), steps=steps,
-                                      factor=scientific(DIVERGENCE_FACTOR), trials=int(table[-1, 4]),
-                                      lr=float(table[-1, 3]), search=line_search.kind if line_search else "")
+                                      tol=number(tol), xtol=number(xtol), ftol=number(ftol), steps=steps,
+                                      factor=number(DIVERGENCE_FACTOR), trials=int(table[-1, 4]),
+                                      lr=number(float(table[-1, 3])), search=line_search.kind if line_search else "")
     return RunResult(
         objective=objective, optimizer=optimizer, start=start, lr0=lr, schedule=schedule, line_search=line_search,
         status=STATUS_OF[reason], reason=reason, message=message, steps=final_t,
@@ -347,8 +347,8 @@ def loop_source(objective: Objective, rule: Rule, schedule: Schedule, search: bo
     else:
         src.append(f"{i1}_record({row})")
     src += [f"{i1}if _stop:"]
-    for number, (condition, reason) in enumerate(checks):
-        src += [f"{i2}{'if' if number == 0 else 'elif'} {condition}:", f"{i3}_reason = '{reason}'"]
+    for index, (condition, reason) in enumerate(checks):
+        src += [f"{i2}{'if' if index == 0 else 'elif'} {condition}:", f"{i3}_reason = '{reason}'"]
     src.append(f"{i2}break")
     if xtol:
         src.append(f"{i1}{', '.join(f'_p{i}' for i in range(n))}, = {', '.join(xs)},")

@@ -19,6 +19,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Callable
 
+from gdcli.engine.notation import number
 from gdcli.errors import OptionError
 
 
@@ -106,9 +107,9 @@ class Schedule:
 
     def describe(self) -> str:
         constants = {
-            "constant": "", "inverse": f"k = {self.decay:g}", "exponential": f"k = {self.decay:g}",
-            "step": f"γ = {self.decay:g}, P = {self.period}",
-            "cosine": f"α_min = {self.lr_min:g}, T = {self.horizon}",
+            "constant": "", "inverse": f"k = {number(self.decay)}", "exponential": f"k = {number(self.decay)}",
+            "step": f"γ = {number(self.decay)}, P = {self.period}",
+            "cosine": f"α_min = {number(self.lr_min)}, T = {self.horizon}",
         }[self.name]
         text = SHOWN[self.name] + (f", {constants}" if constants else "")
         return text + (f"; linear warm-up ×min(1, (t+1)/{self.warmup})" if self.warmup > 1 else "")
@@ -137,9 +138,9 @@ def make_schedule(name: str = "constant", decay: float | None = None, *, period:
     if not math.isfinite(value):
         raise OptionError(f"--decay must be finite, not {value}")
     if key == "inverse" and value < 0:
-        raise OptionError(f"--decay must be at least 0 for the inverse schedule, not {value:g}")
+        raise OptionError(f"--decay must be at least 0 for the inverse schedule, not {number(value)}")
     if key in ("exponential", "step") and not 0 < value <= 1:
-        raise OptionError(f"--decay must satisfy 0 < k ≤ 1 for the {key} schedule, not {value:g}")
+        raise OptionError(f"--decay must satisfy 0 < k ≤ 1 for the {key} schedule, not {number(value)}")
     chosen_period = DEFAULT_PERIOD if period is None else period
     if isinstance(chosen_period, bool) or not isinstance(chosen_period, int) or chosen_period < 1:
         raise OptionError(f"--period must be a whole number of steps ≥ 1, not {chosen_period!r}")

@@ -30,6 +30,7 @@ import numpy as np
 
 from gdcli.engine.methods import METHODS
 from gdcli.engine.methods import reading as method_reading
+from gdcli.engine.notation import number
 
 LINEAR = ("gd", "momentum", "nesterov")
 REDUCTION = 1e-6
@@ -369,7 +370,6 @@ ADAPTIVE_STEPS = {
 def _reading(s: Stability, mu: float, big_l: float, schedule: str, line_search: bool, range_only: bool,
              vectors: np.ndarray, beta: float, rho: float, critical_set: bool = False) -> str:
     """One or two plain sentences: what this α will do at the point read, and why."""
-    from gdcli.engine.notation import scientific
 
     lr, optimizer, kind = s.lr, s.optimizer, s.point_kind
     if optimizer in METHODS:  # Newton, BFGS, …: what their theorems say, by gdcli.engine.methods.reading
@@ -379,16 +379,16 @@ def _reading(s: Stability, mu: float, big_l: float, schedule: str, line_search: 
                 "so the starting α needs no stability bound.")
     if s.escape_direction is not None:
         name = {"saddle": "a saddle", "maximum": "a maximum"}.get(kind, "not a minimum")
-        direction = "(" + ", ".join(f"{v:.4g}" for v in s.escape_direction) + ")"
+        direction = "(" + ", ".join(f"{number(v, 4)}" for v in s.escape_direction) + ")"
         text = (f"This critical point is {name}: along {direction} the curvature is "
-                f"λmin = {mu:.4g} < 0, and along a negative curvature every α > 0 makes the error grow")
+                f"λmin = {number(mu, 4)} < 0, and along a negative curvature every α > 0 makes the error grow")
         if optimizer in LINEAR:
-            text += f" (by {contraction(optimizer, lr, np.array([mu]), beta):.4g} per step at this α)"
+            text += f" (by {number(contraction(optimizer, lr, np.array([mu]), beta), 4)} per step at this α)"
         exception = "start exactly at it" if kind == "maximum" else "lie exactly on its stable manifold"
         return text + (f", so no step size makes it attract the iterates: they escape along that direction "
                        f"unless they {exception}.")
     if optimizer not in LINEAR:
-        first = f"{1 / math.sqrt(1 - rho):.4g}α" if optimizer == "rmsprop" else ""
+        first = f"{number(1 / math.sqrt(1 - rho), 4)}α" if optimizer == "rmsprop" else ""
         return ADAPTIVE_STEPS[optimizer].format(first=first) + "; so no 2/λmax bound on α applies."
     if big_l <= 0:
         return ("The Hessian is zero there: it is singular, so convergence is sublinear, not geometric, and no "
@@ -397,12 +397,12 @@ def _reading(s: Stability, mu: float, big_l: float, schedule: str, line_search: 
     later = " α_t decays from α₀, so later steps are more stable than the first." if schedule != "constant" else ""
     bound = s.max_stable_lr
     if math.isclose(lr, bound, rel_tol=1e-9):
-        text = (f"α = {lr:g} equals {name} = {bound:.4g}: on the edge, the steepest component oscillates "
+        text = (f"α = {number(lr)} equals {name} = {number(bound, 4)}: on the edge, the steepest component oscillates "
                 "with constant amplitude.")
     elif lr > bound:
-        text = f"α = {lr:g} is above {name} = {bound:.4g}: expect oscillations that grow."
+        text = f"α = {number(lr)} is above {name} = {number(bound, 4)}: expect oscillations that grow."
     elif kind == "degenerate" and not range_only:
-        text = (f"α = {lr:g} is below {name} = {bound:.4g}, as the curved directions need, but the Hessian is "
+        text = (f"α = {number(lr)} is below {name} = {number(bound, 4)}, as the curved directions need, but the Hessian is "
                 "singular there: convergence is sublinear, not geometric, so no rate or step count is given.")
     else:
         if optimizer == "gd" and lr * big_l > 1:
@@ -412,9 +412,9 @@ def _reading(s: Stability, mu: float, big_l: float, schedule: str, line_search: 
         else:
             shape = "converges"
         steps = s.steps_predicted
-        pace = (f"; error shrinks by ρ = {s.rate:.4g} per step (about {steps:,} steps for a factor {scientific(REDUCTION)})"
+        pace = (f"; error shrinks by ρ = {number(s.rate, 4)} per step (about {steps:,} steps for a factor {number(REDUCTION)})"
                 if steps else "")
-        text = f"α = {lr:g} is below {name} = {bound:.4g}: {shape}{pace}."
+        text = f"α = {number(lr)} is below {name} = {number(bound, 4)}: {shape}{pace}."
     if range_only and critical_set:
         null = vectors[:, np.asarray(s.eigenvalues) == 0]
         text = (f"∇²f is singular there, and the critical points continue along its null space "
@@ -598,7 +598,7 @@ def _read_near_end(result, options: dict) -> Stability:
     near = distance <= max(travelled, 1e-9 * max(1.0, float(np.linalg.norm(end))))
     if not near or not f.value(point) <= f_end + 1e-12 * max(1.0, abs(f_end)):
         kind = classify(f.hessian_at(point), uncertainty)
-        why = (f"farther from where the run ended ({distance:.3g}) than the run travelled ({travelled:.3g})"
+        why = (f"farther from where the run ended ({number(distance, 3)}) than the run travelled ({number(travelled, 3)})"
                if not near else "above where the run ended, so the run is not approaching it")
         return _not_critical(options, "no critical point near the end of the run",
                              f"The critical point Newton's method finds from the last iterate, the "
@@ -617,7 +617,7 @@ def _read_near_end(result, options: dict) -> Stability:
     reading = analyse(hessian, point, f"the {name} {_short(point)} {verb}", uncertainty=uncertainty,
                       range_only=on_a_set and zero < len(hessian), critical_set=on_a_set, **options)
     if reading.steps_predicted and reading.condition_number:
-        story = f" κ = {reading.condition_number:.4g} there"
+        story = f" κ = {number(reading.condition_number, 4)} there"
         if result.status == "max_steps" and result.steps < reading.steps_predicted:
             short = "far short" if reading.steps_predicted > 3 * result.steps else "short"
             story += f"; the budget of {result.steps} steps is {short} of that."

@@ -22,6 +22,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
+from gdcli.engine.notation import number
 from gdcli.errors import GdError
 from gdcli.files.reading import UnreadableFile, open_regular, open_text
 from gdcli.files.shipped import datasets_directory
@@ -218,7 +219,7 @@ def check_labels(data: Dataset) -> None:
     if bad.size:
         row = int(bad[0])
         raise GdError(f"{data.path}, row {data.lines[row]}, column '{data.target}': "
-                      f"{data.y[row]:g} is not a label 0 or 1 (logistic regression needs 0/1 labels)")
+                      f"{number(data.y[row])} is not a label 0 or 1 (logistic regression needs 0/1 labels)")
 
 
 @dataclass(frozen=True)
@@ -236,7 +237,7 @@ class Standardizer:
         for j, feature in enumerate(data.features):
             if not scale[j] > 1e-12 * max(1.0, abs(mean[j])):
                 raise GdError(f"{data.path}, rows {int(data.lines[0])}–{int(data.lines[-1])}, column '{feature}': every value is "
-                              f"{data.X[0, j]:g}, so --standardize cannot divide by its spread (drop the column)")
+                              f"{number(data.X[0, j])}, so --standardize cannot divide by its spread (drop the column)")
         return cls(mean, scale)
 
     def transform(self, X: np.ndarray) -> np.ndarray:

@@ -30,6 +30,7 @@ import sympy as sp
 
 from gdcli.engine.checks import positive, tolerance, whole_number
 from gdcli.engine.kernels import ArrayRule
+from gdcli.engine.notation import number
 from gdcli.engine.optimizers import Optimizer, make_optimizer
 from gdcli.engine.run import DIVERGENCE_FACTOR
 from gdcli.engine.schedules import Schedule, alpha0, k, make_schedule
@@ -45,7 +46,7 @@ MAX_BATCH = 1_000_000_000
 MAX_SEED = 2**63 - 1
 MESSAGES = {
     "max_epochs": "finished the {epochs} epochs",
-    "diverged": "diverged in epoch {epoch}: the loss or the parameters grew past {factor:g} times their "
+    "diverged": "diverged in epoch {epoch}: the loss or the parameters grew past {factor} times their "
                 "starting scale or stopped being finite",
 }
 
@@ -167,7 +168,7 @@ def train(problem: Problem, optimizer: Optimizer, lr: float, epochs: int, batch_
             losses[epoch], norms[epoch], thetas[epoch] = loss, norm, theta
             if progress is not None:
                 progress()
-    message = MESSAGES[status].format(epochs=epochs, epoch=ran, factor=DIVERGENCE_FACTOR)
+    message = MESSAGES[status].format(epochs=epochs, epoch=ran, factor=number(DIVERGENCE_FACTOR))
     return Trace(status, message, np.arange(last + 1), losses[:last + 1], norms[:last + 1], alphas[:last + 1],
                  thetas[:last + 1], step, ran * n)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gdcli.engine.notation import vector
+from gdcli.engine.notation import number, vector
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import Optimizer
 from gdcli.engine.solution import prepare
@@ -64,7 +64,7 @@ class Basins:
     def __repr__(self) -> str:
         shares = ", ".join(f"{r['kind']}{'' if r['point'] is None else ' ' + vector(r['point'], 4)} "
                            f"{100 * r['share']:.1f}%" for r in self.rows())
-        return f"Basins({self.objective.text!r}, {self.optimizer.name}, α = {self.lr:g}, {self.budget} steps: {shares})"
+        return f"Basins({self.objective.text!r}, {self.optimizer.name}, α = {number(self.lr)}, {self.budget} steps: {shares})"
 
     def share(self, label: int) -> float:
         return float(np.mean(self.labels == label))

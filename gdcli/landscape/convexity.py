@@ -35,6 +35,7 @@ import sympy as sp
 from gdcli.engine import exact
 from gdcli.engine.budget import FAILED, TIMED_OUT, within
 from gdcli.engine.kernels import ArrayObjective
+from gdcli.engine.notation import number
 from gdcli.engine.objective import Objective
 
 PROOF_SECONDS = 3.0
@@ -203,7 +204,7 @@ def refuted_quadratic(objective: Objective, hessian: list[list[Fraction]]) -> Co
     of [−v, v] lies above the chord by −vᵀHv/2."""
     values, vectors = np.linalg.eigh(np.array(hessian, dtype=float))
     v = vectors[:, int(np.argmin(values))]
-    return Convexity(False, f"f is quadratic and its Hessian has the negative eigenvalue {values.min():.6g} "
+    return Convexity(False, f"f is quadratic and its Hessian has the negative eigenvalue {number(values.min(), 6)} "
                             "(its sign decided exactly)", np.zeros(objective.dimension), (-v, v))
 
 
@@ -252,8 +253,8 @@ def above_chord(evaluate: ArrayObjective, a: np.ndarray, b: np.ndarray) -> tuple
 
 def _segment_text(a: np.ndarray, b: np.ndarray, values: tuple, i: int) -> str:
     fa, fb, fm = values
-    ends = [", ".join(f"{v:.4g}" for v in end) for end in (a[i], b[i])]
-    return f"f((a + b)/2) = {fm[i]:.6g} > (f(a) + f(b))/2 = {(fa[i] + fb[i]) / 2:.6g} for a = ({ends[0]}), b = ({ends[1]})"
+    ends = [", ".join(f"{number(v, 4)}" for v in end) for end in (a[i], b[i])]
+    return f"f((a + b)/2) = {number(fm[i], 6)} > (f(a) + f(b))/2 = {number((fa[i] + fb[i]) / 2, 6)} for a = ({ends[0]}), b = ({ends[1]})"
 
 
 def refute(objective: Objective, region: np.ndarray, extra_points: Sequence[np.ndarray] = ()) -> Convexity | None:
@@ -279,8 +280,8 @@ def refute(objective: Objective, region: np.ndarray, extra_points: Sequence[np.n
                 found, f_values = above_chord(evaluate, a, b)
                 if np.any(found):
                     i = int(np.argmax(found))
-                    where = ", ".join(f"{v:.6g}" for v in p)
-                    return Convexity(False, f"∇²f has the negative eigenvalue {values[0]:.6g} at ({where}), and along "
+                    where = ", ".join(f"{number(v, 6)}" for v in p)
+                    return Convexity(False, f"∇²f has the negative eigenvalue {number(values[0], 6)} at ({where}), and along "
                                             f"its eigenvector {_segment_text(a, b, f_values, i)}", p, (a[i], b[i]))
     a = np.vstack([points - step * width * d for d in directions(objective) for step in STEPS] + [points])
     b = np.vstack([points + step * width * d for d in directions(objective) for step in STEPS]
@@ -309,7 +310,7 @@ def convexity(objective: Objective, region: np.ndarray, extra_points: Sequence[n
     if refutation is not None:
         return refutation
     if proof is TIMED_OUT:
-        return Convexity(None, f"not decided in time: the proof ran out of its {seconds:g} s, and no midpoint "
+        return Convexity(None, f"not decided in time: the proof ran out of its {number(seconds)} s, and no midpoint "
                                "in the region lies above its chord")
     if proof is FAILED:
         return Convexity(None, "the proof failed, and no midpoint in the region lies above its chord")

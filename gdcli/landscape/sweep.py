@@ -18,6 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
+from gdcli.engine.notation import number
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import Optimizer
 from gdcli.engine.schedules import Schedule
@@ -49,8 +50,8 @@ class Sweep:
     def __repr__(self) -> str:
         best = self.largest_converged_lr
         return (f"Sweep({self.objective.text!r}, {self.optimizer.name}, {len(self.lrs)} values of α from "
-                f"{self.lrs[0]:g} to {self.lrs[-1]:g}: largest converged α = "
-                f"{'none' if best is None else f'{best:g}'})")
+                f"{number(self.lrs[0])} to {number(self.lrs[-1])}: largest converged α = "
+                f"{'none' if best is None else f'{number(best)}'})")
 
     @property
     def largest_converged_lr(self) -> float | None:
@@ -85,9 +86,9 @@ def lr_grid(lr_min: float | str, lr_max: float | str, num: int, log: bool = Fals
     """``num`` values of α from lr_min to lr_max, evenly spaced (geometrically with ``log``)."""
     low, high = read_lr(lr_min, math.nan), read_lr(lr_max, math.nan)
     if not (math.isfinite(low) and low > 0):
-        raise OptionError(f"--lr-min must be a positive finite number, not {low:g}")
+        raise OptionError(f"--lr-min must be a positive finite number, not {number(low)}")
     if not (math.isfinite(high) and high > low):
-        raise OptionError(f"--lr-max must be a finite number above --lr-min ({low:g}), not {high:g}")
+        raise OptionError(f"--lr-max must be a finite number above --lr-min ({number(low)}), not {number(high)}")
     if isinstance(num, bool) or not isinstance(num, int) or not 2 <= num <= MAX_RUNS:
         raise OptionError(f"--num must be a whole number between 2 and {MAX_RUNS:,}, not {num}")
     return np.geomspace(low, high, num) if log else np.linspace(low, high, num)

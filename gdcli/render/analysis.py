@@ -64,7 +64,7 @@ def quadratic_panel(q) -> Panel:
         grid.add_row("gd stable for", f"0 < α < 2/L = {number(q.max_stable_lr)}")
     if q.best_lr is not None:
         grid.add_row("best fixed α", f"2/(μ + L) = {number(q.best_lr)}, rate (κ−1)/(κ+1) = {number(q.best_rate, 4)}, "
-                                     f"{_steps(q.steps_predicted)} per factor {q.reduction:g}")
+                                     f"{_steps(q.steps_predicted)} per factor {number(q.reduction)}")
         grid.add_row("heavy ball", f"α* = 4/(√L + √μ)² = {number(q.heavy_ball_lr)}, "
                                    f"β* = ((√κ−1)/(√κ+1))² = {number(q.heavy_ball_beta)}, rate "
                                    f"{number(q.heavy_ball_rate, 4)}, {_steps(q.heavy_ball_steps)} (bound t·ρᵗ)")

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from gdcli.engine.expression import reads_euler
 from gdcli.engine.methods import describe_search
-from gdcli.engine.notation import number, scientific, unicode, vector
+from gdcli.engine.notation import number, unicode, vector
 from gdcli.engine.objective import SHOWN_DIMENSION
 from gdcli.engine.optimizers import rule_lines
 from gdcli.engine.stability import Stability
@@ -255,7 +255,7 @@ def arrival(sol, found) -> str:
     text = f"not converged yet: ‖∇f‖ = {number(run.final_grad_norm, 3)}"
     if found.more_steps is not None:
         bound = "at most" if found.proven else "about"
-        return text + f"; {bound} {found.more_steps:,} more steps to {scientific(run.tol)} at this rate"
+        return text + f"; {bound} {found.more_steps:,} more steps to {number(run.tol)} at this rate"
     if found.kind in ("saddle", "maximum"):
         return text + f"; the run is approaching {KIND_NAME[found.kind]}, which a small perturbation escapes"
     return text

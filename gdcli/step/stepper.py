@@ -27,6 +27,7 @@ import numpy as np
 
 from gdcli.engine import solution
 from gdcli.engine.kernels import ArrayRule
+from gdcli.engine.notation import number
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import NAMES, make_optimizer
 from gdcli.engine.run import RunResult
@@ -236,11 +237,11 @@ class Stepper:
 
     def alpha_up(self) -> bool:
         """α ← α·factor, and the run again from the start."""
-        return self._recompute(f"α ×{self.factor:g} → {self.lr * self.factor:.6g}", lr=self.lr * self.factor)
+        return self._recompute(f"α ×{number(self.factor)} → {number(self.lr * self.factor, 6)}", lr=self.lr * self.factor)
 
     def alpha_down(self) -> bool:
         """α ← α/factor, and the run again from the start."""
-        return self._recompute(f"α ÷{self.factor:g} → {self.lr / self.factor:.6g}", lr=self.lr / self.factor)
+        return self._recompute(f"α ÷{number(self.factor)} → {number(self.lr / self.factor, 6)}", lr=self.lr / self.factor)
 
     def cycle_optimizer(self) -> bool:
         """The next optimizer in gd → momentum → nesterov → adagrad → rmsprop → adam → gd, from the start."""

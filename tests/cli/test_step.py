@@ -43,7 +43,7 @@ def test_frames_show_adam_state(cli):
     assert result.exit_code == 0, result.stderr
     # one step by hand: g₀ = 6, m₁ = 0.1·6, v₁ = 0.001·36, m̂₁ = 6, v̂₁ = 36, x₁ = 3 − 0.1·6/(6 + 1e-8)
     for expected in ("m ← β₁·m + (1 − β₁)·g  0.6", "v ← β₂·v + (1 − β₂)·g² 0.036", "m̂ ← m/(1 − β₁ᵗ)        6",
-                     "v̂ ← v/(1 − β₂ᵗ)        36", "x₁ = x₀ − α·m̂₁/(√v̂₁ + ε) = 3 − 0.1·6/(√36 + 1e-08) = 2.9"):
+                     "v̂ ← v/(1 − β₂ᵗ)        36", "x₁ = x₀ − α·m̂₁/(√v̂₁ + ε) = 3 − 0.1·6/(√36 + 10⁻⁸) = 2.9"):
         assert expected in result.stdout
 
 

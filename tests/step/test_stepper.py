@@ -179,7 +179,7 @@ def test_update_written_out():
     lines = update_lines(adam)
     assert lines[0] == "m₁ = β₁·m₀ + (1 − β₁)·g₀ = 0.9·0 + (1 − 0.9)·6 = 0.6"
     assert lines[2] == "m̂₁ = m₁/(1 − β₁¹) = 0.6/(1 − 0.9¹) = 6"
-    assert lines[4].startswith("x₁ = x₀ − α·m̂₁/(√v̂₁ + ε) = 3 − 0.1·6/(√36 + 1e-08) = 2.9")
+    assert lines[4].startswith("x₁ = x₀ − α·m̂₁/(√v̂₁ + ε) = 3 − 0.1·6/(√36 + 10⁻⁸) = 2.9")
 
 
 @pytest.mark.parametrize("name", NAMES)
