@@ -57,7 +57,7 @@ def compare(
     optimizers: Annotated[str, typer.Option("--optimizers", help="Comma-separated optimizers to run.")] =
     "gd,momentum,nesterov,adagrad,rmsprop,adam",
     tune: Annotated[bool, typer.Option("--tune", help="Give each optimizer its own α₀: the fewest steps to --tol "
-                                                       "over a log grid 1e-5 … 10, else the lowest f after the "
+                                                       "over a log grid 10⁻⁵ … 10, else the lowest f after the "
                                                        "budget.")] = False,
     engine: dict = None,
     plot: Figure = None,

@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
-from gdcli.cli.options import line_search_alone
+from gdcli.cli.options import defaults_in_notation, line_search_alone
 from gdcli.errors import GdError
 from gdcli.files.text import one_line
 
@@ -73,7 +73,14 @@ def minus_hint(error: Exception, args: list[str]) -> str:
 
 
 class OneLineErrors(TyperGroup):
-    """A command group whose usage and library errors print as one line, never a traceback or a box."""
+    """A command group whose usage and library errors print as one line, never a traceback or a box, and whose
+    commands show their defaults in gd's notation (gdcli.cli.options.defaults_in_notation)."""
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        if command is not None:
+            defaults_in_notation(command)
+        return command
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         # overflow to inf or nan is data to gd (a run diverged, a point is outside the domain) and is reported in

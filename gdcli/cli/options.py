@@ -32,13 +32,13 @@ Ftol = Annotated[float, typer.Option("--ftol", help="Stop when |f(x_t) − f(x_{
 Beta = Annotated[Optional[float], typer.Option("--beta", help="Momentum β for momentum and nesterov.  [default: 0.9]")]
 Beta1 = Annotated[Optional[float], typer.Option("--beta1", help="Adam's β₁.  [default: 0.9]")]
 Beta2 = Annotated[Optional[float], typer.Option("--beta2", help="Adam's β₂.  [default: 0.999]")]
-Eps = Annotated[Optional[float], typer.Option("--eps", help="ε.  [default: adagrad 1e-10, rmsprop and adam 1e-8]")]
+Eps = Annotated[Optional[float], typer.Option("--eps", help="ε.  [default: adagrad 10⁻¹⁰, rmsprop and adam 10⁻⁸]")]
 Rho = Annotated[Optional[float], typer.Option("--rho", help="RMSprop's decay ρ.  [default: 0.99]")]
 Schedule = Annotated[str, typer.Option("--schedule", help="constant, inverse α₀/(1+kt), exponential α₀·kᵗ, step "
                                                              "α₀·γ^⌊t/P⌋ or cosine from α₀ to --lr-min over the "
                                                              "budget.")]
-Decay = Annotated[Optional[float], typer.Option("--decay", help="The schedule's k or γ [inverse 0.1, exponential "
-                                                                 "0.95, step 0.5].")]
+Decay = Annotated[Optional[float], typer.Option("--decay", help="The schedule's k or γ.  [default: inverse 0.1, "
+                                                                 "exponential 0.95, step 0.5]")]
 Period = Annotated[Optional[int], typer.Option("--period", help="step schedule: P, the steps between decays.  [default: 10]")]
 LrMin = Annotated[Optional[float], typer.Option("--lr-min", help="cosine schedule: the final α.  [default: 0]")]
 Warmup = Annotated[Optional[int], typer.Option("--warmup", help="Linear warm-up over w steps, with any schedule: "
@@ -72,8 +72,9 @@ Xlim = Annotated[Optional[str], typer.Option("--xlim", help="Horizontal range of
                                              metavar="A,B")]
 Ylim = Annotated[Optional[str], typer.Option("--ylim", help="Vertical range of the pictures, e.g. -1,3.",
                                              metavar="C,D")]
-Dpi = Annotated[Optional[int], typer.Option("--dpi", help="Pixels per inch of the pictures [png 150: 1500×750 px; "
-                                                            "animation 100: 1000×500 px, at most 200].", metavar="N")]
+Dpi = Annotated[Optional[int], typer.Option("--dpi", help="Pixels per inch of the pictures, 10 to 1200 (an "
+                                                            "animation at most 200).  [default: png 150, 1500×750 "
+                                                            "px; animation 100, 1000×500 px]", metavar="N")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON document and nothing else.")]
 Html = Annotated[Optional[str], typer.Option(
     "--html", help="Also write the run as one self-contained web page to PATH: the figure with a player "
@@ -125,6 +126,20 @@ def engine_command(*, without: tuple[str, ...] = (), steps: object = None):
         return run
 
     return decorate
+
+
+def defaults_in_notation(command) -> None:
+    """Show every float default in ``command``'s --help as gd prints numbers, 10⁻⁸ and 0 rather than Python's
+    1e-08 and 0.0, in Typer's own ``[default: …]`` form that the hand-written defaults use too (sub-commands
+    included)."""
+    from gdcli.engine.notation import number
+
+    for sub in getattr(command, "commands", {}).values():
+        defaults_in_notation(sub)
+    for param in command.params:
+        if isinstance(param.default, float) and param.show_default is True:
+            param.help = f"{param.help or ''}  [default: {number(param.default)}]"
+            param.show_default = False
 
 
 def line_search_alone(args: list[str]) -> list[str]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from gdcli.engine.expression import FUNCTIONS, parse_expression, parse_number, plain_number, vector_parts
+from gdcli.engine.notation import number
 from gdcli.errors import GdError
 
 KINDS = ("number", "vector", "iterates", "expression", "interval", "choice")
@@ -78,9 +79,9 @@ class Exactness:
 
     def text(self) -> str:
         if self.how == "absolute":
-            return f"to within ±{number_text(self.amount)}"
+            return f"to within ±{number(self.amount, 10)}"
         if self.how == "relative":
-            return f"to within {number_text(100 * self.amount)} % of the value"
+            return f"to within {number(100 * self.amount, 10)} % of the value"
         return f"to {int(self.amount)} significant figure{'s' if self.amount != 1 else ''}"
 
     def to_dict(self) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import sympy as sp
 from rich.console import Group
 from rich.panel import Panel
@@ -9,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gdcli.engine.notation import expression, number, unicode, vector
+from gdcli.landscape.compare import TUNE_GRID
 from gdcli.render.solve import STATUS_MARK, STATUS_STYLE
 
 SWEEP_MARK = {**STATUS_MARK, "oscillating": "↔ oscillating"}
@@ -88,7 +91,9 @@ def compare_table(solutions) -> Table:
         table.add_row(r.optimizer.name, lr, Text(STATUS_MARK[r.status], style=STATUS_STYLE[r.status]),
                       str(r.steps), number(r.final_f), number(r.final_grad_norm, 3), vector(r.final_x, 4))
     if tuned:
-        table.caption = ("α₀ tuned per optimizer on a log grid 1e-05 … 10 (5 per decade): " + "; ".join(
+        per_decade = round((len(TUNE_GRID) - 1) / math.log10(TUNE_GRID[-1] / TUNE_GRID[0]))
+        table.caption = (f"α₀ tuned per optimizer on a log grid {number(TUNE_GRID[0])} … {number(TUNE_GRID[-1])} "
+                         f"({per_decade} per decade): " + "; ".join(
             f"{s.run.optimizer.name}: {s.tuning.criterion}" for s in tuned))
     return table
 

@@ -1,0 +1,108 @@
+"""One notation across commands (issue 13): powers of ten as a teacher writes them (10⁻⁶, 2·10⁻⁷), never
+Python's 1e-06, in every --help and in the main tables at 80 columns without colour; and what is printed reads
+back as the value it stands for."""
+
+import re
+from fractions import Fraction
+
+import pytest
+
+from gdcli.engine.expression import read_number
+from gdcli.engine.notation import number
+
+E_NOTATION = re.compile(r"\d[eE][-+]?\d")
+"""A number in Python's exponent notation: 1e-06, 2.5E+08, 1e8."""
+
+
+@pytest.fixture(autouse=True)
+def eighty_columns(monkeypatch):
+    monkeypatch.setenv("GD_WIDTH", "80")
+    monkeypatch.setenv("COLUMNS", "80")
+
+
+def command_paths():
+    """Every command and sub-command of gd, as argument lists: [], ["solve"], …, ["practice", "check"], …"""
+    import typer.main
+
+    from gdcli.cli import app
+
+    def walk(command, path):
+        yield path
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from walk(sub, [*path, name])
+
+    return list(walk(typer.main.get_command(app), []))
+
+
+@pytest.mark.parametrize("path", command_paths(), ids=lambda path: " ".join(path) or "gd")
+def test_no_help_prints_python_exponents(cli, path):
+    result = cli(*path, "--help")
+    assert result.exit_code == 0, result.stderr
+    assert not E_NOTATION.search(result.stdout), result.stdout
+    assert "[default: 0.0]" not in result.stdout  # a float default is written as gd writes numbers: 0
+
+
+def test_help_defaults_are_written_one_way(cli):
+    text = " ".join(cli("solve", "--help").stdout.split())  # the lines joined, as Typer wraps them
+    assert "[default: 10⁻⁸]" in text  # --tol
+    assert "[default: adagrad 10⁻¹⁰, rmsprop and adam 10⁻⁸]" in text  # --eps, written by hand
+    assert "[default: inverse 0.1, exponential 0.95, step 0.5]" in text  # --decay: the same brackets
+    assert "(10⁻⁸)" not in text  # Typer's own rendering of a show_default string is not used
+    analyze = " ".join(cli("analyze", "--help").stdout.split())
+    assert "[default: 10⁻⁶]" in analyze  # --reduction
+
+
+# the tables: each run is chosen so that some printed number is below 10⁻⁴
+TABLES = [
+    ("solve", "x^2 + 4*y^2", "--start", "1,1", "--lr", "1/5", "--steps", "40", "--tol", "0"),
+    ("solve", "x^2 + 4*y^2", "--lr", "1/100000", "--steps", "3", "--explain"),
+    ("solve", "x^2", "--start", "3", "-o", "adam", "--steps", "2", "--explain"),
+    ("analyze", "x^2 + y^2/10000000"),
+    ("compare", "rosenbrock", "--optimizers", "momentum,adam", "--tune"),
+    ("sweep", "--lr-min", "1/1000", "--lr-max", "1/4", "--num", "12"),
+    ("basins", "himmelblau", "--grid", "9"),
+    ("fit", "four_points.csv", "--target", "y", "--lr", "1/1000000", "--epochs", "3"),
+    ("fit", "four_points.csv", "--target", "y", "--lr", "1/10", "--epochs", "400"),
+    ("step", "x^2", "--start", "3", "-o", "adam", "--frames", "3"),
+    ("schedule", "exponential", "--lr", "1/100000", "--steps", "5"),
+]
+
+
+@pytest.mark.parametrize("args", TABLES, ids=lambda args: " ".join(args[:2]))
+def test_no_table_prints_python_exponents(cli, args):
+    result = cli(*args)
+    assert result.exit_code == 0, result.stderr
+    assert not E_NOTATION.search(result.stdout), result.stdout
+    assert "10⁻" in result.stdout  # the small numbers are there, in gd's notation
+
+
+def test_practice_tolerances_are_in_the_same_notation(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    listing = cli("practice", "list")
+    assert listing.exit_code == 0, listing.stderr
+    ids = [line.split()[0] for line in listing.stdout.splitlines()[1:] if line[:1].isalpha()]
+    shown = [cli("practice", "show", problem).stdout for problem in ids]
+    assert not any(E_NOTATION.search(text) for text in shown)
+    assert any(re.search(r"to within ±10⁻\S", text) for text in shown)
+
+
+@pytest.mark.parametrize(("value", "exact"), [
+    (1e-06, Fraction(1, 10**6)), (5e-05, Fraction(5, 10**5)), (-2.5e-12, Fraction(-25, 10**13)),
+    (3e8, Fraction(3 * 10**8)), (1.25e20, Fraction(125 * 10**18)), (-1e-300, Fraction(-1, 10**300)),
+    (0.001, Fraction(1, 1000)), (123456.0, Fraction(123456)),
+])
+def test_printed_numbers_read_back(value, exact):
+    text = number(value)
+    assert not E_NOTATION.search(text)
+    assert read_number(text) == float(exact)
+
+
+def test_a_table_cell_reads_back_as_the_closed_form(cli):
+    # f = x² + y²/10⁷: ∇²f = diag(2, 2/10⁷), so the eigenvalues are 2·10⁻⁷ and 2, and κ = 10⁷
+    result = cli("analyze", "x^2 + y^2/10000000")
+    assert result.exit_code == 0, result.stderr
+    eigenvalues = re.search(r"minimum\s+\(([^,]+), ([^)]+)\)", result.stdout)
+    assert read_number(eigenvalues.group(1)) == float(Fraction(2, 10**7))
+    assert read_number(eigenvalues.group(2)) == 2
+    kappa = re.search(r"κ = L/μ\s+(\S+)", result.stdout).group(1)
+    assert read_number(kappa) == 10**7
