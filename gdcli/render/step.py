@@ -56,6 +56,8 @@ STATE_WIDTH = 44
 """Columns given to the state beside the picture."""
 PICTURE_ROWS = 16
 """Rows of the picture in printed frames."""
+PICTURE_SHARE = 0.5
+"""The least share of a terminal's rows the picture gets while the rest of the screen can give up lines."""
 SUBSCRIPTS = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 HYPER_NAMES = {symbol_text(symbol): name for name, symbol in HYPER_SYMBOLS.items()}
@@ -136,6 +138,46 @@ def written_update(run: RunResult, steps: list[Step], k: int, first: str = "") -
                      f"{values_text(step.values[target.name])}")
         assigned.add(shown)
     return lines
+
+
+BREAKS = ((" = ",), (" − ", " + "), ("·", "/"))
+"""Where a written-out update may be broken, most preferred first: before an equals sign, before a sum's or a
+difference's operator, at a product or a quotient; only outside brackets."""
+
+
+def broken(line: str, width: int) -> list[str]:
+    """``line`` in lines of at most ``width`` cells where it can be: broken before a top-level operator (see
+    BREAKS), continued under the first "=" ::
+
+        x₅ = x₄ − α·m̂₅/(√v̂₅ + ε)
+           = (-1.196, 1.004) − 0.001·(-211.61, -86.499)/(√(44946, 7507.5) + 10⁻⁸)
+           = (-1.195, 1.005)
+    """
+    if cell_len(line) <= width or " = " not in line:
+        return [line]
+    indent = " " * (cell_len(line.split(" = ", 1)[0]) + 1)
+    lines = [""]
+    for piece in _pieces(line, width - len(indent), 0):
+        if not lines[-1] or cell_len(lines[-1] + piece) <= width:
+            lines[-1] += piece
+        else:
+            lines.append(indent + piece.lstrip())
+    return lines
+
+
+def _pieces(text: str, width: int, level: int) -> list[str]:
+    """``text`` cut before each top-level operator of BREAKS[level]; a piece wider than ``width`` is cut again
+    at the next level's operators."""
+    if level == len(BREAKS):
+        return [text]
+    cuts, depth = [0], 0
+    for i, char in enumerate(text):
+        depth += (char in "([") - (char in ")]")
+        if depth == 0 and i > 0 and any(text.startswith(op, i) for op in BREAKS[level]):
+            cuts.append(i + (char == "/" or char == "·"))  # a product or quotient keeps its sign on the left
+    parts = [text[a:b] for a, b in zip(cuts, cuts[1:] + [len(text)]) if a < b]
+    return [piece for part in parts
+            for piece in (_pieces(part, width, level + 1) if cell_len(part) > width else [part])]
 
 
 def _key(shown: str) -> str:
@@ -493,11 +535,12 @@ def stability_line(stepper: Stepper, compact: bool = False) -> Text:
     """The stability reading for the current α, marked ✓/✗ where a bound applies (one line when compact)."""
     s = stepper.stability
     mark = {True: ("✓ stable: ", "green"), False: ("✗ unstable: ", "red"), None: ("", "")}[s.lr_is_stable]
-    where = point_name(s)
-    line = Text.assemble(("stability ", "bold"), f"(Hessian at {where}): ", mark, (s.reading, "italic"))
-    if compact:
+    where = f"(Hessian at {point_name(s)})"
+    if compact:  # one line: the verdict first, where it was read last
+        line = Text.assemble(("stability: ", "bold"), mark, (s.reading, "italic"), f" {where}")
         line.no_wrap, line.overflow = True, "ellipsis"
-    return line
+        return line
+    return Text.assemble(("stability ", "bold"), f"{where}: ", mark, (s.reading, "italic"))
 
 
 def help_line(width: int = 100) -> Text:
@@ -528,9 +571,7 @@ def view(stepper: Stepper, width: int = 100, height: int | None = None) -> Group
     if height is not None:
         rows = min(rows, _steady_rows(stepper, width, height, side))
     state = state_table(stepper, compact)
-    updates = update_lines(stepper)
-    below = [Text("\n".join(updates[-1:] if compact else updates)), iterate_window(stepper, window),
-             stability_line(stepper, compact)]
+    below = _below(stepper, width, compact, window)
     pic, legend = picture(stepper, cols, rows)
     top = Table.grid(padding=(0, 2))
     top.add_column(width=cols, no_wrap=True)
@@ -541,27 +582,30 @@ def view(stepper: Stepper, width: int = 100, height: int | None = None) -> Group
     return Group(title(stepper), help_line(width), notice, top, *legend_lines, *below)
 
 
+def _below(stepper: Stepper, width: int, compact: bool, window: int) -> list:
+    """What the screen shows under the picture: the written-out update (only its x line when compact) broken at
+    operators to ``width``, the last ``window`` rows of the iterate table and the stability reading."""
+    updates = update_lines(stepper)
+    lines = [part for line in (updates[-1:] if compact else updates) for part in broken(line, width)]
+    return [Text("\n".join(lines)), iterate_window(stepper, window), stability_line(stepper, compact)]
+
+
 def _layout(stepper: Stepper, width: int, height: int | None, side: int) -> tuple[bool, int, int]:
-    """(compact, iterate-window rows, picture rows) at the stepper's position. On a short terminal give up, in
-    turn, rows of the iterate window, then the rules beside the state's values, all but the x line of the
-    written-out update and all but one line of the stability reading."""
+    """(compact, iterate-window rows, picture rows) at the stepper's position: the fullest screen whose picture
+    gets at least PICTURE_SHARE of the terminal's rows and is as tall as the state beside it. Short of that,
+    give up in turn rows of the iterate window, then the rules beside the state's values, all but the x line of
+    the written-out update and all but one line of the stability reading, and the window's rows again."""
+    if height is None:
+        return False, WINDOW, PICTURE_ROWS
+    fixed = _height(help_line(width), width) + 4  # title, notice and the picture's two legend lines
     for compact in (False, True):
-        state = state_table(stepper, compact)
-        window = WINDOW
-        while True:
-            updates = update_lines(stepper)
-            below = [Text("\n".join(updates[-1:] if compact else updates)), iterate_window(stepper, window),
-                     stability_line(stepper, compact)]
-            if height is None:
-                return compact, window, PICTURE_ROWS
-            fixed = sum(_height(part, width) for part in [help_line(width), *below]) + 4  # title, notice, legend
-            rows = max(4, height - fixed)
-            if window == 0 or rows >= _height(state, side):
-                break
-            window -= 1
-        if rows >= _height(state, side):
-            break
-    return compact, window, rows
+        state = _height(state_table(stepper, compact), side)
+        update, _, stability = (_height(part, width) for part in _below(stepper, width, compact, 0))
+        for window in range(WINDOW, -1, -1):
+            rows = max(4, height - fixed - update - _height(iterate_window(stepper, window), width) - stability)
+            if rows >= max(state, PICTURE_SHARE * height):
+                return compact, window, rows
+    return True, 0, rows
 
 
 _STEADY: dict[tuple, int] = {}
@@ -569,7 +613,8 @@ _STEADY: dict[tuple, int] = {}
 
 
 def _steady_rows(stepper: Stepper, width: int, height: int, side: int) -> int:
-    """The fewest picture rows the screen leaves at the start, after WINDOW steps and at the end of the run."""
+    """The fewest picture rows the screen leaves at the start, in the first steps as the iterate window fills up
+    (the first update and the window's full size, each with the update after it) and at the end of the run."""
     key = (id(stepper.run), width, height)
     if key not in _STEADY:
         if len(_STEADY) > 64:
@@ -577,7 +622,7 @@ def _steady_rows(stepper: Stepper, width: int, height: int, side: int) -> int:
         here = stepper.position
         try:
             sizes = []
-            for k in sorted({0, min(WINDOW, stepper.last), stepper.last}):
+            for k in sorted({min(k, stepper.last) for k in (0, 1, WINDOW, WINDOW + 1)} | {stepper.last}):
                 stepper.position = k
                 sizes.append(_layout(stepper, width, height, side)[2])
         finally:

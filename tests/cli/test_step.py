@@ -255,3 +255,33 @@ def test_at_80_by_24_the_map_keeps_its_window_and_joins_the_path(terminal):
             assert any(f"{keys} {action}" in line for line in lines[1:4])
     term.send(b"q")
     assert term.finish() == 0
+
+
+def test_at_80_by_24_the_picture_is_large_and_long_updates_break_at_operators(terminal):
+    """The picture takes at least half of an 80 × 24 terminal, and Adam's update with three variables is broken
+    before an "=" rather than wherever the line runs out."""
+    term = terminal("x^2 + 4*y^2 + z^2", "--start", "3,3,3", "-o", "adam", rows=24, cols=80)
+    term.screen(0)
+    term.send(b"\x1b[C")
+    lines = term.screen(1).splitlines()
+    assert len(lines) <= 24 and all(cell_len(line) <= 80 for line in lines)
+    legend = next(i for i, line in enumerate(lines) if line.startswith("f(xₜ) for t = 0"))
+    assert legend - 4 >= 12  # below the title, two lines of keys and the notice
+    # by hand: g₀ = (6, 24, 6), m̂₁ = g₀, v̂₁ = g₀², so x₁ = 3 − 0.1·g/|g| = 2.9 in each coordinate (ε = 10⁻⁸)
+    first = lines.index("x₁ = x₀ − α·m̂₁/(√v̂₁ + ε) = (3, 3, 3) − 0.1·(6, 24, 6)/(√(36, 576, 36) + 10⁻⁸)")
+    assert lines[first + 1] == "   = (2.9, 2.9, 2.9)"
+    term.send(b"q")
+    assert term.finish() == 0
+
+
+def test_at_80_by_24_the_bowl_map_is_twelve_rows_or_more(terminal):
+    term = terminal(rows=24, cols=80)
+    for k in range(3):
+        if k:
+            term.send(b"\x1b[C")
+        lines = term.screen(k).splitlines()
+        legend = next(i for i, line in enumerate(lines) if line.startswith("x ∈ ["))
+        assert legend - 4 >= 12
+        assert "x₂ = x₁ − α·g₁ = (2.4, 0.6) − 0.1·(4.8, 4.8) = (1.92, 0.12)" in lines or k != 2
+    term.send(b"q")
+    assert term.finish() == 0

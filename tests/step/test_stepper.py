@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from rich.cells import cell_len
 from rich.console import Console
 
 from gdcli.cli.step import decode_keys
@@ -259,3 +260,29 @@ def test_view_fits_a_classic_80_by_24_terminal(optimizer):
     assert len(lines) <= 24
     text = "\n".join("".join(segment.text for segment in line) for line in lines)
     assert "step 3/" in text and "x₃" in text
+
+
+def test_long_updates_break_at_operators():
+    from gdcli.render.step import broken
+
+    line = ("x₅ = x₄ − α·m̂₅/(√v̂₅ + ε) = (-1.196, 1.004) − 0.001·(-211.61, -86.499)/(√(44946, 7507.5) + 10⁻⁸) = "
+            "(-1.195, 1.005)")
+    assert broken(line, 80) == ["x₅ = x₄ − α·m̂₅/(√v̂₅ + ε)",
+                                "   = (-1.196, 1.004) − 0.001·(-211.61, -86.499)/(√(44946, 7507.5) + 10⁻⁸)",
+                                "   = (-1.195, 1.005)"]
+    # narrower: before the difference's sign, then after the product's and the quotient's, never inside brackets
+    assert broken(line, 40) == ["x₅ = x₄ − α·m̂₅/(√v̂₅ + ε)", "   = (-1.196, 1.004) − 0.001·",
+                                "   (-211.61, -86.499)/", "   (√(44946, 7507.5) + 10⁻⁸)", "   = (-1.195, 1.005)"]
+    short = "x₂ = x₁ − α·g₁ = (2.4, 0.6) − 0.1·(4.8, 4.8) = (1.92, 0.12)"
+    assert broken(short, 80) == [short]
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "adam", "bfgs", "momentum"])
+def test_at_80_by_24_the_picture_takes_half_the_screen(optimizer):
+    stepper = Stepper("rosenbrock", optimizer=optimizer)
+    for k in range(7):
+        stepper.goto(k)
+        lines = text(view(stepper, 80, 24), width=80).splitlines()
+        assert len(lines) <= 24 and all(cell_len(line) <= 80 for line in lines)
+        legend = next(i for i, line in enumerate(lines) if line.startswith("x ∈ ["))
+        assert legend - 4 >= 12  # title, two lines of keys and the notice above the picture; 12 = 24/2
