@@ -25,7 +25,7 @@ def analyze(
     objective: opt.Objective = None,
     vars: opt.Vars = None,
     region: Region = None,
-    reduction: Annotated[float, typer.Option("--reduction", help="ε: predict the steps to shrink the error "
+    reduction: Annotated[float, opt.number_option("--reduction", help="ε: predict the steps to shrink the error "
                                                                  "by this factor.")] = 1e-6,
     latex: Annotated[bool, typer.Option("--latex", help="Show ∇f and ∇²f as LaTeX.")] = False,
     markdown: Markdown = None,

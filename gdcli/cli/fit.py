@@ -39,7 +39,7 @@ def fit(
     batch_size: Annotated[int, typer.Option("--batch-size", help="Rows per step; 0 = full batch, 1 = SGD.")] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the per-epoch shuffle.")] = 0,
     no_shuffle: Annotated[bool, typer.Option("--no-shuffle", help="Keep the file's row order in every epoch.")] = False,
-    l2: Annotated[float, typer.Option("--l2", help="Weight decay λ: adds (λ/2)‖w‖² (not on the intercept).")] = 0.0,
+    l2: Annotated[float, opt.number_option("--l2", help="Weight decay λ: adds (λ/2)‖w‖² (not on the intercept).")] = 0.0,
     standardize: Annotated[bool, typer.Option("--standardize", help="Scale features to mean 0, variance 1; "
                                                                     "coefficients are reported in original units.")] = False,
     schedule: opt.Schedule = "constant",

@@ -12,6 +12,19 @@ from typing import Annotated, Optional
 
 import typer
 
+
+def number_option(*names: str, **settings):
+    """A typer.Option whose value is a real number read as gd reads numbers (0.1, 1/10, 1e-8 and the 10⁻⁸ that
+    --help shows), with a message about the option when it is not one (gdcli.engine.expression.read_number)."""
+
+    def number(text):
+        from gdcli.engine.expression import read_number
+
+        return text if isinstance(text, float) else read_number(str(text), names[0])
+
+    return typer.Option(*names, parser=number, **settings)
+
+
 Objective = Annotated[
     Optional[str],
     typer.Argument(help="An expression in your variables (x^2 + 4*y^2) or a built-in name (gd functions). "
@@ -26,37 +39,37 @@ Optimizer = Annotated[str, typer.Option("--optimizer", "-o", help="gd, momentum,
 Lr = Annotated[Optional[str], typer.Option("--lr", help="Learning rate α, a decimal or a fraction such as 1/10. "
                                                          " [default: 0.1, or the built-in's]")]
 Steps = Annotated[Optional[int], typer.Option("--steps", help="Step budget.  [default: 20, or the built-in's]")]
-Tol = Annotated[float, typer.Option("--tol", help="Stop when ‖∇f‖ ≤ tol (0 disables).")]
-Xtol = Annotated[float, typer.Option("--xtol", help="Stop when ‖x_t − x_{t−1}‖ ≤ xtol (0 disables).")]
-Ftol = Annotated[float, typer.Option("--ftol", help="Stop when |f(x_t) − f(x_{t−1})| ≤ ftol (0 disables).")]
-Beta = Annotated[Optional[float], typer.Option("--beta", help="Momentum β for momentum and nesterov.  [default: 0.9]")]
-Beta1 = Annotated[Optional[float], typer.Option("--beta1", help="Adam's β₁.  [default: 0.9]")]
-Beta2 = Annotated[Optional[float], typer.Option("--beta2", help="Adam's β₂.  [default: 0.999]")]
-Eps = Annotated[Optional[float], typer.Option("--eps", help="ε.  [default: adagrad 10⁻¹⁰, rmsprop and adam 10⁻⁸]")]
-Rho = Annotated[Optional[float], typer.Option("--rho", help="RMSprop's decay ρ.  [default: 0.99]")]
+Tol = Annotated[float, number_option("--tol", help="Stop when ‖∇f‖ ≤ tol (0 disables).")]
+Xtol = Annotated[float, number_option("--xtol", help="Stop when ‖x_t − x_{t−1}‖ ≤ xtol (0 disables).")]
+Ftol = Annotated[float, number_option("--ftol", help="Stop when |f(x_t) − f(x_{t−1})| ≤ ftol (0 disables).")]
+Beta = Annotated[Optional[float], number_option("--beta", help="Momentum β for momentum and nesterov.  [default: 0.9]")]
+Beta1 = Annotated[Optional[float], number_option("--beta1", help="Adam's β₁.  [default: 0.9]")]
+Beta2 = Annotated[Optional[float], number_option("--beta2", help="Adam's β₂.  [default: 0.999]")]
+Eps = Annotated[Optional[float], number_option("--eps", help="ε.  [default: adagrad 10⁻¹⁰, rmsprop and adam 10⁻⁸]")]
+Rho = Annotated[Optional[float], number_option("--rho", help="RMSprop's decay ρ.  [default: 0.99]")]
 Schedule = Annotated[str, typer.Option("--schedule", help="constant, inverse α₀/(1+kt), exponential α₀·kᵗ, step "
                                                              "α₀·γ^⌊t/P⌋ or cosine from α₀ to --lr-min over the "
                                                              "budget.")]
-Decay = Annotated[Optional[float], typer.Option("--decay", help="The schedule's k or γ.  [default: inverse 0.1, "
+Decay = Annotated[Optional[float], number_option("--decay", help="The schedule's k or γ.  [default: inverse 0.1, "
                                                                  "exponential 0.95, step 0.5]")]
 Period = Annotated[Optional[int], typer.Option("--period", help="step schedule: P, the steps between decays.  [default: 10]")]
-LrMin = Annotated[Optional[float], typer.Option("--lr-min", help="cosine schedule: the final α.  [default: 0]")]
+LrMin = Annotated[Optional[float], number_option("--lr-min", help="cosine schedule: the final α.  [default: 0]")]
 Warmup = Annotated[Optional[int], typer.Option("--warmup", help="Linear warm-up over w steps, with any schedule: "
                                                                  "α_t × min(1, (t+1)/w).")]
 LineSearch = Annotated[Optional[str], typer.Option(
     "--line-search", help="armijo (also --line-search alone: backtracking from α), wolfe, strong-wolfe or exact; "
                           "for gd and the methods (bfgs, lbfgs use wolfe and cg strong-wolfe unless told).",
     metavar="[KIND]")]
-C1 = Annotated[float, typer.Option("--c1", help="Sufficient-decrease constant c1 of every line search.")]
-C2 = Annotated[Optional[float], typer.Option("--c2", help="Wolfe curvature constant c2.  [default: 0.9; cg 0.1]")]
+C1 = Annotated[float, number_option("--c1", help="Sufficient-decrease constant c1 of every line search.")]
+C2 = Annotated[Optional[float], number_option("--c2", help="Wolfe curvature constant c2.  [default: 0.9; cg 0.1]")]
 Memory = Annotated[Optional[int], typer.Option("--memory", help="L-BFGS: the number m of (s, y) pairs kept.  [default: 10]")]
 CgBeta = Annotated[Optional[str], typer.Option("--cg-beta", help="cg: fr (Fletcher–Reeves) or pr (Polak–Ribière+). "
                                                                    " [default: pr]")]
 Bb = Annotated[Optional[int], typer.Option("--bb", help="bb: 1 for α = sᵀs/sᵀy, 2 for α = sᵀy/yᵀy.  [default: 1]")]
 H0 = Annotated[Optional[str], typer.Option("--h0", help="bfgs, lbfgs: H₀ = identity, or scaled by yᵀs/yᵀy.  [default: scaled]")]
-Fstar = Annotated[Optional[float], typer.Option("--fstar", help="polyak: the minimum value f*.  [default: the "
+Fstar = Annotated[Optional[float], number_option("--fstar", help="polyak: the minimum value f*.  [default: the "
                                                                  "catalog's]")]
-Shrink = Annotated[float, typer.Option("--shrink", help="Backtracking factor: α ← shrink·α per trial.")]
+Shrink = Annotated[float, number_option("--shrink", help="Backtracking factor: α ← shrink·α per trial.")]
 Every = Annotated[int, typer.Option("--every", help="Keep every K-th iterate (the last always).")]
 Plot = Annotated[Optional[str], typer.Option(
     "--plot", help="Draw the run into PATH (.png, .svg or .pdf): contours of f with the path and the loss curve "

@@ -63,7 +63,7 @@ StepSteps = Annotated[Optional[int], typer.Option("--steps", help="Step budget, 
 def step(
     objective: opt.Objective = None,
     engine: dict = None,
-    factor: Annotated[float, typer.Option("--factor", help="↑ and ↓ multiply or divide α by this.")] = 2.0,
+    factor: Annotated[float, opt.number_option("--factor", help="↑ and ↓ multiply or divide α by this.")] = 2.0,
     frames: Annotated[Optional[int], typer.Option(
         "--frames", help="Print N successive views (steps 0 … N−1) to stdout instead of the interactive screen.",
     )] = None,

@@ -2,6 +2,8 @@
 Python's 1e-06, in every --help and in the main tables at 80 columns without colour; and what is printed reads
 back as the value it stands for."""
 
+import json
+import math
 import re
 from fractions import Fraction
 
@@ -106,3 +108,22 @@ def test_a_table_cell_reads_back_as_the_closed_form(cli):
     assert read_number(eigenvalues.group(2)) == 2
     kappa = re.search(r"κ = L/μ\s+(\S+)", result.stdout).group(1)
     assert read_number(kappa) == 10**7
+
+
+@pytest.mark.parametrize("typed", ["10⁻³", "1/1000", "1e-3", "0.001"])
+def test_number_options_read_what_help_prints(cli, typed):
+    # the bowl x² + 4y² from (3, 3) with α = 0.1: x_t = 3·0.8ᵗ, y_t = 3·0.2ᵗ, ∇f = (2x, 8y)
+    first = next(t for t in range(500) if math.hypot(6 * 0.8**t, 24 * 0.2**t) <= 1 / 1000)
+    result = cli("solve", "--tol", typed, "--steps", "500", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["steps"] == first
+
+
+@pytest.mark.parametrize(("args", "name"), [(("solve", "--tol", "abc"), "--tol"), (("solve", "--beta", "x"), "--beta"),
+                                            (("fit", "four_points.csv", "--target", "y", "--l2", "λ"), "--l2"),
+                                            (("step", "--factor", "two", "--frames", "1"), "--factor")])
+def test_a_number_option_that_is_no_number_is_named(cli, args, name):
+    result = cli(*args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"gd: error: {name} must be a number such as 0.1 or 1/10, not ")
+    assert result.stderr.count("\n") == 1
