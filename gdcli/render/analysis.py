@@ -79,22 +79,27 @@ def _steps(count: int | None) -> str:
 
 
 def compare_table(solutions) -> Table:
-    """A row per optimizer: status, steps, final f, final ‖∇f‖, final x."""
-    table = Table(title="gd compare", header_style="bold", box=None, padding=(0, 1))
+    """A row per optimizer: α₀, status, steps, final f, final ‖∇f‖, final x; under it each optimizer's
+    hyper-parameters (β, β₁, β₂, ε, ρ, the methods' settings) and how α₀ was tuned."""
+    table = Table(title="gd compare", header_style="bold", box=None, padding=(0, 1), caption_justify="left")
     for name, justify in (("optimizer", "left"), ("α₀", "right"), ("status", "left"), ("steps", "right"),
                           ("final f", "right"), ("‖∇f‖", "right"), ("final x", "left")):
-        table.add_column(name, justify=justify)
+        table.add_column(name, justify=justify, no_wrap=name != "final x")  # numbers whole; x wraps at its commas
     tuned = [s for s in solutions if s.tuning is not None]
     for s in solutions:
         r = s.run
         lr = "—" if r.optimizer.name == "polyak" else number(r.lr0, 3)
         table.add_row(r.optimizer.name, lr, Text(STATUS_MARK[r.status], style=STATUS_STYLE[r.status]),
                       str(r.steps), number(r.final_f), number(r.final_grad_norm, 3), vector(r.final_x, 4))
+    settings = [f"{s.run.optimizer.name} {', '.join(s.run.optimizer.settings_text())}" for s in solutions
+                if s.run.optimizer.settings_text()]
+    notes = [f"hyper-parameters: {'; '.join(settings)}"] if settings else []
     if tuned:
         per_decade = round((len(TUNE_GRID) - 1) / math.log10(TUNE_GRID[-1] / TUNE_GRID[0]))
-        table.caption = (f"α₀ tuned per optimizer on a log grid {number(TUNE_GRID[0])} … {number(TUNE_GRID[-1])} "
-                         f"({per_decade} per decade): " + "; ".join(
-            f"{s.run.optimizer.name}: {s.tuning.criterion}" for s in tuned))
+        notes.append(f"α₀ tuned per optimizer on a log grid {number(TUNE_GRID[0])} … {number(TUNE_GRID[-1])} "
+                     f"({per_decade} per decade): " + "; ".join(
+                         f"{s.run.optimizer.name}: {s.tuning.criterion}" for s in tuned))
+    table.caption = "\n".join(notes) or None
     return table
 
 
