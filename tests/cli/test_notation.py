@@ -127,3 +127,20 @@ def test_a_number_option_that_is_no_number_is_named(cli, args, name):
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.startswith(f"gd: error: {name} must be a number such as 0.1 or 1/10, not ")
     assert result.stderr.count("\n") == 1
+
+
+def test_compare_shows_each_rows_hyper_parameters(cli):
+    # torch's defaults: momentum β = 0.9 (here set to 1/2), Adam β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸
+    result = cli("compare", "--optimizers", "gd,momentum,adam", "--beta", "1/2")
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert "hyper-parameters: momentum β = 0.5; adam β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸" in text
+
+
+def test_compare_never_cuts_a_number(cli):
+    result = cli("compare", "rosenbrock", "--optimizers", "gd,momentum,bfgs", "--tune")
+    assert result.exit_code == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if re.match(r" (gd|momentum|bfgs) +\d", line)]
+    assert len(rows) == 3 and not any("…" in row.replace("… max_steps", "") for row in rows)
+    converged = [row for row in rows if "converged" in row and "✓" in row]
+    assert converged and all(re.search(r"\d·10⁻[⁰¹²³⁴⁵⁶⁷⁸⁹]+\s", row) for row in converged)  # f at a minimum: tiny, whole
