@@ -144,3 +144,18 @@ def test_compare_never_cuts_a_number(cli):
     assert len(rows) == 3 and not any("…" in row.replace("… max_steps", "") for row in rows)
     converged = [row for row in rows if "converged" in row and "✓" in row]
     assert converged and all(re.search(r"\d·10⁻[⁰¹²³⁴⁵⁶⁷⁸⁹]+\s", row) for row in converged)  # f at a minimum: tiny, whole
+
+
+def test_markdown_math_writes_powers_of_ten_in_latex(cli, tmp_path):
+    # the bowl from (3, 3) with α = 0.1 after 60 steps: x = 3·0.8⁶⁰ ≈ 4.6·10⁻⁶, y = 3·0.2⁶⁰ ≈ 3.5·10⁻⁴²
+    out = tmp_path / "run.md"
+    result = cli("solve", "--steps", "60", "--tol", "0", "--markdown", str(out))
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    math = [part for line in text.splitlines() for part in re.findall(r"\$[^$]+\$", line)]
+    assert not any(E_NOTATION.search(part) or "⁻" in part for part in math)
+    x, y = re.search(r"Final \$x = \(([^,]+), ([^)]+)\)\$", text).groups()
+    mantissa, exponent = re.fullmatch(r"([\d.]+) \\cdot 10\^\{(-\d+)\}", x).groups()
+    assert float(mantissa) * 10 ** int(exponent) == pytest.approx(3 * 0.8**60, rel=1e-5)
+    mantissa, exponent = re.fullmatch(r"([\d.]+) \\cdot 10\^\{(-\d+)\}", y).groups()
+    assert float(mantissa) * 10 ** int(exponent) == pytest.approx(3 * 0.2**60, rel=1e-5)
