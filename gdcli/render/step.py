@@ -146,8 +146,9 @@ difference's operator, at a product or a quotient; only outside brackets."""
 
 
 def broken(line: str, width: int) -> list[str]:
-    """``line`` in lines of at most ``width`` cells where it can be: broken before a top-level operator (see
-    BREAKS), continued under the first "=" ::
+    """``line`` in lines of at most ``width`` cells where it can be: each "= …" part on a line of its own when it
+    does not fit after the previous one, continued under the first "=", and a part too wide for a line broken
+    before a sum's or difference's sign, then after a product's or quotient's (BREAKS), never inside brackets::
 
         x₅ = x₄ − α·m̂₅/(√v̂₅ + ε)
            = (-1.196, 1.004) − 0.001·(-211.61, -86.499)/(√(44946, 7507.5) + 10⁻⁸)
@@ -157,26 +158,35 @@ def broken(line: str, width: int) -> list[str]:
         return [line]
     indent = " " * (cell_len(line.split(" = ", 1)[0]) + 1)
     lines = [""]
-    for piece in _pieces(line, width - len(indent), 0):
-        if not lines[-1] or cell_len(lines[-1] + piece) <= width:
-            lines[-1] += piece
-        else:
-            lines.append(indent + piece.lstrip())
+    for part in _cut(line, BREAKS[0]):
+        if not lines[-1] or cell_len(lines[-1] + part) <= width:
+            lines[-1] += part
+            continue
+        lines.append(indent)
+        for piece in _pieces(part.lstrip(), width - len(indent), 1):
+            if lines[-1] == indent or cell_len(lines[-1] + piece) <= width:
+                lines[-1] += piece if lines[-1] != indent else piece.lstrip()
+            else:
+                lines.append(indent + piece.lstrip())
     return lines
 
 
-def _pieces(text: str, width: int, level: int) -> list[str]:
-    """``text`` cut before each top-level operator of BREAKS[level]; a piece wider than ``width`` is cut again
-    at the next level's operators."""
-    if level == len(BREAKS):
-        return [text]
+def _cut(text: str, operators: tuple[str, ...]) -> list[str]:
+    """``text`` cut before each of ``operators`` outside brackets (after "·" and "/", which stay on the left)."""
     cuts, depth = [0], 0
     for i, char in enumerate(text):
         depth += (char in "([") - (char in ")]")
-        if depth == 0 and i > 0 and any(text.startswith(op, i) for op in BREAKS[level]):
-            cuts.append(i + (char == "/" or char == "·"))  # a product or quotient keeps its sign on the left
-    parts = [text[a:b] for a, b in zip(cuts, cuts[1:] + [len(text)]) if a < b]
-    return [piece for part in parts
+        if depth == 0 and i > 0 and any(text.startswith(op, i) for op in operators):
+            cuts.append(i + (char in "·/"))
+    return [text[a:b] for a, b in zip(cuts, cuts[1:] + [len(text)]) if a < b]
+
+
+def _pieces(text: str, width: int, level: int) -> list[str]:
+    """``text`` cut at the operators of BREAKS[level], a piece wider than ``width`` cut again at the next
+    level's."""
+    if level == len(BREAKS):
+        return [text]
+    return [piece for part in _cut(text, BREAKS[level])
             for piece in (_pieces(part, width, level + 1) if cell_len(part) > width else [part])]
 
 

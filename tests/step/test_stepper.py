@@ -273,6 +273,12 @@ def test_long_updates_break_at_operators():
     # narrower: before the difference's sign, then after the product's and the quotient's, never inside brackets
     assert broken(line, 40) == ["x₅ = x₄ − α·m̂₅/(√v̂₅ + ε)", "   = (-1.196, 1.004) − 0.001·",
                                 "   (-211.61, -86.499)/", "   (√(44946, 7507.5) + 10⁻⁸)", "   = (-1.195, 1.005)"]
+    # a part too wide for a line of its own starts on a new line all the same, then breaks after the quotient
+    four = ("x₁ = x₀ − α·m̂₁/(√v̂₁ + ε) = (1.2345, -2.3456, 3.4567, 4.5678) − 0.1·(2.469, -4.6912, 27.654, 381.22)/"
+            "(√(6.096, 22.007, 764.72, 1.4533·10⁵) + 10⁻⁸) = (1.1345, -2.2456, 3.3567, 4.4678)")
+    assert broken(four, 80) == ["x₁ = x₀ − α·m̂₁/(√v̂₁ + ε)",
+                                "   = (1.2345, -2.3456, 3.4567, 4.5678) − 0.1·(2.469, -4.6912, 27.654, 381.22)/",
+                                "   (√(6.096, 22.007, 764.72, 1.4533·10⁵) + 10⁻⁸)", "   = (1.1345, -2.2456, 3.3567, 4.4678)"]
     short = "x₂ = x₁ − α·g₁ = (2.4, 0.6) − 0.1·(4.8, 4.8) = (1.92, 0.12)"
     assert broken(short, 80) == [short]
 
