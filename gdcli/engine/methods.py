@@ -40,6 +40,7 @@ from operator import mul
 from typing import Callable
 
 from gdcli.engine import line_search as searches
+from gdcli.engine.notation import number
 from gdcli.engine.objective import Objective
 from gdcli.errors import OptionError
 
@@ -285,7 +286,7 @@ class Newton(Direction):
         d = [-v for v in cholesky_solve(low, g)]
         state = {"tau": tau, "d": d}
         if tau > 0:
-            state["note"] = f"H not pos. def.: τ = {tau:.3g} added"
+            state["note"] = f"H not pos. def.: τ = {number(tau, 3)} added"
         return d, state
 
 
@@ -308,7 +309,7 @@ class Bfgs(Direction):
     def observe(self, s, y):
         ys = dot(y, s)
         if not ys > 0:
-            self.pending = {"skipped": True, "note": f"update skipped: yᵀs = {ys:.3g} ≤ 0"}
+            self.pending = {"skipped": True, "note": f"update skipped: yᵀs = {number(ys, 3)} ≤ 0"}
             return
         if self.h0 == "scaled" and not self.updated:
             gamma = ys / dot(y, y)
@@ -354,7 +355,7 @@ class Lbfgs(Direction):
     def observe(self, s, y):
         ys = dot(y, s)
         if not ys > 0:
-            self.pending = {"skipped": True, "note": f"pair not stored: yᵀs = {ys:.3g} ≤ 0"}
+            self.pending = {"skipped": True, "note": f"pair not stored: yᵀs = {number(ys, 3)} ≤ 0"}
             return
         self.pairs.append((s, y, 1.0 / ys))
         del self.pairs[:-self.memory]
@@ -409,7 +410,7 @@ class BarzilaiBorwein(Direction):
     def observe(self, s, y):
         sy = dot(s, y)
         if not sy > 0:
-            self.note = f"sᵀy = {sy:.3g} ≤ 0: previous α kept"
+            self.note = f"sᵀy = {number(sy, 3)} ≤ 0: previous α kept"
             return
         self.alpha = dot(s, s) / sy if self.variant == 1 else sy / dot(y, y)
 
