@@ -86,7 +86,7 @@ def _method_steps(c: Context, steps: int) -> list[str]:
              f"{optimizer.name} with {how}, from x₀ = {_point(run.x[0])}:"]
     for t in range(min(steps, len(run.x) - 1)):
         g, state = run.grad[t], (run.states or [{}] * (t + 1))[t]
-        parts = [f"∇f(x{_sub(t)}) = {_point(g)}"]
+        parts = [f"∇f = {_point(g)}"]
         if t >= 1 and optimizer.name == "bb":
             s, y = run.x[t] - run.x[t - 1], g - run.grad[t - 1]
             parts.append(f"s = {_point(s)}, y = {_point(y)}, sᵀs = {number(float(s @ s))}, "
@@ -98,7 +98,7 @@ def _method_steps(c: Context, steps: int) -> list[str]:
         if "d" in state:
             parts.append(f"{direction} = {_point(state['d'])}")
         parts.append(f"α = {number(float(run.lr[t]))}, x{_sub(t + 1)} = {_point(run.x[t + 1])}")
-        lines.append(f"  step {t + 1}: " + ", ".join(parts))
+        lines.append(f"  from x{_sub(t)}: " + ", ".join(parts))
     return lines
 
 
@@ -107,9 +107,9 @@ def _step_size(c: Context) -> list[str]:
 
 
 def _method_state(c: Context) -> list[str]:
-    quantity = {"d": "the direction d", "beta": "β", "s": "s = x_t − x_{t−1}",
-                "y": "y = ∇f(x_t) − ∇f(x_{t−1})"}.get(c.data.get("quantity", "d"), "the quantity")
-    return [*_method_steps(c, c.t + 1), f"{quantity} at t = {c.t} is read from step {c.t + 1}."]
+    quantity = {"d": "The direction d", "beta": "β", "s": "s = x_t − x_{t−1}",
+                "y": "y = ∇f(x_t) − ∇f(x_{t−1})"}.get(c.data.get("quantity", "d"), "The quantity")
+    return [*_method_steps(c, c.t + 1), f"{quantity} is the one computed from x{_sub(c.t)}."]
 
 
 def _hessian_at(c: Context) -> list[str]:
