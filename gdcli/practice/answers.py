@@ -211,7 +211,8 @@ def compute_iterate(c: Context) -> Answer:
     run = c.run(c.steps + 1)
     if len(run.x) < c.steps + 1:
         raise c.question.data_error("lr", f"the run {run.status} before step {c.steps}: {run.message}")
-    answer = _shape(list(run.x[c.steps]), c.question)
+    elementwise = c.optimizer().elementwise
+    answer = _shape(list(run.x[c.steps]) if elementwise else settled(list(run.x[c.steps])), c.question)
     near = []
     if c.steps >= 1:
         near.append(NearMiss(_point_value(run.x[c.steps - 1]), "that is the iterate one step earlier: take one more step."))
@@ -221,6 +222,14 @@ def compute_iterate(c: Context) -> Answer:
         ascent = run.x[0] + run.lr[0] * run.grad[0]
         near.insert(0, NearMiss(_point_value(ascent), "that is x₀ + α∇f(x₀), a step uphill: subtract the gradient."))
     return Answer(answer.value, near=tuple(near))
+
+
+def settled(values: list[float]) -> list[float]:
+    """``values`` with each entry below 10⁻¹²·max(1, max|vᵢ|) set to 0: the rounding left where a method's
+    float arithmetic computes a zero (Newton's solve, a conjugate direction); the practice data are small numbers,
+    so no true entry is that small."""
+    scale = 1e-12 * max([1.0, *map(abs, values)])
+    return [0.0 if abs(v) <= scale else float(v) for v in values]
 
 
 def compute_iterates(c: Context) -> Answer:
@@ -477,7 +486,7 @@ def compute_method_state(c: Context) -> Answer:
     if quantity in ("d", "beta") and run.states is None:
         raise c.question.data_error("optimizer", f"{quantity} is a quantity of the methods (newton, cg, …)")
     value = method_quantity(run, quantity, c.t)
-    return Answer(value) if quantity == "beta" else _shape(value, c.question)
+    return Answer(value) if quantity == "beta" else _shape(settled(value), c.question)
 
 
 def exact_steps(c: Context, **changed) -> int | None:
