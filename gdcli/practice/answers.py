@@ -79,8 +79,9 @@ class Context:
         except ProblemError:
             raise
         except GdError as error:
-            option = re.search(r"--([a-z0-9]+)", str(error))
-            key = option.group(1) if option and option.group(1) in DATA_KEYS else name
+            option = re.search(r"--([a-z0-9-]+)", str(error))
+            named = option.group(1).replace("-", "_") if option else None
+            key = named if named in DATA_KEYS else name
             if "at the start" in str(error):
                 key = "start"
             raise self.question.data_error(key, str(error)) from None
@@ -150,8 +151,12 @@ class Context:
         line_search, cg_beta, bb) for a run that differs in one thing."""
         from gdcli.engine.solution import solve
 
+        from gdcli.engine.line_search import KINDS
+
         data = {**self.data, **changed}
         hyper = {k: data.get(k) for k in self.hyper()}
+        if data.get("line_search") not in (None, *KINDS):
+            raise self.question.data_error("line_search", f"'{data['line_search']}' is not one of {', '.join(KINDS)}")
         return self.engine("objective", lambda: solve(
             self.objective, start=_vector_text(self.require("start")), optimizer=data.get("optimizer", "gd"),
             lr=str(data["lr"] if "lr" in data else self.require("lr")), steps=self.steps if steps is None else steps,

@@ -100,3 +100,30 @@ def test_the_cli_lists_shows_checks_solves_and_starts_them(cli, ident):
     assert [a["answer"] for a in solution["answers"]] == [q.answer_text() for q in problem.questions]
     started = cli("practice", "start", ident, "--seed", "21", input=right + "\nq\n")
     assert started.exit_code == 0 and "score: 1/" in started.stdout
+
+
+@pytest.mark.parametrize("setting, field", [('cg_beta = "hs"', "data.cg_beta"), ('line_search = "wolf"', "data.line_search"),
+                                            ("bb = 3", "data.bb")])
+def test_a_bad_method_setting_is_one_line_naming_its_field(cli, tmp_path, setting, field):
+    optimizer = "bb" if setting.startswith("bb") else "cg"
+    path = tmp_path / "bad.toml"
+    path.write_text(f'''id = "bad"
+title = "t"
+difficulty = "easy"
+topic = "t"
+statement = "s"
+[data]
+objective = "x^2 + 2*y^2"
+start = [1, 1]
+optimizer = "{optimizer}"
+{setting}
+lr = 0.1
+[[questions]]
+prompt = "p"
+kind = "vector"
+compute = "iterate"
+hints = ["h"]
+explanation = "e"
+''', encoding="utf-8")
+    result = cli("practice", "solution", str(path))
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and f": {field}:" in result.stderr
