@@ -149,9 +149,8 @@ class Context:
     def run(self, steps: int | None = None, **changed):
         """The engine's run: every step recorded, no early stop; ``changed`` replaces data (optimizer, lr,
         line_search, cg_beta, bb) for a run that differs in one thing."""
-        from gdcli.engine.solution import solve
-
         from gdcli.engine.line_search import KINDS
+        from gdcli.engine.solution import solve
 
         data = {**self.data, **changed}
         hyper = {k: data.get(k) for k in self.hyper()}
@@ -479,9 +478,9 @@ def method_quantity(run, quantity: str, t: int):
 
 
 def compute_method_state(c: Context) -> Answer:
-    """A method's quantity at step t (data quantity and t) from the engine's run: the direction d_t (the
-    method's state; −g_t for gd and bb), the conjugate-gradient β_t, or the Barzilai–Borwein pair
-    s = x_t − x_{t−1}, y = ∇f(x_t) − ∇f(x_{t−1})."""
+    """A method's quantity at step t (data quantity and t) from the engine's run: the direction d_t (the method's
+    state; −g_t for bb, and for gd under a line search), the conjugate-gradient β_t, or the Barzilai–Borwein
+    pair s = x_t − x_{t−1}, y = ∇f(x_t) − ∇f(x_{t−1})."""
     quantity = c.data.get("quantity", "d")
     if quantity not in METHOD_QUANTITIES:
         raise c.question.data_error("quantity", f"'{quantity}' is not one of {', '.join(METHOD_QUANTITIES)}")
@@ -502,7 +501,8 @@ def exact_steps(c: Context, **changed) -> int | None:
     from gdcli.engine.optimizers import make_optimizer
 
     data = {**c.data, **changed}
-    optimizer = c.engine("optimizer", lambda: make_optimizer(data.get("optimizer", "gd"), **c.hyper()))
+    hyper = {k: data.get(k) for k in c.hyper()}
+    optimizer = c.engine("optimizer", lambda: make_optimizer(data.get("optimizer", "gd"), **hyper))
     start = [rational_number(v) for v in c.start]
     alpha = rational_number(data.get("lr", 1))
     rows, note = c.engine("objective", lambda: exact_iterates(

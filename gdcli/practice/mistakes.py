@@ -4,9 +4,9 @@ Each mistake is the engine's own computation with one thing changed — the sign
 the gradient taken at x₀ every step, Adam's step without bias correction, ε inside the square root,
 Sutskever's velocity for torch's buffer, 2/λmin for 2/λmax, ‖∇f‖ for ‖∇f‖² in Armijo's test, the schedule
 read one step off; for the methods, H for H⁻¹ in Newton's step, conjugate gradients without β·d_prev, the
-other Barzilai–Borwein formula, a ratio upside down — and is returned with a sentence naming it. The question then leaves out any mistake whose
-answer equals the right one (or an earlier mistake's) at its exactness, so a variant never names a mistake the
-student did not make.
+other Barzilai–Borwein formula, a ratio upside down — and is returned with a sentence naming it. The question
+then leaves out any mistake whose answer equals the right one (or an earlier mistake's) at its exactness, so a
+variant never names a mistake the student did not make.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ NO_CONJUGATION = ("that is steepest descent with the same line search (d = −g 
 UPSIDE_DOWN = "that is the ratio upside down (1/α): swap numerator and denominator."
 BB_SWAPPED = "that is the other Barzilai–Borwein step: BB1 is sᵀs/sᵀy, BB2 is sᵀy/yᵀy."
 KEPT_FIRST_STEP = "that keeps α₀ for every step: from the second step on, Barzilai–Borwein's α comes from s and y."
-BETA_UPSIDE_DOWN = "that is the Fletcher–Reeves ratio upside down: β = g_tᵀg_t/g_{t−1}ᵀg_{t−1}, the new gradient on top."
+BETA_UPSIDE_DOWN = ("that is the Fletcher–Reeves ratio upside down: β = g_tᵀg_t/g_{t−1}ᵀg_{t−1}, the new gradient "
+                    "on top.")
 NORM_RATIO = "that uses ‖g‖ instead of ‖g‖²: Fletcher–Reeves' β = ‖g_t‖²/‖g_{t−1}‖²."
 OTHER_BETA = {
     "pr": "that is the Polak–Ribière β = g_tᵀ(g_t − g_{t−1})/g_{t−1}ᵀg_{t−1}; the question asks for Fletcher–Reeves'.",

@@ -98,6 +98,8 @@ def _method_steps(c: Context, steps: int) -> list[str]:
         if "d" in state:
             parts.append(f"{direction} = {_point(state['d'])}")
         parts.append(f"α = {number(float(run.lr[t]))}, x{_sub(t + 1)} = {_point(run.x[t + 1])}")
+        if state.get("note"):
+            parts.append(f"({state['note']})")
         lines.append(f"  from x{_sub(t)}: " + ", ".join(parts))
     return lines
 
