@@ -17,7 +17,7 @@ from matplotlib.mathtext import MathTextParser
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from gdcli.engine.kernels import ArrayObjective
-from gdcli.engine.notation import number
+from gdcli.engine.notation import number, scientific
 from gdcli.engine.objective import Objective
 from gdcli.engine.run import RunResult
 from gdcli.plots.view import (
@@ -46,7 +46,7 @@ def draw_landscape(ax: Axes, objective: Objective, box: Box, colorbar_figure: Fi
     if colorbar_figure is not None:
         bar = colorbar_figure.colorbar(filled, ax=ax, shrink=0.9, pad=0.02)
         bar.set_ticks(round_ticks(levels))
-        bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, 3)))
+        bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(v)))
         bar.ax.set_title("$f$", fontsize=11)
     ax.set_xlim(*box.xlim)
     ax.set_ylim(*box.ylim)
@@ -56,6 +56,12 @@ def draw_landscape(ax: Axes, objective: Objective, box: Box, colorbar_figure: Fi
     spans = (box.xmax - box.xmin) / (box.ymax - box.ymin)
     if 1 / 3 <= spans <= 3:
         ax.set_aspect("equal", adjustable="box")
+
+
+def tick_text(value: float) -> str:
+    """A tick label as gd writes numbers: at most 3 significant digits, 10³ and 5·10⁻⁴ rather than 1e+03, and
+    the minus sign − as matplotlib's own tick labels write it."""
+    return scientific(value, 3).replace("-", "−")
 
 
 def math_name(symbol: sp.Symbol) -> str:

@@ -161,20 +161,6 @@ def test_bad_limits_are_user_errors(text):
         read_limits(text, "--xlim")
 
 
-def test_surface_panel_lifts_the_path_onto_f():
-    run = solve("himmelblau", steps=60).run
-    figure = run_figure(run, surface=True)
-    (axes3d,) = [ax for ax in figure.axes if ax.name == "3d"]
-    (line,) = [line for line in axes3d.get_lines() if line.get_gid() == "surface-path"]
-    xs, ys, zs = line.get_data_3d()
-    x, y = run.x[:, 0], run.x[:, 1]
-    assert np.allclose(xs, x) and np.allclose(ys, y)
-    # lifted onto z = f(x, y), written out again here, plus a small lift so it sits above the surface
-    f = (x ** 2 + y - 11) ** 2 + (x + y ** 2 - 7) ** 2
-    lift = np.diff(axes3d.get_zlim())[0] / 102
-    assert np.allclose(zs, np.clip(f, None, axes3d.get_zlim()[1]) + lift, atol=lift * 0.1, rtol=1e-3)
-
-
 def test_surface_needs_two_variables():
     run = solve("(x - 3)^2", steps=3).run
     with pytest.raises(GdError, match="two variables"):
