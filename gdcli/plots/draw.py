@@ -17,7 +17,7 @@ from matplotlib.mathtext import MathTextParser
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from gdcli.engine.kernels import ArrayObjective
-from gdcli.engine.notation import number, scientific
+from gdcli.engine.notation import SUPERSCRIPT, number, scientific
 from gdcli.engine.objective import Objective
 from gdcli.engine.run import RunResult
 from gdcli.plots.view import (
@@ -59,9 +59,15 @@ def draw_landscape(ax: Axes, objective: Objective, box: Box, colorbar_figure: Fi
 
 
 def tick_text(value: float) -> str:
-    """A tick label as gd writes numbers: at most 3 significant digits, 10³ and 5·10⁻⁴ rather than 1e+03, and
-    the minus sign − as matplotlib's own tick labels write it."""
-    return scientific(value, 3).replace("-", "−")
+    """A tick label as gd writes numbers: at most 3 significant digits, 10³ and 5·10⁻⁵ rather than 1e+03 (a
+    power of ten from 10⁻³ down or 10³ up always so, so log-spaced ticks read 10⁻⁴, 10⁻³, 0.01), and the minus
+    sign − as matplotlib's own tick labels write it."""
+    power = math.log10(abs(value)) if value else 0.0
+    if abs(power) >= 3 and power == round(power):
+        text = ("-" if value < 0 else "") + "10" + str(round(power)).translate(SUPERSCRIPT)
+    else:
+        text = scientific(value, 3)
+    return text.replace("-", "−")
 
 
 def math_name(symbol: sp.Symbol) -> str:

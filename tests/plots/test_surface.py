@@ -34,12 +34,14 @@ def surface_of(run):
 
 
 def label_value(text: str) -> float:
-    """A tick label read back as a number: 0, 0.01, 10³, 5·10⁻⁴, −2."""
+    """A tick label read back as a number: 0, 0.01, −2, 10³, −10³, 5·10⁻⁴."""
     text = text.replace("−", "-")
-    if "10" in text and text.translate(SUPERSCRIPTS) != text:
-        mantissa, _, power = text.partition("10")
-        mantissa = mantissa.rstrip("·") or "1"
+    if "·10" in text:
+        mantissa, power = text.split("·10")
         return float(mantissa) * 10.0 ** int(power.translate(SUPERSCRIPTS))
+    body = text.lstrip("-")
+    if body.startswith("10") and body[2:] and not body[2:].isascii():
+        return (-1 if text.startswith("-") else 1) * 10.0 ** int(body[2:].translate(SUPERSCRIPTS))
     return float(text)
 
 
