@@ -142,7 +142,8 @@ def _boundary_axes(axes, result: FitResult) -> None:
         share = order / max(len(chosen) - 1, 1)
         style = dict(color="black", linewidth=2.6, alpha=1.0) if final else dict(
             color="tab:red", linewidth=1.3, alpha=0.2 + 0.5 * share, linestyle="-" if order else "--")
-        line, = axes.plot(segment[:, 0], segment[:, 1], zorder=4 if final else 3,
+        # the earlier lines go over the bold final one, so where the boundary stopped moving they still show
+        line, = axes.plot(segment[:, 0], segment[:, 1], zorder=3 if final else 4,
                           label=f"{'final, ' if final else ''}epoch {int(t.epoch[row])}", **style)
         line.set_gid("boundary-final" if final else f"boundary-epoch-{int(t.epoch[row])}")
     if result.reference is not None:
