@@ -136,15 +136,17 @@ def _boundary_axes(axes, result: FitResult) -> None:
     for order, row in enumerate(chosen):
         final = order == len(chosen) - 1
         w, b = p.original(t.theta[row])
-        segment = boundary_segment(np.asarray(w, dtype=float), b, xlim, ylim)
-        if segment is None:
-            continue
+        w = np.asarray(w, dtype=float)
+        segment = boundary_segment(w, b, xlim, ylim)
         share = order / max(len(chosen) - 1, 1)
         style = dict(color="black", linewidth=2.6, alpha=1.0) if final else dict(
             color="tab:red", linewidth=1.3, alpha=0.2 + 0.5 * share, linestyle="-" if order else "--")
+        label = f"{'final, ' if final else ''}epoch {int(t.epoch[row])}"
+        if segment is None:  # said in the legend, so a missing line is not mistaken for one hidden under another
+            label += ": no line (w = 0)" if not np.any(w) else ": outside the window"
+            segment = np.empty((0, 2))
         # the earlier lines go over the bold final one, so where the boundary stopped moving they still show
-        line, = axes.plot(segment[:, 0], segment[:, 1], zorder=3 if final else 4,
-                          label=f"{'final, ' if final else ''}epoch {int(t.epoch[row])}", **style)
+        line, = axes.plot(segment[:, 0], segment[:, 1], zorder=3 if final else 4, label=label, **style)
         line.set_gid("boundary-final" if final else f"boundary-epoch-{int(t.epoch[row])}")
     if result.reference is not None:
         segment = boundary_segment(np.asarray(result.reference[0], dtype=float), result.reference[1], xlim, ylim)

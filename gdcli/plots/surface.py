@@ -74,6 +74,7 @@ class Heights:
                 ticks.append(v)
         return sorted(ticks[:Z_TICKS])
 
+
 def draw_surface(ax: Axes3D, runs: Sequence[RunResult], box: Box) -> None:
     """Draw f over ``box`` as a surface and each run's visible iterates lifted onto it (see the module
     docstring for the heights)."""

@@ -131,3 +131,24 @@ def test_gd_fit_plot_writes_the_boundary_figure(cli, tmp_path):
     result = cli("fit", "classes.csv", "--target", "label", "--model", "logistic", "--epochs", "30", "--plot", picture)
     assert result.exit_code == 0, result.output
     assert picture.stat().st_size > 20_000
+
+
+def test_a_boundary_outside_the_window_is_named_in_the_legend(tmp_path):
+    # the label is the sign of x1 − 11 at (10, 10), (10, 12), (12, 10), (12, 12): one step from θ = 0 gives
+    # w = α·mean((y − ½)·x) = α·(½, 0) and b = α·mean(y − ½) = 0, the line x1 = 0, far left of the data
+    data = tmp_path / "far.csv"
+    data.write_text("x1,x2,y\n10,10,0\n10,12,0\n12,10,1\n12,12,1\n")
+    result = fit(read_csv(data, "y"), model="logistic", lr=0.1, epochs=400)
+    panel = boundary_panel(fit_figure(result))
+    labels = {line.get_gid(): line.get_label() for line in lines_of(panel).values()}
+    assert labels["boundary-epoch-1"] == "epoch 1: outside the window"
+    assert len(lines_of(panel)["boundary-epoch-1"].get_xdata()) == 0
+    # the others say so exactly when w·x + b has one sign at every corner of the window (from their own θ)
+    (xmin, xmax), (ymin, ymax) = panel.get_xlim(), panel.get_ylim()
+    corners = np.array([(xmin, ymin), (xmin, ymax), (xmax, ymin), (xmax, ymax)])
+    for row, epoch in enumerate(result.trace.epoch):
+        gid = "boundary-final" if row == len(result.trace.epoch) - 1 else f"boundary-epoch-{epoch}"
+        if gid in labels:
+            w, b = result.problem.original(result.trace.theta[row])
+            outside = len({bool(v > 0) for v in corners @ w + b}) == 1
+            assert labels[gid].endswith(": outside the window") == outside
