@@ -37,6 +37,10 @@ from gdcli.plots.view import (
 )
 
 
+ASPECT_RANGE = 3.0
+"""Windows whose x and y spans differ by at most this factor are drawn with equal aspect."""
+
+
 def draw_landscape(ax: Axes, objective: Objective, box: Box, colorbar_figure: Figure | None = None) -> None:
     X, Y, F = grid_values(objective, box)
     levels = contour_levels(F)
@@ -53,8 +57,14 @@ def draw_landscape(ax: Axes, objective: Objective, box: Box, colorbar_figure: Fi
     names = [math_name(s) for s in objective.symbols]
     ax.set_xlabel(names[0])
     ax.set_ylabel(names[1])
-    spans = (box.xmax - box.xmin) / (box.ymax - box.ymin)
-    if 1 / 3 <= spans <= 3:
+    equal_aspect_if_comparable(ax, box.xlim, box.ylim)
+
+
+def equal_aspect_if_comparable(ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
+    """One unit the same length on both axes when the window's spans are within a factor ASPECT_RANGE of each
+    other (circles stay round); otherwise each axis fills its side, so a long thin window stays readable."""
+    spans = (xlim[1] - xlim[0]) / (ylim[1] - ylim[0])
+    if 1 / ASPECT_RANGE <= spans <= ASPECT_RANGE:
         ax.set_aspect("equal", adjustable="box")
 
 

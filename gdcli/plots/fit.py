@@ -18,6 +18,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gdcli.fit.train import FitResult, batch_label
+from gdcli.plots.draw import equal_aspect_if_comparable
 from gdcli.plots.figure import literal, new_figure
 
 GRID = 120
@@ -90,7 +91,8 @@ def _data_axes(axes, result: FitResult) -> None:
 
 def boundary_epochs(epochs: np.ndarray, most: int = BOUNDARIES) -> np.ndarray:
     """The rows of the trace whose boundaries are drawn: the first epoch after the start, the last, and between
-    them up to ``most`` − 2 more, the epochs nearest to even steps in log(epoch) (the boundary moves most in the first epochs)."""
+    them up to ``most`` − 2 more, the epochs nearest to even steps in log(epoch) (the boundary moves most in the
+    first epochs)."""
     first, last = 1, len(epochs) - 1
     if last < first:
         return np.arange(0)
@@ -156,8 +158,7 @@ def _boundary_axes(axes, result: FitResult) -> None:
             line.set_gid("boundary-exact")
     axes.set_xlim(*xlim)
     axes.set_ylim(*ylim)
-    if 1 / 3 <= (xlim[1] - xlim[0]) / (ylim[1] - ylim[0]) <= 3:
-        axes.set_aspect("equal", adjustable="box")
+    equal_aspect_if_comparable(axes, xlim, ylim)
     axes.set_xlabel(names[0])
     axes.set_ylabel(names[1])
     axes.set_title(f"data and the boundary θ₀ + θ₁·{names[0]} + θ₂·{names[1]} = 0, epoch by epoch", fontsize=10)
