@@ -603,15 +603,16 @@ def _below(stepper: Stepper, width: int, compact: bool, window: int) -> list:
 def _layout(stepper: Stepper, width: int, height: int | None, side: int) -> tuple[bool, int, int]:
     """(compact, iterate-window rows, picture rows) at the stepper's position: the fullest screen whose picture
     gets at least PICTURE_SHARE of the terminal's rows and is as tall as the state beside it. Short of that,
-    give up in turn rows of the iterate window, then the rules beside the state's values, all but the x line of
-    the written-out update and all but one line of the stability reading, and the window's rows again."""
+    give up in turn rows of the iterate window (down to the previous row), then the rules beside the state's
+    values, all but the x line of the written-out update and all but one line of the stability reading, and the
+    window's rows again (down to the current row alone)."""
     if height is None:
         return False, WINDOW, PICTURE_ROWS
     fixed = _height(help_line(width), width) + 4  # title, notice and the picture's two legend lines
     for compact in (False, True):
         state = _height(state_table(stepper, compact), side)
         update, _, stability = (_height(part, width) for part in _below(stepper, width, compact, 0))
-        for window in range(WINDOW, -1, -1):
+        for window in range(WINDOW, -1 if compact else 0, -1):  # the full screen keeps the previous row
             rows = max(4, height - fixed - update - _height(iterate_window(stepper, window), width) - stability)
             if rows >= max(state, PICTURE_SHARE * height):
                 return compact, window, rows
