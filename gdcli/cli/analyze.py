@@ -16,7 +16,7 @@ Markdown = Annotated[Optional[str], typer.Option("--markdown", help="Also write 
                                                                      "with LaTeX math to this file.")]
 Figure = Annotated[Optional[str], typer.Option("--plot", help="Also draw a figure to this .png, .svg or .pdf file.",
                                                 metavar="PATH")]
-BatchSteps = Annotated[Optional[int], typer.Option("--steps", help="Step budget of every run.  [default: 1000, or "
+BatchSteps = Annotated[Optional[int], opt.whole_option("--steps", help="Step budget of every run.  [default: 1000, or "
                                                                     "the built-in's]")]
 
 
@@ -104,10 +104,10 @@ def sweep(
     objective: opt.Objective = None,
     lr_min: Annotated[str, typer.Option("--lr-min", help="Smallest α.")] = "0.001",
     lr_max: Annotated[str, typer.Option("--lr-max", help="Largest α.")] = "1",
-    num: Annotated[int, typer.Option("--num", help="How many values of α.")] = 50,
+    num: Annotated[int, opt.whole_option("--num", help="How many values of α.")] = 50,
     log: Annotated[bool, typer.Option("--log", help="Space α geometrically.")] = False,
     engine: dict = None,
-    rows: Annotated[int, typer.Option("--rows", help="Most table rows shown (evenly sampled).")] = 30,
+    rows: Annotated[int, opt.whole_option("--rows", least=2, help="Most table rows shown (evenly sampled).")] = 30,
     plot: Figure = None,
     dpi: opt.Dpi = None,
     json: opt.Json = False,
@@ -124,8 +124,6 @@ def sweep(
 
         image_format(plot)
 
-    if rows < 2:
-        raise typer.BadParameter("--rows must be at least 2")
     with spinner(f"running {num:,} learning rates…"):
         result = run_sweep(objective, lr_min=lr_min, lr_max=lr_max, num=num, log=log, **engine)
     if json:
@@ -142,7 +140,7 @@ def sweep(
 @opt.engine_command(without=("start", *opt.DIRECTIONAL, "every"), steps=BatchSteps)
 def basins(
     objective: opt.Objective = None,
-    grid: Annotated[int, typer.Option("--grid", help="N: starts on an N×N grid over the region.")] = 41,
+    grid: Annotated[int, opt.whole_option("--grid", help="N: starts on an N×N grid over the region.")] = 41,
     region: Region = None,
     engine: dict = None,
     plot: Figure = None,

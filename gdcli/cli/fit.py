@@ -35,9 +35,9 @@ def fit(
                                                        "(cross-entropy, labels 0/1).")] = "linear",
     optimizer: opt.Optimizer = "gd",
     lr: Annotated[Optional[str], typer.Option("--lr", help="Learning rate α, e.g. 0.01 or 1/100.  [default: 0.01]")] = None,
-    epochs: Annotated[int, typer.Option("--epochs", help="Passes over the data.")] = 100,
-    batch_size: Annotated[int, typer.Option("--batch-size", help="Rows per step; 0 = full batch, 1 = SGD.")] = 0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the per-epoch shuffle.")] = 0,
+    epochs: Annotated[int, opt.whole_option("--epochs", help="Passes over the data.")] = 100,
+    batch_size: Annotated[int, opt.whole_option("--batch-size", help="Rows per step; 0 = full batch, 1 = SGD.")] = 0,
+    seed: Annotated[int, opt.whole_option("--seed", help="Seed of the per-epoch shuffle.")] = 0,
     no_shuffle: Annotated[bool, typer.Option("--no-shuffle", help="Keep the file's row order in every epoch.")] = False,
     l2: Annotated[float, opt.number_option("--l2", help="Weight decay λ: adds (λ/2)‖w‖² (not on the intercept).")] = 0.0,
     standardize: Annotated[bool, typer.Option("--standardize", help="Scale features to mean 0, variance 1; "
@@ -53,7 +53,7 @@ def fit(
         "--compare-batch-sizes", help="Fit once per batch size, e.g. 1,8,full, and compare them.")] = None,
     json: opt.Json = False,
     plot: Annotated[Optional[str], typer.Option("--plot", help="Write a figure (.png, .svg or .pdf).")] = None,
-    rows: Annotated[int, typer.Option("--rows", help="Most epoch rows shown (first and last half); 0 shows all.")] = 20,
+    rows: Annotated[int, opt.whole_option("--rows", least=0, help="Most epoch rows shown (first and last half); 0 shows all.")] = 20,
     html: opt.Html = None,
 ) -> None:
     """Fit a linear or logistic model to a CSV file by gradient descent: full batch, mini-batch or SGD,
@@ -65,8 +65,6 @@ def fit(
     from gdcli.fit.data import read_csv
     from gdcli.fit.train import compare, read_batch_sizes
 
-    if rows < 0:
-        raise typer.BadParameter("--rows must be 0 or more")
     sizes = read_batch_sizes(compare_batch_sizes) if compare_batch_sizes is not None else [batch_size]
     columns = [c for c in features.split(",") if c.strip()] if features is not None else None
     dataset = read_csv(data, target, columns)

@@ -25,6 +25,24 @@ def number_option(*names: str, **settings):
     return typer.Option(*names, parser=number, **settings)
 
 
+def whole_option(*names: str, least: int | None = None, **settings):
+    """A typer.Option whose value is a whole number (at least ``least`` when given), with a message about the
+    option when it is not one."""
+
+    def integer(text):
+        from gdcli.errors import OptionError
+
+        try:
+            value = text if isinstance(text, int) else int(str(text).strip())
+        except ValueError:
+            raise OptionError(f"{names[0]} must be a whole number, not '{text}'") from None
+        if least is not None and value < least:
+            raise OptionError(f"{names[0]} must be at least {least}, not {value}")
+        return value
+
+    return typer.Option(*names, parser=integer, **settings)
+
+
 Objective = Annotated[
     Optional[str],
     typer.Argument(help="An expression in your variables (x^2 + 4*y^2) or a built-in name (gd functions). "
@@ -38,7 +56,7 @@ Optimizer = Annotated[str, typer.Option("--optimizer", "-o", help="gd, momentum,
                                                                  "polyak.")]
 Lr = Annotated[Optional[str], typer.Option("--lr", help="Learning rate α, a decimal or a fraction such as 1/10. "
                                                          " [default: 0.1, or the built-in's]")]
-Steps = Annotated[Optional[int], typer.Option("--steps", help="Step budget.  [default: 20, or the built-in's]")]
+Steps = Annotated[Optional[int], whole_option("--steps", help="Step budget.  [default: 20, or the built-in's]")]
 Tol = Annotated[float, number_option("--tol", help="Stop when ‖∇f‖ ≤ tol (0 disables).")]
 Xtol = Annotated[float, number_option("--xtol", help="Stop when ‖x_t − x_{t−1}‖ ≤ xtol (0 disables).")]
 Ftol = Annotated[float, number_option("--ftol", help="Stop when |f(x_t) − f(x_{t−1})| ≤ ftol (0 disables).")]
@@ -52,9 +70,9 @@ Schedule = Annotated[str, typer.Option("--schedule", help="constant, inverse α�
                                                              "budget.")]
 Decay = Annotated[Optional[float], number_option("--decay", help="The schedule's k or γ.  [default: inverse 0.1, "
                                                                  "exponential 0.95, step 0.5]")]
-Period = Annotated[Optional[int], typer.Option("--period", help="step schedule: P, the steps between decays.  [default: 10]")]
+Period = Annotated[Optional[int], whole_option("--period", help="step schedule: P, the steps between decays.  [default: 10]")]
 LrMin = Annotated[Optional[float], number_option("--lr-min", help="cosine schedule: the final α.  [default: 0]")]
-Warmup = Annotated[Optional[int], typer.Option("--warmup", help="Linear warm-up over w steps, with any schedule: "
+Warmup = Annotated[Optional[int], whole_option("--warmup", help="Linear warm-up over w steps, with any schedule: "
                                                                  "α_t × min(1, (t+1)/w).")]
 LineSearch = Annotated[Optional[str], typer.Option(
     "--line-search", help="armijo (also --line-search alone: backtracking from α), wolfe, strong-wolfe or exact; "
@@ -62,15 +80,15 @@ LineSearch = Annotated[Optional[str], typer.Option(
     metavar="[KIND]")]
 C1 = Annotated[float, number_option("--c1", help="Sufficient-decrease constant c1 of every line search.")]
 C2 = Annotated[Optional[float], number_option("--c2", help="Wolfe curvature constant c2.  [default: 0.9; cg 0.1]")]
-Memory = Annotated[Optional[int], typer.Option("--memory", help="L-BFGS: the number m of (s, y) pairs kept.  [default: 10]")]
+Memory = Annotated[Optional[int], whole_option("--memory", help="L-BFGS: the number m of (s, y) pairs kept.  [default: 10]")]
 CgBeta = Annotated[Optional[str], typer.Option("--cg-beta", help="cg: fr (Fletcher–Reeves) or pr (Polak–Ribière+). "
                                                                    " [default: pr]")]
-Bb = Annotated[Optional[int], typer.Option("--bb", help="bb: 1 for α = sᵀs/sᵀy, 2 for α = sᵀy/yᵀy.  [default: 1]")]
+Bb = Annotated[Optional[int], whole_option("--bb", help="bb: 1 for α = sᵀs/sᵀy, 2 for α = sᵀy/yᵀy.  [default: 1]")]
 H0 = Annotated[Optional[str], typer.Option("--h0", help="bfgs, lbfgs: H₀ = identity, or scaled by yᵀs/yᵀy.  [default: scaled]")]
 Fstar = Annotated[Optional[float], number_option("--fstar", help="polyak: the minimum value f*.  [default: the "
                                                                  "catalog's]")]
 Shrink = Annotated[float, number_option("--shrink", help="Backtracking factor: α ← shrink·α per trial.")]
-Every = Annotated[int, typer.Option("--every", help="Keep every K-th iterate (the last always).")]
+Every = Annotated[int, whole_option("--every", help="Keep every K-th iterate (the last always).")]
 Plot = Annotated[Optional[str], typer.Option(
     "--plot", help="Draw the run into PATH (.png, .svg or .pdf): contours of f with the path and the loss curve "
                    "(1 variable: the curve f(x); 3 or more: f and ‖∇f‖ against t).", metavar="PATH")]
@@ -85,7 +103,7 @@ Xlim = Annotated[Optional[str], typer.Option("--xlim", help="Horizontal range of
                                              metavar="A,B")]
 Ylim = Annotated[Optional[str], typer.Option("--ylim", help="Vertical range of the pictures, e.g. -1,3.",
                                              metavar="C,D")]
-Dpi = Annotated[Optional[int], typer.Option("--dpi", help="Pixels per inch of the pictures, 10 to 1200 (an "
+Dpi = Annotated[Optional[int], whole_option("--dpi", help="Pixels per inch of the pictures, 10 to 1200 (an "
                                                             "animation at most 200).  [default: png 150, 1500×750 "
                                                             "px; animation 100, 1000×500 px]", metavar="N")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON document and nothing else.")]

@@ -100,7 +100,7 @@ def show(reference: Reference, seed: Seed = None, json: opt.Json = False) -> Non
 @practice_app.command()
 def check(
     reference: Reference,
-    question: Annotated[int, typer.Option("--question", "-q", help="The question's number, from 1.")],
+    question: Annotated[int, opt.whole_option("--question", "-q", help="The question's number, from 1.")],
     answer: Annotated[str, typer.Option("--answer", "-a", help="Your answer: 0.2, 1/5, [1.2, -0.6], 0 < a < 1, "
                                                                   "2*(x - 3), converges, …")],
     seed: Seed = None,
@@ -325,7 +325,7 @@ def export_quiz(
     ids: Annotated[Optional[str], typer.Option("--ids", help="Only these problems, e.g. adam-first-step,"
                                                              "momentum-two-steps.")] = None,
     topic: Annotated[Optional[str], typer.Option("--topic", help="Only topics containing this text.")] = None,
-    variants: Annotated[int, typer.Option("--variants", help="Variants of each problem with parameters (each "
+    variants: Annotated[int, opt.whole_option("--variants", help="Variants of each problem with parameters (each "
                                                              "certified by the engine).")] = 1,
     seed: Annotated[Optional[str], typer.Option("--seed", help="Draws the variants: the same seed, the same "
                                                                "variants (a whole number or any text).",

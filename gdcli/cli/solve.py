@@ -18,7 +18,7 @@ def solve(
     engine: dict = None,
     json: opt.Json = False,
     csv: Annotated[Optional[str], typer.Option("--csv", help="Also write the iterate rows to this CSV file.")] = None,
-    rows: Annotated[int, typer.Option("--rows", min=0, help="Most table rows shown (first and last half); 0 shows all.")] = 20,
+    rows: Annotated[int, opt.whole_option("--rows", least=0, help="Most table rows shown (first and last half); 0 shows all.")] = 20,
     explain: Annotated[bool, typer.Option("--explain", help="Work out the first steps in words and numbers.")] = False,
     exact: Annotated[bool, typer.Option("--exact", help="Also compute the iterates as exact fractions.")] = False,
     markdown: Annotated[Optional[str], typer.Option("--markdown", help="Also write a worked solution as Markdown "

@@ -54,7 +54,7 @@ def decode_keys(data: bytes) -> tuple[list[str], bytes]:
     return keys, b""
 
 
-StepSteps = Annotated[Optional[int], typer.Option("--steps", help="Step budget, at most 100,000, as every step is "
+StepSteps = Annotated[Optional[int], opt.whole_option("--steps", help="Step budget, at most 100,000, as every step is "
                                                                   "kept to go back to.  [default: 20, or the built-in's]")]
 
 
@@ -64,7 +64,7 @@ def step(
     objective: opt.Objective = None,
     engine: dict = None,
     factor: Annotated[float, opt.number_option("--factor", help="↑ and ↓ multiply or divide α by this.")] = 2.0,
-    frames: Annotated[Optional[int], typer.Option(
+    frames: Annotated[Optional[int], opt.whole_option(
         "--frames", help="Print N successive views (steps 0 … N−1) to stdout instead of the interactive screen.",
     )] = None,
 ) -> None:

@@ -159,3 +159,23 @@ def test_markdown_math_writes_powers_of_ten_in_latex(cli, tmp_path):
     assert float(mantissa) * 10 ** int(exponent) == pytest.approx(3 * 0.8**60, rel=1e-5)
     mantissa, exponent = re.fullmatch(r"([\d.]+) \\cdot 10\^\{(-\d+)\}", y).groups()
     assert float(mantissa) * 10 ** int(exponent) == pytest.approx(3 * 0.2**60, rel=1e-5)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("solve", "--steps", "1.5"), "--steps must be a whole number, not '1.5'"),
+    (("basins", "--grid", "many"), "--grid must be a whole number, not 'many'"),
+    (("solve", "--rows", "-1"), "--rows must be at least 0, not -1"),
+    (("fit", "four_points.csv", "--target", "y", "--rows", "-1"), "--rows must be at least 0, not -1"),
+    (("sweep", "--rows", "1"), "--rows must be at least 2, not 1"),
+    (("practice", "check", "saddle-and-maximum", "-q", "one", "-a", "1"), "--question must be a whole number"),
+])
+def test_a_whole_number_option_is_named_in_its_message(cli, args, message):
+    result = cli(*args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"gd: error: {message}") and result.stderr.count("\n") == 1
+
+
+def test_help_shows_no_range_of_an_x(cli):
+    # Typer would write --rows's lower bound as "x>=0", and x is a variable in gd
+    for command in ("solve", "schedule", "fit"):
+        assert "x>=" not in cli(command, "--help").stdout
