@@ -141,6 +141,10 @@ MESSAGES = {
                  "search cannot tell a better step; x_t is as close as float64 arithmetic can resolve",
 }
 """Why a run of these methods stopped, beyond the reasons of gdcli.engine.run."""
+SHIFT_NOTE = "H not pos. def.: τ = {tau:.3g} added"
+"""Newton's row note when τ > 0."""
+SKIP_NOTE = "update skipped: yᵀs = {ys:.3g} ≤ 0"
+"""BFGS's row note when the update is skipped."""
 STATUS_OF = {"line_search_rule": "line_search_failed", "hessian": "diverged", "precision": "line_search_failed"}
 ROUNDING = 64 * 2.0**-52
 """A failed search is put down to rounding when its last trial changed f by no more than this fraction of |f|
@@ -285,7 +289,7 @@ class Newton(Direction):
         d = [-v for v in cholesky_solve(low, g)]
         state = {"tau": tau, "d": d}
         if tau > 0:
-            state["note"] = f"H not pos. def.: τ = {tau:.3g} added"
+            state["note"] = SHIFT_NOTE.format(tau=tau)
         return d, state
 
 
@@ -308,7 +312,7 @@ class Bfgs(Direction):
     def observe(self, s, y):
         ys = dot(y, s)
         if not ys > 0:
-            self.pending = {"skipped": True, "note": f"update skipped: yᵀs = {ys:.3g} ≤ 0"}
+            self.pending = {"skipped": True, "note": SKIP_NOTE.format(ys=ys)}
             return
         if self.h0 == "scaled" and not self.updated:
             gamma = ys / dot(y, y)

@@ -324,13 +324,19 @@ class Objective:
         source = "\n".join([f"def _f({self._arguments}):", *("    " + line for line in lines), "    return _f", ""])
         return compile_source(source, "_f")
 
+    def hessian_lines(self, indent: str) -> list[str]:
+        """Source lines setting ``_h0 … _h{k-1}`` to the non-zero entries of ∇²f, in the order of
+        hessian_pattern, from the locals ``_x0 …`` (shared subexpressions in ``_d0 …``)."""
+        keys = self.hessian_pattern
+        lines = self.derived.get("hessian", lambda: self._assignments(
+            [f"_h{k}" for k in range(len(keys))], [self.hessian_entries[k] for k in keys], "_d"))
+        return [indent + line for line in lines]
+
     @cached_property
     def _hessian_evaluator(self):
         """Compiled non-zero Hessian entries over floats, with their (i, j) keys; built only when asked for."""
         keys = self.hessian_pattern
-        lines = self.derived.get("hessian", lambda: self._assignments(
-            [f"_h{k}" for k in range(len(keys))], [self.hessian_entries[k] for k in keys], "_d"))
-        source = "\n".join([f"def _h({self._arguments}):", *("    " + line for line in lines),
+        source = "\n".join([f"def _h({self._arguments}):", *self.hessian_lines("    "),
                             "    return (" + "".join(f"_h{k}, " for k in range(len(keys))) + ")", ""])
         return compile_source(source, "_h"), keys
 

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from gdcli.engine import methods
+from gdcli.engine import methods, methods_compiled
 from gdcli.engine.checks import positive, tolerance, whole_number
 from gdcli.engine.compiled import compile_source
 from gdcli.engine.line_search import check_kind
@@ -210,7 +210,8 @@ def run(
         if line_search is None and not optimizer.elementwise and optimizer.rule.search is not None:
             line_search = LineSearch(kind=optimizer.rule.search)
         line_search = methods.resolve_search(optimizer, line_search)
-        reason, last_t, rows, evaluations, last, states = methods.iterate(
+        iterate = methods_compiled.iterate if methods_compiled.covers(optimizer, objective) else methods.iterate
+        reason, last_t, rows, evaluations, last, states = iterate(
             objective, optimizer, line_search, start, lr, schedule.rate(lr), steps, tol, xtol, ftol, every, *bounds)
     else:
         loop = compiled_loop(objective, optimizer.rule, schedule, line_search is not None,
