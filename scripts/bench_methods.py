@@ -23,14 +23,14 @@ def rosenbrock(x: float, y: float):
     return f, gx, gy
 
 
-def newton_by_hand(x: float, y: float, steps: int = 200):
-    """Newton with Nocedal & Wright's Algorithm 3.3 on a 2 × 2 Hessian, α = 1, keeping every row."""
+def newton_by_hand(x: float, y: float, steps: int = 200, alpha: float = 1.0):
+    """Newton with Nocedal & Wright's Algorithm 3.3 on a 2 × 2 Hessian and step α, keeping every row."""
     rows = []
     for t in range(steps + 1):
         f, gx, gy = rosenbrock(x, y)
         gn = math.sqrt(gx * gx + gy * gy)
         if gn <= TOL or t == steps:
-            rows.append((t, f, gn, 1.0, x, y, gx, gy))
+            rows.append((t, f, gn, alpha, x, y, gx, gy))
             break
         a, b, c = 1200 * x * x - 400 * y + 2, -400 * x, 200.0
         beta = 1e-3 * max(1.0, abs(a), abs(b), abs(c))
@@ -47,8 +47,8 @@ def newton_by_hand(x: float, y: float, steps: int = 200):
         z2 = (gy - l21 * z1) / l22
         dy = -z2 / l22
         dx = -(z1 - l21 * -dy) / l11
-        rows.append((t, f, gn, 1.0, x, y, gx, gy, tau, dx, dy))
-        x, y = x + dx, y + dy
+        rows.append((t, f, gn, alpha, x, y, gx, gy, tau, dx, dy))
+        x, y = x + alpha * dx, y + alpha * dy
     return rows
 
 

@@ -61,6 +61,14 @@ def total(terms: list[str]) -> str:
     return "sum((" + ", ".join(terms) + "))"
 
 
+def as_fstring(template: str, **fields: str) -> str:
+    """A note's ``template`` ("τ = {tau:.3g}") as an f-string literal over the loop's locals (``tau='_tau'``):
+    the same text, written three times faster than by str.format."""
+    for field, local in fields.items():
+        template = template.replace("{" + field, "{" + local)
+    return "f" + repr(template)
+
+
 def names(prefix: str, n: int) -> list[str]:
     return [f"{prefix}{i}" for i in range(n)]
 
@@ -109,7 +117,7 @@ def newton_lines(objective: Objective, indent: str) -> list[str]:
         lines.append(f"{i1}_u{i} = (_z{i} - {inner}) / {low[i, i]}")
     lines += [f"{i1}_D{i} = -_u{i}" for i in range(n)]
     lines += [f"{i1}_state = {{'tau': _tau, 'd': [{', '.join(names('_D', n))}]}}",
-              f"{i1}if _tau > 0:", f"{i1}    _state['note'] = _shift_note.format(tau=_tau)"]
+              f"{i1}if _tau > 0:", f"{i1}    _state['note'] = {as_fstring(methods.SHIFT_NOTE, tau='_tau')}"]
     return lines
 
 
@@ -135,7 +143,7 @@ def bfgs_update_lines(n: int, indent: str) -> list[str]:
     lines += [
         f"{indent}_ys = {total([f'_y{i}*_s{i}' for i in range(n)])}",
         f"{indent}if not _ys > 0:",
-        f"{i1}_pending = {{'skipped': True, 'note': _skip_note.format(ys=_ys)}}",
+        f"{i1}_pending = {{'skipped': True, 'note': {as_fstring(methods.SKIP_NOTE, ys='_ys')}}}",
         f"{indent}else:",
         f"{i1}if _scaled and not _updated:",
         f"{i2}_gamma = _ys / {total([f'_y{i}*_y{i}' for i in range(n)])}",
@@ -216,7 +224,7 @@ def loop_source(objective: Objective, name: str, search: str | None) -> str:
     ps, qs = names("_p", n), names("_q", n)
     i1, i2, i3 = " " * 8, " " * 12, " " * 16
     src = [
-        "def _run(_start, _rate, _steps, _tol, _xtol, _ftol, _every, _fbound, _xbound, _ls_c1, _ls_shrink, "
+        "def _run(_start, _lr0, _rate, _steps, _tol, _xtol, _ftol, _every, _fbound, _xbound, _ls_c1, _ls_shrink, "
         "_search, _curvature, _scaled):",
         f"    {', '.join(xs)}, = _start",
         "    _rows = _floats('d')", "    _record = _rows.extend", "    _states = {}", "    _last = _last_state = None",
@@ -255,7 +263,7 @@ def loop_source(objective: Objective, name: str, search: str | None) -> str:
         f"{i1}           'xtol' if _xtol and _t and math.dist(({', '.join(xs)},), ({', '.join(ps)},)) <= _xtol else",
         f"{i1}           'ftol' if _ftol and _t and abs(_f - _pf) <= _ftol else",
         f"{i1}           'max_steps' if _t >= _steps else None)",
-        f"{i1}_alpha = _rate(_t)",
+        f"{i1}_alpha = _lr0 if _rate is None else _rate(_t)",
         f"{i1}_trials = 0",
         f"{i1}_state = {{}}",
         f"{i1}if _reason is None:",
@@ -315,21 +323,22 @@ def loop_source(objective: Objective, name: str, search: str | None) -> str:
 @lru_cache(maxsize=64)
 def compiled_loop(objective: Objective, name: str, search: str | None):
     """The generated loop of ``name`` on ``objective``, compiled (see loop_source)."""
-    extra = {"_floats": array, "nan": math.nan, "_shift_note": methods.SHIFT_NOTE, "_skip_note": methods.SKIP_NOTE,
-             "_line_search_step": methods.line_search_step}
+    extra = {"_floats": array, "nan": math.nan, "_line_search_step": methods.line_search_step}
     if search is not None:
         extra["_fg"] = objective.value_and_gradient_function
     return compile_source(loop_source(objective, name, search), "_run", extra)
 
 
-def iterate(objective: Objective, optimizer, search, start, lr: float, rate, steps: int, tol: float, xtol: float,
-            ftol: float, every: int, fbound: float, xbound: float):
-    """gdcli.engine.methods.iterate for a run ``covers`` accepts, by the generated loop; the same result."""
+def iterate(objective: Objective, optimizer, search, start, lr: float, schedule, steps: int, tol: float,
+            xtol: float, ftol: float, every: int, fbound: float, xbound: float):
+    """gdcli.engine.methods.iterate for a run ``covers`` accepts, by the generated loop; the same result. The
+    step sizes come from ``schedule`` with α₀ = ``lr`` (a constant schedule is α₀ itself, with no call)."""
+    rate = None if schedule.name == "constant" and schedule.warmup <= 1 else schedule.rate(lr)
     kind = None if search is None else "armijo" if search.kind == "armijo" else "called"
     curvature = None
     if search is not None and search.kind == "exact" and objective.is_quadratic:
         curvature = objective.hessian_at([0.0] * objective.dimension).tolist()
     loop = compiled_loop(objective, optimizer.name, kind)
     c1, shrink = (search.c1, search.shrink) if search is not None else (0.0, 0.0)
-    return loop(tuple(float(v) for v in start), rate, steps, tol, xtol, ftol, every, fbound, xbound, c1, shrink,
+    return loop(tuple(float(v) for v in start), lr, rate, steps, tol, xtol, ftol, every, fbound, xbound, c1, shrink,
                 search, curvature, optimizer.hyper.get("h0", "scaled") == "scaled")

@@ -372,26 +372,30 @@ class Objective:
     def check_defined_at(self, x: Sequence[float]) -> float:
         """f(x), or a user-facing error when f, ∇f or ‖∇f‖ cannot be computed at x: undefined there (log(x) at −1,
         1/x at 0, the kink of |log x| at 1) or too large for a float ((x + 1)¹⁰⁰⁰ at 1)."""
-        where = ", ".join(f"{name} = {value:g}" for name, value in zip(self.names, x))
         point = [float(v) for v in x]
+
+        def refusal(what: str, why: str) -> OptionError:  # written only when needed: a run starts here every time
+            where = ", ".join(f"{name} = {value:g}" for name, value in zip(self.names, x))
+            return OptionError(f"{what} {why.format(where=where)}")
+
+        too_large = "overflows at the start ({where}): its value is too large for a float"
         for what, function in (("f", self.value_function), ("the gradient of f", self.value_and_gradient_function)):
-            too_large = OptionError(f"{what} overflows at the start ({where}): its value is too large for a float")
             try:
                 result = function(*point)
             except OverflowError:
-                raise too_large from None
+                raise refusal(what, too_large) from None
             except (ArithmeticError, ValueError, TypeError):
-                raise OptionError(f"{what} is undefined at the start ({where})") from None
+                raise refusal(what, "is undefined at the start ({where})") from None
             values = [result] if what == "f" else result[1]
             if not all(isinstance(v, (int, float)) for v in values):
-                raise OptionError(f"{what} is undefined at the start ({where}): its value there is not real")
+                raise refusal(what, "is undefined at the start ({where}): its value there is not real")
             try:
                 values = [float(v) for v in values]  # an integer constant of 400 digits does not fit either
             except OverflowError:
-                raise too_large from None
+                raise refusal(what, too_large) from None
             if not all(math.isfinite(v) for v in values):
-                raise too_large
+                raise refusal(what, too_large)
         gradient = [float(g) for g in result[1]]
         if not math.isfinite(sum(g * g for g in gradient)):  # as the run loop computes ‖∇f‖²
-            raise OptionError(f"‖∇f‖ overflows at the start ({where}): the gradient is too large for a float")
+            raise refusal("‖∇f‖", "overflows at the start ({where}): the gradient is too large for a float")
         return float(result[0])
