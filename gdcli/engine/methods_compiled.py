@@ -340,5 +340,5 @@ def iterate(objective: Objective, optimizer, search, start, lr: float, schedule,
         curvature = objective.hessian_at([0.0] * objective.dimension).tolist()
     loop = compiled_loop(objective, optimizer.name, kind)
     c1, shrink = (search.c1, search.shrink) if search is not None else (0.0, 0.0)
-    return loop(tuple(float(v) for v in start), lr, rate, steps, tol, xtol, ftol, every, fbound, xbound, c1, shrink,
+    return loop(tuple(map(float, start)), lr, rate, steps, tol, xtol, ftol, every, fbound, xbound, c1, shrink,
                 search, curvature, optimizer.hyper.get("h0", "scaled") == "scaled")

@@ -63,6 +63,10 @@ MESSAGES.update(methods.MESSAGES)
 STATUS_OF.update(methods.STATUS_OF)
 
 
+written_number = lru_cache(maxsize=64)(scientific)
+"""A tolerance as the stopping message writes it (the same few for every run of a session: written once)."""
+
+
 @dataclass(frozen=True)
 class LineSearch:
     """A line search: ``kind`` armijo (the default), wolfe, strong-wolfe or exact (gdcli.engine.line_search).
@@ -234,7 +238,7 @@ def run(
     n = objective.dimension
     final_t = int(table[-1, 0])
     template = MESSAGES[reason]
-    written = {name: scientific(value) for name, value in
+    written = {name: written_number(value) for name, value in
                (("tol", tol), ("xtol", xtol), ("ftol", ftol), ("factor", DIVERGENCE_FACTOR))
                if "{" + name + "}" in template}  # only what the message shows
     message = template.format(t=last_t if STATUS_OF[reason] == "diverged" else final_t, last=final_t, steps=steps,
