@@ -240,12 +240,16 @@ class Objective:
 
     @property
     def rational_hessian(self) -> list[list[str]] | None:
-        """∇²f as rational numbers written "p/q", when it is constant and every entry is rational, else None."""
+        """∇²f as rational numbers written "p/q", when it is constant and every entry is rational (a decimal
+        read as written, gdcli.engine.exact.constant_matrix), else None."""
         def make() -> list[list[str]] | None:
-            h = self.hessian
-            if not all(e.is_Rational for e in h):
+            from gdcli.engine import exact
+
+            try:
+                h = exact.constant_matrix(self.hessian)
+            except ArithmeticError:  # an entry is not a rational constant, or too large to write
                 return None
-            return [[f"{e.p}/{e.q}" for e in h.row(i)] for i in range(h.rows)]
+            return [[f"{e.numerator}/{e.denominator}" for e in row] for row in h]
 
         return self.derived.get("rational_hessian", make)
 
