@@ -239,18 +239,23 @@ def loop_source(objective: Objective, name: str, search: str | None) -> str:
         src += phi_lines(n, "    ")
     src += [
         "    while True:",
-        "        if _fresh:",
-        f"            {', '.join(xs)}, = {', '.join(names('_T', n))},",
-        f"            _f, {', '.join(gs)}, = _F, {', '.join(names('_G', n))},",
-        "            _fresh = False",
-        "        else:",
-        "            try:",
-        *objective.value_and_gradient_lines(i3),
-        f"{i3}_f = float(_f)",
-        *(f"{i3}{g} = float({g})" for g in gs),
-        f"{i2}except {CAUGHT}:",
-        f"{i3}_reason = 'undefined'",
-        f"{i3}break",
+    ]
+    evaluate = [  # f and ∇f at x_t, unless a search's accepted trial found them there
+        "try:", *objective.value_and_gradient_lines("    "), "    _f = float(_f)", *(f"    {g} = float({g})" for g in gs),
+        f"except {CAUGHT}:", "    _reason = 'undefined'", "    break",
+    ]
+    if search is None:
+        src += [i1 + line for line in evaluate]
+    else:
+        src += [
+            f"{i1}if _fresh:",
+            f"{i2}{', '.join(xs)}, = {', '.join(names('_T', n))},",
+            f"{i2}_f, {', '.join(gs)}, = _F, {', '.join(names('_G', n))},",
+            f"{i2}_fresh = False",
+            f"{i1}else:",
+            *(i2 + line for line in evaluate),
+        ]
+    src += [
         f"{i1}_gn = math.sqrt({total([f'{g}*{g}' for g in gs])})",
         f"{i1}if not (abs(_f) <= _fbound and _gn < inf and {' and '.join(f'abs({x}) <= _xbound' for x in xs)}):",
         f"{i2}_reason = 'bound' if abs(_f) < inf and _gn < inf else 'non_finite'",
@@ -265,7 +270,6 @@ def loop_source(objective: Objective, name: str, search: str | None) -> str:
         f"{i1}           'max_steps' if _t >= _steps else None)",
         f"{i1}_alpha = _lr0 if _rate is None else _rate(_t)",
         f"{i1}_trials = 0",
-        f"{i1}_state = {{}}",
         f"{i1}if _reason is None:",
     ]
     src += newton_lines(objective, i2) if name == "newton" else bfgs_direction_lines(n, i2)
@@ -293,6 +297,8 @@ def loop_source(objective: Objective, name: str, search: str | None) -> str:
             f"{i3}    _fresh = {'True' if search == 'armijo' else '_at == _alpha'}",
         ]
     src += [
+        f"{i1}else:",
+        f"{i2}_state = {{}}",
         f"{i1}_row = (_t, _f, _gn, _alpha, _trials, {', '.join(xs + gs)})",
         f"{i1}if _reason is not None or _t % _every == 0:",
         f"{i2}_record(_row)",
