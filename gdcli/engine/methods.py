@@ -3,7 +3,9 @@ Barzilai–Borwein and Polyak steps (Nocedal & Wright, Numerical Optimization, 2
 
 The six rules of gdcli.engine.optimizers update each coordinate on its own; these combine coordinates
 (a matrix, inner products), so they run in a loop of their own over Python floats, with the same rows,
-stopping tests and divergence rules as the generated loop (gdcli.engine.run). Each step t:
+stopping tests and divergence rules as the generated loop (gdcli.engine.run). Newton and BFGS on up to four
+variables run as a generated loop instead (gdcli.engine.methods_compiled), which computes what ``iterate``
+computes, operation for operation. Each step t:
 
     d_t = the method's direction at x_t;   α_t = its step size (fixed, its own rule, or a line search);
     x_{t+1} = x_t + α_t·d_t;   then the method's state is updated from s = x_{t+1} − x_t, y = g_{t+1} − g_t.
