@@ -1,8 +1,8 @@
-"""Newton and BFGS on a few variables as one generated loop over Python floats, row for row the loop of
-gdcli.engine.methods.
+"""Newton, BFGS, conjugate gradients, Barzilai–Borwein and Polyak on a few variables as one generated loop
+over Python floats, row for row the loop of gdcli.engine.methods.
 
 For n ≤ MAX_DIMENSION variables the whole run — f and ∇f (and ∇²f for Newton) with shared subexpressions,
-the direction, Armijo's search, the BFGS update — is written out coordinate by coordinate as one Python
+the direction, Armijo's search, the method's update — is written out coordinate by coordinate as one Python
 function, as gdcli.engine.run does for the elementwise rules. It computes what gdcli.engine.methods.iterate
 computes, in the same order of floating-point operations, so the rows, the states and the stopping reasons
 are the same to the last bit:
@@ -14,6 +14,9 @@ are the same to the last bit:
   H ← H − ρ(H y sᵀ + s (H y)ᵀ) + (ρ² yᵀHy + ρ) s sᵀ, which is (I − ρsyᵀ)H(I − ρysᵀ) + ρssᵀ multiplied out as
   gdcli.engine.methods.Bfgs does; skipped when yᵀs ≤ 0; H = (yᵀs/yᵀy)·I before the first update when
   h0 = scaled.
+- cg: d = −g + β·d_prev with Fletcher–Reeves or Polak–Ribière+ β and the restarts of
+  gdcli.engine.methods.ConjugateGradient; each search starts from α_{t−1}·g_{t−1}ᵀd_{t−1}/(g_tᵀd_t).
+- bb, polyak: d = −g with α = sᵀs/sᵀy or sᵀy/yᵀy (kept when sᵀy ≤ 0), or α = (f − f*)/‖g‖².
 - Armijo's search is written into the loop; the Wolfe and exact searches are gdcli.engine.line_search's own,
   called with a generated φ(α) = (f(x + αd), ∇f(x + αd)ᵀd).
 
@@ -21,6 +24,7 @@ A step accepted by a search lands on the point φ last evaluated (x + α·d comp
 computes it), so f and ∇f found there are the next iterate's and are not evaluated again.
 
 Every sum Python's loop takes with ``sum()`` is written so it rounds as ``sum()`` does (see ``total``).
+L-BFGS, whose state is a list of pairs, keeps the Python loop.
 """
 
 from __future__ import annotations
@@ -33,10 +37,11 @@ from gdcli.engine import line_search as searches
 from gdcli.engine import methods
 from gdcli.engine.compiled import compile_source
 from gdcli.engine.objective import Objective
+from gdcli.errors import OptionError
 
 MAX_DIMENSION = 4
 """Most variables the generated loop is written for; larger problems run gdcli.engine.methods.iterate."""
-NAMES = ("newton", "bfgs")
+NAMES = ("newton", "bfgs", "cg", "bb", "polyak")
 """The methods the generated loop covers."""
 CAUGHT = "(ArithmeticError, ValueError, TypeError)"
 """What an evaluation of f, ∇f or ∇²f may raise where it is undefined (as the Python loop catches)."""
@@ -145,7 +150,7 @@ def bfgs_update_lines(n: int, indent: str) -> list[str]:
         f"{indent}if not _ys > 0:",
         f"{i1}_pending = {{'skipped': True, 'note': {as_fstring(methods.SKIP_NOTE, ys='_ys')}}}",
         f"{indent}else:",
-        f"{i1}if _scaled and not _updated:",
+        f"{i1}if _option and not _updated:",
         f"{i2}_gamma = _ys / {total([f'_y{i}*_y{i}' for i in range(n)])}",
         *(f"{i2}_H{i}_{j} = _gamma * {float(i == j)!r}" for i, j in cells),
         f"{i1}_updated = True",
@@ -156,6 +161,73 @@ def bfgs_update_lines(n: int, indent: str) -> list[str]:
         f"{i1}_pending = {{'skipped': False}}",
     ]
     return lines
+
+
+def cg_direction_lines(n: int, indent: str) -> list[str]:
+    """d = −g + β·d_prev with its restarts, and the row's state (gdcli.engine.methods.ConjugateGradient);
+    d_prev and g_prev are kept in ``_E0 …`` and ``_R0 …``, the steps since the last restart in ``_since``."""
+    i1, i2, i3 = indent + "    ", indent + "        ", indent + "            "
+    notes = methods.RESTART_NOTES
+    candidate = [f"-_g{i} + _beta * _E{i}" for i in range(n)]
+    return [
+        f"{indent}_beta = 0.0",
+        f"{indent}_note = ''",
+        f"{indent}if _started:",
+        f"{i1}_ggp = {total([f'_R{i}*_R{i}' for i in range(n)])}",
+        f"{i1}if _since >= {n}:",
+        f"{i2}_note = {notes['period'].format(n=n)!r}",
+        f"{i1}elif _option:",
+        f"{i2}_beta = {total([f'_g{i}*_g{i}' for i in range(n)])} / _ggp",
+        f"{i1}else:",
+        f"{i2}_beta = {total([f'_g{i}*(_g{i} - _R{i})' for i in range(n)])} / _ggp",
+        f"{i2}if _beta < 0:",
+        f"{i3}_beta, _note = 0.0, {notes['negative']!r}",
+        f"{i1}if _beta:",
+        *(f"{i2}_K{i} = {c}" for i, c in enumerate(candidate)),
+        f"{i2}if {total([f'_g{i}*_K{i}' for i in range(n)])} >= 0:",
+        f"{i3}_beta, _note = 0.0, {notes['ascent']!r}",
+        f"{indent}if _beta:",
+        *(f"{i1}_D{i} = {c}" for i, c in enumerate(candidate)),
+        f"{indent}else:",
+        *(f"{i1}_D{i} = -_g{i}" for i in range(n)),
+        f"{indent}_since = _since + 1 if _beta else 1",
+        f"{indent}{', '.join(names('_E', n))}, = {', '.join(names('_D', n))},",
+        f"{indent}{', '.join(names('_R', n))}, = {', '.join(names('_g', n))},",
+        f"{indent}_started = True",
+        f"{indent}_state = {{'d': [{', '.join(names('_D', n))}], 'beta': _beta}}",
+        f"{indent}if _note:",
+        f"{i1}_state['note'] = _note",
+    ]
+
+
+def bb_update_lines(n: int, indent: str) -> list[str]:
+    """α ← sᵀs/sᵀy (BB1) or sᵀy/yᵀy (BB2), kept when sᵀy ≤ 0 (gdcli.engine.methods.BarzilaiBorwein.observe)."""
+    return [
+        *(f"{indent}_s{i} = _x{i} - _p{i}" for i in range(n)),
+        *(f"{indent}_y{i} = _g{i} - _q{i}" for i in range(n)),
+        f"{indent}_sy = {total([f'_s{i}*_y{i}' for i in range(n)])}",
+        f"{indent}if not _sy > 0:",
+        f"{indent}    _kept = {as_fstring(methods.KEPT_NOTE, sy='_sy')}",
+        f"{indent}else:",
+        f"{indent}    _bb = {total([f'_s{i}*_s{i}' for i in range(n)])} / _sy if _option else "
+        f"_sy / {total([f'_y{i}*_y{i}' for i in range(n)])}",
+    ]
+
+
+def steepest_lines(name: str, n: int, indent: str) -> list[str]:
+    """d = −g with the step of Barzilai–Borwein or Polyak, and the row's state (gdcli.engine.methods.iterate)."""
+    lines = [f"{indent}_D{i} = -_g{i}" for i in range(n)]
+    d = f"[{', '.join(names('_D', n))}]"
+    if name == "bb":
+        return lines + [f"{indent}_alpha = _bb", f"{indent}_state = {{'note': _kept}} if _kept else {{}}",
+                        f"{indent}_kept = ''", f"{indent}_state['d'] = {d}"]
+    return [  # polyak
+        f"{indent}if _f < _fstar:",
+        f"{indent}    raise _OptionError({methods.BELOW_FSTAR!r}.format(f=_f, t=_t, fstar=_fstar))",
+        *lines,
+        f"{indent}_alpha = (_f - _fstar) / (_gn * _gn) if _gn else 0.0",
+        f"{indent}_state = {{'d': {d}}}",
+    ]
 
 
 def armijo_lines(n: int, indent: str) -> list[str]:
@@ -217,15 +289,19 @@ def phi_lines(n: int, indent: str) -> list[str]:
 
 
 def loop_source(objective: Objective, name: str, search: str | None) -> str:
-    """The generated loop of ``name`` (newton or bfgs) on ``objective`` with no search (None), ``armijo``
-    written in, or ``called`` (a search of gdcli.engine.line_search called with the generated φ)."""
+    """The generated loop of ``name`` (one of NAMES) on ``objective`` with no search (None), ``armijo``
+    written in, or ``called`` (a search of gdcli.engine.line_search called with the generated φ).
+
+    Its arguments: the start, α₀ and the schedule's rate (None: α₀ at every step), the stopping tests, the
+    divergence bounds, Armijo's c1 and shrink, the search and the constant Hessian of the exact search on a
+    quadratic, ``_option`` (bfgs: h0 = scaled; cg: Fletcher–Reeves; bb: BB1) and Polyak's f*."""
     n = objective.dimension
     xs, gs, ds = names("_x", n), names("_g", n), names("_D", n)
     ps, qs = names("_p", n), names("_q", n)
     i1, i2, i3 = " " * 8, " " * 12, " " * 16
     src = [
         "def _run(_start, _lr0, _rate, _steps, _tol, _xtol, _ftol, _every, _fbound, _xbound, _ls_c1, _ls_shrink, "
-        "_search, _curvature, _scaled):",
+        "_search, _curvature, _option, _fstar):",
         f"    {', '.join(xs)}, = _start",
         "    _rows = _floats('d')", "    _record = _rows.extend", "    _states = {}", "    _last = _last_state = None",
         "    _fevals = 0", "    _t = 0", "    _f = _pf = 0.0", "    _fresh = False", "    _change = 0.0",
@@ -235,6 +311,11 @@ def loop_source(objective: Objective, name: str, search: str | None) -> str:
     if name == "bfgs":
         src += [f"    _H{i}_{j} = {float(i == j)!r}" for i in range(n) for j in range(n)]
         src += ["    _updated = False", "    _pending = None"]
+    if name == "cg":
+        src += [f"    _E{i} = _R{i} = 0.0" for i in range(n)]
+        src += ["    _started = False", "    _since = 0", "    _pslope = _palpha = None"]
+    if name == "bb":
+        src += ["    _bb = _lr0", "    _kept = ''"]
     if search == "called":
         src += phi_lines(n, "    ")
     src += [
@@ -261,8 +342,8 @@ def loop_source(objective: Objective, name: str, search: str | None) -> str:
         f"{i2}_reason = 'bound' if abs(_f) < inf and _gn < inf else 'non_finite'",
         f"{i2}break",
     ]
-    if name == "bfgs":
-        src += [f"{i1}if _t:", *bfgs_update_lines(n, i2)]
+    if name in ("bfgs", "bb"):
+        src += [f"{i1}if _t:", *(bfgs_update_lines if name == "bfgs" else bb_update_lines)(n, i2)]
     src += [
         f"{i1}_reason = ('tol' if _tol and _gn <= _tol else",
         f"{i1}           'xtol' if _xtol and _t and math.dist(({', '.join(xs)},), ({', '.join(ps)},)) <= _xtol else",
@@ -272,7 +353,8 @@ def loop_source(objective: Objective, name: str, search: str | None) -> str:
         f"{i1}_trials = 0",
         f"{i1}if _reason is None:",
     ]
-    src += newton_lines(objective, i2) if name == "newton" else bfgs_direction_lines(n, i2)
+    src += (newton_lines(objective, i2) if name == "newton" else bfgs_direction_lines(n, i2) if name == "bfgs"
+            else cg_direction_lines(n, i2) if name == "cg" else steepest_lines(name, n, i2))
     if search is not None:
         src += [
             f"{i2}if _reason is None:",
@@ -280,6 +362,8 @@ def loop_source(objective: Objective, name: str, search: str | None) -> str:
             f"{i3}_change = 0.0",
             f"{i3}_ok = False",
         ]
+        if name == "cg":  # the first trial carries the previous step's first-order change over (N&W eq. 3.60)
+            src += [f"{i3}if _pslope is not None and _slope < 0:", f"{i3}    _alpha = _palpha * _pslope / _slope"]
         if search == "armijo":
             src += armijo_lines(n, i3)
         else:
@@ -296,6 +380,8 @@ def loop_source(objective: Objective, name: str, search: str | None) -> str:
             f"{i3}else:",
             f"{i3}    _fresh = {'True' if search == 'armijo' else '_at == _alpha'}",
         ]
+        if name == "cg":
+            src.append(f"{i3}_pslope, _palpha = _slope, _alpha")
     src += [
         f"{i1}else:",
         f"{i2}_state = {{}}",
@@ -329,7 +415,8 @@ def loop_source(objective: Objective, name: str, search: str | None) -> str:
 @lru_cache(maxsize=64)
 def compiled_loop(objective: Objective, name: str, search: str | None):
     """The generated loop of ``name`` on ``objective``, compiled (see loop_source)."""
-    extra = {"_floats": array, "nan": math.nan, "_line_search_step": methods.line_search_step}
+    extra = {"_floats": array, "nan": math.nan, "_line_search_step": methods.line_search_step,
+             "_OptionError": OptionError}
     if search is not None:
         extra["_fg"] = objective.value_and_gradient_function
     return compile_source(loop_source(objective, name, search), "_run", extra)
@@ -346,5 +433,9 @@ def iterate(objective: Objective, optimizer, search, start, lr: float, schedule,
         curvature = objective.hessian_at([0.0] * objective.dimension).tolist()
     loop = compiled_loop(objective, optimizer.name, kind)
     c1, shrink = (search.c1, search.shrink) if search is not None else (0.0, 0.0)
+    h = optimizer.hyper
+    option = {"bfgs": h.get("h0", "scaled") == "scaled", "cg": h.get("cg_beta", "pr") == "fr",
+              "bb": int(h.get("bb", 1)) == 1}.get(optimizer.name, False)
+    fstar = methods.minimum_value(objective, h.get("fstar")) if optimizer.name == "polyak" else 0.0
     return loop(tuple(map(float, start)), lr, rate, steps, tol, xtol, ftol, every, fbound, xbound, c1, shrink,
-                search, curvature, optimizer.hyper.get("h0", "scaled") == "scaled")
+                search, curvature, option, fstar)

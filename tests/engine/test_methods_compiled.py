@@ -1,4 +1,4 @@
-"""The generated Newton and BFGS loop (gdcli.engine.methods_compiled) against the Python loop of
+"""The generated loop of Newton, BFGS, CG, Barzilai–Borwein and Polyak (gdcli.engine.methods_compiled) against the Python loop of
 gdcli.engine.methods, which it replaces on small problems: the same rows, states, notes and stopping reasons,
 to the last bit."""
 
@@ -16,6 +16,7 @@ from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import make_optimizer
 from gdcli.engine.run import LineSearch, run
 from gdcli.engine.schedules import make_schedule
+from gdcli.errors import OptionError
 
 SEARCHES = (None, "armijo", "wolfe", "strong-wolfe", "exact")
 """None: the method's own default (a fixed α = 1 for newton, the Wolfe search for bfgs)."""
@@ -28,30 +29,50 @@ def bits(values) -> bytes:
 def everything(result) -> tuple:
     """A run's whole outcome, with floats compared bit for bit (−0.0 ≠ 0.0, nan = nan): the rows, the states
     and notes as JSON writes them, the status, message and evaluation counts."""
+    if isinstance(result, str):
+        return result
     arrays = (result.t, result.f, result.grad_norm, result.lr, result.trials, result.x, result.grad)
     return (tuple(bits(a) for a in arrays), json.dumps(result.states), result.status, result.reason,
             result.message, result.steps, result.evaluations)
 
 
 def both_ways(monkeypatch, objective, optimizer, start, lr=1.0, search=None, **options) -> tuple:
-    """The run by the generated loop, then by the Python loop (the generated one switched off)."""
-    generated = run(objective, optimizer, np.array(start, dtype=float), lr, line_search=search, **options)
+    """The run by the generated loop, then by the Python loop (the generated one switched off); a run refused
+    on the way (Polyak's f below f*) as its message."""
+    def outcome():
+        try:
+            return run(objective, optimizer, np.array(start, dtype=float), lr, line_search=search, **options)
+        except OptionError as error:
+            return str(error)
+
+    generated = outcome()
     with monkeypatch.context() as patch:
         patch.setattr(methods_compiled, "covers", lambda optimizer, objective: False)
-        python = run(objective, optimizer, np.array(start, dtype=float), lr, line_search=search, **options)
+        python = outcome()
     return generated, python
 
 
+def variants():
+    """Each covered method with each of its settings and each line search it takes."""
+    with_searches = [("newton", {}), ("bfgs", {"h0": "scaled"}), ("bfgs", {"h0": "identity"}),
+                     ("cg", {"cg_beta": "pr"}), ("cg", {"cg_beta": "fr"})]
+    own_step = [("bb", {"bb": 1}), ("bb", {"bb": 2}), ("polyak", {})]
+    return ([(method, given, kind) for method, given in with_searches for kind in SEARCHES]
+            + [(method, given, None) for method, given in own_step])
+
+
 @pytest.mark.parametrize("function", [f.name for f in CATALOG])
-@pytest.mark.parametrize("method, h0", [("newton", None), ("bfgs", "scaled"), ("bfgs", "identity")])
-@pytest.mark.parametrize("kind", SEARCHES)
-def test_every_catalog_function_runs_the_same_rows_in_the_generated_loop(monkeypatch, function, method, h0, kind):
+@pytest.mark.parametrize("method, given, kind", variants())
+def test_every_catalog_function_runs_the_same_rows_in_the_generated_loop(monkeypatch, function, method, given,
+                                                                         kind):
     objective = Objective.parse(function)
-    assert methods_compiled.covers(make_optimizer(method), objective)
-    optimizer = make_optimizer(method, h0=h0) if h0 else make_optimizer(method)
+    if method == "polyak" and not objective.function.minima:
+        given = {"fstar": -1e30}  # the saddle has no minimum value: f falls without bound
+    optimizer = make_optimizer(method, **given)
+    assert methods_compiled.covers(optimizer, objective)
     search = LineSearch(kind=kind) if kind else None
     generated, python = both_ways(monkeypatch, objective, optimizer, objective.default_start(), search=search,
-                                  steps=200, tol=1e-10)
+                                  steps=100, tol=1e-10)
     assert everything(generated) == everything(python)
     assert generated.states is not None
 
@@ -81,37 +102,35 @@ def typed_cases():
 def test_typed_objectives_in_one_to_four_variables_run_the_same_rows(monkeypatch, text, variables, start):
     objective = Objective.parse(text, variables)
     rng = random.Random(text)
-    seen = set()
-    for method in ("newton", "bfgs"):
-        for kind in SEARCHES:
-            h0 = rng.choice(("scaled", "identity"))
-            optimizer = make_optimizer(method, h0=h0) if method == "bfgs" else make_optimizer(method)
-            options = dict(steps=rng.choice((5, 60)), tol=rng.choice((1e-10, 0.0)), xtol=rng.choice((0.0, 1e-9)),
-                           ftol=rng.choice((0.0, 1e-12)), every=rng.choice((1, 3)),
-                           schedule=make_schedule(rng.choice(("constant", "inverse"))))
-            generated, python = both_ways(monkeypatch, objective, optimizer, start, rng.choice((1.0, 0.5)),
-                                          LineSearch(kind=kind) if kind else None, **options)
-            assert everything(generated) == everything(python), (method, kind, options)
-            seen.add(generated.reason)
-            seen.update("note" if "note" in s else "skipped" if s.get("skipped") else "" for s in generated.states)
-    assert seen - {""}
+    for method, given, kind in variants():
+        optimizer = make_optimizer(method, **({"fstar": -1e3} if method == "polyak" else given))
+        options = dict(steps=rng.choice((5, 60)), tol=rng.choice((1e-10, 0.0)), xtol=rng.choice((0.0, 1e-9)),
+                       ftol=rng.choice((0.0, 1e-12)), every=rng.choice((1, 3)),
+                       schedule=make_schedule(rng.choice(("constant", "inverse"))))
+        generated, python = both_ways(monkeypatch, objective, optimizer, start, rng.choice((1.0, 0.5)),
+                                      LineSearch(kind=kind) if kind else None, **options)
+        assert everything(generated) == everything(python), (method, given, kind, options)
 
 
 def test_the_typed_cases_reach_the_loops_branches(monkeypatch):
-    """The cases above are not all easy: together they meet a shifted Hessian, a skipped update, ∇²f
-    undefined, f undefined, a failed search and each stopping test."""
+    """The cases above are not all easy: together they meet a shifted Hessian, a skipped update, CG's
+    restarts, a kept BB step, ∇²f undefined, f undefined, divergence, a failed search and each stopping test."""
     reasons, notes = set(), set()
     for text, variables, start in typed_cases():
         objective = Objective.parse(text, variables)
-        for optimizer in (make_optimizer("newton"), make_optimizer("bfgs", h0="identity")):
-            for kind in SEARCHES:
+        for method, given, kind in variants():
+            optimizer = make_optimizer(method, **({"fstar": -1e3} if method == "polyak" else given))
+            try:
                 result = run(objective, optimizer, np.array(start), 1.0, steps=60, tol=1e-10,
                              line_search=LineSearch(kind=kind) if kind else None)
-                reasons.add(result.reason)
-                notes.update(s["note"].split(":")[0] for s in result.states if "note" in s)
-    assert {"tol", "max_steps", "hessian", "undefined"} <= reasons
+            except OptionError:  # Polyak's f fell below the f* given
+                reasons.add("below f*")
+                continue
+            reasons.add(result.reason)
+            notes.update(s["note"].split(":")[0].split(" =")[0] for s in result.states if "note" in s)
+    assert {"tol", "max_steps", "hessian", "undefined", "bound", "below f*"} <= reasons
     assert reasons & {"precision", "line_search_rule"}
-    assert {"H not pos. def.", "update skipped"} <= notes
+    assert {"H not pos. def.", "update skipped", "restart", "sᵀy"} <= notes
 
 
 @pytest.mark.parametrize("count", [0, 1, 2, 3, 5])
@@ -131,6 +150,7 @@ def test_larger_problems_and_other_methods_keep_the_python_loop():
     two = Objective.parse("rosenbrock")
     assert not methods_compiled.covers(make_optimizer("newton"), five)
     assert not methods_compiled.covers(make_optimizer("lbfgs"), two)
+    assert not methods_compiled.covers(make_optimizer("gd"), two)  # under a Wolfe search, the Python loop
     result = run(five, make_optimizer("newton"), np.zeros(5), 1.0, steps=3, tol=1e-12)
     np.testing.assert_allclose(result.x[1], np.arange(5.0), atol=1e-12)  # one Newton step on a quadratic
 
