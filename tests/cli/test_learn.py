@@ -222,3 +222,15 @@ def test_each_topic_s_explanation_and_demonstration_fit_screens_of_80_by_24(topi
         assert len(rows) <= ROWS, f"{len(rows)} rows:\n{screen}"
         assert max(len(row) for row in rows) <= COLS, screen
     assert "the demonstration could not run" not in "".join(screens)
+
+
+def test_a_course_sharing_a_template_between_topics_is_one_line_naming_both_files(tmp_path, monkeypatch, cli):
+    for number in (1, 2):
+        (tmp_path / f"0{number}-t{number}.toml").write_text(
+            f'title = "T{number}"\ntext = "words"\ndemo = ["solve", "x^2"]\ntemplates = ["{TEMPLATE}"]\n',
+            encoding="utf-8")
+    monkeypatch.setenv("GDCLI_COURSE", str(tmp_path))
+    monkeypatch.setenv("GDCLI_HOME", str(tmp_path / "home"))
+    result = cli("learn", "map")
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and "02-t2.toml: templates:" in result.stderr and "01-t1.toml" in result.stderr
