@@ -15,7 +15,7 @@ from gdcli.practice.grading import Interval, answer_text, number_text
 TEMPLATES = ("x-squared-from-five", "quadratic-1d-two-rates", "one-eigenvalue-three-fates", "x-squared-three-rates",
              "shifted-bowl-one-step", "elliptic-bowl-one-step", "steepest-descent-direction", "weight-decay-factor",
              "learning-rate-schedules", "best-fixed-step", "zigzag-narrow-valley", "momentum-two-steps",
-             "eigenvalues-one-and-ten", "ill-conditioning-cost", "nesterov-two-steps")
+             "eigenvalues-one-and-ten", "ill-conditioning-cost", "nesterov-two-steps", "stopping-criteria")
 
 
 @pytest.fixture(autouse=True)
@@ -279,6 +279,11 @@ def expected_answers(ident, v):
         b2 = beta * b + g
         x2 = x1 - lr * (g + beta * b2)
         return [float(x1), float(b2), float(x2)]
+    if ident == "stopping-criteria":
+        from tests.practice.test_stopping_criteria import closed_forms
+
+        steps = closed_forms(v["h"], v["lr"], v["x0"], v["c"], v["tol"])
+        return [steps["gradient"], steps["step"], steps["value"], min(steps, key=steps.get), q(v["tol"]) / q(v["flat"])]
     raise AssertionError(ident)
 
 
