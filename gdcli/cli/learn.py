@@ -128,8 +128,8 @@ class _Lesson:
         found = render_learn.pages(lines, max(height - 2, 5))
         for number, page in enumerate(found, start=1):
             self.out.print(Text.from_ansi("\n".join(page)))
-            last = number == len(found)
-            if not self.ask("Enter: practice · q: quit" if last else f"page {number}/{len(found)} · Enter: more · q: quit"):
+            more = f"page {number}/{len(found)} · Enter: more" if number < len(found) else "Enter: practice"
+            if not self.ask(f"{more} · q: quit"):
                 return False
         return True
 

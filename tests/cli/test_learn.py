@@ -233,4 +233,5 @@ def test_a_course_sharing_a_template_between_topics_is_one_line_naming_both_file
     monkeypatch.setenv("GDCLI_HOME", str(tmp_path / "home"))
     result = cli("learn", "map")
     assert result.exit_code == 2 and "Traceback" not in result.stderr
-    assert result.stderr.count("\n") == 1 and "02-t2.toml: templates:" in result.stderr and "01-t1.toml" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "02-t2.toml: templates:" in result.stderr and "01-t1.toml" in result.stderr

@@ -204,7 +204,8 @@ REQUIRED_ATTRIBUTES = {"assessment": {"ident"}, "section": {"ident"}, "item": {"
 ENUMERATED = {"rcardinality": {"Single", "Multiple", "Ordered"}, "continue": {"Yes", "No"},
               "action": {"Set", "Add", "Subtract", "Multiply", "Divide"},
               "vartype": {"Integer", "String", "Decimal", "Scientific", "Boolean", "Enumerated", "Set"},
-              "fibtype": {"String", "Integer", "Decimal", "Scientific"}, "feedbacktype": {"Response", "Solution", "Hint"},
+              "fibtype": {"String", "Integer", "Decimal", "Scientific"},
+              "feedbacktype": {"Response", "Solution", "Hint"},
               "rshuffle": {"Yes", "No"}, "shuffle": {"Yes", "No"}, "case": {"Yes", "No"}}
 
 

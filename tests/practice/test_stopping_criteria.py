@@ -62,8 +62,8 @@ def test_the_engine_s_first_stopping_steps_are_the_closed_forms_for_every_draw_o
     assert len(draws) >= 100
     for draw in draws:
         expected = closed_forms(**draw)
-        data = dict(objective=f"{draw['h']}*(x - {draw['c']})^2", start=str(draw["x0"]), lr=draw["lr"],
-                    tol=draw["tol"])
+        data = {"objective": f"{draw['h']}*(x - {draw['c']})^2", "start": str(draw["x0"]), "lr": draw["lr"],
+                "tol": draw["tol"]}
         for criterion, step in expected.items():
             assert answer("stopping_step", criterion=criterion, **data) == step, (draw, criterion)
         first = min(expected.values())
@@ -109,7 +109,7 @@ def test_the_gradient_test_radius_is_tol_over_the_smallest_curvature():
 
 
 def test_a_test_that_never_holds_or_an_unknown_one_is_an_error_naming_the_field():
-    data = dict(objective="(x - 1)^2", start="0", lr="1", tol="0.01")  # α = 2/f″: the error keeps its size
+    data = {"objective": "(x - 1)^2", "start": "0", "lr": "1", "tol": "0.01"}  # α = 2/f″: the error keeps its size
     with pytest.raises(ProblemError, match="data.tol: the gradient test never holds"):
         answer("stopping_step", criterion="gradient", steps=50, **data)
     with pytest.raises(ProblemError, match="data.criterion"):
