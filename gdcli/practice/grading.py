@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Mapping, Sequence
 
 from gdcli.engine.expression import FUNCTIONS, parse_expression, parse_number, plain_number, vector_parts
@@ -141,13 +142,19 @@ def answer_text(kind: str, expected) -> str:
             return ", ".join(number_text(row[0]) for row in expected)
         return "; ".join("(" + ", ".join(number_text(v) for v in _without_noise(row)) + ")" for row in expected)
     if kind == "expression":
-        import sympy as sp
-
-        shown = [sp.sstr(e) for e in expected]
+        shown = [_expression_text(e) for e in expected]
         return shown[0] if len(shown) == 1 else "[" + ", ".join(shown) + "]"
     if kind == "interval":
         return expected.text()
     return str(expected)
+
+
+@lru_cache(maxsize=1024)
+def _expression_text(expr) -> str:
+    """An expression as SymPy's str prints it (kept: the variants of a template share their expressions)."""
+    import sympy as sp
+
+    return sp.sstr(expr)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -275,9 +282,10 @@ def read_expressions(text: str, names: Sequence[str]) -> list:
     return exprs
 
 
+@lru_cache(maxsize=1024)
 def _parse_free(text: str) -> tuple:
     """An expression that may also be a constant (the safe parser refuses constants as objectives); the
-    parser's errors are reworded to speak of the answer."""
+    parser's errors are reworded to speak of the answer. Kept per text: the same answer is often typed again."""
     try:
         return parse_expression(text)
     except GdError as error:
