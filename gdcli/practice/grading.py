@@ -160,9 +160,11 @@ def _expression_text(expr) -> str:
 # ---------------------------------------------------------------------------------------------------------
 # reading
 
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     """Strip, spell typographic signs in ASCII and Greek letters as the names they stand for (``2α`` →
-    ``2*alpha``), and drop a leading ``name =``."""
+    ``2*alpha``), and drop a leading ``name =`` (kept per text, as the readings below: the same answer is
+    often typed again)."""
     if not isinstance(text, str) or not text.strip():
         raise GdError("the answer is empty")
     if len(text) > MAX_ANSWER:
@@ -220,6 +222,7 @@ PLAIN_LARGEST = 1e300
 gdcli.practice.equivalence (LARGEST, 10^300) apply through ``real``."""
 
 
+@lru_cache(maxsize=4096)
 def constant(text: str, what: str, called: str | None = None) -> float:
     """A constant's text as a float: exactly, without SymPy, when it is numbers joined by + − × ÷
     (gdcli.engine.expression.plain_number) and within PLAIN_LARGEST, else through the parser and ``real``."""

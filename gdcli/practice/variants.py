@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import copy
 import hashlib
+import itertools
 import math
 import random
 import re
@@ -370,24 +371,28 @@ class _Exact:
     start: list[Fraction]
     lr: Fraction
     hyper: dict
+    floor: Fraction
+    """f(0)."""
 
     def gradient(self, x: list[Fraction]) -> list[Fraction]:
+        """∇f(x) = Hx + ∇f(0)."""
         return [sum(h * v for h, v in zip(row, x)) + c for row, c in zip(self.hessian, self.offset)]
 
     def value(self, x: list[Fraction]) -> Fraction:
-        from gdcli.engine import exact
+        """f(x) = ½xᵀHx + ∇f(0)ᵀx + f(0)."""
+        return sum((v * (g + c) / 2 for v, g, c in zip(x, self.gradient(x), self.offset)), self.floor)
 
-        return exact.evaluate(self.objective.expr, dict(zip(self.objective.symbols, x)))
-
-    def run(self, steps: int) -> list[tuple[list[Fraction], dict[str, list[Fraction]]]]:
-        """(x_t, the rule's quantities assigned in step t by name) for t = 0 … steps (nothing assigned at t = 0)."""
+    def iterates(self):
+        """(x_t, the rule's quantities assigned in step t by name) for t = 0, 1, … (nothing assigned at t = 0)."""
         from gdcli.engine import exact
         from gdcli.engine.optimizers import symbols
 
         y = symbols()
         state = {target: [Fraction(0)] * len(self.start) for target in self.rule.state}
-        x, rows = list(self.start), [(list(self.start), {})]
-        for t in range(1, steps + 1):
+        x, t = list(self.start), 0
+        yield x, {}
+        while True:
+            t += 1
             g, quantities = self.gradient(x), {target.name: [] for target, _ in self.rule.steps}
             for i in range(len(x)):
                 values = {y.x: x[i], y.g: g[i], y.alpha: self.lr, y.t: Fraction(t), **self.hyper,
@@ -398,8 +403,11 @@ class _Exact:
                 for target in state:
                     state[target][i] = values[target]
             x = quantities["x"]
-            rows.append((x, quantities))
-        return rows
+            yield x, quantities
+
+    def row(self, t: int) -> tuple[list[Fraction], dict[str, list[Fraction]]]:
+        """x_t and the quantities of step t."""
+        return next(itertools.islice(self.iterates(), t, None))
 
     def fate(self) -> str | None:
         """converges / oscillates / diverges from exact sign tests (None when ∇²f is not positive definite)."""
@@ -457,7 +465,7 @@ def _exact(problem, question: int | None) -> _Exact | None:
         return _Exact(objective, optimizer.rule, hessian, [exact.evaluate(e, origin) for e in objective.gradient],
                       start, _rational(data["lr"]),
                       {getattr(symbols(), name): _rational(data.get(name, value))
-                       for name, value in optimizer.hyper.items()})
+                       for name, value in optimizer.hyper.items()}, exact.evaluate(objective.expr, origin))
     except (GdError, ArithmeticError, ValueError, TypeError):
         return None
 
@@ -514,11 +522,11 @@ def diverges_before(problem, n: int = 20, question: int = 0) -> bool:
     run = _exact(problem, question or None)
     if run is not None:
         try:
-            rows = run.run(n)
             factor = Fraction(DIVERGENCE_FACTOR)
             f_bound = factor * max(1, abs(run.value(run.start)))
             x_bound = factor * max([Fraction(1)] + [abs(v) for v in run.start])
-            return any(abs(run.value(x)) > f_bound or any(abs(v) > x_bound for v in x) for x, _ in rows[1:])
+            return any(any(abs(v) > x_bound for v in x) or abs(run.value(x)) > f_bound
+                       for x, _ in itertools.islice(run.iterates(), 1, n + 1))
         except exact.TooLarge:
             pass
     engine_run = _context(problem, question or None, "behaviour").run(n)
@@ -533,8 +541,8 @@ def converges_within(problem, n: int = 100, question: int = 0) -> bool:
     run = _exact(problem, question or None)
     if run is not None:
         try:
-            squares = [sum(v * v for v in run.gradient(x)) for x, _ in run.run(n)]
-            return min(squares) <= Fraction(1, 10**12) * squares[0]
+            goal = Fraction(1, 10**12) * sum(v * v for v in run.gradient(run.start))
+            return any(sum(v * v for v in run.gradient(x)) <= goal for x, _ in itertools.islice(run.iterates(), n + 1))
         except exact.TooLarge:
             pass
     engine_run = _context(problem, question or None, "behaviour").run(n)
@@ -551,14 +559,13 @@ def _exact_answer(question, run: _Exact) -> list[Fraction]:
     if question.compute == "gradient_at":
         return run.gradient(_rationals(data["point"]) if "point" in data else run.start)
     if question.compute == "iterates":
-        return [v for x, _ in run.run(int(data.get("steps", 1)))[1:] for v in x]
+        return [v for x, _ in itertools.islice(run.iterates(), 1, int(data.get("steps", 1)) + 1) for v in x]
     if question.compute == "value":
-        steps = int(data.get("steps", 0))
-        return [run.value(run.run(steps)[steps][0])]
+        return [run.value(run.row(int(data.get("steps", 0)))[0])]
     steps = int(data.get("steps", 1))
     if question.compute == "iterate":
-        return run.run(steps)[steps][0]
-    return run.run(max(steps, 1))[max(steps, 1)][1][data.get("quantity", "x")]
+        return run.row(steps)[0]
+    return run.row(max(steps, 1))[1][data.get("quantity", "x")]
 
 
 def answers_exact(problem, digits: int = 4) -> bool:
