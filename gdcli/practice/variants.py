@@ -169,7 +169,7 @@ def draw(document: dict, parameters: dict[str, Parameter], requirements: list, s
         problem = None
         try:
             candidate = build(values)
-            if all(requirement.holds(candidate) for requirement in requirements):
+            if all(requirement.holds(candidate) for requirement in sorted(requirements, key=_cost)):
                 problem = candidate
         except GdError:
             pass
@@ -177,6 +177,13 @@ def draw(document: dict, parameters: dict[str, Parameter], requirements: list, s
         if problem is not None:
             return problem
     raise fail("variants", f"no draw of {MAX_DRAWS} satisfied {', '.join(r.text for r in requirements)}")
+
+
+def _cost(requirement) -> int:
+    """Requirements are judged cheapest first: a run's fate (exact sign tests), then a number of steps
+    (exact iterates), then the answers (the engine computes each question's)."""
+    return {"diverges_before": 1, "converges_within": 1, "answers_exact": 2, "distinct_answers": 3,
+            "nonzero_answers": 3}.get(requirement.name, 0)
 
 
 def _reseeded(problem, seed: int):
@@ -470,34 +477,35 @@ def _exact(problem, question: int | None) -> _Exact | None:
         return None
 
 
-def _fate(problem, question: int | None) -> str:
-    """The run's behaviour, exact where the rule allows (above); a question that shows the engine's reading
-    must agree with it, else the variant fails."""
-    shown = problem.question(question).expected.value \
-        if question and problem.question(question).compute == "behaviour" else None
+def _fate_is(problem, question: int | None, fate: str) -> bool:
+    """The run's behaviour is ``fate``: exact where the rule allows (above), and then a question that shows
+    the engine's reading must agree with it; else the engine's reading."""
+    target = problem.question(question) if question else None
+    shows = target is not None and target.compute == "behaviour"
     run = _exact(problem, question)
-    fate = run.fate() if run else None
-    if fate is None:
+    found = run.fate() if run else None
+    if found is None:
         from gdcli.practice.answers import compute_behaviour
 
-        return shown or compute_behaviour(_context(problem, question, "behaviour")).value
-    return fate if shown in (None, fate) else "disagrees"
+        found = target.expected.value if shows else compute_behaviour(_context(problem, question, "behaviour")).value
+        return found == fate
+    return found == fate and (not shows or target.expected.value == fate)
 
 
 def converges(problem, question: int = 0) -> bool:
     """The run converges (ρ < 1; exact where the rule allows, else the engine's behaviour reading)."""
-    return _fate(problem, question or None) == "converges"
+    return _fate_is(problem, question or None, "converges")
 
 
 def diverges(problem, question: int = 0) -> bool:
     """The run diverges (ρ > 1; exact where the rule allows, else the engine's behaviour reading)."""
-    return _fate(problem, question or None) == "diverges"
+    return _fate_is(problem, question or None, "diverges")
 
 
 def oscillates(problem, question: int = 0) -> bool:
     """The run oscillates: ρ = 1, the error keeps its size (exact where the rule allows, else the engine's
     behaviour reading)."""
-    return _fate(problem, question or None) == "oscillates"
+    return _fate_is(problem, question or None, "oscillates")
 
 
 def zigzags(problem, question: int = 0) -> bool:
@@ -507,10 +515,10 @@ def zigzags(problem, question: int = 0) -> bool:
 
     run = _exact(problem, question or None)
     target = problem.question(question) if question else None
-    shown = target.expected.value == "yes" if target is not None and target.compute == "zigzag" else None
+    shows = target is not None and target.compute == "zigzag"
     if run is None:
-        return shown if shown is not None else compute_zigzag(_context(problem, question or None, "zigzag")).value == "yes"
-    return run.zigzags() and shown in (None, True)
+        return (target.expected if shows else compute_zigzag(_context(problem, question or None, "zigzag"))).value == "yes"
+    return run.zigzags() and (not shows or target.expected.value == "yes")
 
 
 def diverges_before(problem, n: int = 20, question: int = 0) -> bool:
@@ -573,18 +581,21 @@ def answers_exact(problem, digits: int = 4) -> bool:
 
     Exact for the answers of a run EXACT_ANSWERS reads from the exact iterates (the engine's float answer
     must then equal that decimal to rounding); for the rest, the engine's float answer within 10⁻⁹ of its
-    rounding to ``digits`` places."""
-    scale = 10**digits
+    rounding to ``digits`` places. The exact answers are judged first, so a draw fails before any float
+    answer is computed where it can."""
+    scale, exact_numbers = 10**digits, {}
     for q in problem.questions:
-        got = [v for v in _numbers(q.expected.value) if math.isfinite(v)]
         run = _exact(problem, q.number) if q.compute in EXACT_ANSWERS else None
         try:
-            want = _exact_answer(q, run) if run is not None else None
+            exact_numbers[q.number] = _exact_answer(q, run) if run is not None else None
         except (ArithmeticError, KeyError, ValueError):
-            want = None
+            exact_numbers[q.number] = None
+        if exact_numbers[q.number] is not None and any((v * scale).denominator != 1 for v in exact_numbers[q.number]):
+            return False
+    for q in problem.questions:
+        got, want = [v for v in _numbers(q.expected.value) if math.isfinite(v)], exact_numbers[q.number]
         if want is not None:
-            if len(want) != len(got) or any((v * scale).denominator != 1 or abs(float(v) - w) > 1e-9 * max(1.0, abs(w))
-                                            for v, w in zip(want, got)):
+            if len(want) != len(got) or any(abs(float(v) - w) > 1e-9 * max(1.0, abs(w)) for v, w in zip(want, got)):
                 return False
         elif not all(abs(v - round(v, digits)) <= 1e-9 * max(1.0, abs(v)) for v in got):
             return False
