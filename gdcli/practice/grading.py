@@ -110,8 +110,11 @@ class Verdict:
     misconception: str | None = None
 
     def to_dict(self) -> dict:
-        return {"correct": self.correct, "expected": self.expected, "feedback": self.feedback,
-                "misconception": self.misconception}
+        """The verdict as `gd practice check --json` gives it. ``expected`` is the answer graded against when
+        the answer is right, and null when it is wrong: a wrong answer never reveals the right one (the
+        student asks with `gd practice solution`, which records the reveal)."""
+        return {"correct": self.correct, "expected": self.expected if self.correct else None,
+                "feedback": self.feedback, "misconception": self.misconception}
 
 
 # ---------------------------------------------------------------------------------------------------------
