@@ -17,8 +17,31 @@ that is exactly ``"{start}"`` becomes the parameter's value itself (a list, a nu
 
 Variant 0 is the original. Variant S (S ≠ 0) draws values from ``random.Random(S)`` until the problem they
 make satisfies every requirement (PREDICATES, each checked by running the engine on the variant), at most
-MAX_DRAWS times. The same seed always gives the same variant; a seed may be written as a number or as any
-text (a student's name or id), which is hashed (seed_of).
+MAX_DRAWS times, cheapest requirement first. The same seed always gives the same variant; a seed may be
+written as a number or as any text (a student's name or id), which is hashed (seed_of). A value set drawn
+again (by another seed) gives the problem certified for it, its answers computed once.
+
+Which predicates are exact. A problem whose objective is a quadratic with a rational Hessian H, run by gd,
+momentum or Nesterov (the linear rules) at a constant rational α from a rational start with rational β, is a
+linear iteration with rational coefficients, so it is judged in Fraction arithmetic (_Exact), the data read
+as written ("0.1" is 1/10):
+
+- converges / oscillates / diverges: for H positive definite, by the exact inertia (Sylvester's law,
+  gdcli.engine.stability.inertia) of c·I − H, where c is the curvature at which the rule's contraction
+  reaches 1 (2/α for gd; CONVERGENT_CURVATURE) — exact even where an eigenvalue of H is irrational;
+- zigzags: the inertia of I/α − H (some αλ > 1);
+- diverges_before(n), converges_within(n): the engine's own rule (gdcli.engine.optimizers) iterated in
+  Fraction arithmetic by gdcli.engine.exact, with gdcli.engine.run's divergence test applied exactly;
+- answers_exact(digits): the answers of such runs (EXACT_ANSWERS: iterates, values, optimizer states,
+  gradients) from the exact iterates, the engine's float answer required to agree.
+
+Where a question also shows the engine's float answer (its behaviour or zigzag), the variant is kept only
+if the two agree. Everything else is judged on the engine's float run and float answers, because no exact
+reading exists there or it is not the question's: a schedule, a non-quadratic objective, an adaptive
+optimizer (its square root of a rational is rarely rational), an irrational number in the data, a singular
+or indefinite Hessian (whose behaviour the engine reads from its run, not from ρ alone), answers that are
+not a run's (stable ranges, rates, step counts, schedules) and digit budgets past gdcli.engine.exact's.
+distinct_answers and nonzero_answers compare the engine's answers as they are shown.
 """
 
 from __future__ import annotations
@@ -328,18 +351,6 @@ class _DataQuestion:
 def _context(problem, question: int | None, compute: str) -> Context:
     return Context(_DataQuestion(problem, question, compute))
 
-
-# Which predicates are exact. A problem whose objective is a quadratic with a rational Hessian, run by gd,
-# momentum or Nesterov (the linear rules) at a constant rational α from a rational start with rational β, is
-# a linear iteration with rational coefficients, so its fate is decided in Fraction arithmetic (_Exact):
-# converges / oscillates / diverges and zigzags by exact sign tests on the Hessian (Sylvester's inertia,
-# gdcli.engine.stability.inertia, of H and of c·I − H, where an eigenvalue of H may be irrational),
-# diverges_before(n) and converges_within(n) by iterating the engine's own rule exactly, and answers_exact
-# on the answers of such runs (iterates, values, optimizer states, gradients) from the exact iterates. Where
-# a question also shows the engine's float answer, the variant is kept only if the two agree. Everything
-# else is read from the engine's float run and float answers: a schedule, a non-quadratic objective or an
-# adaptive optimizer (a square root of a rational is rarely rational), an irrational number in the data, or
-# a singular or indefinite Hessian (whose behaviour the engine reads from its run, not from ρ alone).
 
 def _rational(value) -> Fraction:
     """A number of the data as it is written: "0.1" is 1/10, "3/20" is 3/20, 0.9 (a float) is 9/10."""
