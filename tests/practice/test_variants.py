@@ -80,6 +80,13 @@ def write(tmp_path, text, name="t.toml"):
     return path
 
 
+BEHAVIOUR = '''[[questions]]
+prompt = "What happens?"
+kind = "choice"
+compute = "behaviour"
+choices = ["converges", "oscillates", "diverges"]
+'''
+
 TEMPLATE = '''id = "t"
 title = "t"
 difficulty = "easy"
@@ -90,12 +97,7 @@ objective = "{k}*x^2"
 start = [1]
 lr = "{lr}"
 steps = 200
-[[questions]]
-prompt = "What happens?"
-kind = "choice"
-compute = "behaviour"
-choices = ["converges", "oscillates", "diverges"]
-hints = ["1 − 2kα."]
+''' + BEHAVIOUR + '''hints = ["1 − 2kα."]
 explanation = "ρ = |1 − {2*k}·{lr}|."
 [parameters]
 k = { integers = [1, 9] }
@@ -176,12 +178,7 @@ start = {start}
 lr = "{lr}"
 steps = {steps}
 {extra}
-[[questions]]
-prompt = "What happens?"
-kind = "choice"
-compute = "behaviour"
-choices = ["converges", "oscillates", "diverges"]
-hints = ["ρ."]
+''' + BEHAVIOUR + '''hints = ["ρ."]
 explanation = "ρ."
 [[questions]]
 prompt = "The iterates?"
