@@ -164,7 +164,7 @@ def read_parameters(table: Any, fail: Callable[[str, str], ProblemError]) -> dic
 # ---------------------------------------------------------------------------------------------------------
 # drawing
 
-MAX_KEPT = 4096
+MAX_KEPT = 2048
 """Most value sets whose verdict (and certified problem) is kept."""
 _KEPT: dict[tuple, tuple[dict, Any]] = {}
 """(id of the template's document, its values) → (the document, the certified problem or None when the values
