@@ -33,7 +33,8 @@ as written ("0.1" is 1/10):
 - diverges_before(n), converges_within(n): the engine's own rule (gdcli.engine.optimizers) iterated in
   Fraction arithmetic by gdcli.engine.exact, with gdcli.engine.run's divergence test applied exactly;
 - answers_exact(digits): the answers of such runs (EXACT_ANSWERS: iterates, values, optimizer states,
-  gradients) from the exact iterates, the engine's float answer required to agree.
+  gradients) from the exact iterates, the engine's float answer required to agree; for Newton's method
+  (α rational, no line search) its iterates come from gdcli.engine.methods_exact, and its gradients exactly.
 
 Where a question also shows the engine's float answer (its behaviour or zigzag), the variant is kept only
 if the two agree. Everything else is judged on the engine's float run and float answers, because no exact
@@ -383,7 +384,7 @@ class _Exact:
     of the rule."""
 
     objective: Any
-    rule: Any
+    optimizer: Any
     hessian: list[list[Fraction]]
     offset: list[Fraction]
     start: list[Fraction]
@@ -391,6 +392,15 @@ class _Exact:
     hyper: dict
     floor: Fraction
     """f(0)."""
+
+    @property
+    def rule(self):
+        return self.optimizer.rule
+
+    @property
+    def linear(self) -> bool:
+        """gd, momentum or Nesterov: a rule iterated here (Newton's iterates come from methods_exact)."""
+        return self.rule.name in CONVERGENT_CURVATURE
 
     def gradient(self, x: list[Fraction]) -> list[Fraction]:
         """∇f(x) = Hx + ∇f(0)."""
@@ -424,15 +434,23 @@ class _Exact:
             yield x, quantities
 
     def row(self, t: int) -> tuple[list[Fraction], dict[str, list[Fraction]]]:
-        """x_t and the quantities of step t."""
-        return next(itertools.islice(self.iterates(), t, None))
+        """x_t and the quantities of step t (Newton's x_t from gdcli.engine.methods_exact, which stops where
+        ∇f = 0 exactly: x stays there; ArithmeticError where it stops for another reason)."""
+        if self.linear:
+            return next(itertools.islice(self.iterates(), t, None))
+        from gdcli.engine.methods_exact import exact_iterates
+
+        rows, note = exact_iterates(self.objective, self.optimizer, None, self.start, self.lr, t)
+        if len(rows) <= t and not note.startswith("∇f = 0 exactly"):
+            raise ArithmeticError(note)
+        return rows[min(t, len(rows) - 1)][1], {}
 
     def fate(self) -> str | None:
         """converges / oscillates / diverges from exact sign tests (None when ∇²f is not positive definite)."""
         from gdcli.engine.stability import inertia
 
         n = len(self.hessian)
-        if inertia(self.hessian) != (n, 0, 0):
+        if not self.linear or inertia(self.hessian) != (n, 0, 0):
             return None
         limit = CONVERGENT_CURVATURE[self.rule.name](self.lr, self.hyper.get(_beta(), Fraction(0)))
         _, below, zero = inertia(_shifted(self.hessian, limit))
@@ -466,8 +484,8 @@ def _exact(problem, question: int | None) -> _Exact | None:
     context = _context(problem, question, "behaviour")
     data = context.data
     if "objective" not in data or "dataset" in data or "eigenvalues" in data or "start" not in data \
-            or "lr" not in data or data.get("schedule", "constant") != "constant" \
-            or data.get("optimizer", "gd") not in LINEAR:
+            or "lr" not in data or data.get("schedule", "constant") != "constant" or data.get("line_search") \
+            or data.get("optimizer", "gd") not in (*LINEAR, "newton"):
         return None
     try:
         objective, optimizer = context.objective, context.optimizer()
@@ -480,7 +498,7 @@ def _exact(problem, question: int | None) -> _Exact | None:
         start = _rationals(data["start"])
         if len(start) != objective.dimension:
             return None
-        return _Exact(objective, optimizer.rule, hessian, [exact.evaluate(e, origin) for e in objective.gradient],
+        return _Exact(objective, optimizer, hessian, [exact.evaluate(e, origin) for e in objective.gradient],
                       start, _rational(data["lr"]),
                       {getattr(symbols(), name): _rational(data.get(name, value))
                        for name, value in optimizer.hyper.items()}, exact.evaluate(objective.expr, origin))
@@ -539,7 +557,7 @@ def diverges_before(problem, n: int = 20, question: int = 0) -> bool:
     from gdcli.engine.run import DIVERGENCE_FACTOR
 
     run = _exact(problem, question or None)
-    if run is not None:
+    if run is not None and run.linear:
         try:
             factor = Fraction(DIVERGENCE_FACTOR)
             f_bound = factor * max(1, abs(run.value(run.start)))
@@ -558,7 +576,7 @@ def converges_within(problem, n: int = 100, question: int = 0) -> bool:
     from gdcli.engine import exact
 
     run = _exact(problem, question or None)
-    if run is not None:
+    if run is not None and run.linear:
         try:
             goal = Fraction(1, 10**12) * sum(v * v for v in run.gradient(run.start))
             return any(sum(v * v for v in run.gradient(x)) <= goal for x, _ in itertools.islice(run.iterates(), n + 1))
@@ -577,6 +595,8 @@ def _exact_answer(question, run: _Exact) -> list[Fraction]:
     data = question.data
     if question.compute == "gradient_at":
         return run.gradient(_rationals(data["point"]) if "point" in data else run.start)
+    if not run.linear and question.compute != "iterate":
+        raise KeyError(question.compute)
     if question.compute == "iterates":
         return [v for x, _ in itertools.islice(run.iterates(), 1, int(data.get("steps", 1)) + 1) for v in x]
     if question.compute == "value":
