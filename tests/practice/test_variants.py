@@ -4,6 +4,7 @@ the right answer in several written forms is accepted, and each offered mistake 
 
 import json
 import math
+import multiprocessing
 from fractions import Fraction
 
 import numpy as np
@@ -485,12 +486,30 @@ def check_variant(problem, verdicts):
 
 VARIANTS = 1000
 """Variants checked per template (seeds 1 … VARIANTS), besides the original."""
+WORKERS = 2
+"""Processes sharing a template's seeds (CI has two cores)."""
+
+
+def check_seeds(ident: str, first: int, last: int) -> str | None:
+    """check_variant on the variants first … last of template ``ident``: None, or what failed and where."""
+    path, verdicts, seed = problems.find(ident).path, {}, first
+    try:
+        for seed in range(first, last + 1):
+            check_variant(problems.load(path, seed), verdicts)
+    except Exception as error:  # reported by the test, with its seed
+        return f"seed {seed}: {type(error).__name__}: {error}"
+    return None
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("ident", TEMPLATES)
 def test_every_template_over_many_variants(ident):
-    path, verdicts = problems.find(ident).path, {}
-    for seed in range(1, VARIANTS + 1):
-        check_variant(problems.load(path, seed), verdicts)
-    check_variant(problems.load(path), {})
+    check_variant(problems.find(ident), {})
+    cut = [VARIANTS * k // WORKERS for k in range(WORKERS + 1)]
+    ranges = [(ident, cut[k] + 1, cut[k + 1]) for k in range(WORKERS)]
+    if "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+            failures = pool.starmap(check_seeds, ranges)
+    else:
+        failures = [check_seeds(*r) for r in ranges]
+    assert failures == [None] * WORKERS, (ident, failures)
