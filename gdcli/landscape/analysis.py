@@ -28,6 +28,7 @@ For a quadratic with Hessian eigenvalues μ = λmin > 0 and L = λmax, κ = L/μ
 from __future__ import annotations
 
 import math
+import multiprocessing
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -45,6 +46,8 @@ from gdcli.engine.stability import (
     classify,
     contraction,
     newton_critical_point,
+    newton_critical_points,
+    newton_zeros,
     rational_hessian,
     stability_bound,
     steps_for,
@@ -172,10 +175,19 @@ def read_region(text: str | None, dimension: int) -> np.ndarray:
 
 # classification -------------------------------------------------------------------------------------------
 def critical_point(objective: Objective, point: np.ndarray, method: str, exact: list[sp.Expr] | None = None):
-    """The critical point with its kind (gdcli.engine.stability.classify: exact for a constant rational
-    Hessian, else relative to the Hessian's scale and to how far Newton's method leaves the point uncertain)."""
-    point, uncertainty = np.asarray(point, dtype=float), 0.0
+    """The critical point with its kind (see classified), Newton's method refining it first unless f is
+    quadratic."""
     refined = None if objective.is_quadratic else newton_critical_point(objective, point)
+    return classified(objective, point, refined, method, exact)
+
+
+def classified(objective: Objective, point: np.ndarray, refined, method: str,
+               exact: list[sp.Expr] | None = None) -> CriticalPoint:
+    """The critical point with its kind (gdcli.engine.stability.classify: exact for a constant rational
+    Hessian, else relative to the Hessian's scale and to how far Newton's method leaves the point uncertain).
+    ``refined`` is what gdcli.engine.stability.newton_critical_points found from ``point``: (x*, uncertainty),
+    taken when x* is the same point (and the point is not exact), or None."""
+    point, uncertainty = np.asarray(point, dtype=float), 0.0
     if refined is not None and same_point(refined[0], point):
         point, uncertainty = (refined[0] if exact is None else point), refined[1]
     hessian = objective.hessian_at(point)
@@ -260,19 +272,30 @@ def start_symbolic(objective: Objective) -> Callable[[float], tuple[list, list, 
     at most ``seconds`` more: the real solutions, isolated ones as (float point, exact values) and those with
     free variables as (values, free variables); and what happened ("solved", "exact forms not found in
     time" …). Only polynomial gradients of moderate size are tried.
+
+    The child starts before ∇f is derived here, and meanwhile loads what the solver loads on its first call.
     """
+    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+    started, pending = time.monotonic(), start(_solve_received, receiver)
+    receiver.close()
     symbols, gradient = objective.symbols, objective.gradient
     if not all(e.is_polynomial(*symbols) for e in gradient):
+        pending(0.0)
         return lambda seconds: ([], [], "not attempted: ∇f is not polynomial")
     if sum(sp.count_ops(e) for e in gradient) > SYMBOLIC_MAX_OPS:
+        pending(0.0)
         return lambda seconds: ([], [], "not attempted: ∇f is too large")
-    started, pending = time.monotonic(), start(_solve, gradient, symbols)
+    with sender:
+        sender.send((gradient, symbols))
     return lambda seconds: _solutions(pending(seconds), symbols, time.monotonic() - started)
 
 
-def solve_symbolically(objective: Objective, seconds: float) -> tuple[list, list, str]:
-    """The real solutions of ∇f = 0 (see start_symbolic), waiting at most ``seconds`` for them."""
-    return start_symbolic(objective)(seconds)
+def _solve_received(connection) -> list[list[sp.Expr]]:
+    """Runs in a child process: _solve on the gradient and variables received on ``connection``, once the
+    modules SymPy's solver imports on its first call (a quarter of a second for its units) are loaded."""
+    import sympy.physics.units  # noqa: F401 - imported by sp.solve's checks; loaded while the parent derives ∇f
+
+    return _solve(*connection.recv())
 
 
 def _solutions(answer, symbols: list, elapsed: float) -> tuple[list, list, str]:
@@ -325,33 +348,6 @@ def critical_set(objective: Objective, values: list[sp.Expr], free: list[sp.Symb
 
 
 # numeric search -------------------------------------------------------------------------------------------
-def newton(objective: Objective, start: np.ndarray, steps: int = NEWTON_STEPS) -> np.ndarray | None:
-    """Newton's iteration on ∇f = 0 from ``start``; the point if ‖∇f‖ became tiny, else None."""
-    with np.errstate(all="ignore"):  # a huge but finite ∇f overflows its norm: that start simply fails
-        return _newton(objective, np.array(start, dtype=float), steps)
-
-
-def _newton(objective: Objective, x: np.ndarray, steps: int) -> np.ndarray | None:
-    for _ in range(steps):
-        _, g = objective.value_and_gradient(x)
-        if not np.all(np.isfinite(g)):
-            return None
-        if np.linalg.norm(g) <= 1e-12 * max(1.0, np.linalg.norm(x)):
-            return x
-        h = objective.hessian_at(x)
-        if not np.all(np.isfinite(h)):
-            return None
-        try:
-            step = np.linalg.solve(h, g)
-        except np.linalg.LinAlgError:
-            step = np.linalg.lstsq(h, g, rcond=None)[0]
-        x = x - step
-        if not np.all(np.isfinite(x)) or np.max(np.abs(x)) > 1e8:
-            return None
-    _, g = objective.value_and_gradient(x)
-    return x if np.all(np.isfinite(g)) and np.linalg.norm(g) <= 1e-8 * max(1.0, np.linalg.norm(x)) else None
-
-
 SET_POINTS = (0, 1, -1, sp.Rational(1, 2), 2)
 """Values of a critical set's free variables tried, in order, for the point at which the set is read."""
 SAME_POINT = 1e-3
@@ -370,20 +366,24 @@ def known(point: np.ndarray, found: Sequence[CriticalPoint]) -> bool:
     return bool(np.any(distances <= SAME_POINT * max(1.0, float(np.linalg.norm(point)))))
 
 
-def inside(point: np.ndarray, region: np.ndarray, margin: float = 1e-9) -> bool:
+def inside(points: np.ndarray, region: np.ndarray, margin: float = 1e-9):
+    """Whether a point (or each row of a stack of points) lies in the box ``region``, widened by ``margin`` of
+    its span."""
     span = region[:, 1] - region[:, 0]
-    return bool(np.all(point >= region[:, 0] - margin * span) and np.all(point <= region[:, 1] + margin * span))
+    return np.all((points >= region[:, 0] - margin * span) & (points <= region[:, 1] + margin * span), axis=-1)
 
 
 def find_critical_points(objective: Objective, region: np.ndarray, seconds: float = SYMBOLIC_SECONDS,
-                         starts: int = GRID_POINTS, proof=None) -> tuple[list[CriticalPoint], list[CriticalSet], str]:
+                         starts: int = GRID_POINTS, proof=None,
+                         symbolic_answer=None) -> tuple[list[CriticalPoint], list[CriticalSet], str]:
     """Critical points in the region: the symbolic ones (if they arrive by ``seconds`` after the numeric search,
     which runs beside the solver, ends), then those Newton's iteration finds from a grid; and the lines, planes
     and curves of critical points the symbolic solver found, each reported once (a point Newton's iteration
-    lands on inside one of them is not listed again)."""
-    symbolic_answer = start_symbolic(objective)
-    numeric = [point for point in (newton(objective, x0) for x0 in grid(region, starts))
-               if point is not None and inside(point, region)]
+    lands on inside one of them is not listed again). ``symbolic_answer``: the solver already started
+    (start_symbolic), else it starts now."""
+    symbolic_answer = symbolic_answer or start_symbolic(objective)
+    points, converged = newton_zeros(objective, grid(region, starts), NEWTON_STEPS)
+    numeric = points[converged & inside(points, region)]
     symbolic, families, status = symbolic_answer(seconds)
     if callable(proof):  # a proof still running beside the searches (see analyze): wait for it now
         proof = proof()
@@ -392,10 +392,11 @@ def find_critical_points(objective: Objective, region: np.ndarray, seconds: floa
     for point, exact in symbolic:
         if inside(point, region) and not known(point, found):
             found.append(critical_point(objective, point, "symbolic", exact))
-    for point in numeric:
+    refinements = [None] * len(numeric) if objective.is_quadratic else newton_critical_points(objective, numeric)
+    for point, refined in zip(numeric, refinements):
         if known(point, found) or any(c.contains(point) for c in sets):
             continue
-        found.append(critical_point(objective, point, "numeric"))
+        found.append(classified(objective, point, refined, "numeric"))
     order = {kind: i for i, kind in enumerate(KINDS)}
     found.sort(key=lambda p: (order[p.kind], p.f if math.isfinite(p.f) else math.inf, *p.point))
     return found, sets, status
@@ -440,7 +441,7 @@ def analyze(objective: str | Objective | None = None, *, variables: Sequence[str
     # convexity's proof runs beside the searches too, within its PROOF_SECONDS from now
     pending, started = start(prove, f), time.monotonic()
     proof = cache(lambda: pending(max(0.0, PROOF_SECONDS - (time.monotonic() - started))))
-    points, sets, status = find_critical_points(f, box, seconds, proof=proof)
+    points, sets, status = find_critical_points(f, box, seconds, proof=proof, symbolic_answer=start_symbolic(f))
     notes = []
     if not points and not sets:
         notes.append("no critical point was found in the region; --region widens the search")

@@ -16,9 +16,10 @@ import numpy as np
 from gdcli.engine.notation import vector
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import Optimizer
+from gdcli.engine.stability import newton_zeros
 from gdcli.engine.solution import prepare
 from gdcli.errors import OptionError
-from gdcli.landscape.analysis import SAME_POINT, CriticalPoint, critical_point, newton, read_region
+from gdcli.landscape.analysis import NEWTON_STEPS, SAME_POINT, CriticalPoint, critical_point, read_region
 from gdcli.landscape.batch import Batch, advance
 from gdcli.landscape.sweep import DEFAULT_STEPS, MAX_RUNS
 
@@ -121,8 +122,8 @@ def basins(
         ends = batch.final_x[unassigned]
         centre = ends[0]
         near = np.linalg.norm(ends - centre, axis=1) <= SAME_POINT * max(1.0, float(np.linalg.norm(centre)))
-        refined = newton(f, centre)
-        points.append(critical_point(f, refined if refined is not None else centre, "basin"))
+        refined, converged = newton_zeros(f, centre[None], NEWTON_STEPS)
+        points.append(critical_point(f, refined[0] if converged[0] else centre, "basin"))
         labels[unassigned[near]] = len(points) - 1
         unassigned = unassigned[~near]
     result = Basins(f, rule, alpha, budget, box, axes, labels.reshape(grid, grid), points, batch)
