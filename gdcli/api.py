@@ -10,7 +10,7 @@ matplotlib Figure of ``--plot``. The page is put together here because it needs 
 
 >>> from gdcli import solve
 >>> solution = solve("(x - 3)^2", start="0", lr="1/10", steps=4)
->>> [round(v, 4) for v in solution.run.x[:, 0]]
+>>> solution.run.x[:, 0].round(4).tolist()
 [0.0, 0.6, 1.08, 1.464, 1.7712]
 >>> solution
 Solution('(x - 3)^2', gd, α = 0.1: max_steps after 4 steps, f = 1.50995)

@@ -49,3 +49,14 @@ def test_sweep_and_basins_are_public_with_one_line_reprs():
     assert "\n" not in repr(result) and repr(result).startswith("Sweep('x^2 + 4*y^2', gd")
     found = basins("himmelblau", grid=11)
     assert "\n" not in repr(found) and repr(found).count("minimum") == 4
+
+
+def test_the_front_doors_example_runs_as_written():
+    """The module docstring's session is a doctest: x ← x − 0.1·2(x − 3) = 0.8x + 0.6 from 0."""
+    import doctest
+
+    from gdcli import api
+
+    assert 0.8 * 1.464 + 0.6 == pytest.approx(1.7712)  # the last iterate shown, by the rule written out
+    result = doctest.testmod(api)
+    assert result.attempted >= 4 and result.failed == 0
