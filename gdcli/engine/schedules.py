@@ -19,6 +19,8 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Callable
 
+from gdcli.engine import cache
+from gdcli.engine.compiled import compile_source
 from gdcli.errors import OptionError
 
 
@@ -90,9 +92,33 @@ class Schedule:
         return expr
 
     def at(self, lr0: float, step: int) -> float:
-        """α_t for the given α₀ and t."""
-        alpha0, k, t = formulas()["symbols"]
-        return float(self.formula.subs({alpha0: lr0, k: self.decay, t: step}))
+        """α_t for the given α₀ and t, as the run loop computes it."""
+        return self.rate(lr0)(step)
+
+    @property
+    def key(self) -> dict:
+        """What its generated code depends on (the decay k enters that code as an argument): its derivation-cache
+        key."""
+        return {"schedule": self.name, "period": self.period, "horizon": self.horizon, "lr_min": self.lr_min,
+                "warmup": self.warmup}
+
+    def factors(self, steps: int):
+        """α_t/α₀ for t = 0 … steps as a NumPy array, from the formula's NumPy code (kept in the derivation cache,
+        so a schedule met before needs no SymPy)."""
+        import numpy as np
+
+        def make() -> str:
+            import sympy as sp
+
+            from gdcli.engine import codegen
+
+            alpha0, k, t = formulas()["symbols"]
+            ratio = self.formula.xreplace({alpha0: sp.S.One, k: sp.Symbol("k"), t: sp.Symbol("t")})
+            return f"def _ratio(t, k):\n    return {codegen.ArrayPrinter().doprint(ratio)}\n"
+
+        ratio_of = compile_source(cache.Entry(self.key).get("array ratio", make), "_ratio", {"numpy": np})
+        return np.broadcast_to(np.asarray(ratio_of(np.arange(steps + 1, dtype=float), self.decay), dtype=float),
+                               (steps + 1,))
 
     def rate(self, lr0: float) -> Callable[[int], float]:
         """t ↦ α_t as a compiled float function, for loops that ask once per step."""
@@ -120,10 +146,13 @@ class Schedule:
 
 @lru_cache(maxsize=64)
 def _compiled(schedule: Schedule) -> Callable[[float, float, int], float]:
-    from gdcli.engine import codegen
+    """α_t as a float function of (α₀, k, t), its source kept in the derivation cache."""
+    def make() -> str:
+        from gdcli.engine import codegen
 
-    body = codegen.FloatPrinter().doprint(schedule.formula)
-    return codegen.compile_source(f"def _rate(alpha0, k, t):\n    return float({body})\n", "_rate")
+        return f"def _rate(alpha0, k, t):\n    return float({codegen.FloatPrinter().doprint(schedule.formula)})\n"
+
+    return compile_source(cache.Entry(schedule.key).get("rate", make), "_rate")
 
 
 def make_schedule(name: str = "constant", decay: float | None = None, *, period: int | None = None,

@@ -1,7 +1,7 @@
 """Basins of attraction: which critical point each start on an N×N grid leads to.
 
 All N² starts are rows of one gdcli.landscape.batch computation. The end points of the converged runs are grouped
-(points closer than gdcli.landscape.analysis.SAME_POINT are one), each group's point is refined by Newton's iteration
+(points closer than gdcli.landscape.points.SAME_POINT are one), each group's point is refined by Newton's iteration
 and classified from the Hessian's eigenvalues (gdcli.landscape.analysis), and every start is labelled with its group,
 or as diverged, or as not converged (max_steps or oscillating).
 """
@@ -19,7 +19,7 @@ from gdcli.engine.optimizers import Optimizer
 from gdcli.engine.stability import newton_zeros
 from gdcli.engine.solution import prepare
 from gdcli.errors import OptionError
-from gdcli.landscape.analysis import NEWTON_STEPS, SAME_POINT, CriticalPoint, critical_point, read_region
+from gdcli.landscape.points import NEWTON_STEPS, SAME_POINT, CriticalPoint, critical_point, read_region
 from gdcli.landscape.batch import Batch, advance
 from gdcli.landscape.sweep import DEFAULT_STEPS, MAX_RUNS
 
