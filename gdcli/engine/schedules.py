@@ -102,23 +102,19 @@ class Schedule:
         return {"schedule": self.name, "period": self.period, "horizon": self.horizon, "lr_min": self.lr_min,
                 "warmup": self.warmup}
 
-    def factors(self, steps: int):
-        """α_t/α₀ for t = 0 … steps as a NumPy array, from the formula's NumPy code (kept in the derivation cache,
-        so a schedule met before needs no SymPy)."""
+    def over(self, lr0: float, count: int):
+        """α_t for t = 0 … count − 1 as a NumPy array, from the formula's NumPy code (kept in the derivation
+        cache, so a schedule met before needs no SymPy)."""
         import numpy as np
 
         def make() -> str:
-            import sympy as sp
-
             from gdcli.engine import codegen
 
-            alpha0, k, t = formulas()["symbols"]
-            ratio = self.formula.xreplace({alpha0: sp.S.One, k: sp.Symbol("k"), t: sp.Symbol("t")})
-            return f"def _ratio(t, k):\n    return {codegen.ArrayPrinter().doprint(ratio)}\n"
+            return f"def _rates(alpha0, k, t):\n    return {codegen.ArrayPrinter().doprint(self.formula)}\n"
 
-        ratio_of = compile_source(cache.Entry(self.key).get("array ratio", make), "_ratio", {"numpy": np})
-        return np.broadcast_to(np.asarray(ratio_of(np.arange(steps + 1, dtype=float), self.decay), dtype=float),
-                               (steps + 1,))
+        rates = compile_source(cache.Entry(self.key).get("array rates", make), "_rates", {"numpy": np})
+        return np.broadcast_to(np.asarray(rates(lr0, self.decay, np.arange(count, dtype=float)), dtype=float),
+                               (count,)).copy()
 
     def rate(self, lr0: float) -> Callable[[int], float]:
         """t ↦ α_t as a compiled float function, for loops that ask once per step."""

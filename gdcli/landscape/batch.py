@@ -86,7 +86,7 @@ def advance(objective: Objective, optimizer: Optimizer, starts: np.ndarray, lr: 
     if not np.all(np.isfinite(lr) & (lr > 0)):
         raise OptionError("every learning rate must be a positive finite number")
     fg, rule = ArrayObjective(objective), ArrayRule(optimizer.rule)
-    factor = schedule.factors(steps)
+    factor = schedule.over(1.0, steps + 1)  # α_t/α₀
     block = max(1, MAX_CELLS // (CHUNK * n))
     parts = [_advance_rows(fg, rule, optimizer, x[i:i + block], lr[i:i + block], steps, tol, xtol, ftol, factor)
              for i in range(0, rows, block)]
