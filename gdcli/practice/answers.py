@@ -35,6 +35,7 @@ DATA_KEYS: dict[str, tuple[type, ...]] = {
     "eps": (int, float), "rho": (int, float), "schedule": (str,), "decay": (int, float), "t": (int,),
     "c1": (int, float), "shrink": (int, float), "point": (list, str), "eigenvalues": (list,), "quantity": (str,),
     "reduction": (int, float), "dataset": (dict,), "model": (str,), "params": (list,), "batch": (list,),
+    "line_search": (str,), "cg_beta": (str,), "bb": (int,),
 }
 
 
@@ -78,8 +79,9 @@ class Context:
         except ProblemError:
             raise
         except GdError as error:
-            option = re.search(r"--([a-z0-9]+)", str(error))
-            key = option.group(1) if option and option.group(1) in DATA_KEYS else name
+            option = re.search(r"--([a-z0-9-]+)", str(error))
+            named = option.group(1).replace("-", "_") if option else None
+            key = named if named in DATA_KEYS else name
             if "at the start" in str(error):
                 key = "start"
             raise self.question.data_error(key, str(error)) from None
@@ -136,23 +138,34 @@ class Context:
         return int(self.data.get("steps", 1))
 
     def hyper(self) -> dict:
-        return {k: self.data.get(k) for k in ("beta", "beta1", "beta2", "eps", "rho")}
+        """The optimizer's hyper-parameters and a method's settings (cg_beta, bb) given in the data."""
+        return {k: self.data.get(k) for k in ("beta", "beta1", "beta2", "eps", "rho", "cg_beta", "bb")}
 
     def optimizer(self):
         from gdcli.engine.optimizers import make_optimizer
 
         return self.engine("optimizer", lambda: make_optimizer(self.data.get("optimizer", "gd"), **self.hyper()))
 
-    def run(self, steps: int | None = None):
-        """The engine's run: every step recorded, no early stop."""
+    def run(self, steps: int | None = None, **changed):
+        """The engine's run: every step recorded, no early stop; ``changed`` replaces data (optimizer, lr,
+        line_search, cg_beta, bb) for a run that differs in one thing."""
+        from gdcli.engine.line_search import KINDS
         from gdcli.engine.solution import solve
 
-        data = self.data
+        data = {**self.data, **changed}
+        hyper = {k: data.get(k) for k in self.hyper()}
+        if data.get("line_search") not in (None, *KINDS):
+            raise self.question.data_error("line_search", f"'{data['line_search']}' is not one of {', '.join(KINDS)}")
         return self.engine("objective", lambda: solve(
             self.objective, start=_vector_text(self.require("start")), optimizer=data.get("optimizer", "gd"),
-            lr=str(self.require("lr")), steps=self.steps if steps is None else steps, tol=0.0,
-            schedule=data.get("schedule", "constant"), decay=data.get("decay"), **self.hyper(),
+            lr=str(data["lr"] if "lr" in data else self.require("lr")), steps=self.steps if steps is None else steps,
+            tol=0.0, schedule=data.get("schedule", "constant"), decay=data.get("decay"),
+            line_search=data.get("line_search") or False, **hyper,
         )).run
+
+    @property
+    def t(self) -> int:
+        return int(self.data.get("t", 0))
 
     def stability(self):
         """The engine's stability reading of the Hessian (given eigenvalues, or the objective's at the point)."""
@@ -202,7 +215,8 @@ def compute_iterate(c: Context) -> Answer:
     run = c.run(c.steps + 1)
     if len(run.x) < c.steps + 1:
         raise c.question.data_error("lr", f"the run {run.status} before step {c.steps}: {run.message}")
-    answer = _shape(list(run.x[c.steps]), c.question)
+    elementwise = c.optimizer().elementwise
+    answer = _shape(list(run.x[c.steps]) if elementwise else settled(list(run.x[c.steps])), c.question)
     near = []
     if c.steps >= 1:
         near.append(NearMiss(_point_value(run.x[c.steps - 1]), "that is the iterate one step earlier: take one more step."))
@@ -212,6 +226,14 @@ def compute_iterate(c: Context) -> Answer:
         ascent = run.x[0] + run.lr[0] * run.grad[0]
         near.insert(0, NearMiss(_point_value(ascent), "that is x₀ + α∇f(x₀), a step uphill: subtract the gradient."))
     return Answer(answer.value, near=tuple(near))
+
+
+def settled(values: list[float]) -> list[float]:
+    """``values`` with each entry below 10⁻¹²·max(1, max|vᵢ|) set to 0: the rounding left where a method's
+    float arithmetic computes a zero (Newton's solve, a conjugate direction); the practice data are small numbers,
+    so no true entry is that small."""
+    scale = 1e-12 * max([1.0, *map(abs, values)])
+    return [0.0 if abs(v) <= scale else float(v) for v in values]
 
 
 def compute_iterates(c: Context) -> Answer:
@@ -419,6 +441,84 @@ def compute_rate_class(c: Context) -> Answer:
     return Answer("linear" if c.stability().lambda_min > 1e-12 else "sublinear")
 
 
+def compute_hessian_at(c: Context) -> Answer:
+    """∇²f at the point (or the start), row by row: H₁₁, H₁₂, …, H₂₁, H₂₂, …"""
+    return Answer([float(v) for v in c.objective.hessian_at(c.point).ravel()])
+
+
+def method_run(c: Context, through: int):
+    """The engine's run of the question's method up to step ``through``, which must be reached (a run that
+    stops earlier — ∇f = 0 exactly, a failed search — has no such step)."""
+    run = c.run(through)
+    if len(run.x) < through + 1:
+        raise c.question.data_error("start", f"the run {run.status} at step {run.steps}, before step {through}: "
+                                             f"{run.message}")
+    return run
+
+
+def compute_step_size(c: Context) -> Answer:
+    """α_t of the engine's run at step t (data t, default 0): a line search's accepted step (the exact one on
+    a quadratic is −gᵀd/(dᵀ∇²f d)), a Barzilai–Borwein step sᵀs/sᵀy or sᵀy/yᵀy, or the schedule's α."""
+    return Answer(float(method_run(c, c.t + 1).lr[c.t]))
+
+
+METHOD_QUANTITIES = ("d", "beta", "s", "y")
+"""What method_state reads at step t: the direction d_t, CG's β_t, s = x_t − x_{t−1}, y = ∇f(x_t) − ∇f(x_{t−1})."""
+
+
+def method_quantity(run, quantity: str, t: int):
+    """``quantity`` (METHOD_QUANTITIES) at step t of a method's run, from its rows and states."""
+    if quantity in ("s", "y"):
+        rows = run.x if quantity == "s" else run.grad
+        return [float(v) for v in rows[t] - rows[t - 1]]
+    state = run.states[t] if run.states is not None else {}
+    if quantity == "beta":
+        return float(state.get("beta", 0.0))
+    return [float(v) for v in state["d"]]
+
+
+def compute_method_state(c: Context) -> Answer:
+    """A method's quantity at step t (data quantity and t) from the engine's run: the direction d_t (the method's
+    state; −g_t for bb, and for gd under a line search), the conjugate-gradient β_t, or the Barzilai–Borwein
+    pair s = x_t − x_{t−1}, y = ∇f(x_t) − ∇f(x_{t−1})."""
+    quantity = c.data.get("quantity", "d")
+    if quantity not in METHOD_QUANTITIES:
+        raise c.question.data_error("quantity", f"'{quantity}' is not one of {', '.join(METHOD_QUANTITIES)}")
+    if quantity in ("s", "y") and c.t < 1:
+        raise c.question.data_error("t", f"{quantity} needs t ≥ 1 (it is a difference of two steps)")
+    run = method_run(c, c.t + 1)
+    if quantity in ("d", "beta") and run.states is None:
+        raise c.question.data_error("optimizer", f"{quantity} is a quantity of the methods (newton, cg, …)")
+    value = method_quantity(run, quantity, c.t)
+    return Answer(value) if quantity == "beta" else _shape(settled(value), c.question)
+
+
+def exact_steps(c: Context, **changed) -> int | None:
+    """The number of steps the question's method takes, in rational arithmetic (gdcli.engine.methods_exact),
+    until ∇f = 0 exactly; None when it does not get there within ``steps`` (default 50)."""
+    from gdcli.engine.exact import rational_number
+    from gdcli.engine.methods_exact import exact_iterates
+    from gdcli.engine.optimizers import make_optimizer
+
+    data = {**c.data, **changed}
+    hyper = {k: data.get(k) for k in c.hyper()}
+    optimizer = c.engine("optimizer", lambda: make_optimizer(data.get("optimizer", "gd"), **hyper))
+    start = [rational_number(v) for v in c.start]
+    alpha = rational_number(data.get("lr", 1))
+    rows, note = c.engine("objective", lambda: exact_iterates(
+        c.objective, optimizer, data.get("line_search"), start, alpha, int(data.get("steps", 50))))
+    return len(rows) - 1 if note.startswith("∇f = 0 exactly") else None
+
+
+def compute_steps_to_minimum(c: Context) -> Answer:
+    """How many steps the method needs to reach ∇f = 0 exactly (rational arithmetic: Newton on a strictly
+    convex quadratic needs one, linear conjugate gradients at most n)."""
+    steps = exact_steps(c)
+    if steps is None:
+        raise c.question.data_error("steps", "the method does not reach ∇f = 0 exactly within the steps given")
+    return Answer(float(steps))
+
+
 COMPUTES: dict[str, Callable[[Context], Answer]] = {
     "iterate": compute_iterate,
     "iterates": compute_iterates,
@@ -443,6 +543,10 @@ COMPUTES: dict[str, Callable[[Context], Answer]] = {
     "schedule_lr": compute_schedule_lr,
     "minimizer": compute_minimizer,
     "rate_class": compute_rate_class,
+    "hessian_at": compute_hessian_at,
+    "step_size": compute_step_size,
+    "method_state": compute_method_state,
+    "steps_to_minimum": compute_steps_to_minimum,
 }
 COMPUTE_KINDS = {
     "iterate": "vector|number", "iterates": "iterates", "value": "number", "gradient": "expression",
@@ -451,4 +555,5 @@ COMPUTE_KINDS = {
     "rate": "number", "eigenvalues": "vector", "steps_predicted": "number", "behaviour": "choice",
     "zigzag": "choice", "critical_point": "choice", "armijo": "choice", "armijo_lr": "number",
     "state": "vector|number", "schedule_lr": "number", "minimizer": "vector|number", "rate_class": "choice",
+    "hessian_at": "vector", "step_size": "number", "method_state": "vector|number", "steps_to_minimum": "number",
 }

@@ -3,9 +3,10 @@
 Each mistake is the engine's own computation with one thing changed — the sign of the gradient, α left out,
 the gradient taken at x₀ every step, Adam's step without bias correction, ε inside the square root,
 Sutskever's velocity for torch's buffer, 2/λmin for 2/λmax, ‖∇f‖ for ‖∇f‖² in Armijo's test, the schedule
-read one step off — and is returned with a sentence naming it. The question then leaves out any mistake whose
-answer equals the right one (or an earlier mistake's) at its exactness, so a variant never names a mistake the
-student did not make.
+read one step off; for the methods, H for H⁻¹ in Newton's step, conjugate gradients without β·d_prev, the
+other Barzilai–Borwein formula, a ratio upside down — and is returned with a sentence naming it. The question
+then leaves out any mistake whose answer equals the right one (or an earlier mistake's) at its exactness, so a
+variant never names a mistake the student did not make.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Callable
 
 import numpy as np
 
-from gdcli.practice.answers import Context, _point_value
+from gdcli.practice.answers import Context, _point_value, exact_steps, method_quantity
 from gdcli.practice.grading import Interval, NearMiss
 
 ASCENT = "that is a step uphill (the gradient's sign flipped, as in x + α∇f): step against the gradient."
@@ -36,6 +37,24 @@ SMALLEST_FACTOR = "that is the smallest factor min|1 − αλ|; the slowest dire
 INVERTED_KAPPA = "that is λmin/λmax; the condition number is λmax/λmin ≥ 1."
 NORM_NOT_SQUARED = "that uses ‖∇f‖ instead of ‖∇f‖² in Armijo's test f(x − α∇f) ≤ f(x) − c₁α‖∇f‖²."
 PREVIOUS_VALUE = "that is f at the previous iterate: take the step first."
+WRONG_WAY = "that steps the wrong way, x₀ − αd: the step goes along the downhill direction d, x₁ = x₀ + αd."
+H_NOT_INVERSE = "that is x − H∇f: the Newton step solves H·d = −∇f, so it multiplies ∇f by H⁻¹, not by H."
+GRADIENT_STEP = "that is the gradient step x − α∇f: Newton's step rescales ∇f by H⁻¹ first."
+NO_CONJUGATION = ("that is steepest descent with the same line search (d = −g at every step): conjugate gradients "
+                  "add β·d_prev to −g.")
+UPSIDE_DOWN = "that is the ratio upside down (1/α): swap numerator and denominator."
+BB_SWAPPED = "that is the other Barzilai–Borwein step: BB1 is sᵀs/sᵀy, BB2 is sᵀy/yᵀy."
+KEPT_FIRST_STEP = "that keeps α₀ for every step: from the second step on, Barzilai–Borwein's α comes from s and y."
+BETA_UPSIDE_DOWN = ("that is the Fletcher–Reeves ratio upside down: β = g_tᵀg_t/g_{t−1}ᵀg_{t−1}, the new gradient "
+                    "on top.")
+NORM_RATIO = "that uses ‖g‖ instead of ‖g‖²: Fletcher–Reeves' β = ‖g_t‖²/‖g_{t−1}‖²."
+OTHER_BETA = {
+    "pr": "that is the Polak–Ribière β = g_tᵀ(g_t − g_{t−1})/g_{t−1}ᵀg_{t−1}; the question asks for Fletcher–Reeves'.",
+    "fr": "that is the Fletcher–Reeves β = g_tᵀg_t/g_{t−1}ᵀg_{t−1}; the question asks for Polak–Ribière's.",
+}
+REVERSED = "that is the difference the wrong way round: s = x_t − x_{t−1} and y = ∇f(x_t) − ∇f(x_{t−1}), new minus old."
+CG_COUNT = ("that is the count of conjugate gradients with exact line search (at most n); a Newton step minimises "
+            "f's quadratic model, which for a quadratic f is f itself.")
 
 
 def derived(c: Context, compute: str | None) -> list[NearMiss]:
@@ -80,6 +99,9 @@ def replay(c: Context, steps: int, *, sign: float = 1.0, lr_factor: float | None
 
 
 def _iterate(c: Context):
+    if not c.optimizer().elementwise:
+        yield from _method_iterate(c)
+        return
     steps, name = c.steps, c.optimizer().name
     yield _point_value(replay(c, steps, sign=-1.0)[0]), ASCENT
     if c.lr != 1:
@@ -93,6 +115,58 @@ def _iterate(c: Context):
         yield _point_value(replay(c, steps, step_x=_eps_inside)[0]), EPS_INSIDE
     if name == "nesterov" and steps >= 2:
         yield _point_value(replay(c, steps, look_ahead=True, step_x=_heavy_ball)[0]), LOOK_AHEAD
+
+
+def _method_iterate(c: Context):
+    """A method's x_T with one thing changed, each run by the engine: the first step uphill, Newton's step with
+    H for H⁻¹ or as a gradient step, CG without β·d_prev (steepest descent under the same search), the other
+    Barzilai–Borwein formula or α₀ kept."""
+    steps, optimizer = c.steps, c.optimizer()
+    run = c.run(steps)
+    if steps == 1:
+        yield _point_value(2 * run.x[0] - run.x[1]), WRONG_WAY
+    if optimizer.name == "newton":
+        x, g, alpha = run.x[steps - 1], run.grad[steps - 1], float(run.lr[steps - 1])
+        yield _point_value(x - alpha * c.objective.hessian_at(x) @ g), H_NOT_INVERSE
+        if steps == 1:
+            yield _point_value(c.run(1, optimizer="gd", lr=alpha).x[1]), GRADIENT_STEP
+    if optimizer.name == "cg" and steps >= 2:
+        yield _point_value(c.run(steps, optimizer="gd").x[steps]), NO_CONJUGATION
+    if optimizer.name == "bb" and steps >= 2:
+        yield _point_value(c.run(steps, bb=3 - optimizer.hyper["bb"]).x[steps]), BB_SWAPPED
+        yield _point_value(c.run(steps, optimizer="gd").x[steps]), KEPT_FIRST_STEP
+
+
+def _step_size(c: Context):
+    """α_t upside down, and for Barzilai–Borwein the other formula's α_t."""
+    alpha = float(c.run(c.t + 1).lr[c.t])
+    yield 1 / alpha, UPSIDE_DOWN
+    optimizer = c.optimizer()
+    if optimizer.name == "bb" and c.t >= 1:
+        yield float(c.run(c.t + 1, bb=3 - optimizer.hyper["bb"]).lr[c.t]), BB_SWAPPED
+
+
+def _method_state(c: Context):
+    """s and y reversed; CG's direction without β·d_prev; Fletcher–Reeves' β upside down, with norms for
+    squared norms, or the other β."""
+    quantity, t, optimizer = c.data.get("quantity", "d"), c.t, c.optimizer()
+    run = c.run(t + 1)
+    if quantity in ("s", "y"):
+        yield _point_value([-v for v in method_quantity(run, quantity, t)]), REVERSED
+    if quantity == "d" and optimizer.name == "cg":
+        yield _point_value(-run.grad[t]), NO_CONJUGATION
+    if quantity == "beta" and optimizer.name == "cg":
+        beta = method_quantity(run, "beta", t)
+        if optimizer.hyper["cg_beta"] == "fr" and beta > 0:
+            yield 1 / beta, BETA_UPSIDE_DOWN
+            yield beta ** 0.5, NORM_RATIO
+        other = "pr" if optimizer.hyper["cg_beta"] == "fr" else "fr"
+        yield method_quantity(c.run(t + 1, cg_beta=other), "beta", t), OTHER_BETA[other]
+
+
+def _steps_to_minimum(c: Context):
+    if c.optimizer().name == "newton":
+        yield exact_steps(c, optimizer="cg", line_search="exact"), CG_COUNT
 
 
 def _adam_without_bias_correction(x, values, lr, hyper, g):
@@ -198,5 +272,5 @@ def _value(c: Context):
 MAKERS: dict[str, Callable[[Context], object]] = {
     "iterate": _iterate, "state": _state, "stable_range": _stable_range, "max_stable_lr": _max_stable_lr, "best_lr": _best_lr, "rate": _rate,
     "condition_number": _condition, "armijo_lr": _armijo_lr, "armijo": _armijo, "schedule_lr": _schedule,
-    "value": _value,
+    "value": _value, "step_size": _step_size, "method_state": _method_state, "steps_to_minimum": _steps_to_minimum,
 }

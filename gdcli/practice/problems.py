@@ -41,10 +41,12 @@ A template writes its statement, prompts, hints, explanations and data against t
 numbers is replaced by the engine's worked steps (gdcli.practice.worked).
 
 Data keys: objective, variables, start, lr, steps, optimizer, beta, beta1, beta2, eps, rho, schedule, decay,
-t (a step index for a schedule), c1, shrink (Armijo), point (where to evaluate), eigenvalues (a diagonal
-Hessian in place of an objective), quantity (an optimizer state: b, s, m, v, m_hat, v_hat, x), reduction
-(the error reduction a step count is for), dataset = {x = […], y = […]} with model (e.g. "w*x + b"), params
-and batch (1-based rows; the mean squared error over them is the objective).
+t (a step index for a schedule, or for step_size and method_state), c1, shrink (Armijo), point (where to
+evaluate), eigenvalues (a diagonal Hessian in place of an objective), quantity (an optimizer state: b, s, m,
+v, m_hat, v_hat, x; for method_state: d, beta, s, y), reduction (the error reduction a step count is for),
+dataset = {x = […], y = […]} with model (e.g. "w*x + b"), params and batch (1-based rows; the mean squared
+error over them is the objective), line_search (armijo, wolfe, strong-wolfe, exact), cg_beta (fr, pr) and
+bb (1, 2) for the methods of gdcli.engine.methods.
 """
 
 from __future__ import annotations

@@ -45,6 +45,8 @@ def _updates(c: Context) -> list[str]:
     from gdcli.engine.kernels import ArrayRule
 
     optimizer = c.optimizer()
+    if not optimizer.elementwise:
+        return _method_steps(c, max(c.steps, 1))
     kernel = ArrayRule(optimizer.rule)
     x, state = np.array(c.start, dtype=float), {}
     lines = [f"f = {expression(c.objective.expr)}, so {_gradient_formula(c)}.",
@@ -59,6 +61,72 @@ def _updates(c: Context) -> list[str]:
         elif step == STEPS_SHOWN + 1:
             lines.append("  …")
     return lines
+
+
+def _matrix(h) -> str:
+    return "[" + "; ".join(", ".join(number(float(v)) for v in row) for row in np.atleast_2d(h)) + "]"
+
+
+def _method_steps(c: Context, steps: int) -> list[str]:
+    """Steps 0 … steps − 1 of a method's run (gdcli.engine.methods) with what each step computed: ∇f, Newton's
+    H, the direction d (and CG's β), the step α and how it was found, and the next iterate."""
+    from gdcli.engine.methods import METHODS
+
+    run = c.run(steps)
+    optimizer = c.optimizer()
+    method = METHODS.get(optimizer.name)
+    search = c.data.get("line_search") or (method.search if method else None)
+    how = {"exact": "the exact line search α = −gᵀd/(dᵀ∇²f·d)", None: f"α = {number(c.lr)}"}.get(
+        search, f"the {search} line search")
+    if optimizer.name == "bb":
+        how = f"α₀ = {number(c.lr)}, then BB{optimizer.hyper['bb']}'s α = " + \
+              ("sᵀs/sᵀy" if optimizer.hyper["bb"] == 1 else "sᵀy/yᵀy")
+    direction = {"newton": "d = −H⁻¹∇f", "cg": "d = −∇f + β·d_prev"}.get(optimizer.name, "d = −∇f")
+    lines = [f"f = {expression(c.objective.expr)}, so {_gradient_formula(c)}.",
+             f"{optimizer.name} with {how}, from x₀ = {_point(run.x[0])}:"]
+    for t in range(min(steps, len(run.x) - 1)):
+        g, state = run.grad[t], (run.states or [{}] * (t + 1))[t]
+        parts = [f"∇f = {_point(g)}"]
+        if t >= 1 and optimizer.name == "bb":
+            s, y = run.x[t] - run.x[t - 1], g - run.grad[t - 1]
+            parts.append(f"s = {_point(s)}, y = {_point(y)}, sᵀs = {number(float(s @ s))}, "
+                         f"sᵀy = {number(float(s @ y))}, yᵀy = {number(float(y @ y))}")
+        if optimizer.name == "newton":
+            parts.append(f"H = {_matrix(c.objective.hessian_at(run.x[t]))}")
+        if "beta" in state:
+            parts.append(f"β = {number(float(state['beta']))}")
+        if "d" in state:
+            parts.append(f"{direction} = {_point(state['d'])}")
+        parts.append(f"α = {number(float(run.lr[t]))}, x{_sub(t + 1)} = {_point(run.x[t + 1])}")
+        if state.get("note"):
+            parts.append(f"({state['note']})")
+        lines.append(f"  from x{_sub(t)}: " + ", ".join(parts))
+    return lines
+
+
+def _step_size(c: Context) -> list[str]:
+    return _method_steps(c, c.t + 1)
+
+
+def _method_state(c: Context) -> list[str]:
+    quantity = {"d": "The direction d", "beta": "β", "s": "s = x_t − x_{t−1}",
+                "y": "y = ∇f(x_t) − ∇f(x_{t−1})"}.get(c.data.get("quantity", "d"), "The quantity")
+    return [*_method_steps(c, c.t + 1), f"{quantity} is the one computed from x{_sub(c.t)}."]
+
+
+def _hessian_at(c: Context) -> list[str]:
+    entries = ", ".join(f"∂²f/∂{c.objective.names[i]}∂{c.objective.names[j]} = {expression(e)}"
+                        for (i, j), e in sorted(c.objective.hessian_entries.items()))
+    return [f"{_gradient_formula(c)}; differentiating again: {entries} (H is symmetric).",
+            f"At {_point(c.point)}: H = {_matrix(c.objective.hessian_at(c.point))}."]
+
+
+def _steps_to_minimum(c: Context) -> list[str]:
+    from gdcli.practice.answers import exact_steps
+
+    count = exact_steps(c)
+    return [f"Run in exact rational arithmetic from x₀ = {_point(c.start)}, {c.optimizer().name} reaches "
+            f"∇f = 0 exactly after {count} step{'s' if count != 1 else ''}."]
 
 
 def _sub(n: int) -> str:
@@ -194,5 +262,6 @@ WORKERS: dict[str, Callable[[Context], list[str]]] = {
     "max_stable_lr": _stable_range, "condition_number": _condition, "best_lr": _best_lr, "best_rate": _best_rate,
     "rate": _rate, "eigenvalues": _eigen, "steps_predicted": _steps_predicted, "behaviour": _behaviour,
     "zigzag": _zigzag, "critical_point": _critical, "armijo": _armijo, "armijo_lr": _armijo_lr,
-    "schedule_lr": _schedule, "minimizer": _minimizer, "rate_class": _rate_class,
+    "schedule_lr": _schedule, "minimizer": _minimizer, "rate_class": _rate_class, "hessian_at": _hessian_at,
+    "step_size": _step_size, "method_state": _method_state, "steps_to_minimum": _steps_to_minimum,
 }

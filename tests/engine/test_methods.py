@@ -203,6 +203,18 @@ ELSEWHERE = {
     ("newton", "rastrigin"),  # H is indefinite at the start: the shifted steps leave for far-off basins
 }
 """Runs that end at a different point from SciPy's (asserted below), so their final points are not compared."""
+FASTER = {
+    # Newton on a quadratic: our step solves H·d = −g exactly and lands on the minimiser (1 step); Newton-CG
+    # solves it by a truncated inner CG and stops on the change in x (xtol): 3, 5 and 5 iterations.
+    ("newton", "bowl"), ("newton", "booth"), ("newton", "matyas"),
+    ("newton", "rosenbrock"),  # 6 full Newton steps against Newton-CG's 85 inexact ones
+    # 5 against 13, 3 against 8, 11 against 27. Not from our H₀ scaling or CG's c2 (with --h0 identity, or
+    # c2 = 0.4 as SciPy's CG uses, ours still takes 5, 2 and 11); the line searches differ in their first
+    # trial step (SciPy's is of length about 1 along the first direction) and their bracketing.
+    ("bfgs", "matyas"), ("lbfgs", "bowl"), ("cg", "beale"),
+}
+"""Runs where ours takes fewer than half of SciPy's steps (asserted below), so "within a factor of two" holds
+only one way there: SciPy's count is not bounded by twice ours."""
 
 
 def scipy_run(objective, function, optimizer):
@@ -217,9 +229,10 @@ def scipy_run(objective, function, optimizer):
 @pytest.mark.parametrize("function", [f for f in CATALOG if f.minima], ids=lambda f: f.name)
 @pytest.mark.parametrize("optimizer", list(SCIPY))
 def test_final_points_agree_with_scipy(function, optimizer):
-    """Where both converge to the same minimum: final points within 1e-6, and ours takes at most twice SciPy's
-    steps (often fewer: SciPy's CG line search is looser, its Newton-CG solves each system only approximately).
-    A run that stops because f no longer changes measurably along d has converged as far as float64 can tell."""
+    """Where both converge to the same minimum: final points within 1e-6, and the step counts are within a
+    factor of two of each other (+1), except in FASTER, where ours takes fewer than half of SciPy's (SciPy's
+    CG line search is looser, its Newton-CG solves each system only approximately). A run that stops because f
+    no longer changes measurably along d has converged as far as float64 can tell."""
     objective = Objective.parse(function.name)
     ours = solve(objective, optimizer=optimizer, steps=2000, tol=1e-8).run
     theirs = scipy_run(objective, function, optimizer)
@@ -229,3 +242,7 @@ def test_final_points_agree_with_scipy(function, optimizer):
     assert theirs.success and (ours.status == "converged" or ours.reason == "precision")
     np.testing.assert_allclose(ours.final_x, theirs.x, atol=1e-6)
     assert ours.steps <= 2 * theirs.nit + 1
+    if (optimizer, function.name) in FASTER:
+        assert 2 * ours.steps < theirs.nit
+    else:
+        assert theirs.nit <= 2 * ours.steps + 1

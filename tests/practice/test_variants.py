@@ -15,7 +15,8 @@ from gdcli.practice.grading import Interval, answer_text, number_text
 TEMPLATES = ("x-squared-from-five", "quadratic-1d-two-rates", "one-eigenvalue-three-fates", "x-squared-three-rates",
              "shifted-bowl-one-step", "elliptic-bowl-one-step", "steepest-descent-direction", "weight-decay-factor",
              "learning-rate-schedules", "best-fixed-step", "zigzag-narrow-valley", "momentum-two-steps",
-             "eigenvalues-one-and-ten", "ill-conditioning-cost", "nesterov-two-steps")
+             "eigenvalues-one-and-ten", "ill-conditioning-cost", "nesterov-two-steps", "newton-step-by-hand",
+             "conjugate-gradient-two-steps", "barzilai-borwein-step")
 
 
 @pytest.fixture(autouse=True)
@@ -279,7 +280,55 @@ def expected_answers(ident, v):
         b2 = beta * b + g
         x2 = x1 - lr * (g + beta * b2)
         return [float(x1), float(b2), float(x2)]
+    if ident in ("newton-step-by-hand", "conjugate-gradient-two-steps", "barzilai-borwein-step"):
+        return method_answers(ident, v)
     raise AssertionError(ident)
+
+
+def dot(u, w):
+    return sum(a * b for a, b in zip(u, w))
+
+
+def times(matrix, u):
+    return [dot(row, u) for row in matrix]
+
+
+def method_answers(ident, v):
+    """Newton, linear conjugate gradients and Barzilai–Borwein on a quadratic, in Fractions from the textbook
+    formulas (Nocedal & Wright, Algorithm 5.2 for CG; Barzilai & Borwein 1988)."""
+    F = Fraction
+    floats = lambda u: [float(t) for t in u]  # noqa: E731
+    if ident == "newton-step-by-hand":
+        a, b, c, p, r = v["a"], v["b"], v["c"], v["p"], v["q"]
+        x0 = [v["s1"], v["s2"]]
+        hessian = [[2 * a, b], [b, 2 * c]]
+        g0 = [2 * a * x0[0] + b * x0[1] - p, b * x0[0] + 2 * c * x0[1] - r]
+        det = F(4 * a * c - b * b)
+        inverse = [[2 * c / det, -b / det], [-b / det, 2 * a / det]]   # the 2×2 inverse by cofactors
+        x1 = [x0[i] - times(inverse, g0)[i] for i in range(2)]
+        assert x1 == [(2 * c * p - b * r) / det, (2 * a * r - b * p) / det]   # Cramer: the minimiser
+        return [g0, [2 * a, b, b, 2 * c], floats(x1), 1]
+    if ident == "conjugate-gradient-two-steps":
+        matrix = [[2 * v["a"], v["m"]], [v["m"], 2 * v["c"]]]
+        g0 = [F(-v["p"]), F(-v["q"])]                                   # A·0 − b
+        d0 = [-t for t in g0]
+        alpha0 = dot(g0, g0) / dot(d0, times(matrix, d0))
+        x1 = [alpha0 * t for t in d0]
+        g1 = [g0[i] + alpha0 * times(matrix, d0)[i] for i in range(2)]
+        beta1 = dot(g1, g1) / dot(g0, g0)
+        d1 = [-g1[i] + beta1 * d0[i] for i in range(2)]
+        alpha1 = -dot(g1, d1) / dot(d1, times(matrix, d1))
+        x2 = [x1[i] + alpha1 * d1[i] for i in range(2)]
+        assert times(matrix, x2) == [v["p"], v["q"]]                   # x₂ solves Ax = b
+        return [floats(g0), float(alpha0), floats(x1), float(beta1), floats(d1), floats(x2), 2]
+    a, c, lr = v["a"], v["c"], F(v["lr"])
+    grad = lambda x: [2 * a * x[0], 2 * c * x[1]]  # noqa: E731
+    x0 = [F(v["s1"]), F(v["s2"])]
+    x1 = [x0[i] - lr * grad(x0)[i] for i in range(2)]
+    s_, y_ = [x1[i] - x0[i] for i in range(2)], [grad(x1)[i] - grad(x0)[i] for i in range(2)]
+    bb1, bb2 = dot(s_, s_) / dot(s_, y_), dot(s_, y_) / dot(y_, y_)
+    x2 = [x1[i] - bb1 * grad(x1)[i] for i in range(2)]
+    return [floats(x1), floats(s_), floats(y_), float(bb1), float(bb2), floats(x2)]
 
 
 def written_forms(kind, value, choices):
