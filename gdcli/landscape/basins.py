@@ -16,11 +16,17 @@ import numpy as np
 from gdcli.engine.notation import vector
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import Optimizer
-from gdcli.engine.stability import newton_zeros
 from gdcli.engine.solution import prepare
+from gdcli.engine.stability import newton_zeros
 from gdcli.errors import OptionError
-from gdcli.landscape.points import NEWTON_STEPS, SAME_POINT, CriticalPoint, critical_point, read_region
 from gdcli.landscape.batch import Batch, advance
+from gdcli.landscape.points import (
+    NEWTON_STEPS,
+    SAME_POINT,
+    CriticalPoint,
+    critical_point,
+    read_region,
+)
 from gdcli.landscape.sweep import DEFAULT_STEPS, MAX_RUNS
 
 DIVERGED, NOT_CONVERGED = -1, -2

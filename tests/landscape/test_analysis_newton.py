@@ -7,7 +7,11 @@ import sympy as sp
 
 from gdcli.engine.functions import CATALOG
 from gdcli.engine.objective import Objective
-from gdcli.engine.stability import newton_critical_point, newton_critical_points, newton_zeros
+from gdcli.engine.stability import (
+    newton_critical_point,
+    newton_critical_points,
+    newton_zeros,
+)
 from gdcli.landscape.analysis import analyze
 from gdcli.landscape.convexity import sample
 from gdcli.landscape.points import DEFAULT_REGION, GRID_POINTS, NEWTON_STEPS
