@@ -311,7 +311,8 @@ def find_critical_points(objective: Objective, region: np.ndarray, seconds: floa
             continue
         found.append(classified(objective, point, refined, "numeric"))
     order = {kind: i for i, kind in enumerate(KINDS)}
-    found.sort(key=lambda p: (order[p.kind], p.f if math.isfinite(p.f) else math.inf, *p.point))
+    # f to 12 digits: points of equal f (mirror images, x ↦ −x) are ordered by their coordinates, not by rounding
+    found.sort(key=lambda p: (order[p.kind], float(f"{p.f:.12g}") if math.isfinite(p.f) else math.inf, *p.point))
     return found, sets, status
 
 

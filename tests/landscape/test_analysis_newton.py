@@ -110,3 +110,11 @@ def test_analysis_lists_each_zero_newton_finds_once(name):
         assert sum(close(np.array(point), p.point) for p in listed) == 1, point
     for p in listed:
         assert np.linalg.norm(gradient(p.point)) <= 1e-8 * max(1.0, np.linalg.norm(p.point))
+
+
+def test_mirror_images_are_listed_by_their_coordinates():
+    """The three-hump camel is even, f(−x) = f(x): each pair ±p has one f (computed f may differ in its last
+    bits), so the pair is ordered by coordinates, −x first."""
+    points = [p for p in analyze("three-hump-camel").critical_points if np.any(p.point)]
+    for a, b in zip(points[::2], points[1::2]):
+        assert a.kind == b.kind and np.allclose(a.point, -b.point) and a.point[0] < 0 < b.point[0]
