@@ -15,6 +15,9 @@ from bench import CHAIN, command  # noqa: E402
 STARTS = [(-1.2, 1.0), (-1.5, 2.0), (0.0, 0.0), (2.0, 2.0), (-0.5, 1.5), (1.5, -1.0), (0.5, 2.5), (-2.0, -1.0)]
 """Starts of the 2-D runs: each case runs from all of them, so per-run set-up and per-step work both count."""
 TOL = 1e-10
+DAMPED = (0.1, 400)
+"""α and the budget of the damped Newton case: about 320 steps a run (the error shrinks by |1 − α| a step near
+x*), so it measures the cost of a step, where the full step's 3 to 9 steps a run mostly measure a run's set-up."""
 
 
 def rosenbrock(x: float, y: float):
@@ -23,14 +26,14 @@ def rosenbrock(x: float, y: float):
     return f, gx, gy
 
 
-def newton_by_hand(x: float, y: float, steps: int = 200):
-    """Newton with Nocedal & Wright's Algorithm 3.3 on a 2 × 2 Hessian, α = 1, keeping every row."""
+def newton_by_hand(x: float, y: float, steps: int = 200, alpha: float = 1.0):
+    """Newton with Nocedal & Wright's Algorithm 3.3 on a 2 × 2 Hessian and step α, keeping every row."""
     rows = []
     for t in range(steps + 1):
         f, gx, gy = rosenbrock(x, y)
         gn = math.sqrt(gx * gx + gy * gy)
         if gn <= TOL or t == steps:
-            rows.append((t, f, gn, 1.0, x, y, gx, gy))
+            rows.append((t, f, gn, alpha, x, y, gx, gy))
             break
         a, b, c = 1200 * x * x - 400 * y + 2, -400 * x, 200.0
         beta = 1e-3 * max(1.0, abs(a), abs(b), abs(c))
@@ -47,8 +50,8 @@ def newton_by_hand(x: float, y: float, steps: int = 200):
         z2 = (gy - l21 * z1) / l22
         dy = -z2 / l22
         dx = -(z1 - l21 * -dy) / l11
-        rows.append((t, f, gn, 1.0, x, y, gx, gy, tau, dx, dy))
-        x, y = x + dx, y + dy
+        rows.append((t, f, gn, alpha, x, y, gx, gy, tau, dx, dy))
+        x, y = x + alpha * dx, y + alpha * dy
     return rows
 
 
@@ -103,17 +106,17 @@ def cases():
     newton, bfgs = make_optimizer("newton"), make_optimizer("bfgs", h0="scaled")
     armijo = LineSearch(kind="armijo")
 
-    def engine_newton() -> None:
+    def engine_newton(alpha: float = 1.0, steps: int = 200) -> None:
         for start in STARTS:
-            run(objective, newton, np.array(start), 1.0, steps=200, tol=TOL)
+            run(objective, newton, np.array(start), alpha, steps=steps, tol=TOL)
 
     def engine_bfgs() -> None:
         for start in STARTS:
             run(objective, bfgs, np.array(start), 1.0, steps=500, tol=TOL, line_search=armijo)
 
-    def hand_newton() -> None:
+    def hand_newton(alpha: float = 1.0, steps: int = 200) -> None:
         for start in STARTS:
-            newton_by_hand(*start)
+            newton_by_hand(*start, steps, alpha)
 
     def hand_bfgs() -> None:
         for start in STARTS:
@@ -123,7 +126,9 @@ def cases():
     for start in STARTS:  # the same method: the engine's iterates are the hand-written loop's
         ours = run(objective, bfgs, np.array(start), 1.0, steps=500, tol=TOL, line_search=armijo)
         assert len(ours.t) == len(bfgs_by_hand(*start)), start
-        assert len(run(objective, newton, np.array(start), 1.0, steps=200, tol=TOL).t) == len(newton_by_hand(*start))
+        for alpha, steps in ((1.0, 200), DAMPED):
+            ours = run(objective, newton, np.array(start), alpha, steps=steps, tol=TOL)
+            assert len(ours.t) == len(newton_by_hand(*start, steps, alpha)), (start, alpha)
     naive_setup = (
         "import sympy\n"
         f"f = sympy.sympify({CHAIN.replace('^', '**')!r})\n"
@@ -133,6 +138,8 @@ def cases():
     python = sys.executable
     return [
         ("rosenbrock: newton from 8 starts, engine vs hand-written floats", 3.0, engine_newton, hand_newton),
+        (f"rosenbrock: damped newton (α = {DAMPED[0]}) from 8 starts, engine vs hand-written floats", 3.0,
+         lambda: engine_newton(*DAMPED), lambda: hand_newton(*DAMPED)),
         ("rosenbrock: bfgs (Armijo) from 8 starts, engine vs hand-written floats", 3.0, engine_bfgs, hand_bfgs),
         ("100-variable chained Rosenbrock: lbfgs to ‖∇f‖ ≤ 1e-6 with stability vs naive SymPy set-up alone", 0.5,
          command(python, "-m", "gdcli", "solve", CHAIN, "--optimizer", "lbfgs", "--tol", "1e-6", "--steps", "5000",

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import shutil
+import sys
 from typing import Annotated, Optional
 
 import typer
@@ -89,32 +93,45 @@ class _Lesson:
 
     def topic(self, index: int) -> bool:
         """One topic; True when its gate is passed (go on), False when the student quits or no variant is left."""
-        from rich.prompt import Prompt
-
         from gdcli.render import learn as render_learn
 
         standing = self.standing(index)
-        self.out.print(render_learn.topic_screen(standing, index + 1, len(self.topics)))
-        if Prompt.ask("Enter: the demonstration · q: quit", console=self.out, default="",
-                      show_default=False).strip().lower() in ("q", "quit"):
+        self.out.print(render_learn.topic_screen(standing, index + 1, len(self.topics), self.out.width))
+        if not self.ask("Enter: the demonstration · q: quit"):
             return False
-        self.demonstrate(standing.topic)
+        if not self.demonstrate(standing.topic):
+            return False
         return self.practise(standing.topic, standing.state == "mastered")
 
-    def demonstrate(self, topic) -> None:
-        """The topic's gd command, run here by the engine."""
-        import click
+    def ask(self, prompt: str) -> bool:
+        """Wait for Enter; False when the student types q."""
+        from rich.prompt import Prompt
 
-        from gdcli.cli import load
+        return Prompt.ask(prompt, console=self.out, default="", show_default=False).strip().lower() not in ("q", "quit")
 
-        self.out.print(f"$ gd {' '.join(topic.demo)}")
-        try:
-            command = typer.main.get_command(load([topic.demo[0]]))
-            command.main(list(topic.demo), prog_name="gd", standalone_mode=False)
-        except SystemExit:  # the command's own exit at its end: the lesson goes on
-            pass
-        except (GdError, click.ClickException, KeyError) as error:
-            self.out.print(f"the demonstration could not run: {error}")
+    def demonstrate(self, topic) -> bool:
+        """The topic's gd command, run here by the engine, shown one screen at a time (a screen is the terminal's
+        height less the prompt's line and the line of the answer before it); what it writes on stderr (no spinner
+        then) comes after its output. False when the student quits."""
+        from rich.text import Text
+
+        from gdcli.render import learn as render_learn
+
+        width, height = shutil.get_terminal_size((80, 24))
+        screen, notes = _Screen(sys.stdout.isatty()), io.StringIO()
+        with contextlib.redirect_stdout(screen), contextlib.redirect_stderr(notes):
+            failure = _run_command(topic.demo)
+        lines = [*render_learn.command_lines(topic.demo, width), *screen.getvalue().splitlines(),
+                 *notes.getvalue().splitlines()]
+        if failure:
+            lines.append(f"the demonstration could not run: {failure}")
+        found = render_learn.pages(lines, max(height - 2, 5))
+        for number, page in enumerate(found, start=1):
+            self.out.print(Text.from_ansi("\n".join(page)))
+            more = f"page {number}/{len(found)} · Enter: more" if number < len(found) else "Enter: practice"
+            if not self.ask(f"{more} · q: quit"):
+                return False
+        return True
 
     def practise(self, topic, was_mastered: bool) -> bool:
         from gdcli.practice import course, problems, progress
@@ -149,3 +166,31 @@ class _Lesson:
                 self.out.print(render_learn.streak_line(current, topic.gate, mastered))
                 if mastered and not was_mastered:
                     return True
+
+
+class _Screen(io.StringIO):
+    """Where a demonstration prints while it is cut into screens: a terminal when stdout is one, so its colours
+    are kept."""
+
+    def __init__(self, terminal: bool):
+        super().__init__()
+        self.terminal = terminal
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+
+def _run_command(words) -> str | None:
+    """Run ``gd WORDS`` in this process; the error message when it could not run, else None."""
+    import click
+
+    from gdcli.cli import load
+
+    try:
+        command = typer.main.get_command(load([words[0]]))
+        command.main(list(words), prog_name="gd", standalone_mode=False)
+    except SystemExit:  # the command's own exit at its end: the lesson goes on
+        pass
+    except (GdError, click.ClickException, KeyError) as error:
+        return str(error)
+    return None

@@ -114,3 +114,19 @@ def evaluate(expr: sp.Expr, values: dict[sp.Symbol, Fraction]) -> Fraction:
             raise ZeroDivisionError(f"{expr.func.__name__} is undefined there")
         raise Irrational(expr)
     raise Irrational(expr)
+
+
+def constant_matrix(rows) -> list[list[Fraction]]:
+    """A matrix of constant entries (a SymPy Matrix or rows of expressions, such as a quadratic's Hessian) in
+    fractions, each entry read by ``evaluate``: a decimal as it prints (0.1 is 1/10), never rounded. Raises
+    Irrational for an entry that is not a rational constant (√2, π, or one holding a variable), TooLarge past
+    MAX_DIGITS."""
+    rows = rows.tolist() if isinstance(rows, sp.MatrixBase) else rows
+    return [[_constant(sp.sympify(entry)) for entry in row] for row in rows]
+
+
+def _constant(entry: sp.Expr) -> Fraction:
+    if entry.free_symbols:
+        raise Irrational(entry)
+    return evaluate(entry, {})
+

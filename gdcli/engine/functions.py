@@ -91,15 +91,17 @@ _HYPHENATED = re.compile(r"[A-Za-z]{2,}(?:-[A-Za-z]{2,})+\Z")
 def refuse_unknown_name(text: str) -> None:
     """Refuse an objective that is one bare word but no built-in, such as ``rosenbrok``: a misspelt name would
     otherwise be minimised as a variable. One letter with an index (x, x1) stays a variable; a hyphenated
-    word (three-hump-camle) is refused only when it is close to a built-in, since x-y is a difference."""
+    word of longer parts (three-hump-camle, goldstein-price) is refused as a name, since a difference of two
+    words is rarely meant; x-y, whose parts are single letters, stays a difference."""
     word = text.strip()
     close = difflib.get_close_matches(_normalise(word), list(_BY_NAME), n=1, cutoff=0.6)
     suggestion = f" — did you mean {_BY_NAME[close[0]].name}?" if close else ""
     if _WORD.match(word) and sum(ch.isalpha() for ch in word) >= 2:
         variable = "" if close else f"; --vars {word} makes it a variable"
         raise ObjectiveError(f"unknown function '{word}'{suggestion} (`gd functions` lists them{variable})")
-    if _HYPHENATED.match(word) and close:
-        raise ObjectiveError(f"unknown function '{word}'{suggestion} (`gd functions` lists them)")
+    if _HYPHENATED.match(word):
+        difference = "" if close else f"; write '{word.replace('-', ' - ')}' for a difference of variables"
+        raise ObjectiveError(f"unknown function '{word}'{suggestion} (`gd functions` lists them{difference})")
 
 
 DEFAULT = CATALOG[0]

@@ -3,7 +3,9 @@ Barzilai–Borwein and Polyak steps (Nocedal & Wright, Numerical Optimization, 2
 
 The six rules of gdcli.engine.optimizers update each coordinate on its own; these combine coordinates
 (a matrix, inner products), so they run in a loop of their own over Python floats, with the same rows,
-stopping tests and divergence rules as the generated loop (gdcli.engine.run). Each step t:
+stopping tests and divergence rules as the generated loop (gdcli.engine.run). On up to four variables every
+method but L-BFGS runs as a generated loop instead (gdcli.engine.methods_compiled), which computes what
+``iterate`` computes, operation for operation. Each step t:
 
     d_t = the method's direction at x_t;   α_t = its step size (fixed, its own rule, or a line search);
     x_{t+1} = x_t + α_t·d_t;   then the method's state is updated from s = x_{t+1} − x_t, y = g_{t+1} − g_t.
@@ -141,6 +143,17 @@ MESSAGES = {
                  "search cannot tell a better step; x_t is as close as float64 arithmetic can resolve",
 }
 """Why a run of these methods stopped, beyond the reasons of gdcli.engine.run."""
+SHIFT_NOTE = "H not pos. def.: τ = {tau:.3g} added"
+"""Newton's row note when τ > 0."""
+SKIP_NOTE = "update skipped: yᵀs = {ys:.3g} ≤ 0"
+"""BFGS's row note when the update is skipped."""
+RESTART_NOTES = {"period": "restart: {n} steps since the last", "negative": "restart: Polak–Ribière β < 0",
+                 "ascent": "restart: d was not a descent direction"}
+"""CG's row notes when β is set to 0."""
+KEPT_NOTE = "sᵀy = {sy:.3g} ≤ 0: previous α kept"
+"""Barzilai–Borwein's row note when sᵀy ≤ 0."""
+BELOW_FSTAR = "f = {f:.10g} at step {t} is below f* = {fstar:.10g}: f* must be the minimum value of f for Polyak's step"
+"""Polyak's refusal when f falls below the f* given."""
 STATUS_OF = {"line_search_rule": "line_search_failed", "hessian": "diverged", "precision": "line_search_failed"}
 ROUNDING = 64 * 2.0**-52
 """A failed search is put down to rounding when its last trial changed f by no more than this fraction of |f|
@@ -285,7 +298,7 @@ class Newton(Direction):
         d = [-v for v in cholesky_solve(low, g)]
         state = {"tau": tau, "d": d}
         if tau > 0:
-            state["note"] = f"H not pos. def.: τ = {tau:.3g} added"
+            state["note"] = SHIFT_NOTE.format(tau=tau)
         return d, state
 
 
@@ -308,7 +321,7 @@ class Bfgs(Direction):
     def observe(self, s, y):
         ys = dot(y, s)
         if not ys > 0:
-            self.pending = {"skipped": True, "note": f"update skipped: yᵀs = {ys:.3g} ≤ 0"}
+            self.pending = {"skipped": True, "note": SKIP_NOTE.format(ys=ys)}
             return
         if self.h0 == "scaled" and not self.updated:
             gamma = ys / dot(y, y)
@@ -374,17 +387,17 @@ class ConjugateGradient(Direction):
             d_prev, g_prev = self.previous
             gg_prev = dot(g_prev, g_prev)
             if self.since_restart >= self.n:
-                note = f"restart: {self.n} steps since the last"
+                note = RESTART_NOTES["period"].format(n=self.n)
             elif self.variant == "fr":
                 beta = dot(g, g) / gg_prev
             else:
                 beta = dot(g, [a - b for a, b in zip(g, g_prev)]) / gg_prev
                 if beta < 0:
-                    beta, note = 0.0, "restart: Polak–Ribière β < 0"
+                    beta, note = 0.0, RESTART_NOTES["negative"]
             if beta:
                 d = [a + beta * b for a, b in zip(steepest, d_prev)]
                 if dot(g, d) >= 0:
-                    beta, note = 0.0, "restart: d was not a descent direction"
+                    beta, note = 0.0, RESTART_NOTES["ascent"]
         d = [a + beta * b for a, b in zip(steepest, self.previous[0])] if beta else steepest
         self.since_restart = self.since_restart + 1 if beta else 1
         self.previous = (d, list(g))
@@ -409,7 +422,7 @@ class BarzilaiBorwein(Direction):
     def observe(self, s, y):
         sy = dot(s, y)
         if not sy > 0:
-            self.note = f"sᵀy = {sy:.3g} ≤ 0: previous α kept"
+            self.note = KEPT_NOTE.format(sy=sy)
             return
         self.alpha = dot(s, s) / sy if self.variant == 1 else sy / dot(y, y)
 
@@ -505,8 +518,7 @@ def iterate(objective: Objective, optimizer, search, start, lr: float, rate: Cal
                 alpha, state = method.step()
             elif fstar is not None:
                 if f < fstar:
-                    raise OptionError(f"f = {f:.10g} at step {t} is below f* = {fstar:.10g}: f* must be the minimum "
-                                      "value of f for Polyak's step")
+                    raise OptionError(BELOW_FSTAR.format(f=f, t=t, fstar=fstar))
                 d, alpha = [-v for v in g], (f - fstar) / (gn * gn) if gn else 0.0
             else:
                 d, state = method.direction(x, f, g)

@@ -240,12 +240,16 @@ class Objective:
 
     @property
     def rational_hessian(self) -> list[list[str]] | None:
-        """∇²f as rational numbers written "p/q", when it is constant and every entry is rational, else None."""
+        """∇²f as rational numbers written "p/q", when it is constant and every entry is rational (a decimal
+        read as written, gdcli.engine.exact.constant_matrix), else None."""
         def make() -> list[list[str]] | None:
-            h = self.hessian
-            if not all(e.is_Rational for e in h):
+            from gdcli.engine import exact
+
+            try:
+                h = exact.constant_matrix(self.hessian)
+            except ArithmeticError:  # an entry is not a rational constant, or too large to write
                 return None
-            return [[f"{e.p}/{e.q}" for e in h.row(i)] for i in range(h.rows)]
+            return [[f"{e.numerator}/{e.denominator}" for e in row] for row in h]
 
         return self.derived.get("rational_hessian", make)
 
@@ -324,13 +328,19 @@ class Objective:
         source = "\n".join([f"def _f({self._arguments}):", *("    " + line for line in lines), "    return _f", ""])
         return compile_source(source, "_f")
 
+    def hessian_lines(self, indent: str) -> list[str]:
+        """Source lines setting ``_h0 … _h{k-1}`` to the non-zero entries of ∇²f, in the order of
+        hessian_pattern, from the locals ``_x0 …`` (shared subexpressions in ``_d0 …``)."""
+        keys = self.hessian_pattern
+        lines = self.derived.get("hessian", lambda: self._assignments(
+            [f"_h{k}" for k in range(len(keys))], [self.hessian_entries[k] for k in keys], "_d"))
+        return [indent + line for line in lines]
+
     @cached_property
     def _hessian_evaluator(self):
         """Compiled non-zero Hessian entries over floats, with their (i, j) keys; built only when asked for."""
         keys = self.hessian_pattern
-        lines = self.derived.get("hessian", lambda: self._assignments(
-            [f"_h{k}" for k in range(len(keys))], [self.hessian_entries[k] for k in keys], "_d"))
-        source = "\n".join([f"def _h({self._arguments}):", *("    " + line for line in lines),
+        source = "\n".join([f"def _h({self._arguments}):", *self.hessian_lines("    "),
                             "    return (" + "".join(f"_h{k}, " for k in range(len(keys))) + ")", ""])
         return compile_source(source, "_h"), keys
 
@@ -366,26 +376,30 @@ class Objective:
     def check_defined_at(self, x: Sequence[float]) -> float:
         """f(x), or a user-facing error when f, ∇f or ‖∇f‖ cannot be computed at x: undefined there (log(x) at −1,
         1/x at 0, the kink of |log x| at 1) or too large for a float ((x + 1)¹⁰⁰⁰ at 1)."""
-        where = ", ".join(f"{name} = {value:g}" for name, value in zip(self.names, x))
         point = [float(v) for v in x]
+
+        def refusal(what: str, why: str) -> OptionError:  # written only when needed: a run starts here every time
+            where = ", ".join(f"{name} = {value:g}" for name, value in zip(self.names, x))
+            return OptionError(f"{what} {why.format(where=where)}")
+
+        too_large = "overflows at the start ({where}): its value is too large for a float"
         for what, function in (("f", self.value_function), ("the gradient of f", self.value_and_gradient_function)):
-            too_large = OptionError(f"{what} overflows at the start ({where}): its value is too large for a float")
             try:
                 result = function(*point)
             except OverflowError:
-                raise too_large from None
+                raise refusal(what, too_large) from None
             except (ArithmeticError, ValueError, TypeError):
-                raise OptionError(f"{what} is undefined at the start ({where})") from None
+                raise refusal(what, "is undefined at the start ({where})") from None
             values = [result] if what == "f" else result[1]
             if not all(isinstance(v, (int, float)) for v in values):
-                raise OptionError(f"{what} is undefined at the start ({where}): its value there is not real")
+                raise refusal(what, "is undefined at the start ({where}): its value there is not real")
             try:
                 values = [float(v) for v in values]  # an integer constant of 400 digits does not fit either
             except OverflowError:
-                raise too_large from None
+                raise refusal(what, too_large) from None
             if not all(math.isfinite(v) for v in values):
-                raise too_large
+                raise refusal(what, too_large)
         gradient = [float(g) for g in result[1]]
         if not math.isfinite(sum(g * g for g in gradient)):  # as the run loop computes ‖∇f‖²
-            raise OptionError(f"‖∇f‖ overflows at the start ({where}): the gradient is too large for a float")
+            raise refusal("‖∇f‖", "overflows at the start ({where}): the gradient is too large for a float")
         return float(result[0])

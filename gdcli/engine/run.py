@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from gdcli.engine import methods
+from gdcli.engine import methods, methods_compiled
 from gdcli.engine.checks import positive, tolerance, whole_number
 from gdcli.engine.compiled import compile_source
 from gdcli.engine.line_search import check_kind
@@ -61,6 +61,10 @@ STATUS_OF = {"tol": "converged", "xtol": "converged", "ftol": "converged", "max_
              "line_search": "line_search_failed"}
 MESSAGES.update(methods.MESSAGES)
 STATUS_OF.update(methods.STATUS_OF)
+
+
+written_number = lru_cache(maxsize=64)(scientific)
+"""A tolerance as the stopping message writes it (the same few for every run of a session: written once)."""
 
 
 @dataclass(frozen=True)
@@ -204,20 +208,26 @@ def run(
                           "does not step along")
     start = np.asarray(start, dtype=float)
     f0 = objective.check_defined_at(start)
-    bounds = DIVERGENCE_FACTOR * max(1.0, abs(f0)), DIVERGENCE_FACTOR * max(1.0, float(np.max(np.abs(start))))
+    point = tuple(start.tolist())
+    bounds = DIVERGENCE_FACTOR * max(1.0, abs(f0)), DIVERGENCE_FACTOR * max(1.0, *map(abs, point))
     states = None
     if directional:
         if line_search is None and not optimizer.elementwise and optimizer.rule.search is not None:
             line_search = LineSearch(kind=optimizer.rule.search)
         line_search = methods.resolve_search(optimizer, line_search)
-        reason, last_t, rows, evaluations, last, states = methods.iterate(
-            objective, optimizer, line_search, start, lr, schedule.rate(lr), steps, tol, xtol, ftol, every, *bounds)
+        if methods_compiled.covers(optimizer, objective):
+            reason, last_t, rows, evaluations, last, states = methods_compiled.iterate(
+                objective, optimizer, line_search, point, lr, schedule, steps, tol, xtol, ftol, every, *bounds)
+        else:
+            reason, last_t, rows, evaluations, last, states = methods.iterate(
+                objective, optimizer, line_search, point, lr, schedule.rate(lr), steps, tol, xtol, ftol, every,
+                *bounds)
     else:
         loop = compiled_loop(objective, optimizer.rule, schedule, line_search is not None,
                              tol > 0, xtol > 0, ftol > 0, every > 1)
         search = line_search or LineSearch()
         reason, last_t, rows, evaluations, last = loop(
-            tuple(float(v) for v in start), lr, steps, tol, xtol, ftol, every, *bounds,
+            point, lr, steps, tol, xtol, ftol, every, *bounds,
             schedule.decay, search.c1, search.shrink, *optimizer.hyper.values(),
         )
     width = 5 + 2 * objective.dimension
@@ -227,17 +237,20 @@ def run(
         table = np.vstack([table, np.array(last, dtype=float)])
     n = objective.dimension
     final_t = int(table[-1, 0])
-    message = MESSAGES[reason].format(t=last_t if STATUS_OF[reason] == "diverged" else final_t, last=final_t,
-                                      tol=scientific(tol), xtol=scientific(xtol), ftol=scientific(ftol), steps=steps,
-                                      factor=scientific(DIVERGENCE_FACTOR), trials=int(table[-1, 4]),
-                                      lr=float(table[-1, 3]), search=line_search.kind if line_search else "")
+    template = MESSAGES[reason]
+    written = {name: written_number(value) for name, value in
+               (("tol", tol), ("xtol", xtol), ("ftol", ftol), ("factor", DIVERGENCE_FACTOR))
+               if "{" + name + "}" in template}  # only what the message shows
+    message = template.format(t=last_t if STATUS_OF[reason] == "diverged" else final_t, last=final_t, steps=steps,
+                              trials=int(table[-1, 4]), lr=float(table[-1, 3]),
+                              search=line_search.kind if line_search else "", **written)
     return RunResult(
         objective=objective, optimizer=optimizer, start=start, lr0=lr, schedule=schedule, line_search=line_search,
         status=STATUS_OF[reason], reason=reason, message=message, steps=final_t,
         t=table[:, 0].astype(int), f=table[:, 1], grad_norm=table[:, 2], lr=table[:, 3],
         trials=table[:, 4].astype(int), x=table[:, 5:5 + n], grad=table[:, 5 + n:],
         evaluations={"gradient": last_t + 1, "line_search": evaluations}, tol=tol,
-        states=None if states is None else [states.get(int(t), {}) for t in table[:, 0]],
+        states=None if states is None else [states.get(t, {}) for t in table[:, 0].tolist()],  # t = 3.0 finds 3
     )
 
 

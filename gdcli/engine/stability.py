@@ -115,7 +115,8 @@ def kind_of(positive: int, negative: int, zero: int) -> str:
 
 
 def rational_hessian(objective) -> list[list[Fraction]] | None:
-    """∇²f as Fractions when it is constant and every entry is rational, else None."""
+    """∇²f as Fractions when it is constant and every entry is rational, decimals read as written (0.1 is 1/10,
+    by gdcli.engine.exact.constant_matrix, the reader the convexity proofs use), else None."""
     h = objective.rational_hessian
     return None if h is None else [[Fraction(e) for e in row] for row in h]
 

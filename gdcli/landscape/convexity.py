@@ -99,7 +99,7 @@ def semidefinite(matrix: list[list[Fraction]]) -> tuple[bool, bool]:
 
 def constant_hessian(expr: sp.Expr, symbols: list[sp.Symbol]) -> list[list[Fraction]]:
     """The Hessian of a polynomial of degree ≤ 2, in fractions (decimals read as written)."""
-    return [[exact.evaluate(expr.diff(a).diff(b), {}) for b in symbols] for a in symbols]
+    return exact.constant_matrix([[expr.diff(a).diff(b) for b in symbols] for a in symbols])
 
 
 # rules ----------------------------------------------------------------------------------------------------

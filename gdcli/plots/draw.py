@@ -17,7 +17,7 @@ from matplotlib.mathtext import MathTextParser
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from gdcli.engine.kernels import ArrayObjective
-from gdcli.engine.notation import number
+from gdcli.engine.notation import SUPERSCRIPT, number, scientific
 from gdcli.engine.objective import Objective
 from gdcli.engine.run import RunResult
 from gdcli.plots.view import (
@@ -37,6 +37,10 @@ from gdcli.plots.view import (
 )
 
 
+ASPECT_RANGE = 3.0
+"""Windows whose x and y spans differ by at most this factor are drawn with equal aspect."""
+
+
 def draw_landscape(ax: Axes, objective: Objective, box: Box, colorbar_figure: Figure | None = None) -> None:
     X, Y, F = grid_values(objective, box)
     levels = contour_levels(F)
@@ -46,16 +50,34 @@ def draw_landscape(ax: Axes, objective: Objective, box: Box, colorbar_figure: Fi
     if colorbar_figure is not None:
         bar = colorbar_figure.colorbar(filled, ax=ax, shrink=0.9, pad=0.02)
         bar.set_ticks(round_ticks(levels))
-        bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, 3)))
+        bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: tick_text(v)))
         bar.ax.set_title("$f$", fontsize=11)
     ax.set_xlim(*box.xlim)
     ax.set_ylim(*box.ylim)
     names = [math_name(s) for s in objective.symbols]
     ax.set_xlabel(names[0])
     ax.set_ylabel(names[1])
-    spans = (box.xmax - box.xmin) / (box.ymax - box.ymin)
-    if 1 / 3 <= spans <= 3:
+    equal_aspect_if_comparable(ax, box.xlim, box.ylim)
+
+
+def equal_aspect_if_comparable(ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
+    """One unit the same length on both axes when the window's spans are within a factor ASPECT_RANGE of each
+    other (circles stay round); otherwise each axis fills its side, so a long thin window stays readable."""
+    spans = (xlim[1] - xlim[0]) / (ylim[1] - ylim[0])
+    if 1 / ASPECT_RANGE <= spans <= ASPECT_RANGE:
         ax.set_aspect("equal", adjustable="box")
+
+
+def tick_text(value: float) -> str:
+    """A tick label as gd writes numbers: at most 3 significant digits, 10³ and 5·10⁻⁵ rather than 1e+03 (a
+    power of ten from 10⁻³ down or 10³ up always so, so log-spaced ticks read 10⁻⁴, 10⁻³, 0.01), and the minus
+    sign − as matplotlib's own tick labels write it."""
+    power = math.log10(abs(value)) if value else 0.0
+    if abs(power) >= 3 and power == round(power):
+        text = ("-" if value < 0 else "") + "10" + str(round(power)).translate(SUPERSCRIPT)
+    else:
+        text = scientific(value, 3)
+    return text.replace("-", "−")
 
 
 def math_name(symbol: sp.Symbol) -> str:

@@ -3,6 +3,10 @@
 - ``fit_figure``: the loss over the epochs against the exact loss; with one feature, the data with the fitted
   line (linear) or fitted probability curve σ(wx + b) (logistic) beside the exact fit, and the path of (w, b)
   epoch by epoch on the contours of the loss (drawn in the coordinates the optimizer works in).
+- with two features and the logistic model, beside the loss: the data (each class its own marker and colour)
+  and the decision boundary θ₀ + θ₁x₁ + θ₂x₂ = 0 (where σ = 1/2) as it moved during training — after the first
+  epoch (at the start θ = 0 and every point has σ = 1/2: there is no line yet), a few epochs between, fading,
+  and the final one bold, with the exact (Newton) boundary dotted.
 - ``comparison_figure``: the loss of each batch size against epochs and against gradient evaluations.
 """
 
@@ -14,10 +18,13 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from gdcli.fit.train import FitResult, batch_label
+from gdcli.plots.draw import equal_aspect_if_comparable
 from gdcli.plots.figure import literal, new_figure
 
 GRID = 120
 """Contour grid points per axis."""
+BOUNDARIES = 5
+"""Decision boundaries drawn for a two-feature logistic fit: the first epoch's, the final one and three between."""
 CELLS = 2_000_000
 """Most entries of A·Θᵀ held at once while evaluating the loss on the contour grid."""
 
@@ -39,16 +46,27 @@ def _loss_axes(axes, curves: Sequence[tuple[np.ndarray, np.ndarray, str]], exact
 
 
 def fit_figure(result: FitResult) -> Figure:
-    """The loss curve, and for one feature the fitted curve on the data and the (w, b) path on the contours."""
+    """The loss curve, and for one feature the fitted curve on the data and the (w, b) path on the contours;
+    for two features of a logistic fit, the data and the decision boundary as it moved."""
     p, t = result.problem, result.trace
     one = len(p.data.features) == 1
-    figure = new_figure(15.0 if one else 8.0, 5.0)
-    panels = figure.subplots(1, 3 if one else 1, squeeze=False)[0]
+    classes = len(p.data.features) == 2 and p.model.name == "logistic"
+    if one:
+        figure = new_figure(15.0, 5.0)
+        panels = figure.subplots(1, 3)
+    elif classes:
+        figure = new_figure(13.0, 5.5)
+        panels = figure.subplots(1, 2, width_ratios=[1, 1.25])
+    else:
+        figure = new_figure(8.0, 5.0)
+        panels = figure.subplots(1, 1, squeeze=False)[0]
     _loss_axes(panels[0], [(t.epoch, t.loss, f"batch {batch_label(result.batch_size)}")], p.reference.loss, "epoch")
     panels[0].set_title(f"{p.model.name} fit: loss per epoch")
     if one:
         _data_axes(panels[1], result)
         _contour_axes(panels[2], result)
+    elif classes:
+        _boundary_axes(panels[1], result)
     return figure
 
 
@@ -69,6 +87,90 @@ def _data_axes(axes, result: FitResult) -> None:
     axes.set_title("data and fitted " + ("line" if p.model.name == "linear" else "probability σ(wx + b)"))
     axes.legend(fontsize="small")
     axes.grid(alpha=0.3)
+
+
+def boundary_epochs(epochs: np.ndarray, most: int = BOUNDARIES) -> np.ndarray:
+    """The rows of the trace whose boundaries are drawn: the first epoch after the start, the last, and between
+    them up to ``most`` − 2 more, the epochs nearest to even steps in log(epoch) (the boundary moves most in the
+    first epochs)."""
+    first, last = 1, len(epochs) - 1
+    if last < first:
+        return np.arange(0)
+    wanted = np.geomspace(epochs[first], epochs[last], most)
+    nearest = np.abs(epochs[first:last + 1, None] - wanted[None, :]).argmin(axis=0) + first
+    return np.unique(nearest)
+
+
+def boundary_segment(w: np.ndarray, b: float, xlim, ylim) -> np.ndarray | None:
+    """The part of the line w₁x₁ + w₂x₂ + b = 0 inside the window [xlim] × [ylim], as its two ends (2 × 2), or
+    None when it misses the window or w = 0 (no line). The line is p(s) = p₀ + s·d with p₀ = −b·w/‖w‖², its
+    point nearest the origin, and d = (−w₂, w₁); each axis bounds s to an interval (Liang–Barsky clipping)."""
+    norm = float(w @ w)
+    if not (np.isfinite(norm) and norm > 0 and np.isfinite(b)):
+        return None
+    origin, direction = -b * w / norm, np.array([-w[1], w[0]])
+    low, high = -np.inf, np.inf
+    for axis, (lo, hi) in enumerate((xlim, ylim)):
+        if direction[axis] == 0:
+            if not lo <= origin[axis] <= hi:
+                return None
+            continue
+        ends = sorted(((lo - origin[axis]) / direction[axis], (hi - origin[axis]) / direction[axis]))
+        low, high = max(low, ends[0]), min(high, ends[1])
+    if not low < high:
+        return None
+    return np.array([origin + low * direction, origin + high * direction])
+
+
+def _boundary_axes(axes, result: FitResult) -> None:
+    """The two classes of the data and the decision boundaries of boundary_epochs, in the original units."""
+    p, t = result.problem, result.trace
+    X, y = p.data.X, p.data.y
+    names = [literal(name) for name in p.data.features]
+    target = literal(p.data.target)
+    for label, marker, colour in ((0, "o", "tab:blue"), (1, "^", "tab:orange")):
+        rows = y == label
+        points = axes.scatter(X[rows, 0], X[rows, 1], s=22, marker=marker, color=colour, edgecolors="black",
+                              linewidths=0.4, alpha=0.8, zorder=2, label=f"{target} = {label}")
+        points.set_gid(f"class-{label}")
+    xlim, ylim = (_padded(X[:, 0]), _padded(X[:, 1]))
+    chosen = boundary_epochs(t.epoch)
+    for order, row in enumerate(chosen):
+        final = order == len(chosen) - 1
+        w, b = p.original(t.theta[row])
+        w = np.asarray(w, dtype=float)
+        segment = boundary_segment(w, b, xlim, ylim)
+        share = order / max(len(chosen) - 1, 1)
+        style = dict(color="black", linewidth=2.6, alpha=1.0) if final else dict(
+            color="tab:red", linewidth=1.3, alpha=0.2 + 0.5 * share, linestyle="-" if order else "--")
+        label = f"{'final, ' if final else ''}epoch {int(t.epoch[row])}"
+        if segment is None:  # said in the legend, so a missing line is not mistaken for one hidden under another
+            label += ": no line (w = 0)" if not np.any(w) else ": outside the window"
+            segment = np.empty((0, 2))
+        # the earlier lines go over the bold final one, so where the boundary stopped moving they still show
+        line, = axes.plot(segment[:, 0], segment[:, 1], zorder=3 if final else 4, label=label, **style)
+        line.set_gid("boundary-final" if final else f"boundary-epoch-{int(t.epoch[row])}")
+    if result.reference is not None:
+        segment = boundary_segment(np.asarray(result.reference[0], dtype=float), result.reference[1], xlim, ylim)
+        if segment is not None:
+            line, = axes.plot(segment[:, 0], segment[:, 1], ":", color="gold", linewidth=2.0, zorder=5,
+                              label="exact (Newton)")
+            line.set_gid("boundary-exact")
+    axes.set_xlim(*xlim)
+    axes.set_ylim(*ylim)
+    equal_aspect_if_comparable(axes, xlim, ylim)
+    axes.set_xlabel(names[0])
+    axes.set_ylabel(names[1])
+    axes.set_title(f"data and the boundary θ₀ + θ₁·{names[0]} + θ₂·{names[1]} = 0, epoch by epoch", fontsize=10)
+    axes.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.02, 0.5))
+    axes.grid(alpha=0.3)
+
+
+def _padded(values: np.ndarray, margin: float = 0.08) -> tuple[float, float]:
+    """[min, max] of ``values`` widened by ``margin`` of its width on each side (1 when all are equal)."""
+    low, high = float(values.min()), float(values.max())
+    pad = margin * (high - low) if high > low else 0.5
+    return low - pad, high + pad
 
 
 def _contour_axes(axes, result: FitResult) -> None:

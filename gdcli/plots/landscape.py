@@ -8,7 +8,9 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
 from gdcli.engine.kernels import ArrayObjective
+from gdcli.engine.notation import scientific
 from gdcli.landscape.basins import DIVERGED, NOT_CONVERGED
+from gdcli.plots.draw import equal_aspect_if_comparable
 from gdcli.plots.figure import DEFAULT_DPI, new_figure, save
 from gdcli.plots.view import contour_levels
 
@@ -51,7 +53,7 @@ def sweep_figure(result):
         if result.max_stable_lr is not None:
             label = "α₀ bound if α stayed constant" if result.bound_is_for_alpha0 else "bound"
             axes.axvline(result.max_stable_lr, color="black", linestyle="--", linewidth=1)
-            axes.annotate(f" {label} {result.max_stable_lr:.3g}", (result.max_stable_lr, 1),
+            axes.annotate(f" {label} {scientific(result.max_stable_lr, 3)}", (result.max_stable_lr, 1),
                           xycoords=("data", "axes fraction"), va="top", fontsize="small")
         axes.grid(True, alpha=0.3)
     if positive:
@@ -78,6 +80,7 @@ def basins_figure(result):
     (x0, x1), (y0, y1) = result.region
     axes.imshow(image, origin="lower", extent=(x0, x1, y0, y1), cmap=ListedColormap(palette), vmin=0,
                 vmax=len(palette) - 1, interpolation="nearest", aspect="auto", alpha=0.85)
+    equal_aspect_if_comparable(axes, (x0, x1), (y0, y1))
     xx, yy = np.meshgrid(np.linspace(x0, x1, 200), np.linspace(y0, y1, 200))
     f, _ = ArrayObjective(result.objective)([xx, yy])
     finite = np.isfinite(f)
@@ -101,8 +104,8 @@ def basins_figure(result):
     names = result.objective.names
     axes.set_xlabel(names[0])
     axes.set_ylabel(names[1])
-    axes.set_title(f"basins of attraction: {result.objective.text}, {result.optimizer.name}, α = {result.lr:g}, "
-                   f"{result.budget} steps")
+    axes.set_title(f"basins of attraction: {result.objective.text}, {result.optimizer.name}, "
+                   f"α = {scientific(result.lr)}, {result.budget} steps")
     if handles:
         figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize="small")
     return figure

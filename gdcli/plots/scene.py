@@ -38,7 +38,7 @@ ARROW = 0.09
 DECIMALS = 1
 """Positions are rounded to a tenth of a point."""
 MOST_FRAMES = 300
-"""Most frames of a page; longer runs are sampled evenly, as animations are (each frame of each run costs
+"""Most frames of a page; longer runs are sampled evenly in t, so that runs compared on one page share their frames (each frame of each run costs
 about 1.2 kB of text)."""
 FRAME_BUDGET = 600
 """Most frames × runs of a page, so that a comparison of six optimizers stays under a megabyte."""
@@ -174,9 +174,8 @@ def fit_marks(result: FitResult, rows: np.ndarray, compared: bool = False) -> Ma
 
 
 def frames(times: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """The page's frames from each run's recorded times (t, or epochs): times sampled from the longest run
-    as animations sample (at most MOST_FRAMES, and at most FRAME_BUDGET frames of all runs together; evenly
-    spaced, first and last included), and for each run the recorded row shown at each time (its last row at
+    """The page's frames from each run's recorded times (t, or epochs): times sampled evenly from the longest run
+    (at most MOST_FRAMES, and at most FRAME_BUDGET frames of all runs together; first and last included), and for each run the recorded row shown at each time (its last row at
     or before it, so a run that stopped early stays at its end)."""
     longest = max(times, key=lambda t: int(t[-1]))
     most = max(2, min(MOST_FRAMES, FRAME_BUDGET // len(times)))

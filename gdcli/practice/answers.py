@@ -146,9 +146,10 @@ class Context:
 
         return self.engine("optimizer", lambda: make_optimizer(self.data.get("optimizer", "gd"), **self.hyper()))
 
-    def run(self, steps: int | None = None, **changed):
-        """The engine's run: every step recorded, no early stop; ``changed`` replaces data (optimizer, lr,
-        line_search, cg_beta, bb) for a run that differs in one thing."""
+    def run(self, steps: int | None = None, stop: dict | None = None, **changed):
+        """The engine's run: every step recorded, no early stop unless ``stop`` turns on stopping tests (tol, xtol,
+        ftol of gdcli.engine.run); ``changed`` replaces data (optimizer, lr, line_search, cg_beta, bb) for a run
+        that differs in one thing."""
         from gdcli.engine.line_search import KINDS
         from gdcli.engine.solution import solve
 
@@ -159,8 +160,8 @@ class Context:
         return self.engine("objective", lambda: solve(
             self.objective, start=_vector_text(self.require("start")), optimizer=data.get("optimizer", "gd"),
             lr=str(data["lr"] if "lr" in data else self.require("lr")), steps=self.steps if steps is None else steps,
-            tol=0.0, schedule=data.get("schedule", "constant"), decay=data.get("decay"),
-            line_search=data.get("line_search") or False, **hyper,
+            schedule=data.get("schedule", "constant"), decay=data.get("decay"),
+            line_search=data.get("line_search") or False, **{"tol": 0.0, **(stop or {})}, **hyper,
         )).run
 
     @property
@@ -557,3 +558,68 @@ COMPUTE_KINDS = {
     "state": "vector|number", "schedule_lr": "number", "minimizer": "vector|number", "rate_class": "choice",
     "hessian_at": "vector", "step_size": "number", "method_state": "vector|number", "steps_to_minimum": "number",
 }
+
+
+# stopping criteria: the engine's three stopping tests (gdcli.engine.run), each alone
+
+STOPPING_TESTS = {"gradient": "tol", "step": "xtol", "value": "ftol"}
+"""The tests by name: gradient ‖∇f(x_t)‖ ≤ tol, step ‖x_t − x_{t−1}‖ ≤ tol, value |f(x_t) − f(x_{t−1})| ≤ tol."""
+STOPPING_BUDGET = 10_000
+"""Steps a run may take to meet a stopping test when the data give no ``steps``."""
+
+
+def _stopping_step(c: Context, criterion: str) -> int:
+    """The first step t at which the engine's run meets ``criterion``'s test alone at data.tol."""
+    if criterion not in STOPPING_TESTS:
+        raise c.question.data_error("criterion", f"'{criterion}' is not one of {', '.join(STOPPING_TESTS)}")
+    tol = c.engine("tol", lambda: float(_number(c.require("tol"))))
+    budget = int(c.data.get("steps", STOPPING_BUDGET))
+    run = c.run(budget, stop={STOPPING_TESTS[criterion]: tol})
+    if run.reason != STOPPING_TESTS[criterion]:
+        raise c.question.data_error("tol", f"the {criterion} test never holds: {run.message}")
+    return int(run.t[-1])
+
+
+def compute_stopping_step(c: Context) -> Answer:
+    """The step t at which the run first meets the test data.criterion (gradient, step or value) at data.tol;
+    near miss t − 1, where the test still fails."""
+    step = _stopping_step(c, c.data.get("criterion", "gradient"))
+    near = (NearMiss(float(step - 1), "at that step the test still fails: t is the first step where it holds."),)
+    return Answer(float(step), near=near if step >= 1 else ())
+
+
+def compute_first_stop(c: Context) -> Answer:
+    """gradient, step or value: the test that stops the run first when each runs alone at data.tol (a tie has
+    no single answer: an error)."""
+    steps = {criterion: _stopping_step(c, criterion) for criterion in STOPPING_TESTS}
+    first = min(steps.values())
+    winners = [criterion for criterion, step in steps.items() if step == first]
+    if len(winners) > 1:
+        raise c.question.data_error("tol", f"the {' and '.join(winners)} tests both stop the run at step {first}")
+    return Answer(winners[0])
+
+
+def compute_gradient_test_radius(c: Context) -> Answer:
+    """On a quadratic with positive definite Hessian H, the largest ‖x − x*‖ at which ‖∇f(x)‖ ≤ tol holds:
+    ∇f(x) = H(x − x*) and ‖He‖ ≥ λmin‖e‖, with equality along λmin's eigenvector, so tol/λmin."""
+    import numpy as np
+
+    o = c.objective
+    if not o.is_quadratic:
+        raise c.question.data_error("objective", "gradient_test_radius needs a quadratic objective")
+    eigenvalues = np.linalg.eigvalsh(o.hessian_at(np.zeros(o.dimension)))
+    if eigenvalues[0] <= 1e-12:
+        raise c.question.data_error("objective", "the Hessian is not positive definite: no minimizer bounds it")
+    tol = c.engine("tol", lambda: float(_number(c.require("tol"))))
+    near = (NearMiss(tol * float(eigenvalues[0]), "that multiplies by the curvature: ‖∇f‖ = λ‖x − x*‖ along an "
+                                                   "eigenvector, so divide tol by λ."),)
+    if eigenvalues[-1] > eigenvalues[0] * (1 + 1e-9):
+        near += (NearMiss(tol / float(eigenvalues[-1]), "that is along the steepest direction: along the flattest "
+                                                         "one, λmin, the same gradient allows a longer distance."),)
+    return Answer(tol / float(eigenvalues[0]), near=near)
+
+
+DATA_KEYS.update({"tol": (int, float, str), "criterion": (str,)})
+COMPUTES.update({"stopping_step": compute_stopping_step, "first_stop": compute_first_stop,
+                 "gradient_test_radius": compute_gradient_test_radius})
+COMPUTE_KINDS.update({"stopping_step": "number", "first_stop": "choice", "gradient_test_radius": "number"})

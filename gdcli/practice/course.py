@@ -12,6 +12,10 @@ The gate is read from the progress log (gdcli.practice.progress), the same store
 attempts at the topic's templates in time order, the first record of each question of each variant raises the
 streak by one when it is right and sets it to 0 when it is wrong; a revealed solution sets it to 0. A topic is
 mastered once the streak has reached its gate; the next topic is open when the one before is mastered.
+
+A template belongs to one topic: the course is refused when two topic files list the same template. The log
+records attempts by problem, not by topic (practice outside gd learn counts too), so a template shared by two
+topics would let right answers in one open the other's gate without a single new variant seen there.
 """
 
 from __future__ import annotations
@@ -94,10 +98,17 @@ def read_course(directory: str | os.PathLike | None = None) -> list[Topic]:
     if not topics:
         raise GdError(f"the course folder {printable(str(folder))} has no topic files (*.toml)")
     seen: set[str] = set()
+    owner: dict[str, Topic] = {}
     for topic in topics:
         if topic.id in seen:
             raise GdError(f"course file {printable(topic.path.name)}: file: a second topic named '{topic.id}'")
         seen.add(topic.id)
+        for template in topic.templates:
+            if template in owner and owner[template] is not topic:
+                raise GdError(f"course file {printable(topic.path.name)}: templates: '{template}' is already in "
+                              f"{printable(owner[template].path.name)} (a template belongs to one topic: its right "
+                              "answers count toward that topic's gate)")
+            owner[template] = topic
     return topics
 
 

@@ -11,9 +11,13 @@ Each question of each problem becomes one platform question per variant, with th
 * an interval → skipped (neither platform grades an interval of α).
 
 The named mistakes whose answer the platform can recognise become feedback on that wrong answer; the
-hints are Moodle hints (QTI has none); the worked solution is the general feedback. The N variants of a
-question share one Moodle category and one QTI section that draws one of them, so each student gets a
-different certified variant. What was skipped is returned by name.
+hints are Moodle hints (Canvas quizzes have none, so the QTI file has none); the worked solution is the
+general feedback. The N variants of a question share one Moodle category and one QTI section that draws one
+of them, so each student gets a different certified variant. What was skipped is returned by name.
+
+What each platform reads was checked against its own sources (tests/practice/test_export_platforms.py):
+Moodle's question/format/xml/format.php and the short-answer and embedded-answers question types, and the
+IMS QTI ASI 1.2 schema (ims_qtiasiv1p2).
 """
 
 from __future__ import annotations
@@ -206,13 +210,19 @@ def _moodle_question(quiz: ET.Element, item: Item) -> None:
         right = expected[0] if len(expected) == 1 else None
         forms = expression_forms(right) if right is not None else [grading.answer_text("expression", expected)]
         for form in forms:
-            _answer(element, 100, form, "")
+            _answer(element, 100, literal(form), "")
         for miss in q.answer.near:
             if isinstance(miss.value, sp.Basic):
                 for form in expression_forms(miss.value):
-                    _answer(element, 0, form, miss.message)
+                    _answer(element, 0, literal(form), miss.message)
     for hint in q.hints:
         _text(element, "hint", _html(hint))
+
+
+def literal(form: str) -> str:
+    """A short answer as Moodle compares it literally: Moodle reads an unescaped * as "any characters", so each
+    * of a product or a power is written \\*."""
+    return form.replace("*", "\\*")
 
 
 def _answer(element: ET.Element, fraction: int, text: str, feedback: str, tol: float | None = None) -> None:
@@ -251,7 +261,7 @@ def qti(groups: list[list[Item]], skipped: list[str], title: str = "gd practice"
             dropped_hints += bool(item.question.hints)
             count += 1
     if dropped_hints:
-        skipped.append(f"the hints of {dropped_hints} questions: QTI 1.2 has no hints")
+        skipped.append(f"the hints of {dropped_hints} questions: Canvas quizzes have no hints")
     ET.indent(root)
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     archive = io.BytesIO()

@@ -101,8 +101,8 @@ def _document(title: str, formulas: str, scene, names: list[str], times: np.ndar
     for run, track in zip(runs, scene.tracks):
         run.update(colour=track.colour, points=track.points, descent=track.descent, step=track.step)
     data = {"times": [int(t) for t in times], "unit": unit, "runs": runs}
-    sampled = (f"The player shows {len(times)} of the {recorded} recorded rows, evenly spaced (as animations "
-               f"are sampled); the figure has them all." if len(times) < recorded else
+    sampled = (f"The player shows {len(times)} of the {recorded} recorded rows, evenly spaced in "
+               f"{unit}; the figure has them all." if len(times) < recorded else
                "The player shows every recorded row.")
     body = [
         "<header>", f"<h1>{html.escape(title)}</h1>", formulas, "</header>",

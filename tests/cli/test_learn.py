@@ -14,7 +14,7 @@ import termios
 
 import pytest
 
-from gdcli.practice import problems
+from gdcli.practice import course, problems
 from gdcli.practice.variants import seed_of
 from tests.conftest import ROOT
 
@@ -78,6 +78,7 @@ def classroom(tmp_path):
             f'templates = ["{template}"]\n', encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(ROOT), GDCLI_COURSE=str(folder), GDCLI_HOME=str(tmp_path / "home"),
                TERM="dumb", NO_COLOR="1", COLUMNS=str(COLS), LINES=str(ROWS))
+    env.pop("GD_WIDTH")  # the suite's fixed width: here the terminal's own 80 columns hold
     opened = []
 
     def start(*args):
@@ -103,8 +104,18 @@ def course_map(env) -> list[dict]:
     return json.loads(result.stdout)
 
 
+def screens_of(student) -> list[str]:
+    """What the student sees at each stop: the topic's screen, then each page of its demonstration, each from the
+    line after the previous answer down to its prompt."""
+    found = [student.expect(r"Enter: the demonstration · q: quit")]
+    while "Enter: practice" not in found[-1]:
+        student.send("")
+        found.append(student.expect(r"(Enter: more|Enter: practice) · q: quit").split("\n", 1)[1])
+    return found
+
+
 def open_first_topic(student) -> str:
-    screen = student.expect(r"Enter: the demonstration")
+    screen = screens_of(student)[0]
     student.send("")
     student.expect(r"answer \(\? hint")
     return screen
@@ -185,3 +196,42 @@ def test_a_locked_topic_needs_the_gate_or_no_gates(classroom, cli):
     assert "topic 2/2 · The second topic" in student.expect(r"Enter: the demonstration")
     student.send("q")
     assert student.close() == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("topic", [t.id for t in course.read_course()])
+def test_each_topic_s_explanation_and_demonstration_fit_screens_of_80_by_24(topic, tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), GDCLI_HOME=str(tmp_path / "home"), TERM="dumb", NO_COLOR="1",
+               COLUMNS=str(COLS), LINES=str(ROWS))
+    env.pop("GDCLI_COURSE", None)
+    env.pop("GD_WIDTH")
+    student = Student(env, topic, "--no-gates")
+    try:
+        screens = screens_of(student)
+        student.send("q")
+        assert student.close() == 0
+    finally:
+        if student.process.poll() is None:
+            student.process.kill()
+            student.process.wait()
+    shown = next(t for t in course.read_course() if t.id == topic)
+    assert shown.title in screens[0] and shown.text.splitlines()[-1].strip() in screens[0]
+    assert f"$ gd {shown.demo[0]}" in screens[1]
+    for screen in screens:
+        rows = screen.split("\n")
+        assert len(rows) <= ROWS, f"{len(rows)} rows:\n{screen}"
+        assert max(len(row) for row in rows) <= COLS, screen
+    assert "the demonstration could not run" not in "".join(screens)
+
+
+def test_a_course_sharing_a_template_between_topics_is_one_line_naming_both_files(tmp_path, monkeypatch, cli):
+    for number in (1, 2):
+        (tmp_path / f"0{number}-t{number}.toml").write_text(
+            f'title = "T{number}"\ntext = "words"\ndemo = ["solve", "x^2"]\ntemplates = ["{TEMPLATE}"]\n',
+            encoding="utf-8")
+    monkeypatch.setenv("GDCLI_COURSE", str(tmp_path))
+    monkeypatch.setenv("GDCLI_HOME", str(tmp_path / "home"))
+    result = cli("learn", "map")
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "02-t2.toml: templates:" in result.stderr and "01-t1.toml" in result.stderr

@@ -5,7 +5,10 @@ from fractions import Fraction
 import pytest
 import sympy as sp
 
-from gdcli.engine.exact import MAX_DIGITS, Irrational, TooLarge, evaluate
+from gdcli.engine.exact import MAX_DIGITS, Irrational, TooLarge, constant_matrix, evaluate
+from gdcli.engine.objective import Objective
+from gdcli.engine.stability import rational_hessian
+from gdcli.landscape.convexity import constant_hessian
 
 x, y = sp.symbols("x y", real=True)
 
@@ -37,3 +40,25 @@ def test_undefined_values_and_huge_powers_are_refused():
         evaluate(x ** (10**6), {x: Fraction(3, 2)})
     assert evaluate(x ** (10**9), {x: Fraction(1)}) == 1  # 1 to any power costs nothing
     assert MAX_DIGITS < 176_000
+
+
+def test_a_constant_matrix_is_read_exactly_with_decimals_as_written():
+    rows = [[sp.Float(0.1), sp.Rational(-3, 7)], [sp.Integer(2), sp.Float(2.5e-3)]]
+    expected = [[Fraction(1, 10), Fraction(-3, 7)], [Fraction(2), Fraction(1, 400)]]
+    assert constant_matrix(rows) == expected
+    assert constant_matrix(sp.Matrix(rows)) == expected
+    for entry in (sp.sqrt(2), sp.pi, x + 1):
+        with pytest.raises(Irrational):
+            constant_matrix([[entry]])
+
+
+def test_the_stability_reading_and_the_convexity_proof_read_a_decimal_hessian_alike():
+    """f = 0.1·x² + 0.3·x·y + 1.25·y² built from SymPy Floats (as through the Python API, where the parser's
+    decimals-to-rationals step does not run): ∇²f = [[1/5, 3/10], [3/10, 5/2]] written out by hand."""
+    expr = sp.Float(0.1) * x**2 + sp.Float(0.3) * x * y + sp.Float(1.25) * y**2
+    expected = [[Fraction(1, 5), Fraction(3, 10)], [Fraction(3, 10), Fraction(5, 2)]]
+    assert rational_hessian(Objective(expr, [x, y])) == expected
+    assert constant_hessian(expr, [x, y]) == expected
+    assert rational_hessian(Objective(sp.sqrt(2) * x**2 + y**2, [x, y])) is None  # irrational: not exact
+    assert rational_hessian(Objective(x**4 + y**2, [x, y])) is None  # not constant
+

@@ -52,3 +52,14 @@ def test_camel_local_minima_height():
     for point in camel.minima[1:]:
         assert round(value(*point), 4) == 0.2986
     assert "f ≈ 0.2986" in camel.description
+
+
+def test_a_hyphenated_name_that_is_no_built_in_is_refused_not_subtracted():
+    from gdcli.engine.objective import Objective
+    from gdcli.errors import GdError
+
+    with pytest.raises(GdError, match=r"unknown function 'goldstein-price'.*'goldstein - price'"):
+        Objective.parse("goldstein-price")
+    assert Objective.parse("goldstein - price").names == ["goldstein", "price"]  # spaced: a difference
+    assert Objective.parse("goldstein-price", ["goldstein", "price"]).names == ["goldstein", "price"]
+    assert Objective.parse("x-y").names == ["x", "y"]

@@ -128,3 +128,9 @@ def test_the_readme_rosenbrock_gif_is_under_two_megabytes(cli, tmp_path):
     frames = gif_frames(path)
     # the middle and the last frame differ: the path moved on (the frames were not all spent on a still dot)
     assert np.abs(frames[-1] - frames[len(frames) // 2]).max() > 0
+
+
+def test_caption_writes_small_numbers_as_powers_of_ten():
+    # GD on x² from 1 with α = 1/4: x_t = 2⁻ᵗ, so at t = 20 f = 4⁻²⁰ ≈ 9.095·10⁻¹³ and ‖∇f‖ = 2·2⁻²⁰ ≈ 1.91·10⁻⁶
+    run = solve("x^2", start="1", lr="1/4", steps=20, tol=0).run
+    assert frame_text(run, 20) == "t = 20    f = 9.095·10⁻¹³    ‖∇f‖ = 1.91·10⁻⁶"

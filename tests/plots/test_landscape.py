@@ -1,6 +1,7 @@
 """Figures of a sweep, of basins and of a comparison: drawn from the results, written only when asked."""
 
 import numpy as np
+import pytest
 from matplotlib.image import imread
 
 from gdcli.landscape.basins import basins
@@ -39,6 +40,12 @@ def test_basins_figure_colours_every_start(tmp_path):
     image = figure.axes[0].get_images()[0].get_array()
     np.testing.assert_array_equal(np.asarray(image), result.labels + 2)
     assert len(figure.legends[0].get_texts()) == len(result.points) == 4
+    # Himmelblau's region is a square: one unit is as long across as up, so the basins keep their shapes
+    figure.canvas.draw()
+    axes = figure.axes[0]
+    (x0, x1), (y0, y1) = axes.get_xlim(), axes.get_ylim()
+    box = axes.get_window_extent()
+    assert (box.width / (x1 - x0)) / (box.height / (y1 - y0)) == pytest.approx(1, rel=0.01)
 
 
 def test_plot_options_write_images(cli, tmp_path):

@@ -16,6 +16,7 @@ from gdcli.plots.draw import formula_text
 from gdcli.plots.trajectory import compare_figure, plot_compare, plot_run, run_figure
 from gdcli.plots.view import Box, contour_levels, read_limits, view_box
 from tests.conftest import run_python
+from tests.plots.test_surface import label_value
 
 
 @pytest.fixture(scope="module")
@@ -159,20 +160,6 @@ def test_read_limits(text, pair):
 def test_bad_limits_are_user_errors(text):
     with pytest.raises(GdError, match="--xlim"):
         read_limits(text, "--xlim")
-
-
-def test_surface_panel_lifts_the_path_onto_f():
-    run = solve("himmelblau", steps=60).run
-    figure = run_figure(run, surface=True)
-    (axes3d,) = [ax for ax in figure.axes if ax.name == "3d"]
-    (line,) = [line for line in axes3d.get_lines() if line.get_gid() == "surface-path"]
-    xs, ys, zs = line.get_data_3d()
-    x, y = run.x[:, 0], run.x[:, 1]
-    assert np.allclose(xs, x) and np.allclose(ys, y)
-    # lifted onto z = f(x, y), written out again here, plus a small lift so it sits above the surface
-    f = (x ** 2 + y - 11) ** 2 + (x + y ** 2 - 7) ** 2
-    lift = np.diff(axes3d.get_zlim())[0] / 102
-    assert np.allclose(zs, np.clip(f, None, axes3d.get_zlim()[1]) + lift, atol=lift * 0.1, rtol=1e-3)
 
 
 def test_surface_needs_two_variables():
@@ -358,3 +345,16 @@ def test_the_window_of_a_typed_objective_holds_its_minimum():
     contour = figure.axes[0]
     (x0, x1), (y0, y1) = contour.get_xlim(), contour.get_ylim()
     assert x0 < 3 < x1 and y0 < -2 < y1 and x0 < 0 < x1 and y0 < 0 < y1
+
+
+@pytest.mark.parametrize("objective, start", [("0.001*(x^2 + y^2)", "1,1"), ("x^2 + 100*y^2", "3,1"), ("x*y", "1,1")])
+def test_colour_bar_labels_are_written_as_gd_writes_numbers(objective, start):
+    """Labels read 10⁻⁴, 10³, 0.5 or −0.5 (never 1e-04), and each names the value its tick stands at."""
+    figure = run_figure(solve(objective, start=start, steps=20).run)
+    figure.canvas.draw()
+    (bar,) = [ax for ax in figure.axes if ax.get_label() == "<colorbar>"]
+    labels = [(t.get_position()[1], t.get_text()) for t in bar.get_yticklabels() if t.get_text()]
+    assert len(labels) >= 2
+    for value, text in labels:
+        assert "e" not in text
+        assert label_value(text) == pytest.approx(value, rel=1e-6, abs=1e-12)

@@ -77,3 +77,22 @@ def test_the_course_folder_comes_from_the_environment(tmp_path, monkeypatch):
     (tmp_path / "05-only.toml").write_text(GOOD, encoding="utf-8")
     monkeypatch.setenv("GDCLI_COURSE", str(tmp_path))
     assert [t.id for t in course.read_course()] == ["only"]
+
+
+def test_a_template_listed_in_two_topics_is_refused_naming_both_files(tmp_path):
+    (tmp_path / "01-first.toml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "02-second.toml").write_text(GOOD.replace('["x-squared-from-five"]',
+                                                          '["quadratic-1d-two-rates", "x-squared-from-five"]'),
+                                             encoding="utf-8")
+    with pytest.raises(GdError) as error:
+        course.read_course(tmp_path)
+    message = str(error.value)
+    assert "\n" not in message and "02-second.toml: templates:" in message and "01-first.toml" in message
+    assert "'x-squared-from-five'" in message
+
+
+def test_a_template_listed_twice_in_one_topic_is_one_topic_s(tmp_path):
+    (tmp_path / "01-only.toml").write_text(GOOD.replace('["x-squared-from-five"]',
+                                                        '["x-squared-from-five", "x-squared-from-five"]'),
+                                           encoding="utf-8")
+    assert [t.id for t in course.read_course(tmp_path)] == ["only"]

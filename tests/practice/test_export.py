@@ -102,7 +102,10 @@ def test_moodle_every_question_answer_and_tolerance_matches_the_bank(chosen, ban
             names = {s.name: s for s in question.answer.value[0].free_symbols}
             for a in answers:
                 if a.get("fraction") == "100":
-                    typed = sp.sympify(a.findtext("text").replace("^", "**"), locals=names)
+                    raw = a.findtext("text")
+                    assert not re.search(r"(?<!\\)\*", raw)  # an unescaped * is Moodle's wildcard
+                    written = raw.replace("\\*", "*")
+                    typed = sp.sympify(written.replace("^", "**"), locals=names)
                     assert sp.simplify(typed - question.answer.value[0]) == 0
         elif question.kind in ("vector", "iterates"):
             assert kind == "cloze"

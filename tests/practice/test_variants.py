@@ -16,7 +16,7 @@ TEMPLATES = ("x-squared-from-five", "quadratic-1d-two-rates", "one-eigenvalue-th
              "shifted-bowl-one-step", "elliptic-bowl-one-step", "steepest-descent-direction", "weight-decay-factor",
              "learning-rate-schedules", "best-fixed-step", "zigzag-narrow-valley", "momentum-two-steps",
              "eigenvalues-one-and-ten", "ill-conditioning-cost", "nesterov-two-steps", "newton-step-by-hand",
-             "conjugate-gradient-two-steps", "barzilai-borwein-step")
+             "conjugate-gradient-two-steps", "barzilai-borwein-step", "stopping-criteria")
 
 
 @pytest.fixture(autouse=True)
@@ -282,6 +282,11 @@ def expected_answers(ident, v):
         return [float(x1), float(b2), float(x2)]
     if ident in ("newton-step-by-hand", "conjugate-gradient-two-steps", "barzilai-borwein-step"):
         return method_answers(ident, v)
+    if ident == "stopping-criteria":
+        from tests.practice.test_stopping_criteria import closed_forms
+
+        steps = closed_forms(v["h"], v["lr"], v["x0"], v["c"], v["tol"])
+        return [steps["gradient"], steps["step"], steps["value"], min(steps, key=steps.get), q(v["tol"]) / q(v["flat"])]
     raise AssertionError(ident)
 
 
