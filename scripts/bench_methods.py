@@ -137,7 +137,8 @@ def cases():
     )
     python = sys.executable
     return [
-        ("rosenbrock: newton from 8 starts, engine vs hand-written floats", 3.0, engine_newton, hand_newton),
+        ("rosenbrock: newton, whole 3-9 step runs (set-up counted) from 8 starts, engine vs hand-written floats",
+         3.0, engine_newton, hand_newton),
         (f"rosenbrock: damped newton (α = {DAMPED[0]}) from 8 starts, engine vs hand-written floats", 3.0,
          lambda: engine_newton(*DAMPED), lambda: hand_newton(*DAMPED)),
         ("rosenbrock: bfgs (Armijo) from 8 starts, engine vs hand-written floats", 3.0, engine_bfgs, hand_bfgs),

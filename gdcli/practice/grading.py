@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Mapping, Sequence
 
 from gdcli.engine.expression import FUNCTIONS, parse_expression, parse_number, plain_number, vector_parts
@@ -109,8 +110,11 @@ class Verdict:
     misconception: str | None = None
 
     def to_dict(self) -> dict:
-        return {"correct": self.correct, "expected": self.expected, "feedback": self.feedback,
-                "misconception": self.misconception}
+        """The verdict as `gd practice check --json` gives it. ``expected`` is the answer graded against when
+        the answer is right, and null when it is wrong: a wrong answer never reveals the right one (the
+        student asks with `gd practice solution`, which records the reveal)."""
+        return {"correct": self.correct, "expected": self.expected if self.correct else None,
+                "feedback": self.feedback, "misconception": self.misconception}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -141,21 +145,29 @@ def answer_text(kind: str, expected) -> str:
             return ", ".join(number_text(row[0]) for row in expected)
         return "; ".join("(" + ", ".join(number_text(v) for v in _without_noise(row)) + ")" for row in expected)
     if kind == "expression":
-        import sympy as sp
-
-        shown = [sp.sstr(e) for e in expected]
+        shown = [_expression_text(e) for e in expected]
         return shown[0] if len(shown) == 1 else "[" + ", ".join(shown) + "]"
     if kind == "interval":
         return expected.text()
     return str(expected)
 
 
+@lru_cache(maxsize=1024)
+def _expression_text(expr) -> str:
+    """An expression as SymPy's str prints it (kept: the variants of a template share their expressions)."""
+    import sympy as sp
+
+    return sp.sstr(expr)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # reading
 
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     """Strip, spell typographic signs in ASCII and Greek letters as the names they stand for (``2α`` →
-    ``2*alpha``), and drop a leading ``name =``."""
+    ``2*alpha``), and drop a leading ``name =`` (kept per text, as the readings below: the same answer is
+    often typed again)."""
     if not isinstance(text, str) or not text.strip():
         raise GdError("the answer is empty")
     if len(text) > MAX_ANSWER:
@@ -213,6 +225,7 @@ PLAIN_LARGEST = 1e300
 gdcli.practice.equivalence (LARGEST, 10^300) apply through ``real``."""
 
 
+@lru_cache(maxsize=4096)
 def constant(text: str, what: str, called: str | None = None) -> float:
     """A constant's text as a float: exactly, without SymPy, when it is numbers joined by + − × ÷
     (gdcli.engine.expression.plain_number) and within PLAIN_LARGEST, else through the parser and ``real``."""
@@ -275,9 +288,10 @@ def read_expressions(text: str, names: Sequence[str]) -> list:
     return exprs
 
 
+@lru_cache(maxsize=1024)
 def _parse_free(text: str) -> tuple:
     """An expression that may also be a constant (the safe parser refuses constants as objectives); the
-    parser's errors are reworded to speak of the answer."""
+    parser's errors are reworded to speak of the answer. Kept per text: the same answer is often typed again."""
     try:
         return parse_expression(text)
     except GdError as error:

@@ -11,6 +11,7 @@ variant never names a mistake the student did not make.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -73,10 +74,8 @@ def replay(c: Context, steps: int, *, sign: float = 1.0, lr_factor: float | None
     """The optimizer's rule (gdcli.engine.kernels.ArrayRule) run for ``steps`` steps with one change: the
     gradient's sign, α replaced by ``lr_factor``, the gradient always at x₀, the step computed by ``step_x``
     from the rule's values, or the gradient taken at the look-ahead point x − αβb."""
-    from gdcli.engine.kernels import ArrayRule
-
     optimizer = c.optimizer()
-    kernel = ArrayRule(optimizer.rule)
+    kernel = _kernel(optimizer.rule)
     lr = c.lr if lr_factor is None else lr_factor
     x = np.array(c.start, dtype=float)
     x0, state, values = x.copy(), {}, {}
@@ -96,6 +95,14 @@ def replay(c: Context, steps: int, *, sign: float = 1.0, lr_factor: float | None
         if not np.all(np.isfinite(x)):
             raise ValueError("the mistaken run overflowed")
     return x, values
+
+
+@lru_cache(maxsize=16)
+def _kernel(rule):
+    """The rule's vectorised kernel (gdcli.engine.kernels.ArrayRule), generated once per rule."""
+    from gdcli.engine.kernels import ArrayRule
+
+    return ArrayRule(rule)
 
 
 def _iterate(c: Context):

@@ -52,9 +52,9 @@ bb (1, 2) for the methods of gdcli.engine.methods.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 import os
-import random
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -134,18 +134,24 @@ class Question:
         return self.problem.error(where, message)
 
     @cached_property
-    def answer(self) -> "Answer":
-        """The expected answer with the file's known mistakes added to its near misses."""
-        from gdcli.practice import grading as answers
-
+    def expected(self) -> "Answer":
+        """The expected answer with the engine's own near misses only (certifying a variant needs no more)."""
         try:
-            expected = self._expected()
+            return self._expected()
         except GdError:
             raise
         except (ArithmeticError, ValueError, IndexError, KeyError, TypeError, RecursionError) as error:
             # a combination of data no check above foresaw: this question fails, the bank does not
             raise self.error("data", f"the engine cannot compute the answer from these data "
                                      f"({type(error).__name__})") from None
+
+    @cached_property
+    def answer(self) -> "Answer":
+        """The expected answer with the file's known mistakes and the rule's derived ones added to its near
+        misses."""
+        from gdcli.practice import grading as answers
+
+        expected = dataclasses.replace(self.expected)
         near = []
         for index, (text, feedback) in enumerate(self.mistakes, start=1):
             try:
@@ -224,7 +230,7 @@ class Question:
         a = self.answer
         return grade(self.kind, a.value, text, exactness=self.exactness, choices=self.choices,
                      synonyms=self.synonyms, names=a.names, near=a.near, dimension=a.dimension,
-                     points=self.points())
+                     points=self.points() if self.kind == "expression" else [])
 
     def points(self) -> list[dict[str, float]]:
         """The problem's own points (its start and its point) by variable name, where expressions are also
@@ -324,12 +330,6 @@ def _read_toml(raw: bytes) -> dict:
     return tomllib.loads(raw.decode("utf-8"))
 
 
-_CERTIFIED: dict[tuple, tuple[dict, bool]] = {}
-"""Whether the values drawn for a template satisfied its requirements: a verdict depends only on the file and
-the values, so a value set drawn again (by another seed) is not certified twice. Each entry keeps the
-document it is about, so the document's id in the key cannot be reused by another while the entry lives."""
-
-
 def _variant(path: Path, document: dict, seed: int | None) -> Problem:
     """The problem itself, or for a template the variant ``seed``: the original values for seed 0, else the
     first draw of random.Random(seed) whose problem satisfies every requirement."""
@@ -352,24 +352,8 @@ def _variant(path: Path, document: dict, seed: int | None) -> Problem:
     requirements = variants.read_requirements(table.get("require", []), fail)
     if not seed:
         return _template_problem(path, document, original, 0, requirements)
-    generator = random.Random(seed)
-    for _ in range(variants.MAX_DRAWS):
-        values = {name: parameter.draw(generator) for name, parameter in parameters.items()}
-        key = (id(document), repr(sorted(values.items())))
-        known = _CERTIFIED.get(key, (None, None))[1]
-        if known is False:
-            continue
-        if len(_CERTIFIED) > 100_000:
-            _CERTIFIED.clear()
-        try:
-            problem = _template_problem(path, document, values, seed, requirements)
-            if known or all(requirement.holds(problem) for requirement in requirements):
-                _CERTIFIED[key] = (document, True)
-                return problem
-        except GdError:  # a draw the engine cannot run (an undefined start, a run that stops early) is redrawn
-            pass
-        _CERTIFIED[key] = (document, False)
-    raise fail("variants", f"no draw of {variants.MAX_DRAWS} satisfied {', '.join(r.text for r in requirements)}")
+    return variants.draw(document, parameters, requirements, seed,
+                         lambda values: _template_problem(path, document, values, seed, requirements), fail)
 
 
 def _template_problem(path: Path, document: dict, values: dict, seed: int, requirements: list) -> Problem:

@@ -17,8 +17,32 @@ that is exactly ``"{start}"`` becomes the parameter's value itself (a list, a nu
 
 Variant 0 is the original. Variant S (S ≠ 0) draws values from ``random.Random(S)`` until the problem they
 make satisfies every requirement (PREDICATES, each checked by running the engine on the variant), at most
-MAX_DRAWS times. The same seed always gives the same variant; a seed may be written as a number or as any
-text (a student's name or id), which is hashed (seed_of).
+MAX_DRAWS times, cheapest requirement first. The same seed always gives the same variant; a seed may be
+written as a number or as any text (a student's name or id), which is hashed (seed_of). A value set drawn
+again (by another seed) gives the problem certified for it, its answers computed once.
+
+Which predicates are exact. A problem whose objective is a quadratic with a rational Hessian H, run by gd,
+momentum or Nesterov (the linear rules) at a constant rational α from a rational start with rational β, is a
+linear iteration with rational coefficients, so it is judged in Fraction arithmetic (_Exact), the data read
+as written ("0.1" is 1/10):
+
+- converges / oscillates / diverges: for H positive definite, by the exact inertia (Sylvester's law,
+  gdcli.engine.stability.inertia) of c·I − H, where c is the curvature at which the rule's contraction
+  reaches 1 (2/α for gd; CONVERGENT_CURVATURE) — exact even where an eigenvalue of H is irrational;
+- zigzags: the inertia of I/α − H (some αλ > 1);
+- diverges_before(n), converges_within(n): the engine's own rule (gdcli.engine.optimizers) iterated in
+  Fraction arithmetic by gdcli.engine.exact, with gdcli.engine.run's divergence test applied exactly;
+- answers_exact(digits): the answers of such runs (EXACT_ANSWERS: iterates, values, optimizer states,
+  gradients) from the exact iterates, the engine's float answer required to agree; for Newton's method
+  (α rational, no line search) its iterates come from gdcli.engine.methods_exact, and its gradients exactly.
+
+Where a question also shows the engine's float answer (its behaviour or zigzag), the variant is kept only
+if the two agree. Everything else is judged on the engine's float run and float answers, because no exact
+reading exists there or it is not the question's: a schedule, a non-quadratic objective, an adaptive
+optimizer (its square root of a rational is rarely rational), an irrational number in the data, a singular
+or indefinite Hessian (whose behaviour the engine reads from its run, not from ρ alone), answers that are
+not a run's (stable ranges, rates, step counts, schedules) and digit budgets past gdcli.engine.exact's.
+distinct_answers and nonzero_answers compare the engine's answers as they are shown.
 """
 
 from __future__ import annotations
@@ -26,11 +50,13 @@ from __future__ import annotations
 import ast
 import copy
 import hashlib
+import itertools
 import math
 import random
 import re
 import sys
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Callable
 
@@ -133,6 +159,67 @@ def read_parameters(table: Any, fail: Callable[[str, str], ProblemError]) -> dic
         if not allowed:
             raise fail(f"{where}.integers", "no whole number in the range is allowed")
         found[name] = Parameter(name, bounds[0], bounds[1], size=size, nonzero=nonzero, exclude=tuple(exclude))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------------
+# drawing
+
+MAX_KEPT = 2048
+"""Most value sets whose verdict (and certified problem) is kept."""
+_KEPT: dict[tuple, tuple[dict, Any]] = {}
+"""(id of the template's document, its values) → (the document, the certified problem or None when the values
+failed). A verdict depends only on the file and the values, so a value set drawn again by another seed is not
+certified again, and its answers are computed once. Each entry keeps its document alive, so the document's id
+in the key cannot be reused by another while the entry lives."""
+
+
+def draw(document: dict, parameters: dict[str, Parameter], requirements: list, seed: int,
+         build: Callable[[dict], Any], fail: Callable[[str, str], ProblemError]):
+    """Variant ``seed`` of a template: the first values drawn from ``random.Random(seed)`` whose problem
+    (``build(values)``) satisfies every requirement; a draw the engine cannot run (an undefined start, a run
+    that stops early) is drawn again. A value set certified before gives its problem again, with this seed."""
+    generator = random.Random(seed)
+    for _ in range(MAX_DRAWS):
+        values = {name: parameter.draw(generator) for name, parameter in parameters.items()}
+        key = (id(document), repr(sorted(values.items())))
+        if key in _KEPT:
+            kept = _KEPT[key][1]
+            if kept is not None:
+                return _reseeded(kept, seed)
+            continue
+        if len(_KEPT) >= MAX_KEPT:
+            _KEPT.clear()
+        problem = None
+        try:
+            candidate = build(values)
+            if all(requirement.holds(candidate) for requirement in sorted(requirements, key=_cost)):
+                problem = candidate
+        except GdError:
+            pass
+        _KEPT[key] = (document, problem)
+        if problem is not None:
+            return problem
+    raise fail("variants", f"no draw of {MAX_DRAWS} satisfied {', '.join(r.text for r in requirements)}")
+
+
+def _cost(requirement) -> int:
+    """Requirements are judged cheapest first: a run's fate (exact sign tests), then a number of steps
+    (exact iterates), then the answers (the engine computes each question's)."""
+    return {"diverges_before": 1, "converges_within": 1, "answers_exact": 2, "distinct_answers": 3,
+            "nonzero_answers": 3}.get(requirement.name, 0)
+
+
+def _reseeded(problem, seed: int):
+    """The certified ``problem`` as variant ``seed``: its questions, with the answers computed so far, shared
+    in copies that name the new problem."""
+    found = copy.copy(problem)
+    found.seed = seed
+    found.questions = []
+    for question in problem.questions:
+        twin = copy.copy(question)
+        twin.problem = found
+        found.questions.append(twin)
     return found
 
 
@@ -266,65 +353,296 @@ def _context(problem, question: int | None, compute: str) -> Context:
     return Context(_DataQuestion(problem, question, compute))
 
 
-def _behaviour(problem, question: int | None) -> str:
-    """The engine's reading of the run (a question that asks for it has already computed it)."""
-    from gdcli.practice.answers import compute_behaviour
+def _rational(value) -> Fraction:
+    """A number of the data as it is written: "0.1" is 1/10, "3/20" is 3/20, 0.9 (a float) is 9/10."""
+    from gdcli.engine import exact
 
-    if question and problem.question(question).compute == "behaviour":
-        return problem.question(question).answer.value
-    return compute_behaviour(_context(problem, question, "behaviour")).value
+    if isinstance(value, str):
+        return Fraction(value.strip().replace("−", "-"))
+    return exact.rational_number(value)
+
+
+def _rationals(value) -> list[Fraction]:
+    items = value if isinstance(value, list) else str(value).split(",")
+    return [_rational(item) for item in items]
+
+
+CONVERGENT_CURVATURE = {
+    "gd": lambda lr, beta: 2 / lr,
+    "momentum": lambda lr, beta: 2 * (1 + beta) / lr,
+    "nesterov": lambda lr, beta: 2 * (1 + beta) / ((1 + 2 * beta) * lr),
+}
+"""The curvature c(α, β) below which the linear rule contracts along an eigenvector: 0 < λ < c(α, β) ⟺
+ρ < 1, λ = c gives ρ = 1 (an eigenvalue −1), λ > c gives ρ > 1 (gdcli.engine.stability.stability_bound
+solved for λ, for 0 ≤ β < 1)."""
+
+
+@dataclass
+class _Exact:
+    """A linear rule on a quadratic in rational arithmetic: ∇f(x) = Hx + ∇f(0), with the optimizer's SymPy
+    rule (gdcli.engine.optimizers) evaluated by gdcli.engine.exact, so iterate t equals Fraction arithmetic
+    of the rule."""
+
+    objective: Any
+    optimizer: Any
+    hessian: list[list[Fraction]]
+    offset: list[Fraction]
+    start: list[Fraction]
+    lr: Fraction
+    hyper: dict
+    floor: Fraction
+    """f(0)."""
+
+    @property
+    def rule(self):
+        return self.optimizer.rule
+
+    @property
+    def linear(self) -> bool:
+        """gd, momentum or Nesterov: a rule iterated here (Newton's iterates come from methods_exact)."""
+        return self.rule.name in CONVERGENT_CURVATURE
+
+    def gradient(self, x: list[Fraction]) -> list[Fraction]:
+        """∇f(x) = Hx + ∇f(0)."""
+        return [sum(h * v for h, v in zip(row, x)) + c for row, c in zip(self.hessian, self.offset)]
+
+    def value(self, x: list[Fraction]) -> Fraction:
+        """f(x) = ½xᵀHx + ∇f(0)ᵀx + f(0)."""
+        return sum((v * (g + c) / 2 for v, g, c in zip(x, self.gradient(x), self.offset)), self.floor)
+
+    def iterates(self):
+        """(x_t, the rule's quantities assigned in step t by name) for t = 0, 1, … (nothing assigned at t = 0)."""
+        from gdcli.engine import exact
+        from gdcli.engine.optimizers import symbols
+
+        y = symbols()
+        state = {target: [Fraction(0)] * len(self.start) for target in self.rule.state}
+        x, t = list(self.start), 0
+        yield x, {}
+        while True:
+            t += 1
+            g, quantities = self.gradient(x), {target.name: [] for target, _ in self.rule.steps}
+            for i in range(len(x)):
+                values = {y.x: x[i], y.g: g[i], y.alpha: self.lr, y.t: Fraction(t), **self.hyper,
+                          **{target: state[target][i] for target in state}}
+                for target, expr in self.rule.steps:
+                    values[target] = exact.evaluate(expr, values)
+                    quantities[target.name].append(values[target])
+                for target in state:
+                    state[target][i] = values[target]
+            x = quantities["x"]
+            yield x, quantities
+
+    def row(self, t: int) -> tuple[list[Fraction], dict[str, list[Fraction]]]:
+        """x_t and the quantities of step t (Newton's x_t from gdcli.engine.methods_exact, which stops where
+        ∇f = 0 exactly: x stays there; ArithmeticError where it stops for another reason)."""
+        if self.linear:
+            return next(itertools.islice(self.iterates(), t, None))
+        from gdcli.engine.methods_exact import exact_iterates
+
+        rows, note = exact_iterates(self.objective, self.optimizer, None, self.start, self.lr, t)
+        if len(rows) <= t and not note.startswith("∇f = 0 exactly"):
+            raise ArithmeticError(note)
+        return rows[min(t, len(rows) - 1)][1], {}
+
+    def fate(self) -> str | None:
+        """converges / oscillates / diverges from exact sign tests (None when ∇²f is not positive definite)."""
+        from gdcli.engine.stability import inertia
+
+        n = len(self.hessian)
+        if not self.linear or inertia(self.hessian) != (n, 0, 0):
+            return None
+        limit = CONVERGENT_CURVATURE[self.rule.name](self.lr, self.hyper.get(_beta(), Fraction(0)))
+        _, below, zero = inertia(_shifted(self.hessian, limit))
+        return "diverges" if below else "oscillates" if zero else "converges"
+
+    def zigzags(self) -> bool:
+        """Some eigenvalue λ of ∇²f has αλ > 1: 1/α·I − H has a negative eigenvalue."""
+        from gdcli.engine.stability import inertia
+
+        return inertia(_shifted(self.hessian, 1 / self.lr))[1] > 0
+
+
+def _beta():
+    from gdcli.engine.optimizers import symbols
+
+    return symbols().beta
+
+
+def _shifted(hessian: list[list[Fraction]], c: Fraction) -> list[list[Fraction]]:
+    """c·I − H."""
+    return [[(c if i == j else 0) - h for j, h in enumerate(row)] for i, row in enumerate(hessian)]
+
+
+def _exact(problem, question: int | None) -> _Exact | None:
+    """The problem's (or question's) run in rational arithmetic, or None where the rule does not allow it
+    (see above)."""
+    from gdcli.engine import exact
+    from gdcli.engine.optimizers import symbols
+    from gdcli.engine.stability import LINEAR
+
+    context = _context(problem, question, "behaviour")
+    data = context.data
+    if "objective" not in data or "dataset" in data or "eigenvalues" in data or "start" not in data \
+            or "lr" not in data or data.get("schedule", "constant") != "constant" or data.get("line_search") \
+            or data.get("optimizer", "gd") not in (*LINEAR, "newton"):
+        return None
+    try:
+        objective, optimizer = context.objective, context.optimizer()
+        if not objective.is_quadratic:
+            return None
+        origin = {s: Fraction(0) for s in objective.symbols}
+        hessian = [[Fraction(0)] * objective.dimension for _ in range(objective.dimension)]
+        for (i, j), entry in objective.hessian_entries.items():
+            hessian[i][j] = hessian[j][i] = exact.evaluate(entry, {})
+        start = _rationals(data["start"])
+        if len(start) != objective.dimension:
+            return None
+        return _Exact(objective, optimizer, hessian, [exact.evaluate(e, origin) for e in objective.gradient],
+                      start, _rational(data["lr"]),
+                      {getattr(symbols(), name): _rational(data.get(name, value))
+                       for name, value in optimizer.hyper.items()}, exact.evaluate(objective.expr, origin))
+    except (GdError, ArithmeticError, ValueError, TypeError):
+        return None
+
+
+def _fate_is(problem, question: int | None, fate: str) -> bool:
+    """The run's behaviour is ``fate``: exact where the rule allows (above), and then a question that shows
+    the engine's reading must agree with it; else the engine's reading."""
+    target = problem.question(question) if question else None
+    shows = target is not None and target.compute == "behaviour"
+    run = _exact(problem, question)
+    found = run.fate() if run else None
+    if found is None:
+        from gdcli.practice.answers import compute_behaviour
+
+        found = target.expected.value if shows else compute_behaviour(_context(problem, question, "behaviour")).value
+        return found == fate
+    return found == fate and (not shows or target.expected.value == fate)
 
 
 def converges(problem, question: int = 0) -> bool:
-    """The engine's behaviour reading of the run is "converges"."""
-    return _behaviour(problem, question or None) == "converges"
+    """The run converges (ρ < 1; exact where the rule allows, else the engine's behaviour reading)."""
+    return _fate_is(problem, question or None, "converges")
 
 
 def diverges(problem, question: int = 0) -> bool:
-    """The engine's behaviour reading of the run is "diverges"."""
-    return _behaviour(problem, question or None) == "diverges"
+    """The run diverges (ρ > 1; exact where the rule allows, else the engine's behaviour reading)."""
+    return _fate_is(problem, question or None, "diverges")
 
 
 def oscillates(problem, question: int = 0) -> bool:
-    """The engine's behaviour reading of the run is "oscillates" (ρ = 1: the error keeps its size)."""
-    return _behaviour(problem, question or None) == "oscillates"
+    """The run oscillates: ρ = 1, the error keeps its size (exact where the rule allows, else the engine's
+    behaviour reading)."""
+    return _fate_is(problem, question or None, "oscillates")
 
 
 def zigzags(problem, question: int = 0) -> bool:
-    """Gradient descent's steepest component flips sign every step: α·λmax > 1."""
+    """Gradient descent's steepest component flips sign every step: α·λmax > 1 (exact where the rule allows,
+    else the engine's float λmax); a question that shows the engine's zigzag answer must agree."""
     from gdcli.practice.answers import compute_zigzag
 
-    return compute_zigzag(_context(problem, question or None, "zigzag")).value == "yes"
+    run = _exact(problem, question or None)
+    target = problem.question(question) if question else None
+    shows = target is not None and target.compute == "zigzag"
+    if run is None:
+        return (target.expected if shows else compute_zigzag(_context(problem, question or None, "zigzag"))).value == "yes"
+    return run.zigzags() and (not shows or target.expected.value == "yes")
 
 
 def diverges_before(problem, n: int = 20, question: int = 0) -> bool:
-    """The engine's run is called diverged (gdcli.engine.run) at a step t ≤ n."""
-    run = _context(problem, question or None, "behaviour").run(n)
-    return run.status == "diverged" and run.steps <= n
+    """The run is called diverged at a step t ≤ n: |f(x_t)| or some |x_t,i| passes DIVERGENCE_FACTOR times
+    its scale at the start (gdcli.engine.run's test, applied to the exact iterates where the rule allows)."""
+    from gdcli.engine import exact
+    from gdcli.engine.run import DIVERGENCE_FACTOR
+
+    run = _exact(problem, question or None)
+    if run is not None and run.linear:
+        try:
+            factor = Fraction(DIVERGENCE_FACTOR)
+            f_bound = factor * max(1, abs(run.value(run.start)))
+            x_bound = factor * max([Fraction(1)] + [abs(v) for v in run.start])
+            return any(any(abs(v) > x_bound for v in x) or abs(run.value(x)) > f_bound
+                       for x, _ in itertools.islice(run.iterates(), 1, n + 1))
+        except exact.TooLarge:
+            pass
+    engine_run = _context(problem, question or None, "behaviour").run(n)
+    return engine_run.status == "diverged" and engine_run.steps <= n
 
 
 def converges_within(problem, n: int = 100, question: int = 0) -> bool:
-    """Within n steps of the engine's run, ‖∇f‖ falls to 10⁻⁶ of its value at the start."""
-    run = _context(problem, question or None, "behaviour").run(n)
-    return run.status != "diverged" and bool(min(run.grad_norm) <= 1e-6 * max(run.grad_norm[0], 1e-300))
+    """Within n steps, ‖∇f‖ falls to 10⁻⁶ of its value at the start (‖∇f(x_t)‖² ≤ 10⁻¹²‖∇f(x₀)‖² on the exact
+    iterates where the rule allows, else on the engine's run)."""
+    from gdcli.engine import exact
+
+    run = _exact(problem, question or None)
+    if run is not None and run.linear:
+        try:
+            goal = Fraction(1, 10**12) * sum(v * v for v in run.gradient(run.start))
+            return any(sum(v * v for v in run.gradient(x)) <= goal for x, _ in itertools.islice(run.iterates(), n + 1))
+        except exact.TooLarge:
+            pass
+    engine_run = _context(problem, question or None, "behaviour").run(n)
+    return engine_run.status != "diverged" and bool(min(engine_run.grad_norm) <= 1e-6 * max(engine_run.grad_norm[0], 1e-300))
+
+
+EXACT_ANSWERS = ("iterate", "iterates", "value", "state", "gradient_at")
+"""The compute rules whose answers answers_exact reads from the exact run."""
+
+
+def _exact_answer(question, run: _Exact) -> list[Fraction]:
+    """The numbers of a question's answer from the exact run, in the order _numbers lists the engine's."""
+    data = question.data
+    if question.compute == "gradient_at":
+        return run.gradient(_rationals(data["point"]) if "point" in data else run.start)
+    if not run.linear and question.compute != "iterate":
+        raise KeyError(question.compute)
+    if question.compute == "iterates":
+        return [v for x, _ in itertools.islice(run.iterates(), 1, int(data.get("steps", 1)) + 1) for v in x]
+    if question.compute == "value":
+        return [run.value(run.row(int(data.get("steps", 0)))[0])]
+    steps = int(data.get("steps", 1))
+    if question.compute == "iterate":
+        return run.row(steps)[0]
+    return run.row(max(steps, 1))[1][data.get("quantity", "x")]
 
 
 def answers_exact(problem, digits: int = 4) -> bool:
-    """Every number in every answer is a decimal with at most ``digits`` places (so it can be typed exactly)."""
-    return all(abs(v - round(v, digits)) <= 1e-9 * max(1.0, abs(v)) for q in problem.questions
-               for v in _numbers(q.answer.value) if math.isfinite(v))
+    """Every number in every answer is a decimal with at most ``digits`` places, so it can be typed exactly.
+
+    Exact for the answers of a run EXACT_ANSWERS reads from the exact iterates (the engine's float answer
+    must then equal that decimal to rounding); for the rest, the engine's float answer within 10⁻⁹ of its
+    rounding to ``digits`` places. The exact answers are judged first, so a draw fails before any float
+    answer is computed where it can."""
+    scale, exact_numbers = 10**digits, {}
+    for q in problem.questions:
+        run = _exact(problem, q.number) if q.compute in EXACT_ANSWERS else None
+        try:
+            exact_numbers[q.number] = _exact_answer(q, run) if run is not None else None
+        except (ArithmeticError, KeyError, ValueError):
+            exact_numbers[q.number] = None
+        if exact_numbers[q.number] is not None and any((v * scale).denominator != 1 for v in exact_numbers[q.number]):
+            return False
+    for q in problem.questions:
+        got, want = [v for v in _numbers(q.expected.value) if math.isfinite(v)], exact_numbers[q.number]
+        if want is not None:
+            if len(want) != len(got) or any(abs(float(v) - w) > 1e-9 * max(1.0, abs(w)) for v, w in zip(want, got)):
+                return False
+        elif not all(abs(v - round(v, digits)) <= 1e-9 * max(1.0, abs(v)) for v in got):
+            return False
+    return True
 
 
 def distinct_answers(problem) -> bool:
     """No two questions of the same kind have the same answer (answers of different kinds never coincide)."""
-    shown = [(q.kind, answer_text(q.kind, q.answer.value)) for q in problem.questions
+    shown = [(q.kind, answer_text(q.kind, q.expected.value)) for q in problem.questions
              if sum(other.kind == q.kind for other in problem.questions) > 1]
     return len(set(shown)) == len(shown)
 
 
 def nonzero_answers(problem) -> bool:
     """No number in any answer is 0 (a zero answer is often guessed)."""
-    return all(v != 0 for q in problem.questions for v in _numbers(q.answer.value))
+    return all(v != 0 for q in problem.questions for v in _numbers(q.expected.value))
 
 
 def _numbers(value) -> list[float]:

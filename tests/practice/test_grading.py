@@ -251,3 +251,30 @@ def test_random_answers_are_graded_and_correct_only_when_equal_and_finite(text):
         for point in (0.45, 1.3, 2.05):
             values = {s: point for s in answer.free_symbols}
             assert value_at(answer, values) == pytest.approx(2 * point - 6, rel=1e-6, abs=1e-9)
+
+
+def test_a_wrong_answer_in_json_does_not_reveal_the_right_one(cli, tmp_path, monkeypatch):
+    """`check --json` keeps its "expected" field: the answer graded against when right, null when wrong. So a
+    wrong attempt reveals nothing and the next right one counts as solved; after `solution` it does not."""
+    import json
+
+    from gdcli.practice import progress
+
+    monkeypatch.setenv("GDCLI_HOME", str(tmp_path / "home"))
+    from gdcli.practice import problems
+
+    ask = ("practice", "check", "elliptic-bowl-one-step", "--seed", "5", "-q", "3", "--json")
+    problem = problems.find("elliptic-bowl-one-step", seed=5)
+    s1, s2, c, lr = problem.values["s1"], problem.values["s2"], problem.values["c"], float(problem.values["lr"])
+    right = f"[{s1 - lr * 2 * s1:.10g}, {s2 - lr * 2 * c * s2:.10g}]"     # x₁ = x₀ − α∇f(x₀), ∇f = (2x₁, 2c·x₂)
+    wrong = json.loads(cli(*ask, "-a", "[100, 100]").stdout)
+    assert wrong["correct"] is False and wrong["expected"] is None and set(wrong) == {
+        "correct", "expected", "feedback", "misconception", "after_solution"}
+    assert right not in json.dumps(wrong)
+    solved = json.loads(cli(*ask, "-a", right).stdout)
+    assert solved["correct"] is True and solved["after_solution"] is False and solved["expected"] is not None
+    assert grade("vector", [float(v) for v in solved["expected"].strip("[]").split(",")], right).correct
+    assert progress.read().attempts[-1].correct
+    cli("practice", "solution", "elliptic-bowl-one-step", "--seed", "5", "--json")
+    again = json.loads(cli(*ask, "-a", right).stdout)
+    assert again["after_solution"] is True and not progress.read().attempts[-1].correct
