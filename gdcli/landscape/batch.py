@@ -86,7 +86,8 @@ def advance(objective: Objective, optimizer: Optimizer, starts: np.ndarray, lr: 
     if not np.all(np.isfinite(lr) & (lr > 0)):
         raise OptionError("every learning rate must be a positive finite number")
     fg, rule = ArrayObjective(objective), ArrayRule(optimizer.rule)
-    factor = schedule.over(1.0, steps + 1)  # α_t/α₀
+    floor = schedule.over(0.0, steps + 1)  # every schedule is affine in α₀: α_t = floor_t + α₀·slope_t
+    factor = (floor, schedule.over(1.0, steps + 1) - floor)
     block = max(1, MAX_CELLS // (CHUNK * n))
     parts = [_advance_rows(fg, rule, optimizer, x[i:i + block], lr[i:i + block], steps, tol, xtol, ftol, factor)
              for i in range(0, rows, block)]
@@ -94,8 +95,10 @@ def advance(objective: Objective, optimizer: Optimizer, starts: np.ndarray, lr: 
 
 
 def _advance_rows(fg: ArrayObjective, rule: ArrayRule, optimizer: Optimizer, x: np.ndarray, lr: np.ndarray,
-                  steps: int, tol: float, xtol: float, ftol: float, factor: np.ndarray) -> Batch:
-    """advance for one block of rows, with the kernels and the schedule's factors α_t/α₀ already built."""
+                  steps: int, tol: float, xtol: float, ftol: float,
+                  factor: tuple[np.ndarray, np.ndarray]) -> Batch:
+    """advance for one block of rows, with the kernels and the schedule's α_t = floor_t + α₀·slope_t already
+    built (the floor is cosine's α_min share, zero for the other schedules)."""
     rows, n = x.shape
     f0, _ = fg(x.T)
     fbound = DIVERGENCE_FACTOR * np.maximum(1.0, np.abs(f0))
@@ -117,6 +120,7 @@ def _advance_rows(fg: ArrayObjective, rule: ArrayRule, optimizer: Optimizer, x: 
     x = np.ascontiguousarray(x.T)  # n × M: one contiguous row per coordinate
     state = {name: np.zeros_like(x) for name in rule.state_names}
     previous = {"x": x.copy(), "f": f0.copy(), "dx": np.zeros_like(x), "gn": np.zeros(rows)}
+    floor, slope = factor
     t = 0
     while active.size:
         size = min(CHUNK, steps - t + 1)
@@ -129,7 +133,7 @@ def _advance_rows(fg: ArrayObjective, rule: ArrayRule, optimizer: Optimizer, x: 
                 for j in range(n):
                     gs[i, j] = grads[j]
                 if t + i < steps:
-                    new = update(x, gs[i], alpha * factor[t + i], t + i + 1, **state, **hyper)
+                    new = update(x, gs[i], floor[t + i] + alpha * slope[t + i], t + i + 1, **state, **hyper)
                     x = new["x"]
                     state = {name: new[name] for name in state}
         finished = _tests(xs, fs, gs, t, steps, window, fbound[active], xbound[active], tol, xtol, ftol, previous,

@@ -80,3 +80,23 @@ def test_momentum_swings_follow_the_spectral_radius():
     for lr, factor, swing in zip(result.lrs, result.batch.swing_factor, result.batch.swing):
         radius = max(abs(np.linalg.eigvals([[0.9, 2.0], [-lr * 0.9, 1 - 2 * lr]])))
         assert swing == "shrinking" and factor == pytest.approx(radius, rel=0.02)
+
+
+def test_a_cosine_floor_is_kept_for_every_alpha_of_the_batch():
+    # cosine: α_t = α_min + (α₀ − α_min)(1 + cos(πt/T))/2, so gd on (x − 3)² multiplies x_t − 3 by 1 − 2α_t
+    from gdcli.engine.schedules import make_schedule
+    from gdcli.landscape.batch import advance
+
+    steps, floor = 40, 0.05
+    plan = make_schedule("cosine", lr_min=floor, steps=steps)
+    f, gd = Objective.parse("(x-3)^2"), make_optimizer("gd")
+    lrs = np.array([0.1, 0.3, 0.45])
+    batch = advance(f, gd, np.zeros((3, 1)), lrs, steps, tol=0.0, schedule=plan)
+    for i, lr0 in enumerate(lrs):
+        error = -3.0
+        for t in range(steps):
+            alpha = floor + (lr0 - floor) * (1 + np.cos(np.pi * t / steps)) / 2
+            error *= 1 - 2 * alpha
+        assert batch.final_x[i, 0] == pytest.approx(3 + error, rel=1e-12, abs=1e-14)
+        alone = run(f, gd, np.zeros(1), lr0, steps, 0.0, schedule=plan)
+        assert batch.final_x[i, 0] == pytest.approx(alone.final_x[0], rel=1e-12, abs=1e-14)
