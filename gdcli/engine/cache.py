@@ -34,7 +34,8 @@ LIMIT_BYTES = 64 * 2**20
 """Most bytes of entries kept; past it the least recently used go first, down to three quarters of it."""
 FORMAT = 1
 _ENTRY = re.compile(r"[0-9a-f]{64}\.json\Z")
-_CODE = ("cache", "codegen", "expression", "kernels", "notation", "objective", "optimizers", "run", "schedules")
+_CODE = ("cache", "codegen", "compiled", "exact", "expression", "kernels", "notation", "objective", "optimizers", "run",
+         "schedules")
 """The engine modules whose code decides what an entry holds: any change to them makes every entry a miss."""
 
 
