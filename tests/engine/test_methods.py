@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import scipy.optimize
 
+from gdcli.engine import methods
 from gdcli.engine.functions import CATALOG
 from gdcli.engine.objective import Objective
 from gdcli.engine.solution import solve
@@ -255,7 +256,5 @@ def test_final_points_agree_with_scipy(function, optimizer):
     ("KEPT_NOTE", -0.0123456, "sᵀy = -0.0123 ≤ 0: previous α kept"),
 ])
 def test_row_notes_write_numbers_as_gd_does(template, value, expected):
-    from gdcli.engine import methods
-
     field = {"SHIFT_NOTE": "tau", "KEPT_NOTE": "sy"}.get(template, "ys")
     assert methods.row_note(getattr(methods, template), **{field: value}) == expected
