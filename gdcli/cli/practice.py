@@ -272,7 +272,8 @@ class _Session:
         self.out.print(render_practice.score_view(self.correct, self.asked))
 
     def ask(self, question) -> bool:
-        """Ask until right, revealed or skipped; False when the student quits."""
+        """Ask until right, revealed or skipped; False when the student quits (a question left so, or by the end
+        of input, is not counted in the score)."""
         import time
 
         from rich.prompt import Prompt
@@ -281,7 +282,6 @@ class _Session:
         from gdcli.practice import progress as saved
         from gdcli.render import practice as render_practice
 
-        self.asked += 1
         self.out.print(render_practice.question_view(question))
         hints = iter(question.hints)
         shown = 0
@@ -298,6 +298,7 @@ class _Session:
             if command in QUIT:
                 return False
             if command in SKIP:
+                self.asked += 1
                 return True
             if command in HINT:
                 hint = next(hints, None)
@@ -307,12 +308,14 @@ class _Session:
             if command in SOLUTION:
                 self.out.print(render_practice.answer_view(question))
                 saved.record(saved.reveal(question.problem.id, question.number, question.problem.seed, time.time()))
+                self.asked += 1
                 return True
             verdict = question.check(text)
             saved.record(saved.Attempt(question.problem.id, question.number, verdict.correct, text, time.time(),
                                        seed=question.problem.seed, mistake=verdict.misconception))
             self.out.print(render_practice.verdict_view(verdict))
             if verdict.correct:
+                self.asked += 1
                 self.correct += 1
                 self.out.print(render_practice.answer_view(question))
                 return True

@@ -16,9 +16,10 @@ from typing import Mapping
 
 import numpy as np
 
+from gdcli.engine import cache
 from gdcli.engine.compiled import compile_source
 from gdcli.engine.objective import Objective
-from gdcli.engine.optimizers import ELEMENTWISE, HYPER_NAMES, Rule, symbols
+from gdcli.engine.optimizers import ELEMENTWISE, HYPER_NAMES, RULES, Rule, symbols
 from gdcli.errors import OptionError
 
 
@@ -84,6 +85,27 @@ class ArrayHessian:
         return out
 
 
+def _rule_source(rule: Rule) -> str:
+    """NumPy source of ``_step(x, g, lr, step, <state>, <hyper-parameters>)``, returning every assigned quantity."""
+    import sympy as sp
+
+    from gdcli.engine import codegen
+
+    printer = codegen.ArrayPrinter()
+    y = symbols()
+    names = {y.x: sp.Symbol("x"), y.g: sp.Symbol("g"), y.alpha: sp.Symbol("lr"), y.t: sp.Symbol("step")}
+    names.update({getattr(y, name): sp.Symbol(name) for name in HYPER_NAMES})
+    targets = [target.name for target, _ in rule.steps]
+    lines = [f"    {target.name} = {printer.doprint(expr.xreplace(names))}" for target, expr in rule.steps]
+    parameters = ["x", "g", "lr", "step", *rule.state_names, *rule.defaults]
+    return "\n".join([
+        f"def _step({', '.join(parameters)}):",
+        *lines,
+        "    return {" + ", ".join(f"'{t}': {t}" for t in targets) + "}",
+        "",
+    ])
+
+
 class ArrayRule:
     """One update of ``rule`` over arrays.
 
@@ -96,30 +118,17 @@ class ArrayRule:
         if not isinstance(rule, Rule):
             raise OptionError(f"{rule.name} is not an elementwise rule, and this runs only those "
                               f"({', '.join(ELEMENTWISE)})")
-        import sympy as sp
-
-        from gdcli.engine import codegen
-
         self.rule = rule
-        printer = codegen.ArrayPrinter()
-        y = symbols()
-        names = {y.x: sp.Symbol("x"), y.g: sp.Symbol("g"), y.alpha: sp.Symbol("lr"), y.t: sp.Symbol("step")}
-        names.update({getattr(y, name): sp.Symbol(name) for name in HYPER_NAMES})
-        targets = [target.name for target, _ in rule.steps]
-        lines = [f"    {target.name} = {printer.doprint(expr.xreplace(names))}" for target, expr in rule.steps]
-        parameters = ["x", "g", "lr", "step", *(s.name for s in rule.state), *rule.defaults]
-        source = "\n".join([
-            f"def _step({', '.join(parameters)}):",
-            *lines,
-            "    return {" + ", ".join(f"'{t}': {t}" for t in targets) + "}",
-            "",
-        ])
+        # a built-in rule's source is kept in the derivation cache, so it needs no SymPy a second time
+        builtin = RULES.get(rule.name) is rule
+        source = cache.Entry({"rule": rule.name}).get("array step", lambda: _rule_source(rule)) if builtin \
+            else _rule_source(rule)
         self.raw = compile_source(source, "_step", {"numpy": np})
         """The generated function itself, called with keyword state and hyper-parameters, for hot loops."""
 
     @property
     def state_names(self) -> tuple[str, ...]:
-        return tuple(s.name for s in self.rule.state)
+        return self.rule.state_names
 
     def __call__(self, x, g, state: Mapping[str, np.ndarray] | None, lr, step: int,
                  hyper: Mapping[str, float]) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]:

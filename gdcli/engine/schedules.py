@@ -19,6 +19,8 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Callable
 
+from gdcli.engine import cache
+from gdcli.engine.compiled import compile_source
 from gdcli.engine.notation import number
 from gdcli.errors import OptionError
 
@@ -91,9 +93,29 @@ class Schedule:
         return expr
 
     def at(self, lr0: float, step: int) -> float:
-        """α_t for the given α₀ and t."""
-        alpha0, k, t = formulas()["symbols"]
-        return float(self.formula.subs({alpha0: lr0, k: self.decay, t: step}))
+        """α_t for the given α₀ and t, as the run loop computes it."""
+        return self.rate(lr0)(step)
+
+    @property
+    def key(self) -> dict:
+        """What its generated code depends on (the decay k enters that code as an argument): its derivation-cache
+        key."""
+        return {"schedule": self.name, "period": self.period, "horizon": self.horizon, "lr_min": self.lr_min,
+                "warmup": self.warmup}
+
+    def over(self, lr0: float, count: int):
+        """α_t for t = 0 … count − 1 as a NumPy array, from the formula's NumPy code (kept in the derivation
+        cache, so a schedule met before needs no SymPy)."""
+        import numpy as np
+
+        def make() -> str:
+            from gdcli.engine import codegen
+
+            return f"def _rates(alpha0, k, t):\n    return {codegen.ArrayPrinter().doprint(self.formula)}\n"
+
+        rates = compile_source(cache.Entry(self.key).get("array rates", make), "_rates", {"numpy": np})
+        return np.broadcast_to(np.asarray(rates(lr0, self.decay, np.arange(count, dtype=float)), dtype=float),
+                               (count,)).copy()
 
     def rate(self, lr0: float) -> Callable[[int], float]:
         """t ↦ α_t as a compiled float function, for loops that ask once per step."""
@@ -121,10 +143,13 @@ class Schedule:
 
 @lru_cache(maxsize=64)
 def _compiled(schedule: Schedule) -> Callable[[float, float, int], float]:
-    from gdcli.engine import codegen
+    """α_t as a float function of (α₀, k, t), its source kept in the derivation cache."""
+    def make() -> str:
+        from gdcli.engine import codegen
 
-    body = codegen.FloatPrinter().doprint(schedule.formula)
-    return codegen.compile_source(f"def _rate(alpha0, k, t):\n    return float({body})\n", "_rate")
+        return f"def _rate(alpha0, k, t):\n    return float({codegen.FloatPrinter().doprint(schedule.formula)})\n"
+
+    return compile_source(cache.Entry(schedule.key).get("rate", make), "_rate")
 
 
 def make_schedule(name: str = "constant", decay: float | None = None, *, period: int | None = None,

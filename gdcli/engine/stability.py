@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 
@@ -433,7 +433,15 @@ def _reading(s: Stability, mu: float, big_l: float, schedule: str, line_search: 
 
 # reading a run --------------------------------------------------------------------------------------------
 def newton_critical_point(objective, start: np.ndarray, steps: int = NEWTON_STEPS):
-    """Newton's iteration x ← x − H(x)⁺∇f(x) from ``start``: (x*, uncertainty) when ∇f(x*) ≈ 0, else None.
+    """Newton's iteration x ← x − H(x)⁺∇f(x) from ``start``: (x*, uncertainty) when ∇f(x*) ≈ 0, else None
+    (newton_critical_points for one start)."""
+    return newton_critical_points(objective, np.reshape(np.asarray(start, dtype=float), (1, -1)), steps)[0]
+
+
+def newton_critical_points(objective, starts: np.ndarray, steps: int = NEWTON_STEPS) -> list:
+    """Newton's iteration x ← x − H(x)⁺∇f(x) from every row of ``starts`` at once, until the step is below
+    10⁻¹³·max(1, ‖x‖): per start (x*, uncertainty) when ∇f(x*) ≈ 0 (‖∇f‖ ≤ 10⁻⁸·max(1, ‖∇f(start)‖)),
+    else None.
 
     ``uncertainty`` bounds the error of each entry of H(x*) that comes from x* being approximate. Near a
     nonsingular critical point Newton converges quadratically and the bound is negligible; near a singular
@@ -441,35 +449,127 @@ def newton_critical_point(objective, start: np.ndarray, steps: int = NEWTON_STEP
     Newton step) and H(x*) is uncertain by about |H(x*) − H(x* − δ)|/(1 − r), enough to decide its small
     eigenvalues are zero; coordinates within twice that distance of 0 are set to 0.
     """
-    x = np.array(start, dtype=float)
-    _, g = objective.value_and_gradient(x)
-    scale = max(1.0, float(np.linalg.norm(g)))
-    last = None
-    for _ in range(steps + 1):
-        _, g = objective.value_and_gradient(x)
-        h = objective.hessian_at(x)
-        if not (np.all(np.isfinite(g)) and np.all(np.isfinite(h))):
-            return None
-        step = _newton_step(h, g)
-        size = float(np.linalg.norm(step))
-        if size <= 1e-13 * max(1.0, float(np.linalg.norm(x))) or not np.any(g):
+    gradient, hessian = _derivatives(objective, len(starts))
+    with np.errstate(all="ignore"):
+        scale = np.maximum(1.0, np.linalg.norm(gradient(np.asarray(starts, dtype=float)), axis=1))
+        newton = _iterate(gradient, hessian, starts, steps, until="step")
+        found = newton.found & (np.linalg.norm(newton.g, axis=1) <= 1e-8 * scale)
+        # Newton stalled where H is singular but ∇f is not zero (x² + y): no critical point
+        size = np.linalg.norm(newton.step, axis=1)
+        ratio = np.where(newton.last > 0, np.minimum(size / np.where(newton.last > 0, newton.last, 1.0), 0.99), 0.0)
+        distance = size / (1.0 - ratio)
+        rows = np.flatnonzero(found)
+        behind = hessian(newton.x[rows] - newton.step[rows])
+    out: list = [None] * len(found)
+    for k, row in enumerate(rows):
+        x = newton.x[row]
+        uncertainty = np.abs(newton.h[row] - behind[k]) / (1.0 - ratio[row])
+        out[row] = np.where(np.abs(x) <= 2 * distance[row], 0.0, x), uncertainty
+    return out
+
+
+def newton_zeros(objective, starts: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Newton's iteration on ∇f = 0 from every row of ``starts`` at once, each stopped as soon as
+    ‖∇f(x)‖ ≤ 10⁻¹²·max(1, ‖x‖): (the points reached, whether each is a zero), where after ``steps`` steps
+    ‖∇f(x)‖ ≤ 10⁻⁸·max(1, ‖x‖) is enough. A start whose ∇f or ∇²f becomes undefined, or whose iterate leaves
+    ‖x‖∞ ≤ 10⁸, finds none."""
+    gradient, hessian = _derivatives(objective, len(starts))
+    with np.errstate(all="ignore"):  # a huge but finite ∇f overflows its norm: that start simply fails
+        newton = _iterate(gradient, hessian, starts, steps, until="gradient")
+    return newton.x, newton.found
+
+
+class _Newton(NamedTuple):
+    """Where Newton's iteration left each start: x, whether it stopped there (``found``), ∇f and ∇²f at x, the
+    next step H⁺∇f at x (not taken) and the size of the step taken before it (0 if none). (A named tuple: it
+    costs less to define at import than a dataclass.)"""
+
+    x: np.ndarray
+    found: np.ndarray
+    g: np.ndarray
+    h: np.ndarray
+    step: np.ndarray
+    last: np.ndarray
+
+
+def _derivatives(objective, count: int):
+    """(∇f, ∇²f) of a stack of points (m × n → m × n, m × n × n): compiled over floats for a single start, over
+    NumPy arrays for several."""
+    n = objective.dimension
+    if count == 1:
+        def gradient(x: np.ndarray) -> np.ndarray:
+            return np.array([objective.value_and_gradient(row)[1] for row in x]).reshape(len(x), n)
+
+        def hessian(x: np.ndarray) -> np.ndarray:
+            return np.array([objective.hessian_at(row) for row in x]).reshape(len(x), n, n)
+
+        return gradient, hessian
+    from gdcli.engine.kernels import ArrayHessian, ArrayObjective
+
+    over_arrays, hessian_over_arrays = ArrayObjective(objective), ArrayHessian(objective)
+
+    def gradient(x: np.ndarray) -> np.ndarray:
+        return np.stack(over_arrays(list(x.T))[1], axis=-1).reshape(len(x), n)
+
+    def hessian(x: np.ndarray) -> np.ndarray:
+        return hessian_over_arrays(list(x.T)).reshape(len(x), n, n)
+
+    return gradient, hessian
+
+
+def _iterate(gradient, hessian, starts: np.ndarray, steps: int, until: str) -> _Newton:
+    """Newton's iteration from every row of ``starts``, each row stopped on its own: ``until`` "gradient" when
+    ‖∇f‖ ≤ 10⁻¹²·max(1, ‖x‖) (after ``steps`` steps, 10⁻⁸), "step" when ‖H⁺∇f‖ ≤ 10⁻¹³·max(1, ‖x‖) or ∇f = 0
+    (within ``steps`` steps). A row fails when ∇f or ∇²f is not finite where it is still needed, or when x
+    leaves ‖x‖∞ ≤ 10⁸."""
+    x = np.array(starts, dtype=float)
+    count, n = x.shape
+    g, h, step = np.full((count, n), np.nan), np.full((count, n, n), np.nan), np.full((count, n), np.nan)
+    last, found, active = np.zeros(count), np.zeros(count, dtype=bool), np.ones(count, dtype=bool)
+    for k in range(steps + 1):
+        rows = np.flatnonzero(active)
+        if not rows.size:
             break
-        x, last = x - step, size
-        if not np.all(np.isfinite(x)) or np.max(np.abs(x)) > 1e8:
-            return None
-    else:
-        return None
-    if np.linalg.norm(g) > 1e-8 * scale:
-        return None  # Newton stalled where H is singular but ∇f is not zero (x² + y): no critical point
-    ratio = min(size / last, 0.99) if last else 0.0
-    distance = size / (1.0 - ratio)
-    uncertainty = np.abs(h - objective.hessian_at(x - step)) / (1.0 - ratio)
-    return np.where(np.abs(x) <= 2 * distance, 0.0, x), uncertainty
+        here = x[rows]
+        g[rows], h[rows] = gradient(here), hessian(here)
+        finite_g = np.all(np.isfinite(g[rows]), axis=1)
+        finite_h = np.all(np.isfinite(h[rows]), axis=(1, 2))
+        reach = np.maximum(1.0, np.linalg.norm(here, axis=1))
+        if until == "gradient":
+            stop = finite_g & (np.linalg.norm(g[rows], axis=1) <= (1e-12 if k < steps else 1e-8) * reach)
+            fail = ~finite_g | (~stop & ~finite_h)
+            solve = ~stop & ~fail & (k < steps)
+        else:
+            fail = ~(finite_g & finite_h)
+            solve = ~fail
+        step[rows[solve]] = _newton_steps(h[rows[solve]], g[rows[solve]])
+        size = np.linalg.norm(step[rows], axis=1)
+        if until == "step":
+            stop = solve & ((size <= 1e-13 * reach) | ~np.any(g[rows], axis=1))
+        if k == steps:
+            fail |= ~stop
+        found[rows[stop]] = True
+        active[rows[stop | fail]] = False
+        moving = ~stop & ~fail
+        move = rows[moving]
+        x[move] -= step[move]
+        last[move] = size[moving]
+        lost = ~np.all(np.isfinite(x[move]), axis=1) | (np.max(np.abs(x[move]), axis=1, initial=0.0) > 1e8)
+        active[move[lost]] = False
+    return _Newton(x, found, g, h, step, last)
+
+
+def _newton_steps(h: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """H⁻¹g for each matrix and vector of the stacks, or the least-squares H⁺g where H is exactly singular (no
+    truncation of small singular values: near a degenerate point they are the curvature that is left)."""
+    try:
+        return np.linalg.solve(h, g[..., None])[..., 0]
+    except np.linalg.LinAlgError:  # one of them is singular: solve each on its own
+        return np.array([_newton_step(a, b) for a, b in zip(h, g)]).reshape(g.shape)
 
 
 def _newton_step(h: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """H⁻¹g, or the least-squares H⁺g when H is exactly singular (no truncation of small singular values:
-    near a degenerate point they are the curvature that is left)."""
+    """H⁻¹g, or the least-squares H⁺g when H is exactly singular."""
     try:
         return np.linalg.solve(h, g)
     except np.linalg.LinAlgError:

@@ -26,15 +26,13 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
-import sympy as sp
 
 from gdcli.engine.checks import positive, tolerance, whole_number
 from gdcli.engine.kernels import ArrayRule
 from gdcli.engine.notation import number
 from gdcli.engine.optimizers import Optimizer, make_optimizer
 from gdcli.engine.run import DIVERGENCE_FACTOR
-from gdcli.engine.schedules import Schedule, alpha0, k, make_schedule
-from gdcli.engine.schedules import t as INDEX
+from gdcli.engine.schedules import Schedule, make_schedule
 from gdcli.engine.stability import Stability, analyse
 from gdcli.errors import OptionError
 from gdcli.fit.data import Dataset, Standardizer, check_labels
@@ -117,10 +115,8 @@ class Trace:
 
 
 def learning_rates(schedule: Schedule, lr0: float, count: int) -> np.ndarray:
-    """α_t for t = 0 … count − 1, from the schedule's SymPy formula evaluated over an array."""
-    function = sp.lambdify((alpha0, k, INDEX), schedule.formula, "numpy")
-    return np.broadcast_to(np.asarray(function(lr0, schedule.decay, np.arange(count, dtype=float)), float),
-                           (count,)).copy()
+    """α_t for t = 0 … count − 1, from the schedule's formula evaluated over an array."""
+    return schedule.over(lr0, count)
 
 
 def train(problem: Problem, optimizer: Optimizer, lr: float, epochs: int, batch_size: int = 0, seed: int = 0,

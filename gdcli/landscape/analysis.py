@@ -28,6 +28,7 @@ For a quadratic with Hessian eigenvalues μ = λmin > 0 and L = λmax, κ = L/μ
 from __future__ import annotations
 
 import math
+import multiprocessing
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -37,14 +38,14 @@ import numpy as np
 import sympy as sp
 
 from gdcli.engine.budget import FAILED, TIMED_OUT, start
-from gdcli.engine.expression import parse_vector
 from gdcli.engine.notation import unicode
 from gdcli.engine.objective import Objective
 from gdcli.engine.stability import (
     REDUCTION,
     classify,
     contraction,
-    newton_critical_point,
+    newton_critical_points,
+    newton_zeros,
     rational_hessian,
     stability_bound,
     steps_for,
@@ -53,37 +54,23 @@ from gdcli.engine.stability import (
 from gdcli.errors import OptionError
 from gdcli.landscape.convexity import PROOF_SECONDS, Convexity, convexity, prove
 from gdcli.landscape.convexity import sample as grid
+from gdcli.landscape.points import (
+    GRID_POINTS,
+    NEWTON_STEPS,
+    SAME_POINT,
+    CriticalPoint,
+    classified,
+    critical_point,
+    inside,
+    known,
+    read_region,
+)
 
 SYMBOLIC_SECONDS = 0.25
 """How long the symbolic solve may still take once the numeric search (which runs beside it) has finished."""
 SYMBOLIC_MAX_OPS = 400
 """Gradients larger than this (SymPy's count_ops) are not given to the symbolic solver at all."""
-DEFAULT_REGION = (-5.0, 5.0)
-"""The box searched for critical points (and used for counterexamples to convexity) when --region is not given."""
-GRID_POINTS = 400
-"""About how many Newton starts the numeric search uses."""
-NEWTON_STEPS = 60
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
-
-
-@dataclass
-class CriticalPoint:
-    """A point where ∇f = 0, its kind, the Hessian's eigenvalues there and f there."""
-
-    point: np.ndarray
-    kind: str
-    eigenvalues: np.ndarray
-    f: float
-    method: str
-    exact: list[sp.Expr] | None = None
-    """The coordinates in closed form (√6/2), when the symbolic solver found the point."""
-
-    def to_dict(self) -> dict:
-        out = {"point": [float(v) for v in self.point], "kind": self.kind,
-               "eigenvalues": [float(v) for v in self.eigenvalues], "f": float(self.f), "method": self.method}
-        if self.exact is not None:
-            out["exact"] = [sp.sstr(v) for v in self.exact]
-        return out
 
 
 @dataclass
@@ -144,45 +131,6 @@ class Analysis:
             "quadratic": None if self.quadratic is None else self.quadratic.to_dict(),
             "notes": self.notes,
         }
-
-
-# region ---------------------------------------------------------------------------------------------------
-def read_region(text: str | None, dimension: int) -> np.ndarray:
-    """The box [low, high] per variable from ``-5,5`` (every variable) or ``-5,5,-3,3`` (one pair each)."""
-    if text is None:
-        return np.array([DEFAULT_REGION] * dimension, dtype=float)
-    try:
-        values = [float(v) for v in parse_vector(text, "--region")]
-    except (TypeError, ValueError):
-        raise OptionError("--region must be real numbers") from None
-    except OverflowError:
-        raise OptionError("--region must be finite numbers within ±1.8e308") from None
-    if len(values) == 2:
-        values = values * dimension
-    if len(values) != 2 * dimension:
-        raise OptionError(f"--region needs 2 numbers (low,high for every variable) or {2 * dimension} "
-                          f"(low,high for each of {dimension} variables), not {len(values)}")
-    box = np.array(values, dtype=float).reshape(dimension, 2)
-    if not np.all(np.isfinite(box)) or np.any(box[:, 0] >= box[:, 1]):
-        raise OptionError("--region must give finite bounds with low < high for every variable")
-    if not np.all(np.isfinite(box[:, 1] - box[:, 0])):
-        raise OptionError("--region must be narrower than 1.8e308 (high − low overflows a float)")
-    return box
-
-
-# classification -------------------------------------------------------------------------------------------
-def critical_point(objective: Objective, point: np.ndarray, method: str, exact: list[sp.Expr] | None = None):
-    """The critical point with its kind (gdcli.engine.stability.classify: exact for a constant rational
-    Hessian, else relative to the Hessian's scale and to how far Newton's method leaves the point uncertain)."""
-    point, uncertainty = np.asarray(point, dtype=float), 0.0
-    refined = None if objective.is_quadratic else newton_critical_point(objective, point)
-    if refined is not None and same_point(refined[0], point):
-        point, uncertainty = (refined[0] if exact is None else point), refined[1]
-    hessian = objective.hessian_at(point)
-    eigenvalues = np.sort(np.linalg.eigvalsh(hessian)) if np.all(np.isfinite(hessian)) \
-        else np.full(objective.dimension, math.nan)
-    kind = classify((rational_hessian(objective) if objective.is_quadratic else None) or hessian, uncertainty)
-    return CriticalPoint(point, kind, eigenvalues, objective.value(point), method, exact)
 
 
 # symbolic search ------------------------------------------------------------------------------------------
@@ -260,19 +208,30 @@ def start_symbolic(objective: Objective) -> Callable[[float], tuple[list, list, 
     at most ``seconds`` more: the real solutions, isolated ones as (float point, exact values) and those with
     free variables as (values, free variables); and what happened ("solved", "exact forms not found in
     time" …). Only polynomial gradients of moderate size are tried.
+
+    The child starts before ∇f is derived here, and meanwhile loads what the solver loads on its first call.
     """
+    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+    started, pending = time.monotonic(), start(_solve_received, receiver)
+    receiver.close()
     symbols, gradient = objective.symbols, objective.gradient
     if not all(e.is_polynomial(*symbols) for e in gradient):
+        pending(0.0)
         return lambda seconds: ([], [], "not attempted: ∇f is not polynomial")
     if sum(sp.count_ops(e) for e in gradient) > SYMBOLIC_MAX_OPS:
+        pending(0.0)
         return lambda seconds: ([], [], "not attempted: ∇f is too large")
-    started, pending = time.monotonic(), start(_solve, gradient, symbols)
+    with sender:
+        sender.send((gradient, symbols))
     return lambda seconds: _solutions(pending(seconds), symbols, time.monotonic() - started)
 
 
-def solve_symbolically(objective: Objective, seconds: float) -> tuple[list, list, str]:
-    """The real solutions of ∇f = 0 (see start_symbolic), waiting at most ``seconds`` for them."""
-    return start_symbolic(objective)(seconds)
+def _solve_received(connection) -> list[list[sp.Expr]]:
+    """Runs in a child process: _solve on the gradient and variables received on ``connection``, once the
+    modules SymPy's solver imports on its first call (a quarter of a second for its units) are loaded."""
+    import sympy.physics.units  # noqa: F401 - imported by sp.solve's checks; loaded while the parent derives ∇f
+
+    return _solve(*connection.recv())
 
 
 def _solutions(answer, symbols: list, elapsed: float) -> tuple[list, list, str]:
@@ -325,65 +284,19 @@ def critical_set(objective: Objective, values: list[sp.Expr], free: list[sp.Symb
 
 
 # numeric search -------------------------------------------------------------------------------------------
-def newton(objective: Objective, start: np.ndarray, steps: int = NEWTON_STEPS) -> np.ndarray | None:
-    """Newton's iteration on ∇f = 0 from ``start``; the point if ‖∇f‖ became tiny, else None."""
-    with np.errstate(all="ignore"):  # a huge but finite ∇f overflows its norm: that start simply fails
-        return _newton(objective, np.array(start, dtype=float), steps)
-
-
-def _newton(objective: Objective, x: np.ndarray, steps: int) -> np.ndarray | None:
-    for _ in range(steps):
-        _, g = objective.value_and_gradient(x)
-        if not np.all(np.isfinite(g)):
-            return None
-        if np.linalg.norm(g) <= 1e-12 * max(1.0, np.linalg.norm(x)):
-            return x
-        h = objective.hessian_at(x)
-        if not np.all(np.isfinite(h)):
-            return None
-        try:
-            step = np.linalg.solve(h, g)
-        except np.linalg.LinAlgError:
-            step = np.linalg.lstsq(h, g, rcond=None)[0]
-        x = x - step
-        if not np.all(np.isfinite(x)) or np.max(np.abs(x)) > 1e8:
-            return None
-    _, g = objective.value_and_gradient(x)
-    return x if np.all(np.isfinite(g)) and np.linalg.norm(g) <= 1e-8 * max(1.0, np.linalg.norm(x)) else None
-
-
 SET_POINTS = (0, 1, -1, sp.Rational(1, 2), 2)
 """Values of a critical set's free variables tried, in order, for the point at which the set is read."""
-SAME_POINT = 1e-3
-"""Critical points closer than this (relative to max(1, ‖x‖)) are taken to be one point."""
-
-
-def same_point(a: np.ndarray, b: np.ndarray) -> bool:
-    return bool(np.linalg.norm(a - b) <= SAME_POINT * max(1.0, np.linalg.norm(a)))
-
-
-def known(point: np.ndarray, found: Sequence[CriticalPoint]) -> bool:
-    """same_point(point, p.point) for some p in ``found``, tested against all of them at once."""
-    if not found:
-        return False
-    distances = np.linalg.norm(np.array([p.point for p in found]) - point, axis=1)
-    return bool(np.any(distances <= SAME_POINT * max(1.0, float(np.linalg.norm(point)))))
-
-
-def inside(point: np.ndarray, region: np.ndarray, margin: float = 1e-9) -> bool:
-    span = region[:, 1] - region[:, 0]
-    return bool(np.all(point >= region[:, 0] - margin * span) and np.all(point <= region[:, 1] + margin * span))
-
-
 def find_critical_points(objective: Objective, region: np.ndarray, seconds: float = SYMBOLIC_SECONDS,
-                         starts: int = GRID_POINTS, proof=None) -> tuple[list[CriticalPoint], list[CriticalSet], str]:
+                         starts: int = GRID_POINTS, proof=None,
+                         symbolic_answer=None) -> tuple[list[CriticalPoint], list[CriticalSet], str]:
     """Critical points in the region: the symbolic ones (if they arrive by ``seconds`` after the numeric search,
     which runs beside the solver, ends), then those Newton's iteration finds from a grid; and the lines, planes
     and curves of critical points the symbolic solver found, each reported once (a point Newton's iteration
-    lands on inside one of them is not listed again)."""
-    symbolic_answer = start_symbolic(objective)
-    numeric = [point for point in (newton(objective, x0) for x0 in grid(region, starts))
-               if point is not None and inside(point, region)]
+    lands on inside one of them is not listed again). ``symbolic_answer``: the solver already started
+    (start_symbolic), else it starts now."""
+    symbolic_answer = symbolic_answer or start_symbolic(objective)
+    points, converged = newton_zeros(objective, grid(region, starts), NEWTON_STEPS)
+    numeric = points[converged & inside(points, region)]
     symbolic, families, status = symbolic_answer(seconds)
     if callable(proof):  # a proof still running beside the searches (see analyze): wait for it now
         proof = proof()
@@ -392,12 +305,14 @@ def find_critical_points(objective: Objective, region: np.ndarray, seconds: floa
     for point, exact in symbolic:
         if inside(point, region) and not known(point, found):
             found.append(critical_point(objective, point, "symbolic", exact))
-    for point in numeric:
+    refinements = [None] * len(numeric) if objective.is_quadratic else newton_critical_points(objective, numeric)
+    for point, refined in zip(numeric, refinements):
         if known(point, found) or any(c.contains(point) for c in sets):
             continue
-        found.append(critical_point(objective, point, "numeric"))
+        found.append(classified(objective, point, refined, "numeric"))
     order = {kind: i for i, kind in enumerate(KINDS)}
-    found.sort(key=lambda p: (order[p.kind], p.f if math.isfinite(p.f) else math.inf, *p.point))
+    # f to 12 digits: points of equal f (mirror images, x ↦ −x) are ordered by their coordinates, not by rounding
+    found.sort(key=lambda p: (order[p.kind], float(f"{p.f:.12g}") if math.isfinite(p.f) else math.inf, *p.point))
     return found, sets, status
 
 
@@ -440,7 +355,7 @@ def analyze(objective: str | Objective | None = None, *, variables: Sequence[str
     # convexity's proof runs beside the searches too, within its PROOF_SECONDS from now
     pending, started = start(prove, f), time.monotonic()
     proof = cache(lambda: pending(max(0.0, PROOF_SECONDS - (time.monotonic() - started))))
-    points, sets, status = find_critical_points(f, box, seconds, proof=proof)
+    points, sets, status = find_critical_points(f, box, seconds, proof=proof, symbolic_answer=start_symbolic(f))
     notes = []
     if not points and not sets:
         notes.append("no critical point was found in the region; --region widens the search")

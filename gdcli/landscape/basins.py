@@ -1,7 +1,7 @@
 """Basins of attraction: which critical point each start on an N×N grid leads to.
 
 All N² starts are rows of one gdcli.landscape.batch computation. The end points of the converged runs are grouped
-(points closer than gdcli.landscape.analysis.SAME_POINT are one), each group's point is refined by Newton's iteration
+(points closer than gdcli.landscape.points.SAME_POINT are one), each group's point is refined by Newton's iteration
 and classified from the Hessian's eigenvalues (gdcli.landscape.analysis), and every start is labelled with its group,
 or as diverged, or as not converged (max_steps or oscillating).
 """
@@ -17,9 +17,16 @@ from gdcli.engine.notation import number, vector
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import Optimizer
 from gdcli.engine.solution import prepare
+from gdcli.engine.stability import newton_zeros
 from gdcli.errors import OptionError
-from gdcli.landscape.analysis import SAME_POINT, CriticalPoint, critical_point, newton, read_region
 from gdcli.landscape.batch import Batch, advance
+from gdcli.landscape.points import (
+    NEWTON_STEPS,
+    SAME_POINT,
+    CriticalPoint,
+    critical_point,
+    read_region,
+)
 from gdcli.landscape.sweep import DEFAULT_STEPS, MAX_RUNS
 
 DIVERGED, NOT_CONVERGED = -1, -2
@@ -121,8 +128,8 @@ def basins(
         ends = batch.final_x[unassigned]
         centre = ends[0]
         near = np.linalg.norm(ends - centre, axis=1) <= SAME_POINT * max(1.0, float(np.linalg.norm(centre)))
-        refined = newton(f, centre)
-        points.append(critical_point(f, refined if refined is not None else centre, "basin"))
+        refined, converged = newton_zeros(f, centre[None], NEWTON_STEPS)
+        points.append(critical_point(f, refined[0] if converged[0] else centre, "basin"))
         labels[unassigned[near]] = len(points) - 1
         unassigned = unassigned[~near]
     result = Basins(f, rule, alpha, budget, box, axes, labels.reshape(grid, grid), points, batch)

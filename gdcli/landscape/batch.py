@@ -29,16 +29,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import sympy as sp
 
-from gdcli.engine import codegen
 from gdcli.engine.checks import tolerance, whole_number
 from gdcli.engine.kernels import ArrayObjective, ArrayRule
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import Optimizer
 from gdcli.engine.run import DIVERGENCE_FACTOR, MAX_STEPS
-from gdcli.engine.schedules import Schedule, alpha0, k
-from gdcli.engine.schedules import t as INDEX
+from gdcli.engine.schedules import Schedule
 from gdcli.errors import OptionError
 
 CHUNK = 128
@@ -89,7 +86,7 @@ def advance(objective: Objective, optimizer: Optimizer, starts: np.ndarray, lr: 
     if not np.all(np.isfinite(lr) & (lr > 0)):
         raise OptionError("every learning rate must be a positive finite number")
     fg, rule = ArrayObjective(objective), ArrayRule(optimizer.rule)
-    factor = schedule_factors(schedule, steps)
+    factor = schedule.over(1.0, steps + 1)  # α_t/α₀
     block = max(1, MAX_CELLS // (CHUNK * n))
     parts = [_advance_rows(fg, rule, optimizer, x[i:i + block], lr[i:i + block], steps, tol, xtol, ftol, factor)
              for i in range(0, rows, block)]
@@ -200,11 +197,3 @@ def _tests(xs, fs, gs, t0, steps, window, fbound, xbound, tol, xtol, ftol, previ
     kinds[bouncing] = "oscillating"
     status[which] = kinds
     return done
-
-
-def schedule_factors(schedule: Schedule, steps: int) -> np.ndarray:
-    """α_t/α₀ for t = 0 … steps, from the schedule's SymPy formula evaluated over an array of t."""
-    ratio = schedule.formula.xreplace({alpha0: sp.S.One, k: sp.Float(schedule.decay)})
-    source = f"def _ratio(t):\n    return {codegen.ArrayPrinter().doprint(ratio.xreplace({INDEX: sp.Symbol('t')}))}\n"
-    ratio_of = codegen.compile_source(source, "_ratio", {"numpy": np})
-    return np.broadcast_to(np.asarray(ratio_of(np.arange(steps + 1, dtype=float)), dtype=float), (steps + 1,))

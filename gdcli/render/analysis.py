@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import sympy as sp
 from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
@@ -22,6 +21,8 @@ KIND_MARK = {"minimum": "∪ minimum", "maximum": "∩ maximum", "saddle": "⨯ 
 
 def analysis(result, latex: bool = False) -> Group:
     """∇f, ∇²f, the critical points, convexity and (for quadratics) the step-size facts."""
+    import sympy as sp  # here only: the other tables of this module render without it
+
     o = result.objective
     head = Table.grid(padding=(0, 1))
     head.add_column(style="bold", no_wrap=True)

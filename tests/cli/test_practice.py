@@ -146,8 +146,15 @@ def test_interactive_session_moves_on_and_quits(cli):
 
 
 def test_interactive_session_ends_cleanly_at_end_of_input(cli):
+    # question 1: m₁ = (1 − β₁)·f′(x₀) = 0.1·2 = 0.2
     result = cli("practice", "start", "adam-first-step", input="0.2\n")
-    assert result.exit_code == 0 and "score: 1/2" in result.stdout
+    assert result.exit_code == 0 and "score: 1/1" in result.stdout   # question 2, cut off, is not scored
+
+
+def test_a_question_quit_is_not_scored(cli):
+    result = cli("practice", "start", "adam-first-step", input="0.2\nq\n")
+    assert result.exit_code == 0 and "session ended." in result.stdout
+    assert "score: 1/1 question answered correctly" in result.stdout and "1/2" not in result.stdout
 
 
 def test_help_does_not_import_the_engine():

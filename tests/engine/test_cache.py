@@ -69,6 +69,16 @@ print("sympy imported" if "sympy" in sys.modules else "no sympy", file=sys.stder
     ("solve", "rosenbrock", "--optimizer", "adam", "--lr", "0.02", "--steps", "3000"),
     ("solve", "x^2 + 4*y^2", "--start", "2, 1", "--lr", "1/5", "--json"),
     ("practice", "check", "quadratic-1d-two-rates", "--question", "2", "--answer", "0.6, 1.08, 1.464, 1.7712"),
+    # beyond solve: every command whose derivations the cache holds (schedules and rules included)
+    ("sweep", "x^2 + 4*y^2", "--steps", "50"),
+    ("sweep", "x^2 + 4*y^2", "--steps", "50", "--schedule", "exponential"),
+    ("compare", "rosenbrock", "--steps", "100", "--schedule", "inverse"),
+    ("basins", "himmelblau", "--grid", "8", "--steps", "100"),
+    ("fit", str(ROOT / "problems" / "data" / "four_points.csv"), "--target", "y", "--lr", "0.01", "--epochs", "50"),
+    ("fit", str(ROOT / "problems" / "data" / "linear.csv"), "--target", "y", "--optimizer", "adam", "--schedule",
+     "cosine"),
+    *(("solve", "himmelblau", "--optimizer", method, "--steps", "30")
+      for method in ("newton", "bfgs", "lbfgs", "cg", "bb", "polyak")),
 ])
 def test_a_hit_does_not_import_sympy(tmp_path, args):
     env = {"GDCLI_CACHE": str(tmp_path / "cache"), "GDCLI_HOME": str(tmp_path / "home")}
