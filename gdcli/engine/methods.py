@@ -42,6 +42,7 @@ from operator import mul
 from typing import Callable
 
 from gdcli.engine import line_search as searches
+from gdcli.engine.notation import number
 from gdcli.engine.objective import Objective
 from gdcli.errors import OptionError
 
@@ -143,17 +144,32 @@ MESSAGES = {
                  "search cannot tell a better step; x_t is as close as float64 arithmetic can resolve",
 }
 """Why a run of these methods stopped, beyond the reasons of gdcli.engine.run."""
-SHIFT_NOTE = "H not pos. def.: τ = {tau:.3g} added"
+SHIFT_NOTE = "H not pos. def.: τ = {tau} added"
 """Newton's row note when τ > 0."""
-SKIP_NOTE = "update skipped: yᵀs = {ys:.3g} ≤ 0"
+SKIP_NOTE = "update skipped: yᵀs = {ys} ≤ 0"
 """BFGS's row note when the update is skipped."""
+UNSTORED_NOTE = "pair not stored: yᵀs = {ys} ≤ 0"
+"""L-BFGS's row note when the pair is not stored."""
 RESTART_NOTES = {"period": "restart: {n} steps since the last", "negative": "restart: Polak–Ribière β < 0",
                  "ascent": "restart: d was not a descent direction"}
 """CG's row notes when β is set to 0."""
-KEPT_NOTE = "sᵀy = {sy:.3g} ≤ 0: previous α kept"
+KEPT_NOTE = "sᵀy = {sy} ≤ 0: previous α kept"
 """Barzilai–Borwein's row note when sᵀy ≤ 0."""
-BELOW_FSTAR = "f = {f:.10g} at step {t} is below f* = {fstar:.10g}: f* must be the minimum value of f for Polyak's step"
+BELOW_FSTAR = "f = {f} at step {t} is below f* = {fstar}: f* must be the minimum value of f for Polyak's step"
 """Polyak's refusal when f falls below the f* given."""
+NOTE_DIGITS = 3
+"""Significant digits of the numbers in row notes."""
+
+
+def row_note(template: str, **values: float) -> str:
+    """A row note from its ``template`` with each number written as gd writes numbers (τ = 3·10⁻⁵); the
+    generated loops (gdcli.engine.methods_compiled) call it too, so both paths write the same text."""
+    return template.format(**{name: number(value, NOTE_DIGITS) for name, value in values.items()})
+
+
+def below_fstar(f: float, t: int, fstar: float) -> str:
+    """Polyak's refusal at step ``t``, its values in ten significant digits."""
+    return BELOW_FSTAR.format(f=number(f, 10), t=t, fstar=number(fstar, 10))
 STATUS_OF = {"line_search_rule": "line_search_failed", "hessian": "diverged", "precision": "line_search_failed"}
 ROUNDING = 64 * 2.0**-52
 """A failed search is put down to rounding when its last trial changed f by no more than this fraction of |f|
@@ -163,10 +179,10 @@ ROUNDING = 64 * 2.0**-52
 def describe_search(search) -> str:
     """A line search as the header shows it: its kind and constants."""
     if search.kind == "armijo":
-        return f"Armijo backtracking, c1 = {search.c1:g}, shrink = {search.shrink:g}"
+        return f"Armijo backtracking, c1 = {number(search.c1)}, shrink = {number(search.shrink)}"
     if search.kind == "exact":
         return "exact line search (closed form on a quadratic, else golden sections)"
-    return f"{search.kind} line search, c1 = {search.c1:g}, c2 = {search.c2:g}"
+    return f"{search.kind} line search, c1 = {number(search.c1)}, c2 = {number(search.c2)}"
 
 
 def settings(method: Method, given: dict) -> dict:
@@ -298,7 +314,7 @@ class Newton(Direction):
         d = [-v for v in cholesky_solve(low, g)]
         state = {"tau": tau, "d": d}
         if tau > 0:
-            state["note"] = SHIFT_NOTE.format(tau=tau)
+            state["note"] = row_note(SHIFT_NOTE, tau=tau)
         return d, state
 
 
@@ -321,7 +337,7 @@ class Bfgs(Direction):
     def observe(self, s, y):
         ys = dot(y, s)
         if not ys > 0:
-            self.pending = {"skipped": True, "note": SKIP_NOTE.format(ys=ys)}
+            self.pending = {"skipped": True, "note": row_note(SKIP_NOTE, ys=ys)}
             return
         if self.h0 == "scaled" and not self.updated:
             gamma = ys / dot(y, y)
@@ -367,7 +383,7 @@ class Lbfgs(Direction):
     def observe(self, s, y):
         ys = dot(y, s)
         if not ys > 0:
-            self.pending = {"skipped": True, "note": f"pair not stored: yᵀs = {ys:.3g} ≤ 0"}
+            self.pending = {"skipped": True, "note": row_note(UNSTORED_NOTE, ys=ys)}
             return
         self.pairs.append((s, y, 1.0 / ys))
         del self.pairs[:-self.memory]
@@ -422,7 +438,7 @@ class BarzilaiBorwein(Direction):
     def observe(self, s, y):
         sy = dot(s, y)
         if not sy > 0:
-            self.note = KEPT_NOTE.format(sy=sy)
+            self.note = row_note(KEPT_NOTE, sy=sy)
             return
         self.alpha = dot(s, s) / sy if self.variant == 1 else sy / dot(y, y)
 
@@ -449,7 +465,7 @@ def resolve_search(optimizer, line_search):
         return None
     c2 = line_search.c2 if line_search.c2 is not None else method.c2 if method is not None else 0.9
     if line_search.kind in ("wolfe", "strong-wolfe") and not line_search.c1 < c2 < 1:
-        raise OptionError(f"--c2 must satisfy c1 < c2 < 1, not {c2:g} (c1 = {line_search.c1:g})")
+        raise OptionError(f"--c2 must satisfy c1 < c2 < 1, not {number(c2)} (c1 = {number(line_search.c1)})")
     return replace(line_search, c2=c2)
 
 
@@ -518,7 +534,7 @@ def iterate(objective: Objective, optimizer, search, start, lr: float, rate: Cal
                 alpha, state = method.step()
             elif fstar is not None:
                 if f < fstar:
-                    raise OptionError(BELOW_FSTAR.format(f=f, t=t, fstar=fstar))
+                    raise OptionError(below_fstar(f, t, fstar))
                 d, alpha = [-v for v in g], (f - fstar) / (gn * gn) if gn else 0.0
             else:
                 d, state = method.direction(x, f, g)
@@ -599,7 +615,7 @@ def reading(name: str, eigenvalues, where: str, lr: float, search: str | None, q
     kappa = big_l / mu if definite else None
     here = "everywhere (f is quadratic)" if quadratic else f"at {where}"
     if not definite:
-        curvature = (f"∇²f is not positive definite {here} (λmin = {mu:.4g}), so this is no strict minimum: "
+        curvature = (f"∇²f is not positive definite {here} (λmin = {number(mu, 4)}), so this is no strict minimum: "
                      "none of the local convergence theorems applies here.")
         if name == "newton":
             return curvature + (" The pure Newton step would head for the saddle or maximum; the modified step "
@@ -610,9 +626,9 @@ def reading(name: str, eigenvalues, where: str, lr: float, search: str | None, q
             return ("f is quadratic with ∇²f positive definite: the full Newton step (α = 1) lands on the "
                     "minimiser in one step.")
         if lr != 1:
-            return (f"With α = {lr:g} ≠ 1 Newton's method converges only linearly near a minimum: the error "
-                    f"is multiplied by about |1 − α| = {abs(1 - lr):.4g} per step.")
-        return (f"∇²f is positive definite {here} (λmin = {mu:.4g}): near a non-degenerate minimum with "
+            return (f"With α = {number(lr)} ≠ 1 Newton's method converges only linearly near a minimum: the error "
+                    f"is multiplied by about |1 − α| = {number(abs(1 - lr), 4)} per step.")
+        return (f"∇²f is positive definite {here} (λmin = {number(mu, 4)}): near a non-degenerate minimum with "
                 "Lipschitz ∇²f, Newton's method with α = 1 converges quadratically, the error roughly squaring "
                 "each step. Far from it nothing is guaranteed without a line search, and where ∇²f is singular "
                 "or indefinite the step is modified or fails.")
@@ -622,10 +638,10 @@ def reading(name: str, eigenvalues, where: str, lr: float, search: str | None, q
         if name == "gd":
             steep = ((kappa - 1) / (kappa + 1)) ** 2
             return (f"Steepest descent with exact line search on a quadratic: f − f* is multiplied by at most "
-                    f"((κ−1)/(κ+1))² = {steep:.4g} per step (κ = {kappa:.4g}), zig-zagging between two directions.")
+                    f"((κ−1)/(κ+1))² = {number(steep, 4)} per step (κ = {number(kappa, 4)}), zig-zagging between two directions.")
         return (f"Linear conjugate gradients: in exact arithmetic the minimiser is reached in at most n = {n} steps, "
-                f"and the error in the ∇²f-norm shrinks at least as 2·((√κ−1)/(√κ+1))ᵗ = 2·{rate:.4g}ᵗ "
-                f"(κ = {kappa:.4g}); rounding can add a few steps when κ is large.")
+                f"and the error in the ∇²f-norm shrinks at least as 2·((√κ−1)/(√κ+1))ᵗ = 2·{number(rate, 4)}ᵗ "
+                f"(κ = {number(kappa, 4)}); rounding can add a few steps when κ is large.")
     if name == "cg":
         return ("Nonlinear conjugate gradients under the strong Wolfe search, Fletcher–Reeves with c2 < 1/2 "
                 "(Al-Baali 1985) and Polak–Ribière+ with sufficient descent (Gilbert & Nocedal 1992), have "
@@ -634,11 +650,11 @@ def reading(name: str, eigenvalues, where: str, lr: float, search: str | None, q
     if name == "bfgs":
         end = (f" On a quadratic with the exact line search BFGS ends in at most n = {n} steps."
                if quadratic else "")
-        return (f"∇²f is positive definite {here} (λmin = {mu:.4g}): near such a minimum BFGS with Wolfe steps "
+        return (f"∇²f is positive definite {here} (λmin = {number(mu, 4)}): near such a minimum BFGS with Wolfe steps "
                 "that accept α = 1 converges superlinearly (Dennis–Moré): the ratio of successive errors goes to 0."
                 + end)
     if name == "lbfgs":
-        return (f"∇²f is positive definite {here} (λmin = {mu:.4g}): on strongly convex f L-BFGS converges "
+        return (f"∇²f is positive definite {here} (λmin = {number(mu, 4)}): on strongly convex f L-BFGS converges "
                 "linearly (Liu & Nocedal 1989); unlike BFGS no superlinear rate is guaranteed.")
     if name == "bb":
         convex = ("f is a strictly convex quadratic, where BB converges from any start (Raydan 1993)"
@@ -648,8 +664,8 @@ def reading(name: str, eigenvalues, where: str, lr: float, search: str | None, q
     if name == "polyak":
         if quadratic:
             factor = math.sqrt(1 - mu / (4 * big_l))
-            return (f"f is quadratic with μ = λmin = {mu:.4g}, L = λmax = {big_l:.4g}: with the true f*, each Polyak "
-                    f"step multiplies ‖x − x*‖ by at most √(1 − μ/(4L)) = {factor:.4g}.")
+            return (f"f is quadratic with μ = λmin = {number(mu, 4)}, L = λmax = {number(big_l, 4)}: with the true f*, each Polyak "
+                    f"step multiplies ‖x − x*‖ by at most √(1 − μ/(4L)) = {number(factor, 4)}.")
         return ("With the true f*, a Polyak step never moves x away from a minimiser while f is convex; no rate is "
                 "predicted where convexity is not known.")
     return (f"The {search} line search chooses α_t at every step, so the starting α needs no stability bound; no "

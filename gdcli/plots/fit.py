@@ -17,6 +17,7 @@ from typing import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
+from gdcli.engine.notation import number
 from gdcli.fit.train import FitResult, batch_label
 from gdcli.plots.draw import equal_aspect_if_comparable
 from gdcli.plots.figure import literal, new_figure
@@ -81,7 +82,7 @@ def _data_axes(axes, result: FitResult) -> None:
     for w, b, label, style in fits:
         z = w * grid + b
         curve = np.exp(z - np.logaddexp(0.0, z)) if p.model.name == "logistic" else z
-        axes.plot(grid, curve, style, linewidth=1.5, label=f"{label}: w = {w:.4g}, b = {b:.4g}")
+        axes.plot(grid, curve, style, linewidth=1.5, label=f"{label}: w = {number(w, 4)}, b = {number(b, 4)}")
     axes.set_xlabel(literal(p.data.features[0]))
     axes.set_ylabel(literal(p.data.target) if p.model.name == "linear" else f"P({literal(p.data.target)} = 1)")
     axes.set_title("data and fitted " + ("line" if p.model.name == "linear" else "probability σ(wx + b)"))

@@ -96,7 +96,8 @@ def basins_figure(result):
                       fontsize="medium", fontweight="bold",
                       bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.8})
         handles.append(Patch(facecolor=palette[i + 2], edgecolor="black",
-                             label=f"{p.kind} ({p.point[0]:.3g}, {p.point[1]:.3g}): {100 * result.share(i):.1f}%"))
+                             label=f"{p.kind} ({scientific(p.point[0], 3)}, {scientific(p.point[1], 3)}): "
+                                   f"{100 * result.share(i):.1f}%"))
     for code, label, colour in ((DIVERGED, "diverged", palette[1]), (NOT_CONVERGED, "not converged", palette[0])):
         share = float(np.mean(result.labels == code))
         if share > 0:

@@ -67,15 +67,31 @@ TABLES = [
     ("fit", "four_points.csv", "--target", "y", "--lr", "1/10", "--epochs", "400"),
     ("step", "x^2", "--start", "3", "-o", "adam", "--frames", "3"),
     ("schedule", "exponential", "--lr", "1/100000", "--steps", "5"),
+    ("solve", "rosenbrock", "--optimizer", "newton"),
+    ("solve", "rosenbrock", "--optimizer", "bfgs", "--line-search", "wolfe", "--c1", "1e-5"),
+    ("solve", "rosenbrock", "--optimizer", "cg"),
+    ("solve", "x^4 - x^2 + y^2", "--optimizer", "newton", "--start", "0.1,1"),  # row 0 has a shift note
 ]
 
 
-@pytest.mark.parametrize("args", TABLES, ids=lambda args: " ".join(args[:2]))
+@pytest.mark.parametrize("args", TABLES, ids=lambda args: " ".join(args))
 def test_no_table_prints_python_exponents(cli, args):
     result = cli(*args)
     assert result.exit_code == 0, result.stderr
     assert not E_NOTATION.search(result.stdout), result.stdout
     assert "10⁻" in result.stdout  # the small numbers are there, in gd's notation
+
+
+def test_a_newton_shift_note_reads_back_as_the_shift(cli):
+    # f = x² − 1000·y²: ∇²f = diag(2, −2000) everywhere. The modified Cholesky step starts from
+    # τ = β − min diag = 10⁻³·max(1, 2, 2000) + 2000 = 2002, where the pivots 2 + τ and −2000 + τ = 2 are
+    # positive, so every row adds τ = 2002, written in three significant digits: 2·10³
+    result = cli("solve", "x^2 - 1000*y^2", "--optimizer", "newton", "--start", "1,1", "--steps", "2")
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    taus = re.findall(r"τ = (\S+) added", text)
+    assert len(taus) == 2 and all(read_number(tau) == 2000 for tau in taus)
+    assert not E_NOTATION.search(result.stdout), result.stdout
 
 
 def test_practice_tolerances_are_in_the_same_notation(cli, tmp_path, monkeypatch):

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import scipy.optimize
 
+from gdcli.engine import methods
 from gdcli.engine.functions import CATALOG
 from gdcli.engine.objective import Objective
 from gdcli.engine.solution import solve
@@ -246,3 +247,14 @@ def test_final_points_agree_with_scipy(function, optimizer):
         assert 2 * ours.steps < theirs.nit
     else:
         assert theirs.nit <= 2 * ours.steps + 1
+
+
+@pytest.mark.parametrize(("template", "value", "expected"), [
+    ("SHIFT_NOTE", 2.5e-5, "H not pos. def.: τ = 2.5·10⁻⁵ added"),
+    ("SKIP_NOTE", -3.14159e-7, "update skipped: yᵀs = -3.14·10⁻⁷ ≤ 0"),
+    ("UNSTORED_NOTE", -1.0e-12, "pair not stored: yᵀs = -10⁻¹² ≤ 0"),
+    ("KEPT_NOTE", -0.0123456, "sᵀy = -0.0123 ≤ 0: previous α kept"),
+])
+def test_row_notes_write_numbers_as_gd_does(template, value, expected):
+    field = {"SHIFT_NOTE": "tau", "KEPT_NOTE": "sy"}.get(template, "ys")
+    assert methods.row_note(getattr(methods, template), **{field: value}) == expected

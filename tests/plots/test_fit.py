@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import csv
 import json
+from fractions import Fraction
 
 import numpy as np
 import pytest
 
+from gdcli.engine.expression import read_number
 from gdcli.files.shipped import datasets_directory
 from gdcli.fit.data import read_csv
 from gdcli.fit.train import fit
@@ -152,3 +154,19 @@ def test_a_boundary_outside_the_window_is_named_in_the_legend(tmp_path):
             w, b = result.problem.original(result.trace.theta[row])
             outside = len({bool(v > 0) for v in corners @ w + b}) == 1
             assert labels[gid].endswith(": outside the window") == outside
+
+
+def test_fit_legend_writes_small_coefficients_as_powers_of_ten():
+    # four_points.csv, L = mean((y − wx − b)²): ∇L = H·(w, b) − (2/4)·(Σxy, Σy) with H = (2/4)·[[Σx², Σx], [Σx, 4]],
+    # Σx = 10, Σx² = 30, Σy = 15, Σxy = 41; three steps of α = 10⁻⁶ from (0, 0), in exact arithmetic
+    alpha, w, b = Fraction(1, 10**6), Fraction(0), Fraction(0)
+    for _ in range(3):
+        w, b = (w - alpha * (15 * w + 5 * b - Fraction(41, 2)),
+                b - alpha * (5 * w + 2 * b - Fraction(15, 2)))
+    figure = fit_figure(fit(read_csv("four_points.csv", "y"), lr=1e-6, epochs=3))
+    (label,) = [line.get_label() for ax in figure.axes for line in ax.get_lines()
+                if line.get_label().startswith("fitted")]
+    shown_w, shown_b = label.removeprefix("fitted: w = ").split(", b = ")
+    assert "·10⁻⁵" in shown_w and "·10⁻⁵" in shown_b
+    assert read_number(shown_w) == pytest.approx(float(w), rel=5e-4)
+    assert read_number(shown_b) == pytest.approx(float(b), rel=5e-4)

@@ -63,3 +63,10 @@ def test_bad_plot_path_fails_before_running(cli, tmp_path):
     result = cli("sweep", "(x-3)^2", "--lr-max", "1.5", "--plot", tmp_path / "sweep.jpg")
     assert result.exit_code == 2 and result.stdout == ""
     assert "use .png, .svg or .pdf" in result.stderr
+
+
+def test_basins_legend_writes_small_coordinates_as_powers_of_ten():
+    # f = x² + (y − 10⁻⁵)²: its one critical point, the minimum, is (0, 10⁻⁵), and every start reaches it
+    result = basins("x^2 + (y - 1/100000)^2", grid=5, steps=200)
+    labels = [text.get_text() for text in basins_figure(result).legends[0].get_texts()]
+    assert labels == ["minimum (0, 10⁻⁵): 100.0%"]
