@@ -602,6 +602,10 @@ def read(stability, result):
     return stability
 
 
+SINGULAR = 1e-12
+"""An eigenvalue within SINGULAR·max(1, λmax) of 0 counts as 0: ∇²f is read as singular, not indefinite."""
+
+
 def reading(name: str, eigenvalues, where: str, lr: float, search: str | None, quadratic: bool) -> str:
     """The stability panel's reading for a method (or gd under a Wolfe or exact search): the theorem that
     applies at ``where`` (the critical point read, "the minimum (1, 1) the run converged to") given the
@@ -614,12 +618,17 @@ def reading(name: str, eigenvalues, where: str, lr: float, search: str | None, q
     definite = mu > 0
     kappa = big_l / mu if definite else None
     here = "everywhere (f is quadratic)" if quadratic else f"at {where}"
+    if not definite and mu >= -SINGULAR * max(1.0, abs(big_l)):
+        return (f"∇²f is singular {here} (λmin = {number(mu, 4)}): second derivatives cannot tell whether this is "
+                "a minimum, and the local convergence theorems, which need a non-singular ∇²f at the limit, do not "
+                "apply; no rate is predicted (the rows show the one observed).")
     if not definite:
-        curvature = (f"∇²f is not positive definite {here} (λmin = {number(mu, 4)}), so this is no strict minimum: "
-                     "none of the local convergence theorems applies here.")
+        curvature = (f"∇²f has a negative eigenvalue {here} (λmin = {number(mu, 4)}), so this critical point is a "
+                     "saddle or a maximum, not a minimum: none of the local convergence theorems applies here.")
         if name == "newton":
-            return curvature + (" The pure Newton step would head for the saddle or maximum; the modified step "
-                                "adds τI to H, which makes d a descent direction (see the rows).")
+            return curvature + (" The pure Newton step is attracted to any non-degenerate critical point, this one "
+                                "included; the modified step adds τI to H wherever H is not positive definite, "
+                                "which makes d a descent direction (the rows name each shift).")
         return curvature
     if name == "newton":
         if quadratic and lr == 1:

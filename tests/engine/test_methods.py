@@ -258,3 +258,15 @@ def test_final_points_agree_with_scipy(function, optimizer):
 def test_row_notes_write_numbers_as_gd_does(template, value, expected):
     field = {"SHIFT_NOTE": "tau", "KEPT_NOTE": "sy"}.get(template, "ys")
     assert methods.row_note(getattr(methods, template), **{field: value}) == expected
+
+
+def test_a_singular_hessian_is_not_called_a_saddle_and_a_negative_eigenvalue_is():
+    """x⁴ + y² has a strict minimum at 0 with ∇²f = diag(0, 2) there: the second-order test cannot decide, so the
+    reading must not deny a minimum; x² − y² (eigenvalues ±2) has a saddle, which pure Newton is attracted to."""
+    from gdcli.engine.methods import reading
+
+    singular = reading("newton", [0.0, 2.0], "the degenerate critical point (0, 0)", 1.0, None, False)
+    assert "singular" in singular and "not a minimum" not in singular and "saddle" not in singular
+    saddle = reading("newton", [-2.0, 2.0], "the saddle (0, 0)", 1.0, None, True)
+    assert "negative eigenvalue" in saddle and "saddle or a maximum" in saddle and "τI" in saddle
+    assert "τI" not in reading("bfgs", [-2.0, 2.0], "the saddle (0, 0)", 1.0, None, True)
