@@ -83,10 +83,6 @@ def number(value: float, digits: int = 6) -> str:
     return mantissa[:-1] + power if mantissa in ("1", "-1") else f"{mantissa}·{power}"
 
 
-scientific = number
-"""Another name of ``number``, which writes powers of ten as a teacher does (10⁻⁶); the pictures' code calls it
-so."""
-
 
 def vector(values: Sequence[float], digits: int = 5, most: int = 4) -> str:
     """(a, b, …) with at most ``most`` components shown; a single component is shown as a plain number."""

@@ -30,7 +30,7 @@ from gdcli.engine import methods, methods_compiled
 from gdcli.engine.checks import positive, tolerance, whole_number
 from gdcli.engine.compiled import compile_source
 from gdcli.engine.line_search import check_kind
-from gdcli.engine.notation import number, scientific
+from gdcli.engine.notation import number
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import HYPER_NAMES, RULES, Optimizer, Rule, symbols
 from gdcli.engine.schedules import Schedule, formulas
@@ -63,7 +63,7 @@ MESSAGES.update(methods.MESSAGES)
 STATUS_OF.update(methods.STATUS_OF)
 
 
-written_number = lru_cache(maxsize=64)(scientific)
+written_number = lru_cache(maxsize=64)(number)
 """A tolerance as the stopping message writes it (the same few for every run of a session: written once)."""
 
 

@@ -26,7 +26,7 @@ import numpy as np
 from PIL import Image
 
 from gdcli.engine.kernels import ArrayObjective
-from gdcli.engine.notation import scientific
+from gdcli.engine.notation import number
 from gdcli.engine.run import RunResult
 from gdcli.errors import GdError
 from gdcli.files.formats import removed_on_signal, write_atomic
@@ -105,8 +105,8 @@ def travel_rows(x: np.ndarray, most: int = MAX_FRAMES) -> np.ndarray:
 
 def frame_text(run: RunResult, row: int) -> str:
     """The caption of one frame: t, f(x_t) and ‖∇f(x_t)‖ of recorded row ``row``, small values as 1.47·10⁻¹²."""
-    return (f"t = {int(run.t[row])}    f = {scientific(float(run.f[row]), 4)}    "
-            f"‖∇f‖ = {scientific(float(run.grad_norm[row]), 3)}")
+    return (f"t = {int(run.t[row])}    f = {number(float(run.f[row]), 4)}    "
+            f"‖∇f‖ = {number(float(run.grad_norm[row]), 3)}")
 
 
 def frames(run: RunResult, xlim=None, ylim=None, dpi: int = ANIMATION_DPI,

@@ -17,7 +17,7 @@ from matplotlib.mathtext import MathTextParser
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from gdcli.engine.kernels import ArrayObjective
-from gdcli.engine.notation import SUPERSCRIPT, number, scientific
+from gdcli.engine.notation import SUPERSCRIPT, number
 from gdcli.engine.objective import Objective
 from gdcli.engine.run import RunResult
 from gdcli.plots.view import (
@@ -76,7 +76,7 @@ def tick_text(value: float) -> str:
     if abs(power) >= 3 and power == round(power):
         text = ("-" if value < 0 else "") + "10" + str(round(power)).translate(SUPERSCRIPT)
     else:
-        text = scientific(value, 3)
+        text = number(value, 3)
     return text.replace("-", "−")
 
 

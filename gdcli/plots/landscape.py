@@ -8,7 +8,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
 from gdcli.engine.kernels import ArrayObjective
-from gdcli.engine.notation import scientific
+from gdcli.engine.notation import number
 from gdcli.landscape.basins import DIVERGED, NOT_CONVERGED
 from gdcli.plots.draw import equal_aspect_if_comparable
 from gdcli.plots.figure import DEFAULT_DPI, new_figure, save
@@ -53,7 +53,7 @@ def sweep_figure(result):
         if result.max_stable_lr is not None:
             label = "α₀ bound if α stayed constant" if result.bound_is_for_alpha0 else "bound"
             axes.axvline(result.max_stable_lr, color="black", linestyle="--", linewidth=1)
-            axes.annotate(f" {label} {scientific(result.max_stable_lr, 3)}", (result.max_stable_lr, 1),
+            axes.annotate(f" {label} {number(result.max_stable_lr, 3)}", (result.max_stable_lr, 1),
                           xycoords=("data", "axes fraction"), va="top", fontsize="small")
         axes.grid(True, alpha=0.3)
     if positive:
@@ -96,7 +96,7 @@ def basins_figure(result):
                       fontsize="medium", fontweight="bold",
                       bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.8})
         handles.append(Patch(facecolor=palette[i + 2], edgecolor="black",
-                             label=f"{p.kind} ({scientific(p.point[0], 3)}, {scientific(p.point[1], 3)}): "
+                             label=f"{p.kind} ({number(p.point[0], 3)}, {number(p.point[1], 3)}): "
                                    f"{100 * result.share(i):.1f}%"))
     for code, label, colour in ((DIVERGED, "diverged", palette[1]), (NOT_CONVERGED, "not converged", palette[0])):
         share = float(np.mean(result.labels == code))
@@ -106,7 +106,7 @@ def basins_figure(result):
     axes.set_xlabel(names[0])
     axes.set_ylabel(names[1])
     axes.set_title(f"basins of attraction: {result.objective.text}, {result.optimizer.name}, "
-                   f"α = {scientific(result.lr)}, {result.budget} steps")
+                   f"α = {number(result.lr)}, {result.budget} steps")
     if handles:
         figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize="small")
     return figure
