@@ -7,6 +7,7 @@ imports only the module of NAME, so a command does not pay for building every ot
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib import import_module
 
@@ -17,6 +18,11 @@ MODULES = {
     "learn": "learn", "cache": "cache",
 }
 """Which module of gdcli.cli registers each command."""
+
+SERIAL_BLAS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+"""One BLAS thread unless the user says otherwise: gd's matrices are small (∇²f of a few variables, a batch of
+2×2 solves), where a thread pool only costs its start-up — about 0.1 s of every command on two cores, more on a
+busy machine — and never pays it back."""
 
 
 def load(names=None):
@@ -35,6 +41,8 @@ def __getattr__(name: str):
 
 def main() -> None:
     """Entry point of the `gd` console script and of `python -m gdcli`."""
+    for name, value in SERIAL_BLAS.items():
+        os.environ.setdefault(name, value)  # before NumPy is imported
     command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
     try:
         application = load([command] if command in MODULES else None)
