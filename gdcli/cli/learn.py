@@ -1,7 +1,5 @@
 """`gd learn`: a course of topics with mastery gates, on the practice bank's variants."""
 
-from __future__ import annotations
-
 import contextlib
 import io
 import shutil
