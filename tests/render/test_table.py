@@ -1,5 +1,6 @@
 """PlainTable prints what Rich's Table prints, character by character and style by style."""
 
+import copy
 import io
 
 import pytest
@@ -45,17 +46,33 @@ def test_iterate_tables_match_rich_at_every_width(name):
         assert shown(PlainTable(iterate_table(run, 20)), width) == shown(iterate_table(run, 20), width), width
 
 
-def test_the_iterate_table_at_80_columns_is_laid_out_without_rich_s_table(monkeypatch):
-    run = solve(**RUNS["rosenbrock adam"]).run  # ∇f folds at 80 columns
-    expected = shown(iterate_table(run, 20), 80)
+@pytest.mark.parametrize("name", RUNS)
+def test_the_panels_grids_match_rich_at_every_width(name):
+    from gdcli.render.solve import header, stability_panel
+
+    sol = solve(**RUNS[name])
+    for panel in (header(sol), stability_panel(sol.stability, sol.run.lr0)):
+        raw = copy.copy(panel)
+        raw.renderable = panel.renderable.table
+        for width in range(24, 141):
+            assert shown(panel, width) == shown(raw, width), width
+
+
+@pytest.mark.parametrize("name", RUNS)
+def test_gd_solve_at_80_columns_is_laid_out_without_rich_s_table(monkeypatch, name):
+    from gdcli.render.solve import solution
+
+    sol = solve(**RUNS[name])
 
     def refuse(*args):
         raise AssertionError("handed to Rich's Table")
     monkeypatch.setattr(Table, "__rich_console__", refuse)
-    assert shown(PlainTable(iterate_table(run, 20)), 80) == expected
+    assert shown(solution(sol), 80)
 
 
-words = st.lists(st.text(st.sampled_from("ab(-0.5,1e·⁻⋮‖∇)x"), min_size=1, max_size=7), max_size=3).map(" ".join)
+words = st.builds(lambda parts, gap: gap.join(parts),
+                  st.lists(st.text(st.sampled_from("ab(-0.5,1e·⁻⋮‖∇)x⎡⎤"), min_size=1, max_size=7), max_size=3),
+                  st.sampled_from([" ", "  "]))
 cells = st.one_of(words, st.builds(lambda text, style: Text(text, style=style), words,
                                    st.sampled_from(["dim", "yellow", "bold red"])))
 
@@ -74,6 +91,24 @@ def test_random_plain_tables_match_rich(columns, rows, caption, bold_last, width
         if rows and bold_last:
             table.rows[-1].style = "bold"
         return table
+    assert shown(PlainTable(make()), width) == shown(make(), width)
+
+
+lines = st.lists(words, min_size=1, max_size=3).map("\n".join)
+grid_cells = st.one_of(lines, st.builds(lambda a, b, style: Text.assemble(a, (b, style)), words, words,
+                                        st.sampled_from(["green", "italic", "bold red"])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(st.tuples(words, grid_cells), max_size=6), width=st.integers(10, 120))
+def test_random_grids_match_rich(rows, width):
+    def make():
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column()
+        for row in rows:
+            grid.add_row(*row)
+        return grid
     assert shown(PlainTable(make()), width) == shown(make(), width)
 
 
