@@ -28,7 +28,6 @@ For a quadratic with Hessian eigenvalues μ = λmin > 0 and L = λmax, κ = L/μ
 from __future__ import annotations
 
 import math
-import multiprocessing
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -209,29 +208,59 @@ def start_symbolic(objective: Objective) -> Callable[[float], tuple[list, list, 
     free variables as (values, free variables); and what happened ("solved", "exact forms not found in
     time" …). Only polynomial gradients of moderate size are tried.
 
-    The child starts before ∇f is derived here, and meanwhile loads what the solver loads on its first call.
+    A solution found once is kept in the derivation cache (gdcli.engine.cache, beside what is derived from the
+    same objective): a later analysis reads it there and starts no solver, so its exact forms do not depend on
+    how busy the machine is.
     """
-    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
-    started, pending = time.monotonic(), start(_solve_received, receiver)
-    receiver.close()
+    stored = _stored_solutions(objective)
+    if stored is not None:
+        return lambda seconds: _solutions(stored, objective.symbols, 0.0)
     symbols, gradient = objective.symbols, objective.gradient
     if not all(e.is_polynomial(*symbols) for e in gradient):
-        pending(0.0)
         return lambda seconds: ([], [], "not attempted: ∇f is not polynomial")
     if sum(sp.count_ops(e) for e in gradient) > SYMBOLIC_MAX_OPS:
-        pending(0.0)
         return lambda seconds: ([], [], "not attempted: ∇f is too large")
-    with sender:
-        sender.send((gradient, symbols))
-    return lambda seconds: _solutions(pending(seconds), symbols, time.monotonic() - started)
+    started, pending = time.monotonic(), start(_solve_without_units, gradient, symbols)
+
+    def answer(seconds: float) -> tuple[list, list, str]:
+        solutions = pending(seconds)
+        if solutions is not TIMED_OUT and solutions is not FAILED:
+            objective.derived.get(_SOLVED, lambda: [[sp.srepr(v) for v in values] for values in solutions])
+        return _solutions(solutions, symbols, time.monotonic() - started)
+    return answer
 
 
-def _solve_received(connection) -> list[list[sp.Expr]]:
-    """Runs in a child process: _solve on the gradient and variables received on ``connection``, once the
-    modules SymPy's solver imports on its first call (a quarter of a second for its units) are loaded."""
-    import sympy.physics.units  # noqa: F401 - imported by sp.solve's checks; loaded while the parent derives ∇f
+_SOLVED = f"critical points solved by SymPy {sp.__version__}"
+"""The name of the solver's answer in an objective's cache entry: srepr texts, one list per solution (SymPy's
+version in the name, since another version may write the same solutions differently)."""
 
-    return _solve(*connection.recv())
+
+def _stored_solutions(objective: Objective) -> list[list[sp.Expr]] | None:
+    """The solutions of ∇f = 0 kept in the objective's cache entry (see start_symbolic), or None."""
+    texts = objective.derived.values.get(_SOLVED)
+    if texts is None:
+        return None
+    try:  # written by gd itself (the entry's digest is checked on load): srepr texts read back exactly
+        return [[sp.sympify(text) for text in values] for values in texts]
+    except (sp.SympifyError, TypeError, ValueError, SyntaxError):
+        objective.derived.values.pop(_SOLVED, None)
+        return None
+
+
+def _solve_without_units(gradient: list[sp.Expr], symbols: list[sp.Symbol]) -> list[list[sp.Expr]]:
+    """Runs in a child process: _solve, with a stand-in for sympy.physics.units.
+
+    sp.solve's checks import that module (a quarter of a second, longer than most solves here) only to look for
+    physical units, which an objective of gd never holds; the stand-in's Unit and Quantity are classes nothing
+    is an instance of, so every check answers as it would with the real module."""
+    import sys
+    import types
+
+    if "sympy.physics.units" not in sys.modules:
+        units = types.ModuleType("sympy.physics.units", "stand-in: gd's objectives hold no physical units")
+        units.Unit, units.Quantity = type("Unit", (sp.Expr,), {}), type("Quantity", (sp.Expr,), {})
+        sys.modules["sympy.physics.units"] = units
+    return _solve(gradient, symbols)
 
 
 def _solutions(answer, symbols: list, elapsed: float) -> tuple[list, list, str]:
