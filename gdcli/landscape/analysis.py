@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -140,16 +141,20 @@ class Analysis:
 def _solve(gradient: list[sp.Expr], symbols: list[sp.Symbol], verdict=None) -> list[list[sp.Expr]]:
     """Runs in a child process: the solutions of ∇f = 0 over the complex numbers, one value per variable (a
     variable left free stands for itself). ``verdict``: a connection on which whether the system is
-    beyond_square_roots is sent first (None when it cannot be told), and then closed."""
+    beyond_square_roots is sent first (False when it cannot be told), and then closed; a system beyond them is
+    then solved at the lowest priority."""
     plain = [sp.Dummy(s.name) for s in symbols]
     back = dict(zip(plain, symbols))
     equations = [e.xreplace(dict(zip(symbols, plain))) for e in gradient]
     if verdict is not None:
         with verdict:
             try:
-                verdict.send(beyond_square_roots(equations, plain))
+                hard = beyond_square_roots(equations, plain)
             except Exception:  # noqa: BLE001 - no verdict: the parent waits as it would for any solve
-                pass
+                hard = False
+            verdict.send(hard)
+        if hard:  # by default the parent does not wait for such a solve: on a busy machine its own work goes first
+            os.nice(19)
     return [[sp.sympify(sol.get(p, p)).xreplace(back) for p in plain]
             for sol in sp.solve(equations, plain, dict=True)]
 

@@ -12,6 +12,7 @@ from gdcli.engine import cache
 from gdcli.engine.objective import Objective
 from gdcli.landscape import analysis
 from gdcli.landscape.analysis import analyze, beyond_square_roots
+from tests.conftest import run_python
 
 QUARTIC = "x^4-3*x^2+y^2"
 """∂f/∂x = 4x³ − 6x = 0 at x = 0, ±√(3/2) = ±√6/2; ∂f/∂y = 2y = 0."""
@@ -146,3 +147,11 @@ def test_himmelblau_numeric_points_without_waiting_for_the_solver():
     assert [result.count(k) for k in ("minimum", "maximum", "saddle")] == [4, 1, 4]
     assert any(np.allclose(p.point, [3.0, 2.0], atol=1e-9) for p in result.critical_points)
     assert result.symbolic.startswith("exact forms not found in time")
+
+
+def test_analyze_does_not_import_matplotlib(tmp_path):
+    code = ("import sys\nfrom typer.testing import CliRunner\nfrom gdcli.cli import app\n"
+            f"r = CliRunner().invoke(app, ['analyze', 'himmelblau', '--markdown', {str(tmp_path / 'a.md')!r}])\n"
+            "assert r.exit_code == 0, r.output\n"
+            "print('matplotlib' in sys.modules)")
+    assert run_python(code).stdout.strip() == "False"
