@@ -165,9 +165,10 @@ def beyond_square_roots(equations: list[sp.Expr], symbols: list[sp.Symbol]) -> b
     variable (q(yᵏ) with q of degree ≤ 2, whose roots square roots and k-th roots give).
 
     Read from the last polynomial of the lexicographic Gröbner basis, which holds only the last variable y and
-    vanishes exactly at the y-coordinates of the solutions. Such a system (Himmelblau's, Beale's) makes
-    SymPy's solve write Cardano's or Ferrari's formulas into the other coordinates, or look for radicals that do
-    not exist: it takes seconds, so the analysis does not wait for it beyond the numeric search (analyze).
+    vanishes exactly at the y-coordinates of the solutions. On such a system SymPy's solve writes Cardano's or
+    Ferrari's formulas into the other coordinates, or looks for radicals that do not exist: on Himmelblau's and
+    Beale's it takes seconds, for forms mostly too long to show, so by default the analysis does not wait for it
+    beyond the numeric search (start_symbolic).
     """
     if len(symbols) < 2:
         return False
@@ -377,10 +378,10 @@ def find_critical_points(objective: Objective, region: np.ndarray, seconds: floa
                          starts: int = GRID_POINTS, proof=None,
                          symbolic_answer=None) -> tuple[list[CriticalPoint], list[CriticalSet], str]:
     """Critical points in the region: the symbolic ones (if they arrive by ``seconds`` after the numeric search,
-    which runs beside the solver, ends; None: see start_symbolic), then those Newton's iteration finds from a grid; and the lines, planes
-    and curves of critical points the symbolic solver found, each reported once (a point Newton's iteration
-    lands on inside one of them is not listed again). ``symbolic_answer``: the solver already started
-    (start_symbolic), else it starts now."""
+    which runs beside the solver, ends; None: see start_symbolic), then those Newton's iteration finds from a
+    grid; and the lines, planes and curves of critical points the symbolic solver found, each reported once (a
+    point Newton's iteration lands on inside one of them is not listed again). ``symbolic_answer``: the solver
+    already started (start_symbolic), else it starts now."""
     symbolic_answer = symbolic_answer or start_symbolic(objective)
     points, converged = newton_zeros(objective, grid(region, starts), NEWTON_STEPS)
     numeric = points[converged & inside(points, region)]

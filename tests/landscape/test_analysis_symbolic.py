@@ -50,7 +50,7 @@ def entry_with_solution(folder) -> tuple:
 
 
 def test_warm_analysis_takes_exact_forms_from_the_cache_without_the_solver(own_cache):
-    folder, started = own_cache
+    _, started = own_cache
     # a generous limit for the first solve: what is checked is where the forms come from, not speed
     assert exact_points(analyze(QUARTIC, seconds=600)) == QUARTIC_EXACT
     assert analysis._solve_without_units in started
@@ -91,7 +91,7 @@ def test_corrupt_cached_solution_is_ignored_and_rebuilt(own_cache, solution, dig
 
 
 def test_timed_out_solve_is_not_cached(own_cache):
-    folder, started = own_cache
+    folder, _ = own_cache
     result = analyze(QUARTIC, seconds=0)
     cache.flush()
     stored = [json.loads(p.read_text())["values"] for p in folder.glob("*.json")]
