@@ -256,8 +256,11 @@ def arrival(sol, found) -> str:
     if found.more_steps is not None:
         bound = "at most" if found.proven else "about"
         return text + f"; {bound} {found.more_steps:,} more steps to {number(run.tol)} at this rate"
-    if found.kind in ("saddle", "maximum"):
+    if found.heading == "toward":
         return text + f"; the run is approaching {KIND_NAME[found.kind]}, which a small perturbation escapes"
+    if found.heading == "away":
+        place = "the saddle point" if found.kind == "saddle" else "the maximum"
+        return text + f"; the run is moving away from {place} {vector(sol.stability.point, 4)}"
     return text
 
 
