@@ -83,6 +83,7 @@ print("sympy imported" if "sympy" in sys.modules else "no sympy", file=sys.stder
     *(("step", "rosenbrock", "--optimizer", name, "--lr", "0.001", "--frames", "3")
       for name in ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "bfgs")),
     ("step", "x^2", "--optimizer", "adam", "--schedule", "cosine", "--frames", "2"),
+    ("functions",),  # the catalog's formulas, one entry
 ])
 def test_a_hit_does_not_import_sympy(tmp_path, args):
     env = {"GDCLI_CACHE": str(tmp_path / "cache"), "GDCLI_HOME": str(tmp_path / "home")}
