@@ -50,6 +50,10 @@ class Answer:
     dimension: int = 1
 
 
+_X = re.compile(r"(?<![\w.])x(?!\w)")
+"""The model's variable x in its checked text."""
+
+
 @lru_cache(maxsize=256)
 def parsed_objective(text: str, variables: tuple[str, ...] | None):
     """Objective.parse, kept: the questions of a problem and the variants of a template share an objective
@@ -97,10 +101,9 @@ class Context:
 
     def _dataset_objective(self):
         """The mean squared error (1/|B|) Σ_{i∈B} (y_i − model(x_i))² over the rows B of ``batch`` (all rows
-        when absent)."""
-        import sympy as sp
-
-        from gdcli.engine.expression import parse_expression, parse_number
+        when absent), written out as an objective's text with each xᵢ put into the model, so that it is read like
+        any objective: by the safe parser, then from the derivation cache when seen before (no SymPy)."""
+        from gdcli.engine.expression import check_expression, parse_number, plain_number
         from gdcli.engine.objective import Objective
 
         table = self.data["dataset"]
@@ -108,15 +111,21 @@ class Context:
         if not (isinstance(xs, list) and isinstance(ys, list) and xs and len(xs) == len(ys)):
             raise self.question.data_error("dataset", "needs lists x and y of the same length")
         params = self.data.get("params", ["w", "b"])
-        model, symbols = parse_expression(self.data.get("model", "w*x + b"), [*params, "x"])
+        model = self.data.get("model", "w*x + b")
+        checked = check_expression(model, [*params, "x"])
         batch = self.data.get("batch", list(range(1, len(xs) + 1)))
         if not all(isinstance(i, int) and 1 <= i <= len(xs) for i in batch) or not batch:
             raise self.question.data_error("batch", f"rows must be whole numbers from 1 to {len(xs)}")
-        value = lambda v: parse_number(str(v), "a data value")  # noqa: E731
-        x_symbol = symbols[-1]
-        terms = [(value(ys[i - 1]) - model.xreplace({x_symbol: value(xs[i - 1])})) ** 2 for i in batch]
-        expr = sp.Add(*terms) / len(batch)
-        return Objective(expr, symbols[:-1], text=f"mean squared error of {self.data.get('model', 'w*x + b')}")
+
+        def value(v) -> str:
+            if plain_number(str(v), "a data value") is None:  # beyond + − × ÷ of numbers (π, 1/0): SymPy reads it
+                parse_number(str(v), "a data value")
+            return f"({v})"
+
+        terms = [f"({value(ys[i - 1])} - ({_X.sub(value(xs[i - 1]), checked.text)}))**2" for i in batch]
+        objective = Objective.parse(f"({' + '.join(terms)})/{len(batch)}", params)
+        objective.text = f"mean squared error of {model}"
+        return objective
 
     @property
     def start(self):

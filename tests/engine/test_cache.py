@@ -84,6 +84,9 @@ print("sympy imported" if "sympy" in sys.modules else "no sympy", file=sys.stder
       for name in ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "bfgs")),
     ("step", "x^2", "--optimizer", "adam", "--schedule", "cosine", "--frames", "2"),
     ("functions",),  # the catalog's formulas, one entry
+    # a dataset's mean squared error is read as an objective's text, so the cache knows it
+    ("practice", "check", "linear-regression-four-points", "--question", "2", "--answer", "0.81995, 1.64734"),
+    ("practice", "show", "batch-versus-stochastic"),
 ])
 def test_a_hit_does_not_import_sympy(tmp_path, args):
     env = {"GDCLI_CACHE": str(tmp_path / "cache"), "GDCLI_HOME": str(tmp_path / "home")}
