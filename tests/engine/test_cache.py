@@ -97,6 +97,23 @@ def test_a_hit_does_not_import_sympy(tmp_path, args):
     assert second.stdout == first.stdout
 
 
+@pytest.mark.parametrize("args", [
+    ("solve", "rosenbrock", "--optimizer", "adam", "--steps", "50", "--surface", "--plot"),
+    ("solve", "x^2", "--steps", "4", "--animate"),
+    ("compare", "--steps", "10", "--plot"),
+    ("fit", str(ROOT / "problems" / "data" / "linear.csv"), "--target", "y", "--epochs", "20", "--plot"),
+])
+def test_a_picture_from_a_hit_is_the_picture_from_a_miss(tmp_path, args):
+    """The pictures read f and its variables in LaTeX from the entry: the same file, without SymPy."""
+    env = {"GDCLI_CACHE": str(tmp_path / "cache"), "GDCLI_HOME": str(tmp_path / "home")}
+    suffix = ".gif" if "--animate" in args else ".png"
+    first = run_python(CHECK_SYMPY, *args, str(tmp_path / f"miss{suffix}"), env=env)
+    second = run_python(CHECK_SYMPY, *args, str(tmp_path / f"hit{suffix}"), env=env)
+    assert first.stderr.strip().endswith("sympy imported"), first.stderr
+    assert second.stderr.strip().endswith("no sympy"), second.stderr
+    assert (tmp_path / f"hit{suffix}").read_bytes() == (tmp_path / f"miss{suffix}").read_bytes()
+
+
 def fill(text: str) -> Objective:
     """Parse and derive what a table and --json use, and save the entry."""
     objective = Objective.parse(text)
