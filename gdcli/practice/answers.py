@@ -184,7 +184,7 @@ class Context:
         from gdcli.engine.stability import analyse
 
         if "eigenvalues" in self.data:
-            values = self.engine("eigenvalues", lambda: [float(_number(v)) for v in self.data["eigenvalues"]])
+            values = self.engine("eigenvalues", lambda: [_number(v) for v in self.data["eigenvalues"]])
             hessian, point = np.diag(values), np.zeros(len(values))
         else:
             point = self.point if ("point" in self.data or "start" in self.data) else self.objective.default_start()
@@ -195,9 +195,11 @@ class Context:
 
 
 def _number(value) -> float:
-    from gdcli.engine.expression import parse_number
+    """``value`` as gdcli.engine.expression.read_number reads it: exactly, rounded once (SymPy only for a constant
+    beyond + − × ÷ of numbers, such as π)."""
+    from gdcli.engine.expression import read_number
 
-    return parse_number(str(value), "a value")
+    return read_number(str(value), "a value")
 
 
 def _vector_text(value) -> str:
@@ -581,7 +583,7 @@ def _stopping_step(c: Context, criterion: str) -> int:
     """The first step t at which the engine's run meets ``criterion``'s test alone at data.tol."""
     if criterion not in STOPPING_TESTS:
         raise c.question.data_error("criterion", f"'{criterion}' is not one of {', '.join(STOPPING_TESTS)}")
-    tol = c.engine("tol", lambda: float(_number(c.require("tol"))))
+    tol = c.engine("tol", lambda: _number(c.require("tol")))
     budget = int(c.data.get("steps", STOPPING_BUDGET))
     run = c.run(budget, stop={STOPPING_TESTS[criterion]: tol})
     if run.reason != STOPPING_TESTS[criterion]:
@@ -619,7 +621,7 @@ def compute_gradient_test_radius(c: Context) -> Answer:
     eigenvalues = np.linalg.eigvalsh(o.hessian_at(np.zeros(o.dimension)))
     if eigenvalues[0] <= 1e-12:
         raise c.question.data_error("objective", "the Hessian is not positive definite: no minimizer bounds it")
-    tol = c.engine("tol", lambda: float(_number(c.require("tol"))))
+    tol = c.engine("tol", lambda: _number(c.require("tol")))
     near = (NearMiss(tol * float(eigenvalues[0]), "that multiplies by the curvature: ‖∇f‖ = λ‖x − x*‖ along an "
                                                    "eigenvector, so divide tol by λ."),)
     if eigenvalues[-1] > eigenvalues[0] * (1 + 1e-9):

@@ -97,6 +97,14 @@ def test_a_hit_does_not_import_sympy(tmp_path, args):
     assert second.stdout == first.stdout
 
 
+def test_a_question_on_given_eigenvalues_needs_no_sympy_at_all(tmp_path):
+    """Its numbers (eigenvalues 1 and 10, so κ = 10) are read as fractions, never through SymPy."""
+    env = {"GDCLI_CACHE": str(tmp_path / "cache"), "GDCLI_HOME": str(tmp_path / "home")}
+    result = run_python(CHECK_SYMPY, "practice", "check", "eigenvalues-one-and-ten", "--question", "2", "--answer", "10",
+                        env=env)
+    assert result.stdout.startswith("✓") and result.stderr.strip().endswith("no sympy"), result.stderr
+
+
 @pytest.mark.parametrize("args", [
     ("solve", "rosenbrock", "--optimizer", "adam", "--steps", "50", "--surface", "--plot"),
     ("solve", "x^2", "--steps", "4", "--animate"),
