@@ -20,6 +20,7 @@ from gdcli.engine.notation import number, vector
 from gdcli.engine.objective import SHOWN_DIMENSION
 from gdcli.engine.optimizers import rule_lines
 from gdcli.engine.stability import Stability
+from gdcli.render.table import PlainTable
 
 SPARK = "▁▂▃▄▅▆▇█"
 STATUS_STYLE = {"converged": "green", "max_steps": "yellow", "diverged": "red", "line_search_failed": "red"}
@@ -268,7 +269,8 @@ def solution(sol, max_rows: int = 20) -> Group:
     """Everything `gd solve` shows, in reading order."""
     run = sol.run
     return Group(
-        header(sol), iterate_table(run, max_rows), Text(""), stability_panel(sol.stability, run.lr0), verdict(sol),
+        header(sol), PlainTable(iterate_table(run, max_rows)), Text(""), stability_panel(sol.stability, run.lr0),
+        verdict(sol),
         labelled_sparkline("f over the run", run.f),
     )
 
