@@ -16,7 +16,7 @@ from rich.text import Text
 
 from gdcli.engine.expression import reads_euler
 from gdcli.engine.methods import describe_search
-from gdcli.engine.notation import number, unicode, vector
+from gdcli.engine.notation import number, vector
 from gdcli.engine.objective import SHOWN_DIMENSION
 from gdcli.engine.optimizers import rule_lines
 from gdcli.engine.stability import Stability
@@ -277,7 +277,7 @@ def solution(sol, max_rows: int = 20) -> Group:
 
 def functions_table(catalog) -> Table:
     """The built-in test functions: formula and what it teaches, standard start, suggested α and budget."""
-    from gdcli.engine.expression import parse_expression
+    from gdcli.engine.functions import formulas
 
     table = Table(title="built-in objectives: gd solve NAME", header_style="bold", show_lines=True)
     table.add_column("name", style="cyan", no_wrap=True)
@@ -285,9 +285,8 @@ def functions_table(catalog) -> Table:
     table.add_column("start", no_wrap=True)
     table.add_column("α", no_wrap=True)
     table.add_column("steps", justify="right")
-    for f in catalog:
+    for f, formula in zip(catalog, formulas(tuple(catalog))):
         minima = ", ".join(vector(m, 4) for m in f.minima) or "none: a saddle"
-        formula = unicode(parse_expression(f.expression)[0])
         table.add_row(f.name, Text.assemble(formula, "\n", (f"{f.description}; minima {minima}", "dim")),
                       vector(f.start), number(f.lr), str(f.steps))
     return table
