@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import hashlib
 import math
 import os
 import re
@@ -66,7 +67,7 @@ from gdcli.errors import GdError, ProblemError
 from gdcli.files.reading import UnreadableFile, read_regular
 from gdcli.files.shipped import problems_directory
 from gdcli.files.text import printable
-from gdcli.practice import mistakes, variants
+from gdcli.practice import kept, variants
 from gdcli.practice.answers import COMPUTE_KINDS, COMPUTES, DATA_KEYS, Answer, Context
 from gdcli.practice.grading import DEFAULT_EXACTNESS, KINDS, Exactness, Verdict, answer_text, grade
 
@@ -148,8 +149,14 @@ class Question:
     @cached_property
     def answer(self) -> "Answer":
         """The expected answer with the file's known mistakes and the rule's derived ones added to its near
-        misses."""
+        misses: from the derivation cache when this problem was checked before (gdcli.practice.kept)."""
+        from gdcli.practice import kept
+
+        return kept.answer(self, self._answer)
+
+    def _answer(self) -> "Answer":
         from gdcli.practice import grading as answers
+        from gdcli.practice import mistakes
 
         expected = dataclasses.replace(self.expected)
         near = []
@@ -285,6 +292,8 @@ class Problem:
     seed: int | None = None
     values: dict | None = None
     requirements: list = field(default_factory=list)
+    digest: str | None = None
+    """SHA-256 of the file it was read from (None when built otherwise): the key of its kept answers."""
 
     def error(self, name: str, message: str) -> ProblemError:
         return ProblemError(f"{printable(self.path.name)}: {name}: {printable(message)}")
@@ -320,7 +329,13 @@ def load(path: str | os.PathLike, seed: int | None = None) -> Problem:
         raise ProblemError(f"{printable(path.name)}: toml: {error}") from None
     except RecursionError:
         raise ProblemError(f"{printable(path.name)}: toml: nested too deeply") from None
-    return _variant(path, document, seed)
+    digest = hashlib.sha256(raw).hexdigest()
+    checked = not seed and kept.valid(digest)  # read and checked before, with this code: its objectives parse
+    problem = _variant(path, document, seed, checked)
+    problem.digest = digest
+    if not checked and not seed:
+        kept.mark_valid(digest)
+    return problem
 
 
 @lru_cache(maxsize=64)
@@ -330,9 +345,10 @@ def _read_toml(raw: bytes) -> dict:
     return tomllib.loads(raw.decode("utf-8"))
 
 
-def _variant(path: Path, document: dict, seed: int | None) -> Problem:
+def _variant(path: Path, document: dict, seed: int | None, checked: bool = False) -> Problem:
     """The problem itself, or for a template the variant ``seed``: the original values for seed 0, else the
-    first draw of random.Random(seed) whose problem satisfies every requirement."""
+    first draw of random.Random(seed) whose problem satisfies every requirement. ``checked``: the file was read
+    and checked before (gdcli.practice.kept), so its objectives are not parsed again to check them."""
     def fail(name: str, message: str) -> ProblemError:
         return ProblemError(f"{printable(path.name)}: {name}: {printable(message)}")
 
@@ -341,7 +357,7 @@ def _variant(path: Path, document: dict, seed: int | None) -> Problem:
             raise fail("variants", "needs a [parameters] table")
         if seed:
             raise GdError(f"problem '{document.get('id', path.stem)}' has no variants: it has no [parameters]")
-        return _build(path, copy.deepcopy(document))
+        return _build(path, copy.deepcopy(document), checked)
     parameters = variants.read_parameters(document["parameters"], fail)
     table = document.get("variants", {})
     if not isinstance(table, dict) or set(table) - {"original", "require"}:
@@ -351,24 +367,25 @@ def _variant(path: Path, document: dict, seed: int | None) -> Problem:
         raise fail("variants.original", f"must give every parameter its original value ({', '.join(parameters)})")
     requirements = variants.read_requirements(table.get("require", []), fail)
     if not seed:
-        return _template_problem(path, document, original, 0, requirements)
+        return _template_problem(path, document, original, 0, requirements, checked)
     return variants.draw(document, parameters, requirements, seed,
                          lambda values: _template_problem(path, document, values, seed, requirements), fail)
 
 
-def _template_problem(path: Path, document: dict, values: dict, seed: int, requirements: list) -> Problem:
+def _template_problem(path: Path, document: dict, values: dict, seed: int, requirements: list,
+                      checked: bool = False) -> Problem:
     body = {k: v for k, v in document.items() if k not in ("parameters", "variants")}
     if seed and isinstance(body.get("questions"), list):  # a stated answer is the original's; a variant's computed answers stand alone
         body["questions"] = [{k: v for k, v in q.items() if not (k == "answer" and "compute" in q)}
                              if isinstance(q, dict) else q for q in body.get("questions", [])]
-    problem = _build(path, variants.instantiate(body, values))
+    problem = _build(path, variants.instantiate(body, values), checked)
     problem.seed, problem.values, problem.requirements = seed, values, requirements
     for question, raw in zip(problem.questions, document["questions"]):
         question.explanation_fits = seed == 0 or variants.instantiate(raw.get("explanation", ""), values) != raw.get("explanation", "")
     return problem
 
 
-def _build(path: Path, document: dict) -> Problem:
+def _build(path: Path, document: dict, checked: bool = False) -> Problem:
     def fail(name: str, message: str) -> ProblemError:
         return ProblemError(f"{printable(path.name)}: {name}: {printable(message)}")
 
@@ -456,7 +473,7 @@ def _build(path: Path, document: dict) -> Problem:
             tuple((str(m["answer"]), printable(m["feedback"]).strip()) for m in mistakes), dict(synonyms),
             exactness is not None,
         ))
-    for question in problem.questions:
+    for question in problem.questions if not checked else ():
         if "objective" in question.data or "dataset" in question.data:
             try:
                 Context(question).objective

@@ -409,6 +409,7 @@ def test_an_engine_fault_no_check_foresaw_fails_that_question_alone(cli, tmp_pat
         return 1 / 0
 
     monkeypatch.setitem(answers.COMPUTES, "iterate", broken)
+    monkeypatch.setenv("GDCLI_CACHE", str(tmp_path / "cache"))  # no answer kept from another test's run
     path = tmp_path / "tiny.toml"
     path.write_text(GOOD)
     result = cli("practice", "check", str(path), "--question", "1", "--answer", "0.8")
