@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import lru_cache
 from typing import Callable
 
@@ -61,6 +60,8 @@ NAMES = tuple(DEFAULT_DECAY)
 def _number(value: float):
     """A float as the exact rational it is (a SymPy Rational), so exact arithmetic and the float loop see the
     same number."""
+    from fractions import Fraction  # here: only the symbolic path needs it
+
     import sympy as sp
 
     return sp.Rational(Fraction(value))
