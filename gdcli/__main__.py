@@ -1,3 +1,3 @@
-from gdcli.cli import main
+from gdcli.cli import run
 
-main()
+run()

@@ -84,3 +84,30 @@ def test_a_subcommand_run_builds_only_its_own_options_and_a_typo_still_gets_sugg
     typo = run_python("import sys; sys.argv = ['gd', 'practice', 'chek']\n" + code)
     assert "Did you mean 'check'?" in typo.stderr
     assert len(typo.stderr.splitlines()[-1].split()) == 8
+
+
+def test_the_command_ends_without_teardown_but_with_everything_written(tmp_path):
+    # `python -m gdcli` (like the `gd` script) leaves by os._exit after the exit handlers and a flush
+    import subprocess
+    import sys
+
+    from gdcli.engine import cache
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT), GDCLI_CACHE=str(tmp_path / "cache"),
+               GDCLI_HOME=str(tmp_path / "home"))
+
+    def gd(*args):
+        return subprocess.run([sys.executable, "-m", "gdcli", *args], capture_output=True, text=True, env=env,
+                              timeout=120)
+
+    long = gd("solve", "x^2 + 3*y^2", "--rows", "0", "--steps", "3000", "--tol", "0")
+    assert long.returncode == 0 and long.stderr == ""
+    rows = [line.split()[0] for line in long.stdout.splitlines() if line[:6].strip().isdigit()]
+    assert rows == [str(t) for t in range(3001)]  # every row, to the last: stdout was flushed
+    assert long.stdout.rstrip().splitlines()[-1].startswith("f over the run")
+    assert cache.entries(tmp_path / "cache"), "the derivation cache's exit handler did not run"
+    wrong = gd("practice", "check", "quadratic-1d-two-rates", "--question", "2", "--answer", "1")
+    assert wrong.returncode == 1 and wrong.stdout.startswith("✗")
+    bad = gd("solve", "--lr", "abc")
+    assert bad.returncode == 2 and bad.stderr.splitlines() == ["gd: error: --lr must be a number such as 0.1 or "
+                                                               "1/10, not 'abc'"]
