@@ -58,11 +58,16 @@ def directory() -> Path | None:
 def fingerprint() -> str | None:
     """SHA-256 of gd's version and the source of the engine modules that generate an entry's values (None when
     that source cannot be read: the cache is then off)."""
+    return source_digest(Path(__file__).parent, _CODE)
+
+
+def source_digest(folder: Path, modules: tuple[str, ...]) -> str | None:
+    """SHA-256 of gd's version and the source of ``modules`` (names of .py files in ``folder``); None when a
+    file cannot be read."""
     digest = hashlib.sha256(__version__.encode())
-    here = Path(__file__).parent
     try:
-        for name in _CODE:
-            digest.update((here / f"{name}.py").read_bytes())
+        for name in modules:
+            digest.update((folder / f"{name}.py").read_bytes())
     except OSError:
         return None
     return digest.hexdigest()

@@ -11,7 +11,6 @@ need not parse its objectives again to check them.
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -27,14 +26,7 @@ CODE = ("answers", "equivalence", "grading", "kept", "mistakes", "problems", "va
 @lru_cache(maxsize=1)
 def fingerprint() -> str | None:
     """SHA-256 of the practice modules in CODE (None when their source cannot be read)."""
-    digest = hashlib.sha256()
-    here = Path(__file__).parent
-    try:
-        for name in CODE:
-            digest.update((here / f"{name}.py").read_bytes())
-    except OSError:
-        return None
-    return digest.hexdigest()
+    return cache.source_digest(Path(__file__).parent, CODE)
 
 
 def _entry(digest: str) -> cache.Entry:

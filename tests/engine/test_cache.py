@@ -1,5 +1,6 @@
 """The derivation cache: a hit gives exactly what a miss gives, needs no SymPy, and a bad entry is never trusted."""
 
+import ast
 import json
 import os
 import subprocess
@@ -50,7 +51,7 @@ def test_a_hit_prints_byte_for_byte_what_a_miss_prints(cli, folder, function):
     assert cli("solve", function.name, "--optimizer", "adam", "--steps", "25", "--json").stdout == hits["adam"]
 
 
-CHECK_SYMPY = """
+IMPORTED = """
 import sys
 from gdcli.cli import main
 sys.argv = ["gd", *sys.argv[1:]]
@@ -60,8 +61,15 @@ except SystemExit:
     pass
 from gdcli.engine import cache
 cache.flush()
-print("sympy imported" if "sympy" in sys.modules else "no sympy", file=sys.stderr)
+print(sorted(m for m in ("numpy", "sympy", "gdcli.engine.objective") if m in sys.modules), file=sys.stderr)
 """
+"""`gd ARGS…` in this interpreter, the derivation cache saved; its last stderr line lists which of NumPy, SymPy
+and the engine's Objective it imported."""
+
+
+def imported(result) -> list[str]:
+    """What IMPORTED's run says it imported."""
+    return ast.literal_eval(result.stderr.strip().splitlines()[-1])
 
 
 @pytest.mark.parametrize("args", [
@@ -90,19 +98,19 @@ print("sympy imported" if "sympy" in sys.modules else "no sympy", file=sys.stder
 ])
 def test_a_hit_does_not_import_sympy(tmp_path, args):
     env = {"GDCLI_CACHE": str(tmp_path / "cache"), "GDCLI_HOME": str(tmp_path / "home")}
-    first = run_python(CHECK_SYMPY, *args, env=env)
-    second = run_python(CHECK_SYMPY, *args, env=env)
-    assert first.stderr.strip().endswith("sympy imported"), first.stderr
-    assert second.stderr.strip().endswith("no sympy"), second.stderr
+    first = run_python(IMPORTED, *args, env=env)
+    second = run_python(IMPORTED, *args, env=env)
+    assert "sympy" in imported(first), first.stderr
+    assert "sympy" not in imported(second), second.stderr
     assert second.stdout == first.stdout
 
 
 def test_a_question_on_given_eigenvalues_needs_no_sympy_at_all(tmp_path):
     """Its numbers (eigenvalues 1 and 10, so κ = 10) are read as fractions, never through SymPy."""
     env = {"GDCLI_CACHE": str(tmp_path / "cache"), "GDCLI_HOME": str(tmp_path / "home")}
-    result = run_python(CHECK_SYMPY, "practice", "check", "eigenvalues-one-and-ten", "--question", "2", "--answer", "10",
+    result = run_python(IMPORTED, "practice", "check", "eigenvalues-one-and-ten", "--question", "2", "--answer", "10",
                         env=env)
-    assert result.stdout.startswith("✓") and result.stderr.strip().endswith("no sympy"), result.stderr
+    assert result.stdout.startswith("✓") and "sympy" not in imported(result), result.stderr
 
 
 @pytest.mark.parametrize("args", [
@@ -115,10 +123,10 @@ def test_a_picture_from_a_hit_is_the_picture_from_a_miss(tmp_path, args):
     """The pictures read f and its variables in LaTeX from the entry: the same file, without SymPy."""
     env = {"GDCLI_CACHE": str(tmp_path / "cache"), "GDCLI_HOME": str(tmp_path / "home")}
     suffix = ".gif" if "--animate" in args else ".png"
-    first = run_python(CHECK_SYMPY, *args, str(tmp_path / f"miss{suffix}"), env=env)
-    second = run_python(CHECK_SYMPY, *args, str(tmp_path / f"hit{suffix}"), env=env)
-    assert first.stderr.strip().endswith("sympy imported"), first.stderr
-    assert second.stderr.strip().endswith("no sympy"), second.stderr
+    first = run_python(IMPORTED, *args, str(tmp_path / f"miss{suffix}"), env=env)
+    second = run_python(IMPORTED, *args, str(tmp_path / f"hit{suffix}"), env=env)
+    assert "sympy" in imported(first), first.stderr
+    assert "sympy" not in imported(second), second.stderr
     assert (tmp_path / f"hit{suffix}").read_bytes() == (tmp_path / f"miss{suffix}").read_bytes()
 
 

@@ -9,6 +9,7 @@ from gdcli.practice import kept, problems
 from gdcli.practice.answers import Answer
 from gdcli.practice.grading import Interval, NearMiss, answer_text
 from tests.conftest import ROOT, run_python
+from tests.engine.test_cache import IMPORTED, imported
 
 
 @pytest.fixture
@@ -59,25 +60,13 @@ def test_a_symbolic_answer_is_not_kept():
         kept.encode(Answer(object()))
 
 
-CHECK = """
-import sys
-from gdcli.cli import main
-sys.argv = ["gd", *sys.argv[1:]]
-try:
-    main()
-except SystemExit:
-    pass
-print(sorted(m for m in ("numpy", "sympy", "gdcli.engine.objective") if m in sys.modules), file=sys.stderr)
-"""
-
-
 @pytest.mark.parametrize("answer", ["0.6, 1.08, 1.464, 1.7712", "0.6, 1.08, 1.46, 1.7712"])
 def test_a_problem_checked_before_is_checked_without_the_engine(tmp_path, answer):
     env = {"GDCLI_CACHE": str(tmp_path / "cache"), "GDCLI_HOME": str(tmp_path / "home")}
     args = ("practice", "check", "quadratic-1d-two-rates", "--question", "2", "--answer", answer)
-    first, second = run_python(CHECK, *args, env=env), run_python(CHECK, *args, env=env)
-    assert "'gdcli.engine.objective', 'numpy'" in first.stderr.strip().splitlines()[-1], first.stderr
-    assert second.stderr.strip().splitlines()[-1] == "[]", second.stderr
+    first, second = run_python(IMPORTED, *args, env=env), run_python(IMPORTED, *args, env=env)
+    assert {"gdcli.engine.objective", "numpy"} <= set(imported(first)), first.stderr
+    assert imported(second) == [], second.stderr
     assert second.stdout == first.stdout and second.stdout.strip()
 
 
