@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -13,9 +14,15 @@ def shipped_folder(variable: str, name: str) -> Path:
     given = os.environ.get(variable)
     if given:
         return Path(given)
-    beside = Path(__file__).resolve().parents[2] / name
+    beside = _checkout() / name
     installed = Path(sys.prefix) / "share" / "gdcli" / name
     return beside if beside.is_dir() or not installed.is_dir() else installed
+
+
+@lru_cache(maxsize=None)
+def _checkout() -> Path:
+    """The folder that holds the package gdcli (symbolic links resolved once: this file does not move)."""
+    return Path(__file__).resolve().parents[2]
 
 
 def problems_directory() -> Path:

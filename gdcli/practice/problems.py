@@ -320,7 +320,7 @@ def load(path: str | os.PathLike, seed: int | None = None) -> Problem:
         raise ProblemError(f"{printable(path.name)}: toml: {error}") from None
     except RecursionError:
         raise ProblemError(f"{printable(path.name)}: toml: nested too deeply") from None
-    return _variant(path, document, seed)
+    return _variant(path, raw, document, seed)
 
 
 @lru_cache(maxsize=64)
@@ -330,18 +330,36 @@ def _read_toml(raw: bytes) -> dict:
     return tomllib.loads(raw.decode("utf-8"))
 
 
-def _variant(path: Path, document: dict, seed: int | None) -> Problem:
+def _variant(path: Path, raw: bytes, document: dict, seed: int | None) -> Problem:
     """The problem itself, or for a template the variant ``seed``: the original values for seed 0, else the
     first draw of random.Random(seed) whose problem satisfies every requirement."""
-    def fail(name: str, message: str) -> ProblemError:
-        return ProblemError(f"{printable(path.name)}: {name}: {printable(message)}")
-
     if "parameters" not in document:
         if "variants" in document:
-            raise fail("variants", "needs a [parameters] table")
+            raise _failure(path.name)("variants", "needs a [parameters] table")
         if seed:
             raise GdError(f"problem '{document.get('id', path.stem)}' has no variants: it has no [parameters]")
         return _build(path, copy.deepcopy(document))
+    parameters, original, requirements = _template(raw, path.name)
+    if not seed:
+        return _template_problem(path, document, original, 0, requirements)
+    return variants.draw(document, parameters, requirements, seed,
+                         lambda values: _template_problem(path, document, values, seed, requirements),
+                         _failure(path.name))
+
+
+def _failure(name: str):
+    """The ProblemError of a field of the file called ``name``."""
+    def fail(field_name: str, message: str) -> ProblemError:
+        return ProblemError(f"{printable(name)}: {field_name}: {printable(message)}")
+
+    return fail
+
+
+@lru_cache(maxsize=64)
+def _template(raw: bytes, name: str) -> tuple[dict, dict, list]:
+    """A template's parameters, original values and requirements, read once for a file's bytes (so drawing its
+    variants reads them once; a fault is raised again at every reading)."""
+    document, fail = _read_toml(raw), _failure(name)
     parameters = variants.read_parameters(document["parameters"], fail)
     table = document.get("variants", {})
     if not isinstance(table, dict) or set(table) - {"original", "require"}:
@@ -349,11 +367,7 @@ def _variant(path: Path, document: dict, seed: int | None) -> Problem:
     original = table.get("original")
     if not isinstance(original, dict) or set(original) != set(parameters):
         raise fail("variants.original", f"must give every parameter its original value ({', '.join(parameters)})")
-    requirements = variants.read_requirements(table.get("require", []), fail)
-    if not seed:
-        return _template_problem(path, document, original, 0, requirements)
-    return variants.draw(document, parameters, requirements, seed,
-                         lambda values: _template_problem(path, document, values, seed, requirements), fail)
+    return parameters, original, variants.read_requirements(table.get("require", []), fail)
 
 
 def _template_problem(path: Path, document: dict, values: dict, seed: int, requirements: list) -> Problem:
@@ -369,8 +383,7 @@ def _template_problem(path: Path, document: dict, values: dict, seed: int, requi
 
 
 def _build(path: Path, document: dict) -> Problem:
-    def fail(name: str, message: str) -> ProblemError:
-        return ProblemError(f"{printable(path.name)}: {name}: {printable(message)}")
+    fail = _failure(path.name)
 
     def text(table: dict, name: str, where: str, required: bool = True, default: str = "") -> str:
         if name not in table:

@@ -379,9 +379,9 @@ solved for λ, for 0 ≤ β < 1)."""
 
 @dataclass
 class _Exact:
-    """A linear rule on a quadratic in rational arithmetic: ∇f(x) = Hx + ∇f(0), with the optimizer's SymPy
-    rule (gdcli.engine.optimizers) evaluated by gdcli.engine.exact, so iterate t equals Fraction arithmetic
-    of the rule."""
+    """A linear rule on a quadratic in rational arithmetic: ∇f(x) = Hx + ∇f(0), with the optimizer's rule
+    (gdcli.engine.optimizers) compiled over Fractions by gdcli.engine.kernels.fraction_step, so iterate t
+    equals Fraction arithmetic of the rule."""
 
     objective: Any
     optimizer: Any
@@ -389,7 +389,8 @@ class _Exact:
     offset: list[Fraction]
     start: list[Fraction]
     lr: Fraction
-    hyper: dict
+    hyper: dict[str, Fraction]
+    """The optimizer's hyper-parameters by name (beta, …)."""
     floor: Fraction
     """f(0)."""
 
@@ -412,24 +413,22 @@ class _Exact:
 
     def iterates(self):
         """(x_t, the rule's quantities assigned in step t by name) for t = 0, 1, … (nothing assigned at t = 0)."""
-        from gdcli.engine import exact
-        from gdcli.engine.optimizers import symbols
+        from gdcli.engine.kernels import fraction_step
 
-        y = symbols()
-        state = {target: [Fraction(0)] * len(self.start) for target in self.rule.state}
+        step = fraction_step(self.rule)
+        state = {name: [Fraction(0)] * len(self.start) for name in self.rule.state_names}
         x, t = list(self.start), 0
         yield x, {}
         while True:
             t += 1
-            g, quantities = self.gradient(x), {target.name: [] for target, _ in self.rule.steps}
+            g, quantities = self.gradient(x), {}
             for i in range(len(x)):
-                values = {y.x: x[i], y.g: g[i], y.alpha: self.lr, y.t: Fraction(t), **self.hyper,
-                          **{target: state[target][i] for target in state}}
-                for target, expr in self.rule.steps:
-                    values[target] = exact.evaluate(expr, values)
-                    quantities[target.name].append(values[target])
-                for target in state:
-                    state[target][i] = values[target]
+                values = step(x=x[i], g=g[i], lr=self.lr, step=Fraction(t), **self.hyper,
+                              **{name: state[name][i] for name in state})
+                for name, value in values.items():
+                    quantities.setdefault(name, []).append(value)
+                for name in state:
+                    state[name][i] = values[name]
             x = quantities["x"]
             yield x, quantities
 
@@ -452,7 +451,7 @@ class _Exact:
         n = len(self.hessian)
         if not self.linear or inertia(self.hessian) != (n, 0, 0):
             return None
-        limit = CONVERGENT_CURVATURE[self.rule.name](self.lr, self.hyper.get(_beta(), Fraction(0)))
+        limit = CONVERGENT_CURVATURE[self.rule.name](self.lr, self.hyper.get("beta", Fraction(0)))
         _, below, zero = inertia(_shifted(self.hessian, limit))
         return "diverges" if below else "oscillates" if zero else "converges"
 
@@ -463,12 +462,6 @@ class _Exact:
         return inertia(_shifted(self.hessian, 1 / self.lr))[1] > 0
 
 
-def _beta():
-    from gdcli.engine.optimizers import symbols
-
-    return symbols().beta
-
-
 def _shifted(hessian: list[list[Fraction]], c: Fraction) -> list[list[Fraction]]:
     """c·I − H."""
     return [[(c if i == j else 0) - h for j, h in enumerate(row)] for i, row in enumerate(hessian)]
@@ -476,9 +469,8 @@ def _shifted(hessian: list[list[Fraction]], c: Fraction) -> list[list[Fraction]]
 
 def _exact(problem, question: int | None) -> _Exact | None:
     """The problem's (or question's) run in rational arithmetic, or None where the rule does not allow it
-    (see above)."""
-    from gdcli.engine import exact
-    from gdcli.engine.optimizers import symbols
+    (see above). f's rational coefficients come from the derivation cache (Objective.rational_quadratic), so
+    a known objective needs no SymPy here."""
     from gdcli.engine.stability import LINEAR
 
     context = _context(problem, question, "behaviour")
@@ -489,19 +481,16 @@ def _exact(problem, question: int | None) -> _Exact | None:
         return None
     try:
         objective, optimizer = context.objective, context.optimizer()
-        if not objective.is_quadratic:
+        quadratic = objective.rational_quadratic
+        if quadratic is None:
             return None
-        origin = {s: Fraction(0) for s in objective.symbols}
-        hessian = [[Fraction(0)] * objective.dimension for _ in range(objective.dimension)]
-        for (i, j), entry in objective.hessian_entries.items():
-            hessian[i][j] = hessian[j][i] = exact.evaluate(entry, {})
         start = _rationals(data["start"])
         if len(start) != objective.dimension:
             return None
-        return _Exact(objective, optimizer, hessian, [exact.evaluate(e, origin) for e in objective.gradient],
-                      start, _rational(data["lr"]),
-                      {getattr(symbols(), name): _rational(data.get(name, value))
-                       for name, value in optimizer.hyper.items()}, exact.evaluate(objective.expr, origin))
+        return _Exact(objective, optimizer, [[Fraction(e) for e in row] for row in quadratic["hessian"]],
+                      [Fraction(c) for c in quadratic["gradient"]], start, _rational(data["lr"]),
+                      {name: _rational(data.get(name, value)) for name, value in optimizer.hyper.items()},
+                      Fraction(quadratic["value"]))
     except (GdError, ArithmeticError, ValueError, TypeError):
         return None
 
