@@ -111,16 +111,24 @@ def _rule_source(rule: Rule, fractions: bool = False) -> str:
     ])
 
 
-@lru_cache(maxsize=64)
 def fraction_step(rule: Rule) -> Callable[..., dict[str, Fraction]]:
     """One update of ``rule`` on one coordinate in Fractions: ``step(x=, g=, lr=, step=t, <state>=, <hyper>=)``
     returns every quantity the rule assigns, by name, in order, each the value gdcli.engine.exact.evaluate
-    gives its expression (the same sums, products and powers under the same digit budget). A built-in rule's
-    source is kept in the derivation cache, so it needs no SymPy a second time."""
-    builtin = RULES.get(rule.name) is rule
-    make = lambda: _rule_source(rule, fractions=True)
-    source = cache.Entry({"rule": rule.name}).get("fraction step", make) if builtin else make()
-    return compile_source(source, "_step", {"_F": Fraction, "_checked": exact.checked, "_power": exact.power})
+    gives its expression (the same sums, products and powers under the same digit budget)."""
+    return _step_function(rule, True)
+
+
+@lru_cache(maxsize=64)
+def _step_function(rule: Rule, fractions: bool) -> Callable:
+    """The compiled ``_step`` of _rule_source, made once per rule; a built-in rule's source is kept in the
+    derivation cache, so it needs no SymPy a second time."""
+    make = lambda: _rule_source(rule, fractions)
+    if RULES.get(rule.name) is rule:
+        source = cache.Entry({"rule": rule.name}).get("fraction step" if fractions else "array step", make)
+    else:
+        source = make()
+    extra = {"_F": Fraction, "_checked": exact.checked, "_power": exact.power} if fractions else {"numpy": np}
+    return compile_source(source, "_step", extra)
 
 
 class ArrayRule:
@@ -136,11 +144,7 @@ class ArrayRule:
             raise OptionError(f"{rule.name} is not an elementwise rule, and this runs only those "
                               f"({', '.join(ELEMENTWISE)})")
         self.rule = rule
-        # a built-in rule's source is kept in the derivation cache, so it needs no SymPy a second time
-        builtin = RULES.get(rule.name) is rule
-        source = cache.Entry({"rule": rule.name}).get("array step", lambda: _rule_source(rule)) if builtin \
-            else _rule_source(rule)
-        self.raw = compile_source(source, "_step", {"numpy": np})
+        self.raw = _step_function(rule, False)
         """The generated function itself, called with keyword state and hyper-parameters, for hot loops."""
 
     @property

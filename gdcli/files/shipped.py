@@ -12,17 +12,16 @@ def shipped_folder(variable: str, name: str) -> Path:
     """$variable if set, else the folder ``name`` beside the package (a checkout or an editable install), else
     the copy an ordinary install puts in <prefix>/share/gdcli/``name`` (pyproject's data-files)."""
     given = os.environ.get(variable)
-    if given:
-        return Path(given)
-    beside = _checkout() / name
-    installed = Path(sys.prefix) / "share" / "gdcli" / name
-    return beside if beside.is_dir() or not installed.is_dir() else installed
+    return Path(given) if given else _beside_or_installed(name)
 
 
 @lru_cache(maxsize=None)
-def _checkout() -> Path:
-    """The folder that holds the package gdcli (symbolic links resolved once: this file does not move)."""
-    return Path(__file__).resolve().parents[2]
+def _beside_or_installed(name: str) -> Path:
+    """The folder ``name`` beside the package, else in <prefix>/share/gdcli, found once (neither moves while gd
+    runs)."""
+    beside = Path(__file__).resolve().parents[2] / name
+    installed = Path(sys.prefix) / "share" / "gdcli" / name
+    return beside if beside.is_dir() or not installed.is_dir() else installed
 
 
 def problems_directory() -> Path:

@@ -162,6 +162,7 @@ class Context:
             lr=str(data["lr"] if "lr" in data else self.require("lr")), steps=self.steps if steps is None else steps,
             schedule=data.get("schedule", "constant"), decay=data.get("decay"),
             line_search=data.get("line_search") or False, **{"tol": 0.0, **(stop or {})}, **hyper,
+            curvature=False,  # the run alone is read here, not the curvature along it
         )).run
 
     @property
