@@ -3,8 +3,9 @@
     python scripts/bench.py            # every case
     python scripts/bench.py rosenbrock # cases whose name contains the word
 
-A ratio is time(candidate) / time(reference), each the best of several repeats, so a shared, noisy machine
-slows both sides alike. A case passes when its ratio is at most its target. Other modules in scripts/ named
+A ratio is time(candidate) / time(reference), each the best of several repeats (more for the commands that
+take well under a second, whose minimum needs more tries to settle), the two sides alternating, so a shared,
+noisy machine slows both sides alike. A case passes when its ratio is at most its target. Other modules in scripts/ named
 bench_*.py add cases through a function ``cases()`` returning (name, target, candidate, reference) tuples; a
 fifth entry, a count of items the candidate makes beyond the reference, adds items per second to the line.
 
@@ -31,13 +32,15 @@ sys.path.insert(0, str(ROOT))
 Case = tuple  # (name, target, candidate, reference) or (…, count): count items per candidate run, reported per second
 
 
-def best_time(function: Callable[[], object], repeats: int) -> float:
-    best = math.inf
+def best_times(candidate: Callable[[], object], reference: Callable[[], object], repeats: int) -> tuple[float, float]:
+    """The best time of each over ``repeats`` runs, the two alternating so that a busy spell slows both."""
+    best = [math.inf, math.inf]
     for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - start)
-    return best
+        for side, function in enumerate((reference, candidate)):
+            start = time.perf_counter()
+            function()
+            best[side] = min(best[side], time.perf_counter() - start)
+    return best[1], best[0]
 
 
 def command(*args: str, env: dict | None = None, check: bool = True) -> Callable[[], None]:
@@ -58,6 +61,16 @@ PROGRESS = tempfile.mkdtemp(prefix="gd-bench-home-")
 """Where `gd practice check` records attempts here (GDCLI_HOME)."""
 
 
+QUICK_REPEATS = 11
+"""Repeats of each side of a case whose candidate takes well under a second (a warm gd command)."""
+
+
+def quick(run: Callable[[], None]) -> Callable[[], None]:
+    """``run``, timed QUICK_REPEATS times (with its reference)."""
+    run.repeats = QUICK_REPEATS
+    return run
+
+
 def gd_command(*args: str, cold: bool = False, check: bool = True) -> Callable[[], None]:
     """`gd ARGS…` in a fresh interpreter, as an installed gd runs (its bytecode cached, like SymPy's: so
     PYTHONDONTWRITEBYTECODE is cleared); warm (main runs it once untimed, filling the derivation cache:
@@ -66,7 +79,7 @@ def gd_command(*args: str, cold: bool = False, check: bool = True) -> Callable[[
                   env={"GDCLI_CACHE": CACHE, "GDCLI_HOME": PROGRESS, "PYTHONDONTWRITEBYTECODE": ""}, check=check)
     if not cold:
         run.warm_up = run
-        return run
+        return quick(run)
 
     def cold_run() -> None:
         shutil.rmtree(CACHE, ignore_errors=True)
@@ -139,7 +152,7 @@ def engine_cases() -> list[Case]:
         ("rosenbrock: 20k gd steps, generated loop vs hand-written floats", 1.5, engine, rosenbrock_by_hand),
         ("rosenbrock: curvature along the path of 10k gd steps vs the run itself", 0.2, curvature, ten_thousand),
         ("gd --help (with shell completion) vs import typer, rich", 2.0,
-         command(python, "-m", "gdcli", "--help"), command(python, "-c", "import typer, rich")),
+         quick(command(python, "-m", "gdcli", "--help")), command(python, "-c", "import typer, rich")),
         ("gd solve (default example), cold cache, vs import sympy, numpy, typer, rich", 1.4,
          gd_command("solve", cold=True), floor),
         ("gd solve (default example), warm cache, vs import sympy", 0.6, gd_command("solve"), sympy),
@@ -252,10 +265,9 @@ def main(argv: list[str]) -> int:
         if words and not any(w in name.lower() for w in words):
             continue
         slow = "100-variable" in name or bool(count)
-        repeats = 1 if slow else 5
+        repeats = 1 if slow else getattr(candidate, "repeats", 5)
         getattr(candidate, "warm_up", lambda: None)()
-        reference_time = best_time(reference, repeats)
-        candidate_time = best_time(candidate, repeats)
+        candidate_time, reference_time = best_times(candidate, reference, repeats)
         ratio = candidate_time / reference_time
         verdict = "ok" if ratio <= target else "SLOW"
         failures += ratio > target

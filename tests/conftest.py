@@ -34,8 +34,9 @@ def cli():
     return invoke
 
 
-def run_python(code: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run ``python -c code`` in a fresh interpreter with the repository on the path."""
-    environment = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
+def run_python(code: str, *args: str, env: dict | None = None, clear: bool = False) -> subprocess.CompletedProcess:
+    """Run ``python -c code`` in a fresh interpreter with the repository on the path; in this process's
+    environment with ``env`` added, or in ``env`` alone when ``clear``."""
+    environment = dict({} if clear else os.environ, PYTHONPATH=str(ROOT), **(env or {}))
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=environment,
                           timeout=120)

@@ -7,6 +7,7 @@ imports only the module of NAME, so a command does not pay for building every ot
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib import import_module
 
@@ -18,6 +19,11 @@ MODULES = {
 }
 """Which module of gdcli.cli registers each command."""
 
+SERIAL_BLAS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+"""One BLAS thread unless the user says otherwise: gd's matrices are small (∇²f of a few variables, a batch of
+2×2 solves), where a thread pool only costs its start-up — about 0.1 s of every command on two cores, more on a
+busy machine — and never pays it back."""
+
 
 def load(names=None):
     """Import the modules that register ``names`` (every command when None) and return the app."""
@@ -25,6 +31,20 @@ def load(names=None):
     for module in modules:
         import_module(f"gdcli.cli.{module}")
     return import_module("gdcli.cli.application").app
+
+
+def keep_only(application, group: str, name: str) -> None:
+    """Keep only subcommand ``name`` of ``group`` (when both exist): Typer builds the options of every
+    subcommand of a group before it dispatches — about 15 ms for `gd practice` — and `gd practice check …` runs
+    one. An unknown name keeps them all, so Typer can suggest the right one."""
+    from typer.main import get_command_name
+
+    for info in application.registered_groups:
+        if info.name == group:
+            commands = info.typer_instance.registered_commands
+            chosen = [c for c in commands if (c.name or get_command_name(c.callback.__name__)) == name]
+            if chosen:
+                commands[:] = chosen
 
 
 def __getattr__(name: str):
@@ -35,10 +55,15 @@ def __getattr__(name: str):
 
 def main() -> None:
     """Entry point of the `gd` console script and of `python -m gdcli`."""
-    command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
+    for name, value in SERIAL_BLAS.items():
+        os.environ.setdefault(name, value)  # before NumPy is imported
+    words = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
+    command = words[0] if words else None
     try:
         application = load([command] if command in MODULES else None)
     except KeyboardInterrupt:  # Ctrl-C while the libraries load
         sys.stderr.write("gd: interrupted\n")
         sys.exit(130)
+    if len(words) >= 2 and "_GD_COMPLETE" not in os.environ:  # shell completion needs every subcommand
+        keep_only(application, command, words[1])
     application()

@@ -1,7 +1,5 @@
 """`gd analyze`, `gd compare`, `gd sweep` and `gd basins`: understanding a landscape."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

@@ -1,7 +1,5 @@
 """`gd cache`: where the derivation cache is, how much it holds, and emptying it."""
 
-from __future__ import annotations
-
 import typer
 
 from gdcli.cli import options as opt

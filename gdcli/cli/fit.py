@@ -1,7 +1,5 @@
 """`gd fit`: batch, stochastic and mini-batch gradient descent on a CSV file, against the exact answer."""
 
-from __future__ import annotations
-
 from contextlib import contextmanager
 from typing import Annotated, Optional
 

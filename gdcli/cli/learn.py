@@ -1,7 +1,5 @@
 """`gd learn`: a course of topics with mastery gates, on the practice bank's variants."""
 
-from __future__ import annotations
-
 import contextlib
 import io
 import shutil
@@ -113,8 +111,6 @@ class _Lesson:
         """The topic's gd command, run here by the engine, shown one screen at a time (a screen is the terminal's
         height less the prompt's line and the line of the answer before it); what it writes on stderr (no spinner
         then) comes after its output. False when the student quits."""
-        from rich.text import Text
-
         from gdcli.render import learn as render_learn
 
         width, height = shutil.get_terminal_size((80, 24))
@@ -125,11 +121,21 @@ class _Lesson:
                  *notes.getvalue().splitlines()]
         if failure:
             lines.append(f"the demonstration could not run: {failure}")
-        found = render_learn.pages(lines, max(height - 2, 5))
+        return self.page_through(lines, height - 2, "Enter: practice · q: quit")
+
+    def page_through(self, lines: list[str], size: int, last: str | None) -> bool:
+        """``lines`` a page of at most ``size`` lines at a time (at least 5), "Enter: more" between pages and
+        the prompt ``last`` after the last (none when None: what follows is asked at once). False when the
+        student quits."""
+        from rich.text import Text
+
+        from gdcli.render import learn as render_learn
+
+        found = render_learn.pages(lines, max(size, 5))
         for number, page in enumerate(found, start=1):
             self.out.print(Text.from_ansi("\n".join(page)))
-            more = f"page {number}/{len(found)} · Enter: more" if number < len(found) else "Enter: practice"
-            if not self.ask(f"{more} · q: quit"):
+            prompt = f"page {number}/{len(found)} · Enter: more · q: quit" if number < len(found) else last
+            if prompt is not None and not self.ask(prompt):
                 return False
         return True
 
@@ -158,7 +164,14 @@ class _Lesson:
                 self.out.print("no new variants are left in this topic's templates.")
                 return False
             shown.add((variant.id, variant.seed))
-            self.out.print(render_practice.problem_view(variant))
+            # the problem a screen at a time, its last page leaving room for the first question and its prompt
+            with self.out.capture() as problem:
+                self.out.print(render_practice.problem_view(variant))
+            with self.out.capture() as first:
+                self.out.print(render_practice.question_view(variant.questions[0]))
+            room = shutil.get_terminal_size((80, 24))[1] - len(first.get().splitlines()) - 2
+            if not self.page_through(problem.get().splitlines(), room, None):
+                return False
             for question in variant.questions:
                 if not self.session.ask(question):
                     return False

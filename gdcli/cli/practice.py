@@ -1,7 +1,5 @@
 """`gd practice`: list, show, check, solution, start, progress."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

@@ -1,7 +1,5 @@
 """`gd schedule`: print and draw a learning-rate schedule."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

@@ -1,7 +1,5 @@
 """`gd solve` and `gd functions`."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

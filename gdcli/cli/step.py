@@ -1,7 +1,5 @@
 """`gd step`: step through a run in the terminal, forwards and back, with the optimizer's state in view."""
 
-from __future__ import annotations
-
 import os
 import select
 import sys

@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 from array import array
 from functools import lru_cache
+from struct import Struct
 
 from gdcli.engine import line_search as searches
 from gdcli.engine import methods
@@ -295,7 +296,7 @@ def loop_source(objective: Objective, name: str, search: str | None) -> str:
         "def _run(_start, _lr0, _rate, _steps, _tol, _xtol, _ftol, _every, _fbound, _xbound, _ls_c1, _ls_shrink, "
         "_search, _curvature, _option, _fstar):",
         f"    {', '.join(xs)}, = _start",
-        "    _rows = _floats('d')", "    _record = _rows.extend", "    _states = {}", "    _last = _last_state = None",
+        "    _rows = _floats('d')", "    _record = _rows.frombytes", "    _states = {}", "    _last = _last_state = None",
         "    _fevals = 0", "    _t = 0", "    _f = _pf = 0.0", "    _fresh = False", "    _change = 0.0",
         *(f"    {p} = {x}" for p, x in zip(ps, xs)), *(f"    {q} = 0.0" for q in qs),
         *(f"    _T{i} = _G{i} = _D{i} = 0.0" for i in range(n)), "    _F = 0.0", "    _at = nan",
@@ -379,7 +380,7 @@ def loop_source(objective: Objective, name: str, search: str | None) -> str:
         f"{i2}_state = {{}}",
         f"{i1}_row = (_t, _f, _gn, _alpha, _trials, {', '.join(xs + gs)})",
         f"{i1}if _reason is not None or _t % _every == 0:",
-        f"{i2}_record(_row)",
+        f"{i2}_record(_pack(*_row))",
         f"{i2}_states[_t] = _state",
         f"{i2}_last = None",
         f"{i1}else:",
@@ -407,7 +408,7 @@ def loop_source(objective: Objective, name: str, search: str | None) -> str:
 @lru_cache(maxsize=64)
 def compiled_loop(objective: Objective, name: str, search: str | None):
     """The generated loop of ``name`` on ``objective``, compiled (see loop_source)."""
-    extra = {"_floats": array, "nan": math.nan, "_line_search_step": methods.line_search_step,
+    extra = {"_floats": array, "_pack": Struct(f"{5 + 2 * objective.dimension}d").pack, "nan": math.nan, "_line_search_step": methods.line_search_step,
              "_OptionError": OptionError, "_row_note": methods.row_note, "_below_fstar": methods.below_fstar}
     if search is not None:
         extra["_fg"] = objective.value_and_gradient_function

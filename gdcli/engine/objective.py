@@ -401,9 +401,21 @@ class Objective:
         """f(x), or a user-facing error when f, ∇f or ‖∇f‖ cannot be computed at x: undefined there (log(x) at −1,
         1/x at 0, the kink of |log x| at 1) or too large for a float ((x + 1)¹⁰⁰⁰ at 1)."""
         point = [float(v) for v in x]
+        try:  # one evaluation of f and ∇f when all is well (a run starts here every time)
+            f, gradient = self.value_and_gradient_function(*point)
+            values = [float(v) for v in (f, *gradient)]
+            if all(map(math.isfinite, values)) and math.isfinite(sum(g * g for g in values[1:])):
+                return values[0]
+        except (ArithmeticError, ValueError, TypeError):
+            pass
+        return self._refuse_at(point)
+
+    def _refuse_at(self, point: list[float]) -> float:
+        """check_defined_at's error for a start where f, ∇f or ‖∇f‖ fails: f is tried first, so the message
+        names the first that fails."""
 
         def refusal(what: str, why: str) -> OptionError:  # written only when needed: a run starts here every time
-            where = ", ".join(f"{name} = {number(value)}" for name, value in zip(self.names, x))
+            where = ", ".join(f"{name} = {number(value)}" for name, value in zip(self.names, point))
             return OptionError(f"{what} {why.format(where=where)}")
 
         too_large = "overflows at the start ({where}): its value is too large for a float"

@@ -42,6 +42,12 @@ class Arrival:
     reading, ⌈log(tol/‖∇f‖)/log ρ⌉: given only for gd with a constant α approaching a minimum. On a
     quadratic ∇f ← (I − α∇²f)∇f exactly, so ‖∇f‖ shrinks by at least ρ every step and the count is an upper
     bound (``proven``); elsewhere it is the linear model's estimate near the minimum.
+
+    ``heading`` says, for a saddle or maximum the run has not converged to, where the last step went:
+    "toward" when it brought the run closer to the point and f at the end is not below f there (as the
+    reading requires of a point the run approaches), "away" when it took the run farther from it, else None.
+    On a quadratic the reading is at its critical point wherever the run is, so this is what tells a run
+    still approaching a saddle from one that has escaped it.
     """
 
     kind: str | None
@@ -51,6 +57,7 @@ class Arrival:
     convex_quadratic: bool = False
     more_steps: int | None = None
     proven: bool = False
+    heading: str | None = None
 
 
 @dataclass
@@ -72,6 +79,8 @@ class Solution:
         needed (see Arrival)."""
         o, r, s = self.objective, self.run, self.stability
         kind = s.point_kind if s.point is not None and s.point_kind in KINDS else None
+        if kind in ("saddle", "maximum") and r.status != "converged":
+            return Arrival(kind, heading=heading(r, s.point))
         if kind != "minimum":
             return Arrival(kind)
         found = {}
@@ -115,6 +124,19 @@ class Solution:
             "iterates": r.rows(),
             "stability": self.stability.to_dict(),
         }
+
+
+def heading(run, point: np.ndarray) -> str | None:
+    """"toward" ``point`` when the run's last step brought it closer and f at the end is not below f there,
+    "away" when the last step took it farther, else None (see Arrival.heading)."""
+    rows = np.nonzero(np.all(np.isfinite(run.x), axis=1))[0]
+    if len(rows) < 2:
+        return None
+    before, after = (float(np.linalg.norm(run.x[i] - point)) for i in rows[-2:])
+    if after > before:
+        return "away"
+    f_end, f_point = float(run.f[rows[-1]]), run.objective.value(point)
+    return "toward" if after < before and f_end >= f_point - 1e-12 * max(1.0, abs(f_point)) else None
 
 
 def read_lr(value: float | str | None, default: float) -> float:

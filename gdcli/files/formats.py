@@ -3,7 +3,6 @@ FIFOs written straight through)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -12,7 +11,6 @@ import shutil
 import signal
 import stat
 import sys
-import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -106,6 +104,8 @@ def _write_through(target: Path, payload: bytes, descriptor: int | None = None) 
 
 def _replace(target: Path, payload: bytes, shown: Path) -> None:
     """Temporary file beside ``target``, fsync, rename over it; the temporary file never outlives the call."""
+    import tempfile  # here, not at the top: most commands write no file
+
     folder = target.parent if str(target.parent) else Path(".")
     name = printable(str(shown))
     with removed_on_signal() as pending:
@@ -194,6 +194,8 @@ def _is_sink(path: str) -> bool:
 def rows_to_csv(header: list[str], rows: list[list]) -> str:
     """CSV text with a header line; floats written with repr precision."""
     buffer = io.StringIO()
+    import csv
+
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows([[repr(v) if isinstance(v, float) else v for v in row] for row in rows])

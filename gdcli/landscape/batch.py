@@ -49,8 +49,8 @@ SWING_DISTANCE = 0.2
 SWING_TOLERANCE = 1e-3
 """An oscillating run whose swings change by less than this factor per step is called bounded."""
 SWINGS = ("shrinking", "bounded", "growing")
-MAX_CELLS = 1 << 21
-"""Most numbers in one of a chunk's step × coordinate × row arrays (16 MB of floats). A batch of more rows is
+MAX_CELLS = 1 << 20
+"""Most numbers in one of a chunk's step × coordinate × row arrays (8 MB of floats). A batch of more rows is
 advanced block of rows by block, so its memory grows with what is kept (one outcome per row), not with
 rows × CHUNK: a million-run sweep needs tens of megabytes, not ten gigabytes."""
 

@@ -31,7 +31,7 @@ def analysis(result, latex: bool = False) -> Group:
     head.add_row(f"f({', '.join(o.names)}) =", show(o.expr))
     head.add_row("∇f =", show(sp.Matrix(o.gradient).T))
     head.add_row("∇²f =", show(o.hessian))
-    parts = [Panel(head, title=f"gd analyze · {o.text}"[:70], title_align="left", border_style="blue")]
+    parts = [Panel(head, title=Text(f"gd analyze · {o.text}"[:70]), title_align="left", border_style="blue")]
     table = Table(title="critical points (∇f = 0)", header_style="bold", box=None, padding=(0, 1))
     for name in ("point", "kind", "eigenvalues of ∇²f", "f", "found"):
         table.add_column(name)
@@ -72,7 +72,7 @@ def quadratic_panel(q) -> Panel:
         grid.add_row("heavy ball", f"α* = 4/(√L + √μ)² = {number(q.heavy_ball_lr)}, "
                                    f"β* = ((√κ−1)/(√κ+1))² = {number(q.heavy_ball_beta)}, rate "
                                    f"{number(q.heavy_ball_rate, 4)}, {_steps(q.heavy_ball_steps)} (bound t·ρᵗ)")
-    return Panel(grid, title="quadratic: step sizes", title_align="left", border_style="magenta")
+    return Panel(grid, title=Text("quadratic: step sizes"), title_align="left", border_style="magenta")
 
 
 def _steps(count: int | None) -> str:
@@ -183,7 +183,7 @@ def explanation(worked) -> Panel:
         body += ["", "update map (f is quadratic):", *(f"  {line}" for line in worked.update_map)]
     if worked.condition:
         body += ["", "stability: " + worked.condition]
-    return Panel("\n".join(body), title="worked steps", title_align="left", border_style="cyan")
+    return Panel("\n".join(body), title=Text("worked steps"), title_align="left", border_style="cyan")
 
 
 def exact_table(result, names) -> Table | Text:

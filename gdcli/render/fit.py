@@ -4,6 +4,7 @@ and the batch-size comparison. Nothing here prints."""
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 from typing import Sequence
 
 from rich.console import Group
@@ -53,7 +54,8 @@ def header(result: FitResult, batches: str | None = None) -> Panel:
     grid.add_row("α", f"{number(result.lr0)}; {result.schedule.describe()}, t = epoch")
     grid.add_row("batches", batches or batch_text(result))
     grid.add_row("conditioning", conditioning_text(result))
-    return Panel(grid, title=Text(f"gd fit · {p.data.path}"), title_align="left", border_style="blue")
+    # the title names the file; the data row below gives its whole path
+    return Panel(grid, title=Text(f"gd fit · {PurePath(p.data.path).name}"), title_align="left", border_style="blue")
 
 
 FIT_LETTERS = {"x": "θ", "b": "u"}

@@ -46,7 +46,7 @@ def problem_view(problem) -> Panel:
             parts.append(Text("   choices: " + choice_list(q.choices), style="dim"))
         if q.exactness_text:
             parts.append(Text(f"   give numbers {q.exactness_text}", style="dim"))
-    return Panel(Group(*parts), title=problem.title, subtitle=_heading(problem),
+    return Panel(Group(*parts), title=Text(problem.title), subtitle=Text(_heading(problem)),
                  title_align="left", subtitle_align="right", border_style="blue")
 
 
@@ -98,7 +98,7 @@ def solution_view(problem) -> Panel:
     parts = [Text(problem.statement), Text("")]
     for q in problem.questions:
         parts += [Text.assemble((f"{q.number}. ", "bold"), (q.prompt, "bold")), answer_view(q), Text("")]
-    return Panel(Group(*parts[:-1]), title=f"solution · {problem.title}", subtitle=_heading(problem),
+    return Panel(Group(*parts[:-1]), title=Text(f"solution · {problem.title}"), subtitle=Text(_heading(problem)),
                  title_align="left", subtitle_align="right", border_style="green")
 
 

@@ -92,7 +92,7 @@ def header(solution) -> Panel:
                                                                  if r.line_search else ""))
     lines.add_row("start", f"{vector(r.start)}")
     title = f"gd solve · {o.text}" if len(o.text) <= 60 else "gd solve"
-    return Panel(lines, title=title, title_align="left", border_style="blue")
+    return Panel(lines, title=Text(title), title_align="left", border_style="blue")
 
 
 def iterate_table(run, max_rows: int = 20) -> Table:
@@ -174,7 +174,7 @@ def stability_panel(stability: Stability, lr0: float) -> Panel:
     elif s.curvature_note:
         grid.add_row("along the path", s.curvature_note)
     grid.add_row("reading", Text(s.reading, style="italic"))
-    return Panel(grid, title="stability", title_align="left", border_style="magenta")
+    return Panel(grid, title=Text("stability"), title_align="left", border_style="magenta")
 
 
 def point_name(s: Stability) -> str:
@@ -256,8 +256,11 @@ def arrival(sol, found) -> str:
     if found.more_steps is not None:
         bound = "at most" if found.proven else "about"
         return text + f"; {bound} {found.more_steps:,} more steps to {number(run.tol)} at this rate"
-    if found.kind in ("saddle", "maximum"):
+    if found.heading == "toward":
         return text + f"; the run is approaching {KIND_NAME[found.kind]}, which a small perturbation escapes"
+    if found.heading == "away":
+        place = "the saddle point" if found.kind == "saddle" else "the maximum"
+        return text + f"; the run is moving away from {place} {vector(sol.stability.point, 4)}"
     return text
 
 

@@ -34,6 +34,8 @@ def test_table_output(cli):
     assert "full batch: 1 step per epoch" in out and "✓ finished" in out
     assert "0.819946" in out and "1.64734" in out and "0.7" in out
     assert "497 epochs hidden" in out and "gradient evaluations: 500" in out
+    # the panel's title names the file, its data row the whole path: the path is written once
+    assert out.splitlines()[0].startswith("╭─ gd fit · four_points.csv ─") and out.count("four_points.csv") == 2
 
 
 def test_logistic_with_standardize_and_l2(cli):

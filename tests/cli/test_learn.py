@@ -208,6 +208,10 @@ def test_each_topic_s_explanation_and_demonstration_fit_screens_of_80_by_24(topi
     student = Student(env, topic, "--no-gates")
     try:
         screens = screens_of(student)
+        practice = []  # then the first problem, a page at a time, down to its first answer prompt
+        while not practice or "answer (? hint" not in practice[-1]:
+            student.send("")
+            practice.append(student.expect(r"(Enter: more · q: quit|answer \(\? hint)").split("\n", 1)[1])
         student.send("q")
         assert student.close() == 0
     finally:
@@ -217,7 +221,7 @@ def test_each_topic_s_explanation_and_demonstration_fit_screens_of_80_by_24(topi
     shown = next(t for t in course.read_course() if t.id == topic)
     assert shown.title in screens[0] and shown.text.splitlines()[-1].strip() in screens[0]
     assert f"$ gd {shown.demo[0]}" in screens[1]
-    for screen in screens:
+    for screen in screens + practice:
         rows = screen.split("\n")
         assert len(rows) <= ROWS, f"{len(rows)} rows:\n{screen}"
         assert max(len(row) for row in rows) <= COLS, screen

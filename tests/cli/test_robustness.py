@@ -93,6 +93,21 @@ def test_dollar_signs_in_csv_headers_are_drawn_literally(cli, tmp_path):
     assert (tmp_path / "f.png").stat().st_size > 0
 
 
+def test_a_problem_title_is_printed_as_written_not_read_as_markup(cli, tmp_path):
+    # Rich reads a Panel's str title as console markup and :emoji: codes; "[/b]" would raise MarkupError
+    from tests.conftest import ROOT
+
+    text = (ROOT / "problems" / "x-squared-from-five.toml").read_text()
+    title = "Step [/b] sizes [x] :smile:"
+    problem = tmp_path / "p.toml"
+    problem.write_text("\n".join(f'title = "{title}"' if line.startswith("title = ") else line
+                                  for line in text.splitlines()))
+    for args in (("practice", "show", problem), ("practice", "solution", problem)):
+        result = cli(*args)
+        assert result.exit_code == 0, result.stderr
+        assert title in result.stdout
+
+
 def test_dollar_escaping_keeps_the_text():
     from gdcli.plots.figure import literal
 

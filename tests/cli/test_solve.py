@@ -240,3 +240,26 @@ def test_no_critical_point_gives_no_numbers(cli):
 
 def test_functions_booth_eigenvalues(cli):
     assert "eigenvalues 2 and 18" in _flat(cli("functions").stdout)
+
+
+@pytest.mark.parametrize("steps, heading", [(5, "toward"), (60, "away")])
+def test_a_run_on_a_quadratic_saddle_is_said_to_approach_it_only_while_it_does(cli, steps, heading):
+    # gd on x² − y² from (1, 10⁻⁴) with α = 0.1: x_t = 0.8ᵗ, y_t = 10⁻⁴·1.2ᵗ, written out again here
+    x = [(0.8**t, 1e-4 * 1.2**t) for t in range(steps + 1)]
+    distance = [np.hypot(*p) for p in x]
+    expected = "toward" if distance[-1] < distance[-2] and x[-1][0] ** 2 >= x[-1][1] ** 2 else "away"
+    assert expected == heading
+    result = cli("solve", "x^2 - y^2", "--start", "1,0.0001", "--lr", "0.1", "--steps", str(steps))
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    if heading == "toward":
+        assert "the run is approaching a saddle point, which a small perturbation escapes" in text
+    else:
+        assert "approaching" not in text and "the run is moving away from the saddle point (0, 0)" in text
+
+
+def test_momentum_that_has_escaped_a_saddle_is_not_said_to_approach_it(cli):
+    result = cli("solve", "saddle", "--optimizer", "momentum", "--lr", "0.1", "--steps", "40")
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert "approaching" not in text and "moving away from the saddle point (0, 0)" in text

@@ -60,3 +60,27 @@ def test_help_texts_show_defaults_one_way():
     for text in texts:
         assert not re.search(r"\(default", text), text
         assert not re.search(r"\[(?!default: )[^\]]*\]$", text.strip()), text
+
+
+def test_numpy_starts_one_blas_thread_unless_the_user_sets_it():
+    # a BLAS thread pool only costs start-up on gd's small matrices; a user's own setting is kept
+    code = ("import os, sys; sys.argv = ['gd', 'solve', '--json']; from gdcli.cli import main\n"
+            "try:\n    main()\nfinally:\n    import numpy\n"
+            "    print(os.environ['OPENBLAS_NUM_THREADS'], 'numpy' in sys.modules, file=sys.stderr)")
+    unset = {name: value for name, value in os.environ.items() if not name.endswith("_NUM_THREADS")}
+    for given, expected in ((None, "1"), ("2", "2")):
+        env = dict(unset, **({"OPENBLAS_NUM_THREADS": given} if given else {}))
+        result = run_python(code, env=env, clear=True)
+        assert result.stderr.split()[-2:] == [expected, "True"], result.stderr
+
+
+def test_a_subcommand_run_builds_only_its_own_options_and_a_typo_still_gets_suggestions():
+    code = ("import sys; from gdcli.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "from gdcli.cli.practice import practice_app\n"
+            "print(*(c.callback.__name__ for c in practice_app.registered_commands), file=sys.stderr)")
+    listed = run_python("import sys; sys.argv = ['gd', 'practice', 'list']\n" + code)
+    assert listed.stdout.splitlines()[0].split() == ["id", "title", "level", "topic"]
+    assert listed.stderr.split() == ["list_problems"]
+    typo = run_python("import sys; sys.argv = ['gd', 'practice', 'chek']\n" + code)
+    assert "Did you mean 'check'?" in typo.stderr
+    assert len(typo.stderr.splitlines()[-1].split()) == 8
