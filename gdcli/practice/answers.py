@@ -149,21 +149,29 @@ class Context:
     def run(self, steps: int | None = None, stop: dict | None = None, **changed):
         """The engine's run: every step recorded, no early stop unless ``stop`` turns on stopping tests (tol, xtol,
         ftol of gdcli.engine.run); ``changed`` replaces data (optimizer, lr, line_search, cg_beta, bb) for a run
-        that differs in one thing."""
+        that differs in one thing. It is gdcli.engine.solution.solve's run, without the stability reading solve
+        adds (an answer reads the run alone)."""
         from gdcli.engine.line_search import KINDS
-        from gdcli.engine.solution import solve
+        from gdcli.engine.run import LineSearch, run
+        from gdcli.engine.solution import prepare
 
         data = {**self.data, **changed}
         hyper = {k: data.get(k) for k in self.hyper()}
         if data.get("line_search") not in (None, *KINDS):
             raise self.question.data_error("line_search", f"'{data['line_search']}' is not one of {', '.join(KINDS)}")
-        return self.engine("objective", lambda: solve(
-            self.objective, start=_vector_text(self.require("start")), optimizer=data.get("optimizer", "gd"),
-            lr=str(data["lr"] if "lr" in data else self.require("lr")), steps=self.steps if steps is None else steps,
-            schedule=data.get("schedule", "constant"), decay=data.get("decay"),
-            line_search=data.get("line_search") or False, **{"tol": 0.0, **(stop or {})}, **hyper,
-            curvature=False,  # the run alone is read here, not the curvature along it
-        )).run
+        tests = {"tol": 0.0, "xtol": 0.0, "ftol": 0.0, **(stop or {})}
+
+        def trace():
+            setup = prepare(self.objective, optimizer=data.get("optimizer", "gd"),
+                            lr=str(data["lr"] if "lr" in data else self.require("lr")),
+                            steps=self.steps if steps is None else steps, schedule=data.get("schedule", "constant"),
+                            decay=data.get("decay"), **hyper)
+            start = setup.objective.read_start(_vector_text(self.require("start")))
+            kind = data.get("line_search") or getattr(setup.optimizer.rule, "search", None)
+            return run(setup.objective, setup.optimizer, start, setup.lr, setup.steps, tests["tol"], tests["xtol"],
+                       tests["ftol"], setup.schedule, LineSearch(kind=kind) if kind else None)
+
+        return self.engine("objective", trace)
 
     @property
     def t(self) -> int:
