@@ -106,3 +106,14 @@ def refuse_unknown_name(text: str) -> None:
 
 DEFAULT = CATALOG[0]
 """The example `gd solve` runs with no objective."""
+
+
+def formulas(catalog: tuple[TestFunction, ...] = CATALOG) -> list[str]:
+    """Each function's f in one-line Unicode (gdcli.engine.notation.unicode), kept in the derivation cache (one
+    entry for the whole list, keyed by the expressions), so `gd functions` needs SymPy only the first time."""
+    from gdcli.engine.cache import Entry
+    from gdcli.engine.expression import parse_expression
+    from gdcli.engine.notation import unicode
+
+    entry = Entry({"formulas": [f.expression for f in catalog]})
+    return entry.get("unicode", lambda: [unicode(parse_expression(f.expression)[0]) for f in catalog])

@@ -317,6 +317,18 @@ class Objective:
 
         return self.derived.get("shown", make)
 
+    @property
+    def latex(self) -> dict:
+        """f and its variables in LaTeX (sympy.latex), and f as SymPy writes it (sstr), for the pictures' titles
+        and axes: keys ``expression``, ``names`` (a list) and ``plain``."""
+        def make() -> dict:
+            import sympy as sp
+
+            return {"expression": sp.latex(self.expr), "names": [sp.latex(s) for s in self.symbols],
+                    "plain": sp.sstr(self.expr)}
+
+        return self.derived.get("latex", make)
+
     # compiled numerics --------------------------------------------------------------------------------
     def _internal(self, expr):
         return expr.xreplace(dict(zip(self.symbols, self.internal)))

@@ -63,19 +63,20 @@ def symbols() -> SimpleNamespace:
                            b=b, s=s, m=m, v=v, m_hat=m_hat, v_hat=v_hat)
 
 
-_SHOWN = {"x": "x", "g": "g", "alpha": "α", "t": "t", **HYPER_NAMES, "b": "b", "s": "s", "m": "m", "v": "v",
-          "m_hat": "m̂", "v_hat": "v̂"}
+SYMBOL_TEXT = {"x": "x", "g": "g", "alpha": "α", "t": "t", **HYPER_NAMES, "b": "b", "s": "s", "m": "m", "v": "v",
+               "m_hat": "m̂", "v_hat": "v̂"}
+"""How each quantity of the rules is written for the user, by its name in ``symbols()`` (m_hat → m̂)."""
 
 
 @lru_cache(maxsize=None)
 def _symbol_names() -> dict:
-    return {getattr(symbols(), key): shown for key, shown in _SHOWN.items()}
+    return {getattr(symbols(), key): shown for key, shown in SYMBOL_TEXT.items()}
 
 
 def __getattr__(name: str):
     """The symbols (x, g, alpha, …), HYPER_SYMBOLS and SYMBOL_NAMES (how each symbol is written for the user),
     built with SymPy on first access."""
-    if name in _SHOWN:
+    if name in SYMBOL_TEXT:
         return getattr(symbols(), name)
     if name == "HYPER_SYMBOLS":
         return {key: getattr(symbols(), key) for key in HYPER_NAMES}
@@ -277,8 +278,8 @@ def expression_text(expr) -> str:
     import sympy as sp
 
     text = sp.sstr(reading_order(expr), order="none")
-    for name in sorted(_SHOWN, key=lambda key: -len(getattr(symbols(), key).name)):
-        text = _replace_name(text, getattr(symbols(), name).name, _SHOWN[name])
+    for name in sorted(SYMBOL_TEXT, key=lambda key: -len(getattr(symbols(), key).name)):
+        text = _replace_name(text, getattr(symbols(), name).name, SYMBOL_TEXT[name])
     return (
         text.replace("sqrt", "√").replace("**2", "²").replace("**t", "ᵗ").replace("*", "·")
     )

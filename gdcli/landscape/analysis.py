@@ -7,8 +7,10 @@ Critical points solve ∇f(x) = 0. They are found
   results deduplicated and refined. Newton's iteration is attracted to maxima and saddles as well as minima;
 - symbolically, when ∇f is polynomial: SymPy's ``solve`` runs in a child process (gdcli.engine.budget) started
   before the numeric search, side by side with it. Its real solutions (with their closed forms) are taken if
-  they arrive by SYMBOLIC_SECONDS after the numeric search ends; otherwise the child is killed and the numeric
-  points are reported at once, saying that exact forms were not found in time.
+  they arrive by SYMBOLIC_SECONDS after the numeric search ends (by its end, for a system whose solutions need
+  more than square roots: beyond_square_roots); otherwise the child is killed and the numeric points are
+  reported at once, saying that exact forms were not found in time. Solutions found are kept in the derivation
+  cache, so a later analysis of the same objective has its exact forms at once, however busy the machine.
 
 A symbolic solution with free variables (x = −y for (x + y)²) is a line, plane or curve of critical points,
 reported once as a CriticalSet ("a line of minima: x + y = 0"); the Newton points on it are not listed again.
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -67,7 +70,8 @@ from gdcli.landscape.points import (
 )
 
 SYMBOLIC_SECONDS = 0.25
-"""How long the symbolic solve may still take once the numeric search (which runs beside it) has finished."""
+"""How long the symbolic solve may still take once the numeric search (which runs beside it) has finished
+(unless the system is beyond_square_roots: then not at all)."""
 SYMBOLIC_MAX_OPS = 400
 """Gradients larger than this (SymPy's count_ops) are not given to the symbolic solver at all."""
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
@@ -134,14 +138,50 @@ class Analysis:
 
 
 # symbolic search ------------------------------------------------------------------------------------------
-def _solve(gradient: list[sp.Expr], symbols: list[sp.Symbol]) -> list[list[sp.Expr]]:
+def _solve(gradient: list[sp.Expr], symbols: list[sp.Symbol], verdict=None) -> list[list[sp.Expr]]:
     """Runs in a child process: the solutions of ∇f = 0 over the complex numbers, one value per variable (a
-    variable left free stands for itself)."""
+    variable left free stands for itself). ``verdict``: a connection on which whether the system is
+    beyond_square_roots is sent first (False when it cannot be told), and then closed; a system beyond them is
+    then solved at the lowest priority."""
     plain = [sp.Dummy(s.name) for s in symbols]
     back = dict(zip(plain, symbols))
     equations = [e.xreplace(dict(zip(symbols, plain))) for e in gradient]
+    if verdict is not None:
+        with verdict:
+            try:
+                hard = beyond_square_roots(equations, plain)
+            except Exception:  # noqa: BLE001 - no verdict: the parent waits as it would for any solve
+                hard = False
+            verdict.send(hard)
+        if hard:  # by default the parent does not wait for such a solve: on a busy machine its own work goes first
+            os.nice(19)
     return [[sp.sympify(sol.get(p, p)).xreplace(back) for p in plain]
             for sol in sp.solve(equations, plain, dict=True)]
+
+
+def beyond_square_roots(equations: list[sp.Expr], symbols: list[sp.Symbol]) -> bool:
+    """Whether the polynomial system ``equations`` = 0, in two or more variables with finitely many solutions,
+    needs the roots of an irreducible polynomial of degree ≥ 3 that is not a quadratic in a power of its
+    variable (q(yᵏ) with q of degree ≤ 2, whose roots square roots and k-th roots give).
+
+    Read from the last polynomial of the lexicographic Gröbner basis, which holds only the last variable y and
+    vanishes exactly at the y-coordinates of the solutions. On such a system SymPy's solve writes Cardano's or
+    Ferrari's formulas into the other coordinates, or looks for radicals that do not exist: on Himmelblau's and
+    Beale's it takes seconds, for forms mostly too long to show, so by default the analysis does not wait for it
+    beyond the numeric search (start_symbolic).
+    """
+    if len(symbols) < 2:
+        return False
+    basis = sp.groebner(equations, *symbols, order="lex")
+    if not basis.is_zero_dimensional:
+        return False
+    y = symbols[-1]
+    for factor, _ in sp.factor_list(basis.exprs[-1], y)[1]:
+        polynomial = sp.Poly(factor, y)
+        power = math.gcd(*(exponent for (exponent,) in polynomial.monoms()))
+        if polynomial.degree() >= 3 and polynomial.degree() // power > 2:
+            return True
+    return False
 
 
 @dataclass
@@ -203,35 +243,83 @@ class CriticalSet:
                 "free": [s.name for s in self.free], "point": [float(v) for v in self.point], "f": float(self.f)}
 
 
-def start_symbolic(objective: Objective) -> Callable[[float], tuple[list, list, str]]:
+def start_symbolic(objective: Objective) -> Callable[[float | None], tuple[list, list, str]]:
     """Start solving ∇f = 0 in a child process (gdcli.engine.budget) and return ``answer(seconds)``, which waits
     at most ``seconds`` more: the real solutions, isolated ones as (float point, exact values) and those with
     free variables as (values, free variables); and what happened ("solved", "exact forms not found in
     time" …). Only polynomial gradients of moderate size are tried.
 
-    The child starts before ∇f is derived here, and meanwhile loads what the solver loads on its first call.
+    ``seconds`` None: SYMBOLIC_SECONDS, or no wait at all once the child has found the system
+    beyond_square_roots (its first step, a few milliseconds).
+
+    A solution found once is kept in the derivation cache (gdcli.engine.cache, beside what is derived from the
+    same objective): a later analysis reads it there and starts no solver, so its exact forms do not depend on
+    how busy the machine is.
     """
-    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
-    started, pending = time.monotonic(), start(_solve_received, receiver)
-    receiver.close()
+    stored = _stored_solutions(objective)
+    if stored is not None:
+        return lambda seconds: _solutions(stored, objective.symbols, 0.0)
     symbols, gradient = objective.symbols, objective.gradient
     if not all(e.is_polynomial(*symbols) for e in gradient):
-        pending(0.0)
         return lambda seconds: ([], [], "not attempted: ∇f is not polynomial")
     if sum(sp.count_ops(e) for e in gradient) > SYMBOLIC_MAX_OPS:
-        pending(0.0)
         return lambda seconds: ([], [], "not attempted: ∇f is too large")
-    with sender:
-        sender.send((gradient, symbols))
-    return lambda seconds: _solutions(pending(seconds), symbols, time.monotonic() - started)
+    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+    started, pending = time.monotonic(), start(_solve_without_units, gradient, symbols, sender)
+    sender.close()
+
+    def answer(seconds: float | None) -> tuple[list, list, str]:
+        with receiver:
+            if seconds is None:
+                deadline = time.monotonic() + SYMBOLIC_SECONDS
+                hard = receiver.poll(SYMBOLIC_SECONDS) and _received(receiver)
+                seconds = 0.0 if hard else max(0.0, deadline - time.monotonic())
+        solutions = pending(seconds)
+        if solutions is not TIMED_OUT and solutions is not FAILED:
+            objective.derived.get(_SOLVED, lambda: [[sp.srepr(v) for v in values] for values in solutions])
+        return _solutions(solutions, symbols, time.monotonic() - started)
+    return answer
 
 
-def _solve_received(connection) -> list[list[sp.Expr]]:
-    """Runs in a child process: _solve on the gradient and variables received on ``connection``, once the
-    modules SymPy's solver imports on its first call (a quarter of a second for its units) are loaded."""
-    import sympy.physics.units  # noqa: F401 - imported by sp.solve's checks; loaded while the parent derives ∇f
+_SOLVED = f"critical points solved by SymPy {sp.__version__}"
+"""The name of the solver's answer in an objective's cache entry: srepr texts, one list per solution (SymPy's
+version in the name, since another version may write the same solutions differently)."""
 
-    return _solve(*connection.recv())
+
+def _stored_solutions(objective: Objective) -> list[list[sp.Expr]] | None:
+    """The solutions of ∇f = 0 kept in the objective's cache entry (see start_symbolic), or None."""
+    texts = objective.derived.values.get(_SOLVED)
+    if texts is None:
+        return None
+    try:  # written by gd itself (the entry's digest is checked on load): srepr texts read back exactly
+        return [[sp.sympify(text) for text in values] for values in texts]
+    except (sp.SympifyError, TypeError, ValueError, SyntaxError):
+        objective.derived.values.pop(_SOLVED, None)
+        return None
+
+
+def _received(connection) -> bool:
+    """The verdict sent on ``connection`` (False when the child closed it without one)."""
+    try:
+        return bool(connection.recv())
+    except EOFError:
+        return False
+
+
+def _solve_without_units(gradient: list[sp.Expr], symbols: list[sp.Symbol], verdict) -> list[list[sp.Expr]]:
+    """Runs in a child process: _solve, with a stand-in for sympy.physics.units.
+
+    sp.solve's checks import that module (a quarter of a second, longer than most solves here) only to look for
+    physical units, which an objective of gd never holds; the stand-in's Unit and Quantity are classes nothing
+    is an instance of, so every check answers as it would with the real module."""
+    import sys
+    import types
+
+    if "sympy.physics.units" not in sys.modules:
+        units = types.ModuleType("sympy.physics.units", "stand-in: gd's objectives hold no physical units")
+        units.Unit, units.Quantity = type("Unit", (sp.Expr,), {}), type("Quantity", (sp.Expr,), {})
+        sys.modules["sympy.physics.units"] = units
+    return _solve(gradient, symbols, verdict)
 
 
 def _solutions(answer, symbols: list, elapsed: float) -> tuple[list, list, str]:
@@ -286,14 +374,14 @@ def critical_set(objective: Objective, values: list[sp.Expr], free: list[sp.Symb
 # numeric search -------------------------------------------------------------------------------------------
 SET_POINTS = (0, 1, -1, sp.Rational(1, 2), 2)
 """Values of a critical set's free variables tried, in order, for the point at which the set is read."""
-def find_critical_points(objective: Objective, region: np.ndarray, seconds: float = SYMBOLIC_SECONDS,
+def find_critical_points(objective: Objective, region: np.ndarray, seconds: float | None = None,
                          starts: int = GRID_POINTS, proof=None,
                          symbolic_answer=None) -> tuple[list[CriticalPoint], list[CriticalSet], str]:
     """Critical points in the region: the symbolic ones (if they arrive by ``seconds`` after the numeric search,
-    which runs beside the solver, ends), then those Newton's iteration finds from a grid; and the lines, planes
-    and curves of critical points the symbolic solver found, each reported once (a point Newton's iteration
-    lands on inside one of them is not listed again). ``symbolic_answer``: the solver already started
-    (start_symbolic), else it starts now."""
+    which runs beside the solver, ends; None: see start_symbolic), then those Newton's iteration finds from a
+    grid; and the lines, planes and curves of critical points the symbolic solver found, each reported once (a
+    point Newton's iteration lands on inside one of them is not listed again). ``symbolic_answer``: the solver
+    already started (start_symbolic), else it starts now."""
     symbolic_answer = symbolic_answer or start_symbolic(objective)
     points, converged = newton_zeros(objective, grid(region, starts), NEWTON_STEPS)
     numeric = points[converged & inside(points, region)]
@@ -345,9 +433,8 @@ def analyze(objective: str | Objective | None = None, *, variables: Sequence[str
             region: str | None = None, reduction: float = REDUCTION,
             seconds: float | None = None) -> Analysis:
     """Analyse an objective: critical points with their kinds, convexity, and for quadratics the step-size facts.
-    ``seconds``: how long the symbolic solve may still take once the numeric search has ended (SYMBOLIC_SECONDS,
-    read at the call, when None)."""
-    seconds = SYMBOLIC_SECONDS if seconds is None else seconds
+    ``seconds``: how long the symbolic solve may still take once the numeric search has ended (None:
+    SYMBOLIC_SECONDS, read at the call, or not at all for a system beyond_square_roots: see start_symbolic)."""
     f = objective if isinstance(objective, Objective) else Objective.parse(objective, variables)
     if not (math.isfinite(reduction) and 0 < reduction < 1):
         raise OptionError(f"--reduction must satisfy 0 < ε < 1, not {reduction:g}")

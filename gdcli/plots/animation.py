@@ -30,7 +30,7 @@ from gdcli.engine.notation import number
 from gdcli.engine.run import RunResult
 from gdcli.errors import GdError
 from gdcli.files.formats import removed_on_signal, write_atomic
-from gdcli.plots.draw import draw_landscape, draw_series, mark_ends, mark_minima, math_name, title_of
+from gdcli.plots.draw import draw_landscape, draw_series, mark_ends, mark_minima, math_names, title_of
 from gdcli.plots.figure import new_figure
 from gdcli.plots.trajectory import check_view
 from gdcli.plots.view import HALO, MAX_MARKERS, PATH_COLOURS, span, view_box
@@ -158,8 +158,8 @@ def scene(run: RunResult, xlim, ylim):
         shown = shown[np.isfinite(shown)]
         left.set_xlim(*box.xlim)
         left.set_ylim(*span(float(shown.min()), float(shown.max())))
-        left.set_xlabel(math_name(run.objective.symbols[0]))
-        left.set_ylabel(f"$f({math_name(run.objective.symbols[0])[1:-1]})$")
+        left.set_xlabel(math_names(run.objective)[0])
+        left.set_ylabel(f"$f({run.objective.latex['names'][0]})$")
         left.grid(True, alpha=0.3)
         xs, ys = run.x[:, 0], run.f
     else:

@@ -9,7 +9,6 @@ import math
 from typing import Sequence
 
 import numpy as np
-import sympy as sp
 from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
@@ -54,7 +53,7 @@ def draw_landscape(ax: Axes, objective: Objective, box: Box, colorbar_figure: Fi
         bar.ax.set_title("$f$", fontsize=11)
     ax.set_xlim(*box.xlim)
     ax.set_ylim(*box.ylim)
-    names = [math_name(s) for s in objective.symbols]
+    names = math_names(objective)
     ax.set_xlabel(names[0])
     ax.set_ylabel(names[1])
     equal_aspect_if_comparable(ax, box.xlim, box.ylim)
@@ -80,8 +79,9 @@ def tick_text(value: float) -> str:
     return text.replace("-", "−")
 
 
-def math_name(symbol: sp.Symbol) -> str:
-    return f"${sp.latex(symbol)}$"
+def math_names(objective: Objective) -> list[str]:
+    """Each variable as mathtext: $x$, $x_{1}$."""
+    return [f"${name}$" for name in objective.latex["names"]]
 
 
 # paths ---------------------------------------------------------------------------------------------------
@@ -233,7 +233,7 @@ def draw_curve(ax: Axes, runs: Sequence[RunResult], box: Box, labels: Sequence[s
     grid = np.linspace(box.xmin, box.xmax, 600)
     values, _ = ArrayObjective(objective)([grid])
     values = np.where(np.isfinite(values), values, np.nan)
-    ax.plot(grid, values, color="#3b3b3b", linewidth=2.0, label=f"$f({sp.latex(objective.symbols[0])})$")
+    ax.plot(grid, values, color="#3b3b3b", linewidth=2.0, label=f"$f({objective.latex['names'][0]})$")
     shown = [values[np.isfinite(values)]]
     for index, (run, label) in enumerate(zip(runs, labels)):
         xs, fs = run.x[:, 0], run.f
@@ -254,8 +254,8 @@ def draw_curve(ax: Axes, runs: Sequence[RunResult], box: Box, labels: Sequence[s
         low, high = span(float(everything.min()), float(everything.max()))
         ax.set_ylim(low, high)
     ax.set_xlim(*box.xlim)
-    ax.set_xlabel(math_name(objective.symbols[0]))
-    ax.set_ylabel(f"$f({sp.latex(objective.symbols[0])})$")
+    ax.set_xlabel(math_names(objective)[0])
+    ax.set_ylabel(f"$f({objective.latex['names'][0]})$")
     ax.grid(True, alpha=0.3)
 
 
@@ -277,8 +277,8 @@ TITLE_WIDTH = 560
 
 def formula_text(objective: Objective) -> str:
     """f(x, y) = … as mathtext when matplotlib can typeset it, else as plain text, shortened if long."""
-    names = ", ".join(sp.latex(s) for s in objective.symbols[:4]) + (", …" if objective.dimension > 4 else "")
-    latex = sp.latex(objective.expr)
+    names = ", ".join(objective.latex["names"][:4]) + (", …" if objective.dimension > 4 else "")
+    latex = objective.latex["expression"]
     if len(latex) <= 4 * TITLE_LIMIT:
         candidate = f"$f({names}) = {latex}$"
         try:
@@ -286,7 +286,7 @@ def formula_text(objective: Objective) -> str:
                 return candidate
         except (ValueError, RuntimeError):
             pass
-    plain = sp.sstr(objective.expr).replace("**", "^").replace("$", r"\$")
+    plain = objective.latex["plain"].replace("**", "^").replace("$", r"\$")
     if len(plain) > TITLE_LIMIT:
         plain = plain[: TITLE_LIMIT - 1] + "…"
     return f"f = {plain}"

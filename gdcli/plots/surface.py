@@ -19,7 +19,7 @@ from matplotlib.ticker import FixedFormatter, FixedLocator
 from mpl_toolkits.mplot3d.axes3d import Axes3D
 
 from gdcli.engine.run import RunResult
-from gdcli.plots.draw import math_name, tick_text
+from gdcli.plots.draw import math_names, tick_text
 from gdcli.plots.view import COLOUR_MAP, MAX_MARKERS, PATH_COLOURS, PATH_MARKERS, Box, grid_values
 
 SURFACE_GRID = 140
@@ -106,7 +106,7 @@ def draw_surface(ax: Axes3D, runs: Sequence[RunResult], box: Box) -> None:
                        depthshade=False)
     ax.set_xlim(*box.xlim)
     ax.set_ylim(*box.ylim)
-    names = [math_name(s) for s in objective.symbols]
+    names = math_names(objective)
     ax.set_xlabel(names[0])
     ax.set_ylabel(names[1])
     if heights.offset is None:

@@ -122,7 +122,8 @@ def compare_figure(runs: Sequence[RunResult], xlim=None, ylim=None) -> Figure:
     if not runs:
         raise GdError("nothing to compare: give at least one run")
     objective = runs[0].objective
-    if any(r.objective.expr != objective.expr or r.objective.names != objective.names for r in runs):
+    if any(r.objective is not objective and (r.objective.expr != objective.expr or r.objective.names != objective.names)
+           for r in runs):  # runs on one Objective need no SymPy to tell
         raise GdError("the runs to compare must be on the same objective")
     labels = [f"{optimizer_text(r, brief=True)}: {status_text(r, brief=True)}" for r in runs]
     n = objective.dimension

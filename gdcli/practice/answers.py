@@ -50,6 +50,10 @@ class Answer:
     dimension: int = 1
 
 
+_X = re.compile(r"(?<![\w.])x(?!\w)")
+"""The model's variable x in its checked text."""
+
+
 @lru_cache(maxsize=256)
 def parsed_objective(text: str, variables: tuple[str, ...] | None):
     """Objective.parse, kept: the questions of a problem and the variants of a template share an objective
@@ -97,10 +101,9 @@ class Context:
 
     def _dataset_objective(self):
         """The mean squared error (1/|B|) Σ_{i∈B} (y_i − model(x_i))² over the rows B of ``batch`` (all rows
-        when absent)."""
-        import sympy as sp
-
-        from gdcli.engine.expression import parse_expression, parse_number
+        when absent), written out as an objective's text with each xᵢ put into the model, so that it is read like
+        any objective: by the safe parser, then from the derivation cache when seen before (no SymPy)."""
+        from gdcli.engine.expression import check_expression, parse_number, plain_number
         from gdcli.engine.objective import Objective
 
         table = self.data["dataset"]
@@ -108,15 +111,21 @@ class Context:
         if not (isinstance(xs, list) and isinstance(ys, list) and xs and len(xs) == len(ys)):
             raise self.question.data_error("dataset", "needs lists x and y of the same length")
         params = self.data.get("params", ["w", "b"])
-        model, symbols = parse_expression(self.data.get("model", "w*x + b"), [*params, "x"])
+        model = self.data.get("model", "w*x + b")
+        checked = check_expression(model, [*params, "x"])
         batch = self.data.get("batch", list(range(1, len(xs) + 1)))
         if not all(isinstance(i, int) and 1 <= i <= len(xs) for i in batch) or not batch:
             raise self.question.data_error("batch", f"rows must be whole numbers from 1 to {len(xs)}")
-        value = lambda v: parse_number(str(v), "a data value")  # noqa: E731
-        x_symbol = symbols[-1]
-        terms = [(value(ys[i - 1]) - model.xreplace({x_symbol: value(xs[i - 1])})) ** 2 for i in batch]
-        expr = sp.Add(*terms) / len(batch)
-        return Objective(expr, symbols[:-1], text=f"mean squared error of {self.data.get('model', 'w*x + b')}")
+
+        def value(v) -> str:
+            if plain_number(str(v), "a data value") is None:  # beyond + − × ÷ of numbers (π, 1/0): SymPy reads it
+                parse_number(str(v), "a data value")
+            return f"({v})"
+
+        terms = [f"({value(ys[i - 1])} - ({_X.sub(value(xs[i - 1]), checked.text)}))**2" for i in batch]
+        objective = Objective.parse(f"({' + '.join(terms)})/{len(batch)}", params)
+        objective.text = f"mean squared error of {model}"
+        return objective
 
     @property
     def start(self):
@@ -184,7 +193,7 @@ class Context:
         from gdcli.engine.stability import analyse
 
         if "eigenvalues" in self.data:
-            values = self.engine("eigenvalues", lambda: [float(_number(v)) for v in self.data["eigenvalues"]])
+            values = self.engine("eigenvalues", lambda: [_number(v) for v in self.data["eigenvalues"]])
             hessian, point = np.diag(values), np.zeros(len(values))
         else:
             point = self.point if ("point" in self.data or "start" in self.data) else self.objective.default_start()
@@ -195,9 +204,11 @@ class Context:
 
 
 def _number(value) -> float:
-    from gdcli.engine.expression import parse_number
+    """``value`` as gdcli.engine.expression.read_number reads it: exactly, rounded once (SymPy only for a constant
+    beyond + − × ÷ of numbers, such as π)."""
+    from gdcli.engine.expression import read_number
 
-    return parse_number(str(value), "a value")
+    return read_number(str(value), "a value")
 
 
 def _vector_text(value) -> str:
@@ -581,7 +592,7 @@ def _stopping_step(c: Context, criterion: str) -> int:
     """The first step t at which the engine's run meets ``criterion``'s test alone at data.tol."""
     if criterion not in STOPPING_TESTS:
         raise c.question.data_error("criterion", f"'{criterion}' is not one of {', '.join(STOPPING_TESTS)}")
-    tol = c.engine("tol", lambda: float(_number(c.require("tol"))))
+    tol = c.engine("tol", lambda: _number(c.require("tol")))
     budget = int(c.data.get("steps", STOPPING_BUDGET))
     run = c.run(budget, stop={STOPPING_TESTS[criterion]: tol})
     if run.reason != STOPPING_TESTS[criterion]:
@@ -619,7 +630,7 @@ def compute_gradient_test_radius(c: Context) -> Answer:
     eigenvalues = np.linalg.eigvalsh(o.hessian_at(np.zeros(o.dimension)))
     if eigenvalues[0] <= 1e-12:
         raise c.question.data_error("objective", "the Hessian is not positive definite: no minimizer bounds it")
-    tol = c.engine("tol", lambda: float(_number(c.require("tol"))))
+    tol = c.engine("tol", lambda: _number(c.require("tol")))
     near = (NearMiss(tol * float(eigenvalues[0]), "that multiplies by the curvature: ‖∇f‖ = λ‖x − x*‖ along an "
                                                    "eigenvector, so divide tol by λ."),)
     if eigenvalues[-1] > eigenvalues[0] * (1 + 1e-9):

@@ -16,10 +16,11 @@ from rich.text import Text
 
 from gdcli.engine.expression import reads_euler
 from gdcli.engine.methods import describe_search
-from gdcli.engine.notation import number, unicode, vector
+from gdcli.engine.notation import number, vector
 from gdcli.engine.objective import SHOWN_DIMENSION
 from gdcli.engine.optimizers import rule_lines
 from gdcli.engine.stability import Stability
+from gdcli.render.table import PlainTable
 
 SPARK = "▁▂▃▄▅▆▇█"
 STATUS_STYLE = {"converged": "green", "max_steps": "yellow", "diverged": "red", "line_search_failed": "red"}
@@ -92,7 +93,7 @@ def header(solution) -> Panel:
                                                                  if r.line_search else ""))
     lines.add_row("start", f"{vector(r.start)}")
     title = f"gd solve · {o.text}" if len(o.text) <= 60 else "gd solve"
-    return Panel(lines, title=Text(title), title_align="left", border_style="blue")
+    return Panel(PlainTable(lines), title=Text(title), title_align="left", border_style="blue")
 
 
 def iterate_table(run, max_rows: int = 20) -> Table:
@@ -174,7 +175,7 @@ def stability_panel(stability: Stability, lr0: float) -> Panel:
     elif s.curvature_note:
         grid.add_row("along the path", s.curvature_note)
     grid.add_row("reading", Text(s.reading, style="italic"))
-    return Panel(grid, title=Text("stability"), title_align="left", border_style="magenta")
+    return Panel(PlainTable(grid), title=Text("stability"), title_align="left", border_style="magenta")
 
 
 def point_name(s: Stability) -> str:
@@ -268,14 +269,15 @@ def solution(sol, max_rows: int = 20) -> Group:
     """Everything `gd solve` shows, in reading order."""
     run = sol.run
     return Group(
-        header(sol), iterate_table(run, max_rows), Text(""), stability_panel(sol.stability, run.lr0), verdict(sol),
+        header(sol), PlainTable(iterate_table(run, max_rows)), Text(""), stability_panel(sol.stability, run.lr0),
+        verdict(sol),
         labelled_sparkline("f over the run", run.f),
     )
 
 
 def functions_table(catalog) -> Table:
     """The built-in test functions: formula and what it teaches, standard start, suggested α and budget."""
-    from gdcli.engine.expression import parse_expression
+    from gdcli.engine.functions import formulas
 
     table = Table(title="built-in objectives: gd solve NAME", header_style="bold", show_lines=True)
     table.add_column("name", style="cyan", no_wrap=True)
@@ -283,9 +285,8 @@ def functions_table(catalog) -> Table:
     table.add_column("start", no_wrap=True)
     table.add_column("α", no_wrap=True)
     table.add_column("steps", justify="right")
-    for f in catalog:
+    for f, formula in zip(catalog, formulas(tuple(catalog))):
         minima = ", ".join(vector(m, 4) for m in f.minima) or "none: a saddle"
-        formula = unicode(parse_expression(f.expression)[0])
         table.add_row(f.name, Text.assemble(formula, "\n", (f"{f.description}; minima {minima}", "dim")),
                       vector(f.start), number(f.lr), str(f.steps))
     return table

@@ -32,7 +32,7 @@ from rich.text import Text
 from gdcli.engine.kernels import ArrayObjective
 from gdcli.engine.notation import number, vector
 from gdcli.engine.objective import Objective
-from gdcli.engine.optimizers import HYPER_SYMBOLS, SYMBOL_NAMES, rule_lines, symbol_text
+from gdcli.engine.optimizers import HYPER_NAMES, SYMBOL_TEXT, Rule, rule_lines
 from gdcli.engine.run import RunResult
 from gdcli.render.solve import iterate_table, point_name
 from gdcli.step.stepper import Step, Stepper
@@ -60,17 +60,26 @@ PICTURE_SHARE = 0.5
 """The least share of a terminal's rows the picture gets while the rest of the screen can give up lines."""
 SUBSCRIPTS = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-HYPER_NAMES = {symbol_text(symbol): name for name, symbol in HYPER_SYMBOLS.items()}
+HYPER_OPTIONS = {shown: name for name, shown in HYPER_NAMES.items()}
 """Displayed hyper-parameter symbol → option name (β₁ → beta1)."""
+QUANTITIES = {shown: name for name, shown in SYMBOL_TEXT.items()}
+"""Displayed symbol of a rule's quantity → its name in the rule (m̂ → m_hat)."""
 _SQRT = re.compile(r"√\((\w\u0302?)\)")
-_rule_lines = lru_cache(maxsize=16)(rule_lines)
-"""The rule's lines, worked out once per rule (a page writes out hundreds of updates)."""
 _TOKEN = re.compile(r"(?<![A-Za-z_0-9])(m̂|v̂|β₁|β₂|[xgαβερbsmv])(?![A-Za-z_0-9\u0302₀-₉])")
 
 
 def _typeset(line: str) -> str:
     """A rule line with true minus signs."""
     return line.replace(" - ", " − ")
+
+
+@lru_cache(maxsize=16)
+def assignments(rule: Rule) -> tuple[tuple[str, str, str], ...]:
+    """The rule's assignments as (the target's name, its symbol, the printed line ``target ← expression``), read
+    from its printed lines (gdcli.engine.optimizers.rule_lines, held by the derivation cache, so a warm cache
+    needs no SymPy here), once per rule (a page writes out hundreds of updates)."""
+    shown = [(line.split(" ← ", 1)[0], line) for line in rule_lines(rule)]
+    return tuple((QUANTITIES[symbol], symbol, line) for symbol, line in shown)
 
 
 def sub(k: int) -> str:
@@ -109,33 +118,32 @@ def written_update(run: RunResult, steps: list[Step], k: int, first: str = "") -
     rule = run.optimizer.rule
     assigned: set[str] = set()
     lines = []
-    for (target, _), line in zip(rule.steps, _rule_lines(rule)):
+    for target, shown, line in assignments(rule):
         right = _SQRT.sub(r"√\1", _typeset(line).split(" ← ", 1)[1]).replace("ᵗ", str(k).translate(SUPERSCRIPTS))
 
         def symbolic(match: re.Match) -> str:
             name = match.group(1)
             if name in ("x", "g"):
                 return name + sub(k - 1)
-            if name in HYPER_NAMES or name == "α":
+            if name in HYPER_OPTIONS or name == "α":
                 return name
             return name + sub(k if name in assigned else k - 1)
 
         def numeric(match: re.Match) -> str:
             name = match.group(1)
-            key = _key(name)
             if name == "α":
                 return number(step.lr, 5)
-            if name in HYPER_NAMES:
-                return number(hyper[HYPER_NAMES[name]], 5)
+            if name in HYPER_OPTIONS:
+                return number(hyper[HYPER_OPTIONS[name]], 5)
             if name == "x":
                 return values_text(previous.x)
             if name == "g":
                 return values_text(previous.grad)
+            key = QUANTITIES[name]
             return values_text(step.values[key] if name in assigned else previous.state[key])
 
-        shown = symbol_text(target)
         lines.append(f"{shown}{sub(k)} = {_TOKEN.sub(symbolic, right)} = {_TOKEN.sub(numeric, right)} = "
-                     f"{values_text(step.values[target.name])}")
+                     f"{values_text(step.values[target])}")
         assigned.add(shown)
     return lines
 
@@ -190,11 +198,6 @@ def _pieces(text: str, width: int, level: int) -> list[str]:
             for piece in (_pieces(part, width, level + 1) if cell_len(part) > width else [part])]
 
 
-def _key(shown: str) -> str:
-    """The rule's variable name for a displayed symbol (m̂ → m_hat)."""
-    return next(s.name for s, text in SYMBOL_NAMES.items() if text == shown)
-
-
 # the state beside the picture --------------------------------------------------------------------------------
 METHOD_STATE = {"tau": "τ (added to H)", "beta": "β", "gamma": "γ (H₀ = γI)", "pairs": "pairs (s, y) kept",
                 "skipped": "last update skipped"}
@@ -241,11 +244,11 @@ def state_rows(run: RunResult, step: Step, compact: bool = False) -> list[tuple[
     rows.append((f"{run.optimizer.name}, t = {k}", ", ".join(settings)))
     if not run.optimizer.elementwise:
         rows += method_state(run.states[k], k, run.objective.dimension, compact)
-    for (target, _), line in zip(run.optimizer.rule.steps, _rule_lines(run.optimizer.rule)):
-        if target.name == "x":
+    for name, shown, line in assignments(run.optimizer.rule) if run.optimizer.elementwise else ():
+        if name == "x":
             continue
-        value = step.values.get(target.name, step.state.get(target.name))
-        label = symbol_text(target) if compact else _typeset(line)
+        value = step.values.get(name, step.state.get(name))
+        label = shown if compact else _typeset(line)
         rows.append((label, values_text(value) if value is not None else "— (before the first update)"))
     if step.delta is not None:
         rows.append(("Δx" if compact else f"Δx = x{sub(k)} − x{sub(k - 1)}", values_text(step.delta)))
@@ -423,7 +426,7 @@ def picture(stepper: Stepper, cols: int, rows: int) -> tuple[Picture, list[str]]
 
 def _marks_legend(stepper: Stepper) -> str:
     text = "◉ xₖ  •─ path  ○ x₀  → −∇f"
-    if stepper.run.optimizer.rule.state or not stepper.run.optimizer.elementwise:
+    if not stepper.run.optimizer.elementwise or stepper.run.optimizer.rule.state_names:
         text += "  ⇒ next update"
     return text
 
@@ -453,7 +456,7 @@ def field_map(stepper: Stepper, cols: int, rows: int) -> tuple[Picture, list[str
     view.mark(*here, "◉")
     scale_col, scale_row = cols / (x1 - x0), rows / (y1 - y0)
     view.ray(*here, -step.grad[0] * scale_col, step.grad[1] * scale_row, GRADIENT_ARROWS, 3)
-    if k < stepper.last and (run.optimizer.rule.state or not run.optimizer.elementwise):
+    if k < stepper.last and (not run.optimizer.elementwise or run.optimizer.rule.state_names):
         d = run.x[k + 1] - step.x
         view.ray(*here, d[0] * scale_col, -d[1] * scale_row, STEP_ARROWS, 4)
     names = stepper.objective.names
@@ -486,7 +489,7 @@ def curve(stepper: Stepper, cols: int, rows: int) -> tuple[Picture, list[str]]:
     here = cell(step.x[0], step.f)
     view.mark(*here, "◉")
     view.ray(here[0], here[1], -step.grad[0], 0.0, GRADIENT_ARROWS, 3)
-    if step.k < stepper.last and (run.optimizer.rule.state or not run.optimizer.elementwise):
+    if step.k < stepper.last and (not run.optimizer.elementwise or run.optimizer.rule.state_names):
         row = here[1] - 1 if here[1] >= 1 else here[1] + 1
         view.ray(here[0], row, run.x[step.k + 1, 0] - step.x[0], 0.0, STEP_ARROWS, 4)
     name = stepper.objective.names[0]

@@ -79,6 +79,14 @@ print("sympy imported" if "sympy" in sys.modules else "no sympy", file=sys.stder
      "cosine"),
     *(("solve", "himmelblau", "--optimizer", method, "--steps", "30")
       for method in ("newton", "bfgs", "lbfgs", "cg", "bb", "polyak")),
+    # gd step writes each rule out from its printed lines, which the cache holds
+    *(("step", "rosenbrock", "--optimizer", name, "--lr", "0.001", "--frames", "3")
+      for name in ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "bfgs")),
+    ("step", "x^2", "--optimizer", "adam", "--schedule", "cosine", "--frames", "2"),
+    ("functions",),  # the catalog's formulas, one entry
+    # a dataset's mean squared error is read as an objective's text, so the cache knows it
+    ("practice", "check", "linear-regression-four-points", "--question", "2", "--answer", "0.81995, 1.64734"),
+    ("practice", "show", "batch-versus-stochastic"),
 ])
 def test_a_hit_does_not_import_sympy(tmp_path, args):
     env = {"GDCLI_CACHE": str(tmp_path / "cache"), "GDCLI_HOME": str(tmp_path / "home")}
@@ -87,6 +95,31 @@ def test_a_hit_does_not_import_sympy(tmp_path, args):
     assert first.stderr.strip().endswith("sympy imported"), first.stderr
     assert second.stderr.strip().endswith("no sympy"), second.stderr
     assert second.stdout == first.stdout
+
+
+def test_a_question_on_given_eigenvalues_needs_no_sympy_at_all(tmp_path):
+    """Its numbers (eigenvalues 1 and 10, so κ = 10) are read as fractions, never through SymPy."""
+    env = {"GDCLI_CACHE": str(tmp_path / "cache"), "GDCLI_HOME": str(tmp_path / "home")}
+    result = run_python(CHECK_SYMPY, "practice", "check", "eigenvalues-one-and-ten", "--question", "2", "--answer", "10",
+                        env=env)
+    assert result.stdout.startswith("✓") and result.stderr.strip().endswith("no sympy"), result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("solve", "rosenbrock", "--optimizer", "adam", "--steps", "50", "--surface", "--plot"),
+    ("solve", "x^2", "--steps", "4", "--animate"),
+    ("compare", "--steps", "10", "--plot"),
+    ("fit", str(ROOT / "problems" / "data" / "linear.csv"), "--target", "y", "--epochs", "20", "--plot"),
+])
+def test_a_picture_from_a_hit_is_the_picture_from_a_miss(tmp_path, args):
+    """The pictures read f and its variables in LaTeX from the entry: the same file, without SymPy."""
+    env = {"GDCLI_CACHE": str(tmp_path / "cache"), "GDCLI_HOME": str(tmp_path / "home")}
+    suffix = ".gif" if "--animate" in args else ".png"
+    first = run_python(CHECK_SYMPY, *args, str(tmp_path / f"miss{suffix}"), env=env)
+    second = run_python(CHECK_SYMPY, *args, str(tmp_path / f"hit{suffix}"), env=env)
+    assert first.stderr.strip().endswith("sympy imported"), first.stderr
+    assert second.stderr.strip().endswith("no sympy"), second.stderr
+    assert (tmp_path / f"hit{suffix}").read_bytes() == (tmp_path / f"miss{suffix}").read_bytes()
 
 
 def fill(text: str) -> Objective:

@@ -8,6 +8,7 @@ import os
 import numpy as np
 import pytest
 
+from gdcli.errors import GdError
 from gdcli.practice import problems
 from gdcli.practice.grading import Interval, answer_text
 
@@ -232,6 +233,34 @@ def test_data_the_engine_refuses_names_the_field(cli, tmp_path):
     path.write_text(GOOD.replace("start = [1]", "start = [1, 2]"))
     result = cli("practice", "check", str(path), "--question", "1", "--answer", "0.8")
     assert result.exit_code == 2 and "refused.toml: data.start: --start has 2 values" in result.stderr
+
+
+DATASET = GOOD.replace('objective = "x^2"\nstart = [1]', 'dataset = { x = [0.5, -2, "1/3"], y = [1.25, 3, -1] }\n'
+                       'model = "a*x^2 + c*exp(-x)"\nparams = ["a", "c"]\nbatch = [1, 3]\nstart = [1, 0]')
+
+
+def test_a_dataset_objective_is_the_mean_squared_error_written_out(tmp_path):
+    """The rows of ``batch``, each xᵢ put into the model, as SymPy is told by hand; a data value that is no
+    number and a model that names an undeclared variable are refused at the dataset's field."""
+    import sympy as sp
+
+    from gdcli.practice.answers import Context
+
+    path = tmp_path / "data.toml"
+    path.write_text(DATASET)
+    objective = Context(problems.load(path).question(1)).objective
+    a, c = objective.symbols
+    model = lambda x: a * x**2 + c * sp.exp(-x)  # noqa: E731
+    by_hand = ((sp.Rational(5, 4) - model(sp.Rational(1, 2)))**2 + (-1 - model(sp.Rational(1, 3)))**2) / 2
+    assert objective.names == ["a", "c"] and sp.simplify(objective.expr - by_hand) == 0
+    assert objective.text == "mean squared error of a*x^2 + c*exp(-x)"
+    for value, message in (('"1/0"', "a data value '1/0' is not a number"), ('"x"', "a data value must be a number")):
+        path.write_text(DATASET.replace('"1/3"', value))
+        with pytest.raises(GdError, match="data.dataset: " + message):
+            problems.load(path)
+    path.write_text(DATASET.replace('params = ["a", "c"]', 'params = ["a"]'))
+    with pytest.raises(GdError, match="'c' is not a declared variable"):
+        problems.load(path)
 
 
 def test_duplicate_ids_in_a_bank(cli, tmp_path, monkeypatch):
