@@ -138,6 +138,27 @@ class ArrayPrinter(NumPyPrinter):
         return str(expr.p) if abs(expr.p) < 2**53 else self._print_Rational(expr)
 
 
+def fraction_source(expr: sp.Expr) -> str:
+    """``expr`` as Python over Fractions that computes what gdcli.engine.exact.evaluate computes: symbols by
+    name, each number as the Fraction evaluate reads (a decimal as written), each sum and product checked
+    against the digit budget (``_checked``), each power by ``_power`` (exact.power); anything else is refused."""
+    from gdcli.engine.exact import rational_number
+
+    if expr.is_Symbol:
+        return expr.name
+    if expr.is_Number and (expr.is_Rational or expr.is_Float):
+        value = rational_number(expr)
+        return f"_F({value.numerator}, {value.denominator})"
+    parts = [fraction_source(a) for a in expr.args]
+    if expr.is_Add:
+        return f"_checked({' + '.join(parts)})"
+    if expr.is_Mul:
+        return f"_checked({' * '.join(parts)})"
+    if expr.is_Pow:
+        return f"_power({parts[0]}, {parts[1]}, {str(expr)!r})"
+    raise ObjectiveError(f"{type(expr).__name__} cannot be evaluated in exact arithmetic here")
+
+
 def assignments(
     targets: Sequence[str], exprs: Sequence[sp.Expr], printer: StrPrinter, indent: str, prefix: str = "_c"
 ) -> list[str]:

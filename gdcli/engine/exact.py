@@ -9,14 +9,16 @@ result would pass ``MAX_DIGITS`` digits raises ``TooLarge`` before it is compute
 refused at once instead of hanging.
 
 A decimal in the expression (0.1 in "0.1*x^2") is read as the decimal it prints as (1/10).
+
+SymPy is imported only where an expression is read: an optimizer's rule compiled over Fractions
+(gdcli.engine.kernels.fraction_step, with ``checked`` and ``power``) computes without it.
 """
 
 from __future__ import annotations
 
+import sys
 from fractions import Fraction
 from math import log10
-
-import sympy as sp
 
 from gdcli.engine.notation import number
 
@@ -27,7 +29,7 @@ MAX_DIGITS = 5000
 class Irrational(ArithmeticError):
     """The expression's value is not a rational number (``what`` is the irrational subexpression)."""
 
-    def __init__(self, what: sp.Expr):
+    def __init__(self, what):
         super().__init__(str(what))
         self.what = what
 
@@ -38,22 +40,37 @@ class TooLarge(ArithmeticError):
 
 def digits(value: Fraction) -> int:
     """Decimal digits of the numerator and the denominator together."""
-    return len(str(abs(value.numerator))) + len(str(value.denominator))
+    return _decimal_digits(abs(value.numerator)) + _decimal_digits(value.denominator)
+
+
+def _decimal_digits(n: int) -> int:
+    """The number of decimal digits of n ≥ 0, counted without writing n out (Python refuses to write an
+    integer of more than 4300 digits as text): from 2^(b−1) ≤ n < 2^b, ⌊(b−1)·log₁₀2⌋ + 1 is the count or one
+    less, and comparing with a power of 10 decides."""
+    count = max(1, int((n.bit_length() - 1) * log10(2)) + 1)
+    while n >= 10**count:
+        count += 1
+    while count > 1 and n < 10 ** (count - 1):
+        count -= 1
+    return count
 
 
 def rational_number(value) -> Fraction:
     """A Fraction from a SymPy Rational or Float, a Python number (a float as the decimal it prints as)."""
-    if isinstance(value, sp.Rational):
+    sp = sys.modules.get("sympy")  # a SymPy number exists only once SymPy is imported: not imported for it
+    if sp is not None and isinstance(value, sp.Rational):
         return Fraction(int(value.p), int(value.q))
-    if isinstance(value, (sp.Float, float)):
+    if isinstance(value, float) or (sp is not None and isinstance(value, sp.Float)):
         return Fraction(repr(float(value)))
     return Fraction(value)
 
 
-def power(base: Fraction, exponent: Fraction, expr: sp.Expr) -> Fraction:
+def power(base: Fraction, exponent: Fraction, expr) -> Fraction:
     """base**exponent exactly: integer exponents within the digit budget, and p/q exponents of perfect q-th
-    powers; anything else is irrational."""
+    powers; anything else is irrational (``expr``, the power, names it)."""
     if exponent.denominator != 1:
+        import sympy as sp
+
         root = exponent.denominator
         if base < 0 and root % 2 == 0:
             raise Irrational(expr)
@@ -74,14 +91,18 @@ def power(base: Fraction, exponent: Fraction, expr: sp.Expr) -> Fraction:
     return base**n
 
 
-def _checked(value: Fraction) -> Fraction:
+def checked(value: Fraction) -> Fraction:
+    """``value``, or TooLarge when it has more than MAX_DIGITS digits."""
     if digits(value) > MAX_DIGITS:
         raise TooLarge(f"a number with {digits(value)} digits")
     return value
 
 
-def evaluate(expr: sp.Expr, values: dict[sp.Symbol, Fraction]) -> Fraction:
-    """The exact value of ``expr`` with each symbol replaced by its Fraction in ``values``."""
+def evaluate(expr, values: dict) -> Fraction:
+    """The exact value of the SymPy expression ``expr`` with each symbol replaced by its Fraction in
+    ``values``."""
+    import sympy as sp
+
     if expr.is_Symbol:
         return values[expr]
     if expr.is_Number:
@@ -90,12 +111,12 @@ def evaluate(expr: sp.Expr, values: dict[sp.Symbol, Fraction]) -> Fraction:
         return rational_number(expr)
     args = expr.args
     if expr.is_Add:
-        return _checked(sum((evaluate(a, values) for a in args), Fraction(0)))
+        return checked(sum((evaluate(a, values) for a in args), Fraction(0)))
     if expr.is_Mul:
         product = Fraction(1)
         for a in args:
             product *= evaluate(a, values)
-        return _checked(product)
+        return checked(product)
     if expr.is_Pow:
         return power(evaluate(args[0], values), evaluate(args[1], values), expr)
     if isinstance(expr, sp.Abs):
@@ -123,12 +144,15 @@ def constant_matrix(rows) -> list[list[Fraction]]:
     fractions, each entry read by ``evaluate``: a decimal as it prints (0.1 is 1/10), never rounded. Raises
     Irrational for an entry that is not a rational constant (√2, π, or one holding a variable), TooLarge past
     MAX_DIGITS."""
+    import sympy as sp
+
     rows = rows.tolist() if isinstance(rows, sp.MatrixBase) else rows
     return [[_constant(sp.sympify(entry)) for entry in row] for row in rows]
 
 
-def _constant(entry: sp.Expr) -> Fraction:
+def _constant(entry) -> Fraction:
     if entry.free_symbols:
         raise Irrational(entry)
     return evaluate(entry, {})
+
 

@@ -5,6 +5,8 @@
   path).
 - ``ArrayRule(rule)``: one optimizer update over arrays of coordinates, returning every quantity the rule
   names (state such as b, s, m, v and temporaries such as m̂, v̂), so views can show the optimizer's state.
+- ``fraction_step(rule)``: the same update of one coordinate in Fractions, as gdcli.engine.exact evaluates
+  the rule (exact iterates without SymPy once its source is in the derivation cache).
 
 Both are elementwise and broadcast: a learning rate of shape (N, 1) against points of shape (N, n) advances
 N runs at once. Floating-point warnings are silenced inside; callers look for non-finite values instead.
@@ -12,11 +14,13 @@ N runs at once. Floating-point warnings are silenced inside; callers look for no
 
 from __future__ import annotations
 
-from typing import Mapping
+from fractions import Fraction
+from functools import lru_cache
+from typing import Callable, Mapping
 
 import numpy as np
 
-from gdcli.engine import cache
+from gdcli.engine import cache, exact
 from gdcli.engine.compiled import compile_source
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import ELEMENTWISE, HYPER_NAMES, RULES, Rule, symbols
@@ -85,18 +89,19 @@ class ArrayHessian:
         return out
 
 
-def _rule_source(rule: Rule) -> str:
-    """NumPy source of ``_step(x, g, lr, step, <state>, <hyper-parameters>)``, returning every assigned quantity."""
+def _rule_source(rule: Rule, fractions: bool = False) -> str:
+    """Source of ``_step(x, g, lr, step, <state>, <hyper-parameters>)``, returning every assigned quantity:
+    NumPy over arrays, or with ``fractions`` Python over Fractions (gdcli.engine.codegen.fraction_source)."""
     import sympy as sp
 
     from gdcli.engine import codegen
 
-    printer = codegen.ArrayPrinter()
+    write = codegen.fraction_source if fractions else codegen.ArrayPrinter().doprint
     y = symbols()
     names = {y.x: sp.Symbol("x"), y.g: sp.Symbol("g"), y.alpha: sp.Symbol("lr"), y.t: sp.Symbol("step")}
     names.update({getattr(y, name): sp.Symbol(name) for name in HYPER_NAMES})
     targets = [target.name for target, _ in rule.steps]
-    lines = [f"    {target.name} = {printer.doprint(expr.xreplace(names))}" for target, expr in rule.steps]
+    lines = [f"    {target.name} = {write(expr.xreplace(names))}" for target, expr in rule.steps]
     parameters = ["x", "g", "lr", "step", *rule.state_names, *rule.defaults]
     return "\n".join([
         f"def _step({', '.join(parameters)}):",
@@ -104,6 +109,26 @@ def _rule_source(rule: Rule) -> str:
         "    return {" + ", ".join(f"'{t}': {t}" for t in targets) + "}",
         "",
     ])
+
+
+def fraction_step(rule: Rule) -> Callable[..., dict[str, Fraction]]:
+    """One update of ``rule`` on one coordinate in Fractions: ``step(x=, g=, lr=, step=t, <state>=, <hyper>=)``
+    returns every quantity the rule assigns, by name, in order, each the value gdcli.engine.exact.evaluate
+    gives its expression (the same sums, products and powers under the same digit budget)."""
+    return _step_function(rule, True)
+
+
+@lru_cache(maxsize=64)
+def _step_function(rule: Rule, fractions: bool) -> Callable:
+    """The compiled ``_step`` of _rule_source, made once per rule; a built-in rule's source is kept in the
+    derivation cache, so it needs no SymPy a second time."""
+    make = lambda: _rule_source(rule, fractions)
+    if RULES.get(rule.name) is rule:
+        source = cache.Entry({"rule": rule.name}).get("fraction step" if fractions else "array step", make)
+    else:
+        source = make()
+    extra = {"_F": Fraction, "_checked": exact.checked, "_power": exact.power} if fractions else {"numpy": np}
+    return compile_source(source, "_step", extra)
 
 
 class ArrayRule:
@@ -119,11 +144,7 @@ class ArrayRule:
             raise OptionError(f"{rule.name} is not an elementwise rule, and this runs only those "
                               f"({', '.join(ELEMENTWISE)})")
         self.rule = rule
-        # a built-in rule's source is kept in the derivation cache, so it needs no SymPy a second time
-        builtin = RULES.get(rule.name) is rule
-        source = cache.Entry({"rule": rule.name}).get("array step", lambda: _rule_source(rule)) if builtin \
-            else _rule_source(rule)
-        self.raw = compile_source(source, "_step", {"numpy": np})
+        self.raw = _step_function(rule, False)
         """The generated function itself, called with keyword state and hyper-parameters, for hot loops."""
 
     @property

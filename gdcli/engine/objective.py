@@ -255,6 +255,29 @@ class Objective:
         return self.derived.get("rational_hessian", make)
 
     @property
+    def rational_quadratic(self) -> dict | None:
+        """f = ½xᵀHx + cᵀx + f(0) in rational numbers written "p/q": {"hessian": H (rational_hessian), "gradient":
+        c = ∇f(0), "value": f(0)} (read by gdcli.engine.exact.evaluate, a decimal as written), when f is
+        quadratic and all of them are rational; else None."""
+        def make() -> dict | None:
+            from fractions import Fraction
+
+            from gdcli.engine import exact
+
+            if not self.is_quadratic or self.rational_hessian is None:
+                return None
+            origin = {s: Fraction(0) for s in self.symbols}
+            try:
+                c = [exact.evaluate(e, origin) for e in self.gradient]
+                value = exact.evaluate(self.expr, origin)
+            except (ArithmeticError, ValueError, TypeError):  # an irrational or undefined value, or too large
+                return None
+            return {"hessian": self.rational_hessian, "gradient": [f"{v.numerator}/{v.denominator}" for v in c],
+                    "value": f"{value.numerator}/{value.denominator}"}
+
+        return self.derived.get("rational_quadratic", make)
+
+    @property
     def texts(self) -> dict:
         """f, ∇f and the non-zero entries of ∇²f written as SymPy writes them (``sstr``): keys ``expression``,
         ``gradient`` (a list) and ``hessian`` ({"i,j": text} over hessian_pattern)."""

@@ -200,7 +200,14 @@ def prepare(
     return Setup(f, rule, alpha, budget, plan)
 
 
-def solve(
+def solve(objective: str | Objective | None = None, *, curvature: bool | None = None, **options) -> Solution:
+    """Run one optimizer on an objective (see ``iterate``) and read its stability; ``curvature`` asks for the
+    curvature along the path (None: up to 50 variables)."""
+    result = iterate(objective, **options)
+    return Solution(result.objective, result, methods.read(read_run(result, curvature), result))
+
+
+def iterate(
     objective: str | Objective | None = None,
     *,
     start: str | Sequence[float] | None = None,
@@ -212,15 +219,13 @@ def solve(
     shrink: float = 0.5,
     c2: float | None = None,
     every: int = 1,
-    curvature: bool | None = None,
     **options,
-) -> Solution:
-    """Run one optimizer on an objective and read its stability.
+) -> RunResult:
+    """The run of ``solve`` alone, without its stability reading (what a practice answer reads).
 
     ``start`` defaults to the built-in's standard start, else 1 in every coordinate; the stopping tests are
     those of gdcli.engine.run.run; ``line_search`` is False, True (Armijo) or a kind of
-    gdcli.engine.line_search (armijo, wolfe, strong-wolfe, exact), with c1, c2 and shrink; ``curvature`` asks
-    for the curvature along the path (None: up to 50 variables); ``options`` are
+    gdcli.engine.line_search (armijo, wolfe, strong-wolfe, exact), with c1, c2 and shrink; ``options`` are
     gdcli.engine.solution.prepare's (variables, optimizer, lr, steps, beta, beta1,
     beta2, eps, rho, schedule, decay, period, lr_min, warmup, and the methods' memory, cg_beta, bb, h0, fstar).
     """
@@ -228,7 +233,6 @@ def solve(
     x0 = setup.objective.read_start(start)
     kind = "armijo" if line_search is True else line_search or getattr(setup.optimizer.rule, "search", None)
     search = LineSearch(c1, shrink, kind, c2) if kind else None
-    result = run(setup.objective, setup.optimizer, x0, setup.lr, setup.steps, tol, xtol, ftol, setup.schedule,
-                 search, every)
-    return Solution(setup.objective, result, methods.read(read_run(result, curvature), result))
+    return run(setup.objective, setup.optimizer, x0, setup.lr, setup.steps, tol, xtol, ftol, setup.schedule,
+               search, every)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -11,8 +12,13 @@ def shipped_folder(variable: str, name: str) -> Path:
     """$variable if set, else the folder ``name`` beside the package (a checkout or an editable install), else
     the copy an ordinary install puts in <prefix>/share/gdcli/``name`` (pyproject's data-files)."""
     given = os.environ.get(variable)
-    if given:
-        return Path(given)
+    return Path(given) if given else _beside_or_installed(name)
+
+
+@lru_cache(maxsize=None)
+def _beside_or_installed(name: str) -> Path:
+    """The folder ``name`` beside the package, else in <prefix>/share/gdcli, found once (neither moves while gd
+    runs)."""
     beside = Path(__file__).resolve().parents[2] / name
     installed = Path(sys.prefix) / "share" / "gdcli" / name
     return beside if beside.is_dir() or not installed.is_dir() else installed

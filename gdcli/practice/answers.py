@@ -158,20 +158,19 @@ class Context:
     def run(self, steps: int | None = None, stop: dict | None = None, **changed):
         """The engine's run: every step recorded, no early stop unless ``stop`` turns on stopping tests (tol, xtol,
         ftol of gdcli.engine.run); ``changed`` replaces data (optimizer, lr, line_search, cg_beta, bb) for a run
-        that differs in one thing."""
+        that differs in one thing: gdcli.engine.solution.iterate, solve's run without its stability reading."""
         from gdcli.engine.line_search import KINDS
-        from gdcli.engine.solution import solve
+        from gdcli.engine.solution import iterate
 
         data = {**self.data, **changed}
         hyper = {k: data.get(k) for k in self.hyper()}
         if data.get("line_search") not in (None, *KINDS):
             raise self.question.data_error("line_search", f"'{data['line_search']}' is not one of {', '.join(KINDS)}")
-        return self.engine("objective", lambda: solve(
+        return self.engine("objective", lambda: iterate(
             self.objective, start=_vector_text(self.require("start")), optimizer=data.get("optimizer", "gd"),
             lr=str(data["lr"] if "lr" in data else self.require("lr")), steps=self.steps if steps is None else steps,
             schedule=data.get("schedule", "constant"), decay=data.get("decay"),
-            line_search=data.get("line_search") or False, **{"tol": 0.0, **(stop or {})}, **hyper,
-        )).run
+            line_search=data.get("line_search") or False, **{"tol": 0.0, **(stop or {})}, **hyper))
 
     @property
     def t(self) -> int:
@@ -388,11 +387,11 @@ def compute_armijo(c: Context) -> Answer:
 
 def compute_armijo_lr(c: Context) -> Answer:
     """The α backtracking accepts at the start: the engine's first line-search step from α with c1, shrink."""
-    from gdcli.engine.solution import solve
+    from gdcli.engine.solution import iterate
 
-    run = c.engine("objective", lambda: solve(
+    run = c.engine("objective", lambda: iterate(
         c.objective, start=_vector_text(c.require("start")), lr=str(c.require("lr")), steps=1, tol=0.0,
-        line_search=True, c1=float(c.data.get("c1", 1e-4)), shrink=float(c.data.get("shrink", 0.5)))).run
+        line_search=True, c1=float(c.data.get("c1", 1e-4)), shrink=float(c.data.get("shrink", 0.5))))
     if run.status == "line_search_failed":
         raise c.question.data_error("lr", run.message)
     return Answer(float(run.lr[0]))

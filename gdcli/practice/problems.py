@@ -331,7 +331,7 @@ def load(path: str | os.PathLike, seed: int | None = None) -> Problem:
         raise ProblemError(f"{printable(path.name)}: toml: nested too deeply") from None
     digest = hashlib.sha256(raw).hexdigest()
     checked = not seed and kept.valid(digest)  # read and checked before, with this code: its objectives parse
-    problem = _variant(path, document, seed, checked)
+    problem = _variant(path, raw, document, seed, checked)
     problem.digest = digest
     if not checked and not seed:
         kept.mark_valid(digest)
@@ -345,19 +345,37 @@ def _read_toml(raw: bytes) -> dict:
     return tomllib.loads(raw.decode("utf-8"))
 
 
-def _variant(path: Path, document: dict, seed: int | None, checked: bool = False) -> Problem:
+def _variant(path: Path, raw: bytes, document: dict, seed: int | None, checked: bool = False) -> Problem:
     """The problem itself, or for a template the variant ``seed``: the original values for seed 0, else the
     first draw of random.Random(seed) whose problem satisfies every requirement. ``checked``: the file was read
     and checked before (gdcli.practice.kept), so its objectives are not parsed again to check them."""
-    def fail(name: str, message: str) -> ProblemError:
-        return ProblemError(f"{printable(path.name)}: {name}: {printable(message)}")
-
     if "parameters" not in document:
         if "variants" in document:
-            raise fail("variants", "needs a [parameters] table")
+            raise _failure(path.name)("variants", "needs a [parameters] table")
         if seed:
             raise GdError(f"problem '{document.get('id', path.stem)}' has no variants: it has no [parameters]")
         return _build(path, copy.deepcopy(document), checked)
+    parameters, original, requirements = _template(raw, path.name)
+    if not seed:
+        return _template_problem(path, document, original, 0, requirements, checked)
+    return variants.draw(document, parameters, requirements, seed,
+                         lambda values: _template_problem(path, document, values, seed, requirements),
+                         _failure(path.name))
+
+
+def _failure(name: str):
+    """The ProblemError of a field of the file called ``name``."""
+    def fail(field_name: str, message: str) -> ProblemError:
+        return ProblemError(f"{printable(name)}: {field_name}: {printable(message)}")
+
+    return fail
+
+
+@lru_cache(maxsize=64)
+def _template(raw: bytes, name: str) -> tuple[dict, dict, list]:
+    """A template's parameters, original values and requirements, read once for a file's bytes (so drawing its
+    variants reads them once; a fault is raised again at every reading)."""
+    document, fail = _read_toml(raw), _failure(name)
     parameters = variants.read_parameters(document["parameters"], fail)
     table = document.get("variants", {})
     if not isinstance(table, dict) or set(table) - {"original", "require"}:
@@ -365,11 +383,7 @@ def _variant(path: Path, document: dict, seed: int | None, checked: bool = False
     original = table.get("original")
     if not isinstance(original, dict) or set(original) != set(parameters):
         raise fail("variants.original", f"must give every parameter its original value ({', '.join(parameters)})")
-    requirements = variants.read_requirements(table.get("require", []), fail)
-    if not seed:
-        return _template_problem(path, document, original, 0, requirements, checked)
-    return variants.draw(document, parameters, requirements, seed,
-                         lambda values: _template_problem(path, document, values, seed, requirements), fail)
+    return parameters, original, variants.read_requirements(table.get("require", []), fail)
 
 
 def _template_problem(path: Path, document: dict, values: dict, seed: int, requirements: list,
@@ -386,8 +400,7 @@ def _template_problem(path: Path, document: dict, values: dict, seed: int, requi
 
 
 def _build(path: Path, document: dict, checked: bool = False) -> Problem:
-    def fail(name: str, message: str) -> ProblemError:
-        return ProblemError(f"{printable(path.name)}: {name}: {printable(message)}")
+    fail = _failure(path.name)
 
     def text(table: dict, name: str, where: str, required: bool = True, default: str = "") -> str:
         if name not in table:

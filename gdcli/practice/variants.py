@@ -55,7 +55,7 @@ import math
 import random
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Callable
@@ -226,30 +226,40 @@ def _reseeded(problem, seed: int):
 # ---------------------------------------------------------------------------------------------------------
 # templating
 
-def instantiate(document: Any, values: dict[str, Any]) -> Any:
-    """A copy of ``document`` with every ``{…}`` written against the parameters replaced by its value."""
+def instantiate(document: Any, values: dict[str, Any], texts: dict[str, str] | None = None) -> Any:
+    """A copy of ``document`` with every ``{…}`` written against the parameters replaced by its value (``texts``:
+    each value as value_text writes it, made here when not given)."""
+    if texts is None:
+        texts = {name: value_text(value) for name, value in values.items()}
     if isinstance(document, dict):
-        return {key: instantiate(value, values) for key, value in document.items()}
+        return {key: instantiate(value, values, texts) for key, value in document.items()}
     if isinstance(document, list):
-        return [instantiate(value, values) for value in document]
-    if isinstance(document, str):
+        return [instantiate(value, values, texts) for value in document]
+    if isinstance(document, str) and "{" in document:
         whole = _PLACEHOLDER.fullmatch(document.strip())
         if whole and whole.group(1).strip() in values:
             return copy.deepcopy(values[whole.group(1).strip()])
-        return _PLACEHOLDER.sub(lambda match: _fill(match, values), document)
+        return _PLACEHOLDER.sub(lambda match: _fill(match.group(0), texts), document)
     return document
 
 
-def _fill(match: re.Match, values: dict[str, Any]) -> str:
-    body = match.group(1).strip()
-    if body in values:
-        return value_text(values[body])
-    names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", body))
-    if not names or not names <= set(values) | {"sqrt", "pi", "abs"}:
-        return match.group(0)
-    filled = re.sub(r"[A-Za-z_][A-Za-z0-9_]*",
-                    lambda m: f"({value_text(values[m.group(0)])})" if m.group(0) in values else m.group(0), body)
-    return _evaluated(filled) or match.group(0)
+def _fill(placeholder: str, texts: dict[str, str]) -> str:
+    body = placeholder[1:-1].strip()
+    if body in texts:
+        return texts[body]
+    pieces = _pieces(body)
+    names = set(pieces[1::2])
+    if not names or not names <= set(texts) | {"sqrt", "pi", "abs"}:
+        return placeholder
+    filled = "".join(f"({texts[p]})" if i % 2 and p in texts else p for i, p in enumerate(pieces))
+    return _evaluated(filled) or placeholder
+
+
+@lru_cache(maxsize=4096)
+def _pieces(body: str) -> tuple[str, ...]:
+    """``body`` split around its names: text, name, text, …, name, text (kept: a template's placeholders are
+    filled once per variant)."""
+    return tuple(re.split(r"([A-Za-z_][A-Za-z0-9_]*)", body))
 
 
 @lru_cache(maxsize=4096)
@@ -379,9 +389,9 @@ solved for λ, for 0 ≤ β < 1)."""
 
 @dataclass
 class _Exact:
-    """A linear rule on a quadratic in rational arithmetic: ∇f(x) = Hx + ∇f(0), with the optimizer's SymPy
-    rule (gdcli.engine.optimizers) evaluated by gdcli.engine.exact, so iterate t equals Fraction arithmetic
-    of the rule."""
+    """A linear rule on a quadratic in rational arithmetic: ∇f(x) = Hx + ∇f(0), with the optimizer's rule
+    (gdcli.engine.optimizers) compiled over Fractions by gdcli.engine.kernels.fraction_step, so iterate t
+    equals Fraction arithmetic of the rule."""
 
     objective: Any
     optimizer: Any
@@ -389,9 +399,14 @@ class _Exact:
     offset: list[Fraction]
     start: list[Fraction]
     lr: Fraction
-    hyper: dict
+    hyper: dict[str, Fraction]
+    """The optimizer's hyper-parameters by name (beta, …)."""
     floor: Fraction
     """f(0)."""
+    walk: Any = field(default=None, init=False, repr=False)
+    """iterates() as row() reads it (or the ArithmeticError that ended it)."""
+    walked: list = field(default_factory=list, init=False, repr=False)
+    """The rows row() has read from ``walk``, in order (the answers ask for a few early ones, often the same)."""
 
     @property
     def rule(self):
@@ -412,24 +427,22 @@ class _Exact:
 
     def iterates(self):
         """(x_t, the rule's quantities assigned in step t by name) for t = 0, 1, … (nothing assigned at t = 0)."""
-        from gdcli.engine import exact
-        from gdcli.engine.optimizers import symbols
+        from gdcli.engine.kernels import fraction_step
 
-        y = symbols()
-        state = {target: [Fraction(0)] * len(self.start) for target in self.rule.state}
+        step = fraction_step(self.rule)
+        state = {name: [Fraction(0)] * len(self.start) for name in self.rule.state_names}
         x, t = list(self.start), 0
         yield x, {}
         while True:
             t += 1
-            g, quantities = self.gradient(x), {target.name: [] for target, _ in self.rule.steps}
+            g, quantities = self.gradient(x), {}
             for i in range(len(x)):
-                values = {y.x: x[i], y.g: g[i], y.alpha: self.lr, y.t: Fraction(t), **self.hyper,
-                          **{target: state[target][i] for target in state}}
-                for target, expr in self.rule.steps:
-                    values[target] = exact.evaluate(expr, values)
-                    quantities[target.name].append(values[target])
-                for target in state:
-                    state[target][i] = values[target]
+                values = step(x=x[i], g=g[i], lr=self.lr, step=Fraction(t), **self.hyper,
+                              **{name: state[name][i] for name in state})
+                for name, value in values.items():
+                    quantities.setdefault(name, []).append(value)
+                for name in state:
+                    state[name][i] = values[name]
             x = quantities["x"]
             yield x, quantities
 
@@ -437,7 +450,17 @@ class _Exact:
         """x_t and the quantities of step t (Newton's x_t from gdcli.engine.methods_exact, which stops where
         ∇f = 0 exactly: x stays there; ArithmeticError where it stops for another reason)."""
         if self.linear:
-            return next(itertools.islice(self.iterates(), t, None))
+            if self.walk is None:
+                self.walk = self.iterates()
+            while len(self.walked) <= t:
+                if isinstance(self.walk, ArithmeticError):  # the step after the last row cannot be computed
+                    raise self.walk
+                try:
+                    self.walked.append(next(self.walk))
+                except ArithmeticError as error:
+                    self.walk = error
+                    raise
+            return self.walked[t]
         from gdcli.engine.methods_exact import exact_iterates
 
         rows, note = exact_iterates(self.objective, self.optimizer, None, self.start, self.lr, t)
@@ -452,7 +475,7 @@ class _Exact:
         n = len(self.hessian)
         if not self.linear or inertia(self.hessian) != (n, 0, 0):
             return None
-        limit = CONVERGENT_CURVATURE[self.rule.name](self.lr, self.hyper.get(_beta(), Fraction(0)))
+        limit = CONVERGENT_CURVATURE[self.rule.name](self.lr, self.hyper.get("beta", Fraction(0)))
         _, below, zero = inertia(_shifted(self.hessian, limit))
         return "diverges" if below else "oscillates" if zero else "converges"
 
@@ -463,12 +486,6 @@ class _Exact:
         return inertia(_shifted(self.hessian, 1 / self.lr))[1] > 0
 
 
-def _beta():
-    from gdcli.engine.optimizers import symbols
-
-    return symbols().beta
-
-
 def _shifted(hessian: list[list[Fraction]], c: Fraction) -> list[list[Fraction]]:
     """c·I − H."""
     return [[(c if i == j else 0) - h for j, h in enumerate(row)] for i, row in enumerate(hessian)]
@@ -476,9 +493,8 @@ def _shifted(hessian: list[list[Fraction]], c: Fraction) -> list[list[Fraction]]
 
 def _exact(problem, question: int | None) -> _Exact | None:
     """The problem's (or question's) run in rational arithmetic, or None where the rule does not allow it
-    (see above)."""
-    from gdcli.engine import exact
-    from gdcli.engine.optimizers import symbols
+    (see above). f's rational coefficients come from the derivation cache (Objective.rational_quadratic), so
+    a known objective needs no SymPy here."""
     from gdcli.engine.stability import LINEAR
 
     context = _context(problem, question, "behaviour")
@@ -489,21 +505,28 @@ def _exact(problem, question: int | None) -> _Exact | None:
         return None
     try:
         objective, optimizer = context.objective, context.optimizer()
-        if not objective.is_quadratic:
+        quadratic = _quadratic(objective)
+        if quadratic is None:
             return None
-        origin = {s: Fraction(0) for s in objective.symbols}
-        hessian = [[Fraction(0)] * objective.dimension for _ in range(objective.dimension)]
-        for (i, j), entry in objective.hessian_entries.items():
-            hessian[i][j] = hessian[j][i] = exact.evaluate(entry, {})
         start = _rationals(data["start"])
         if len(start) != objective.dimension:
             return None
-        return _Exact(objective, optimizer, hessian, [exact.evaluate(e, origin) for e in objective.gradient],
-                      start, _rational(data["lr"]),
-                      {getattr(symbols(), name): _rational(data.get(name, value))
-                       for name, value in optimizer.hyper.items()}, exact.evaluate(objective.expr, origin))
+        return _Exact(objective, optimizer, *quadratic[:2], start, _rational(data["lr"]),
+                      {name: _rational(data.get(name, value)) for name, value in optimizer.hyper.items()},
+                      quadratic[2])
     except (GdError, ArithmeticError, ValueError, TypeError):
         return None
+
+
+@lru_cache(maxsize=256)
+def _quadratic(objective) -> tuple[list[list[Fraction]], list[Fraction], Fraction] | None:
+    """(H, ∇f(0), f(0)) of Objective.rational_quadratic in Fractions, read once per objective (the objectives
+    are shared: gdcli.practice.answers.parsed_objective); never changed by its readers."""
+    quadratic = objective.rational_quadratic
+    if quadratic is None:
+        return None
+    return ([[Fraction(e) for e in row] for row in quadratic["hessian"]], [Fraction(c) for c in quadratic["gradient"]],
+            Fraction(quadratic["value"]))
 
 
 def _fate_is(problem, question: int | None, fate: str) -> bool:
@@ -590,6 +613,11 @@ EXACT_ANSWERS = ("iterate", "iterates", "value", "state", "gradient_at")
 """The compute rules whose answers answers_exact reads from the exact run."""
 
 
+_RUN_DATA = ("objective", "variables", "dataset", "eigenvalues", "start", "lr", "schedule", "line_search", "optimizer",
+             "beta", "beta1", "beta2", "eps", "rho", "cg_beta", "bb")
+"""Every data field _exact reads: questions that agree on them share one exact run."""
+
+
 def _exact_answer(question, run: _Exact) -> list[Fraction]:
     """The numbers of a question's answer from the exact run, in the order _numbers lists the engine's."""
     data = question.data
@@ -614,9 +642,14 @@ def answers_exact(problem, digits: int = 4) -> bool:
     must then equal that decimal to rounding); for the rest, the engine's float answer within 10⁻⁹ of its
     rounding to ``digits`` places. The exact answers are judged first, so a draw fails before any float
     answer is computed where it can."""
-    scale, exact_numbers = 10**digits, {}
+    scale, exact_numbers, runs = 10**digits, {}, {}
     for q in problem.questions:
-        run = _exact(problem, q.number) if q.compute in EXACT_ANSWERS else None
+        run = None
+        if q.compute in EXACT_ANSWERS:
+            key = repr([q.data.get(name) for name in _RUN_DATA])
+            if key not in runs:
+                runs[key] = _exact(problem, q.number)
+            run = runs[key]
         try:
             exact_numbers[q.number] = _exact_answer(q, run) if run is not None else None
         except (ArithmeticError, KeyError, ValueError):

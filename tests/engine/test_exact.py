@@ -62,3 +62,13 @@ def test_the_stability_reading_and_the_convexity_proof_read_a_decimal_hessian_al
     assert rational_hessian(Objective(sp.sqrt(2) * x**2 + y**2, [x, y])) is None  # irrational: not exact
     assert rational_hessian(Objective(x**4 + y**2, [x, y])) is None  # not constant
 
+
+
+def test_the_digit_budget_counts_numbers_past_pythons_text_limit():
+    """Python writes no integer of more than 4300 digits as text; the budget still counts them: 10⁴⁸⁰⁰ has
+    4801 digits (and the denominator 1 one more), within MAX_DIGITS = 5000; 10⁵⁰⁰⁰ has 5001, past it."""
+    assert MAX_DIGITS == 5000
+    at = {x: Fraction(10**2400), y: Fraction(10**2400)}
+    assert evaluate(x * y, at) == Fraction(10) ** 4800
+    with pytest.raises(TooLarge):
+        evaluate(x * y, {x: Fraction(10**2500), y: Fraction(10**2500)})

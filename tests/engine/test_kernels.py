@@ -1,9 +1,12 @@
 """The vectorised kernels agree with the rules written out by hand and with the scalar loop."""
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 
-from gdcli.engine.kernels import ArrayObjective, ArrayRule
+from gdcli.engine.exact import Irrational, TooLarge
+from gdcli.engine.kernels import ArrayObjective, ArrayRule, fraction_step
 from gdcli.engine.objective import Objective
 from gdcli.engine.optimizers import RULES, make_optimizer
 from gdcli.engine.run import run
@@ -49,3 +52,31 @@ def test_kernels_trace_the_scalar_loop(name):
         _, grads = f(list(x))
         x, state, _ = kernel(x, np.array(grads), state, 0.05, t, optimizer.hyper)
         np.testing.assert_allclose(x, reference.x[t], rtol=1e-12, atol=1e-14)
+
+
+def test_a_rule_compiled_over_fractions_gives_the_rules_written_by_hand():
+    """fraction_step(momentum), (nesterov), (gd) against torch's rules written again in Fraction arithmetic:
+    b ← βb + g, x ← x − αb; b ← βb + g, x ← x − α(g + βb); x ← x − αg."""
+    x0, g, lr, beta, b = Fraction(3, 7), Fraction(-5, 2), Fraction(1, 10), Fraction(9, 10), Fraction(4, 3)
+    buffer = beta * b + g
+    assert fraction_step(RULES["momentum"])(x=x0, g=g, lr=lr, step=Fraction(1), b=b, beta=beta) == \
+        {"b": buffer, "x": x0 - lr * buffer}
+    assert fraction_step(RULES["nesterov"])(x=x0, g=g, lr=lr, step=Fraction(1), b=b, beta=beta) == \
+        {"b": buffer, "x": x0 - lr * (g + beta * buffer)}
+    assert fraction_step(RULES["gd"])(x=x0, g=g, lr=lr, step=Fraction(1)) == {"x": x0 - lr * g}
+    assert all(isinstance(v, Fraction) for v in fraction_step(RULES["momentum"])(
+        x=x0, g=g, lr=lr, step=Fraction(1), b=b, beta=beta).values())
+
+
+def test_a_compiled_rule_keeps_the_digit_budget_and_refuses_irrational_steps():
+    """A product past MAX_DIGITS digits is refused as evaluate refuses it; AdaGrad's √s is exact for a
+    perfect square (s = 0 + 3² = 9: x ← x − α·3/(3 + ε)) and refused otherwise."""
+    huge = Fraction(3**6000, 2)
+    with pytest.raises(TooLarge):
+        fraction_step(RULES["gd"])(x=Fraction(0), g=huge, lr=huge, step=Fraction(1))
+    eps = Fraction(1, 10**10)
+    adagrad = fraction_step(RULES["adagrad"])
+    assert adagrad(x=Fraction(1), g=Fraction(3), lr=Fraction(1, 2), step=Fraction(1), s=Fraction(0), eps=eps) == \
+        {"s": Fraction(9), "x": 1 - Fraction(1, 2) * 3 / (3 + eps)}
+    with pytest.raises(Irrational):
+        adagrad(x=Fraction(1), g=Fraction(2), lr=Fraction(1, 2), step=Fraction(1), s=Fraction(1), eps=eps)

@@ -4,6 +4,7 @@ gradient_test_radius), checked against the closed forms computed again in exact 
 import itertools
 import math
 import tomllib
+from collections import Counter
 from fractions import Fraction
 
 import pytest
@@ -114,3 +115,19 @@ def test_a_test_that_never_holds_or_an_unknown_one_is_an_error_naming_the_field(
         answer("stopping_step", criterion="gradient", steps=50, **data)
     with pytest.raises(ProblemError, match="data.criterion"):
         answer("stopping_step", criterion="distance", **data)
+
+
+def test_which_test_fires_first_is_not_guessable_across_the_draws():
+    """Over every draw distinct_answers keeps (the three stopping steps and the radius tol/flat all differ),
+    the closed forms give the step test first in 35–65 % of the draws and the value test in 35–65 %: the
+    choice question's answer is not the same one almost always (with tol ≤ 0.1 alone it was value 88 %)."""
+    table = tomllib.loads(TEMPLATE.read_text(encoding="utf-8"))["parameters"]
+    firsts = Counter()
+    for draw in every_draw():
+        steps = closed_forms(**draw)
+        for flat in table["flat"]["choice"]:
+            if len(set(steps.values()) | {Fraction(draw["tol"]) / Fraction(flat)}) == 4:
+                firsts[min(steps, key=steps.get)] += 1
+    total = sum(firsts.values())
+    assert total >= 500
+    assert 0.35 <= firsts["step"] / total <= 0.65 and 0.35 <= firsts["value"] / total <= 0.65, firsts
