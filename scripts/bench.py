@@ -191,7 +191,10 @@ the child: the rusage of a child also counts the parent's memory, copied in befo
 
 def peak_memory(args: list[str]) -> int:
     """Peak resident set size in bytes of `gd ARGS…` run in a fresh interpreter (Linux)."""
-    result = subprocess.run([sys.executable, "-c", PEAK, *args], capture_output=True, text=True, cwd=ROOT)
+    # no derivation cache: with one, a command on an objective not seen since gd's code changed imports SymPy
+    # and its reference may not, and the difference is SymPy, not the data
+    result = subprocess.run([sys.executable, "-c", PEAK, *args], capture_output=True, text=True, cwd=ROOT,
+                            env=dict(os.environ, GDCLI_CACHE="off"))
     last = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
     if result.returncode != 0 or not last.startswith("VmHWM "):
         raise RuntimeError(f"gd {' '.join(args[:3])} … failed: {result.stderr[-300:]}")
