@@ -22,8 +22,8 @@ MODULES = {
 
 SERIAL_BLAS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 """One BLAS thread unless the user says otherwise: gd's matrices are small (∇²f of a few variables, a batch of
-2×2 solves), where a thread pool only costs its start-up — about 0.1 s of every command on two cores, more on a
-busy machine — and never pays it back."""
+2×2 solves), where a thread pool only costs its start-up — about 60 ms of every command on two cores, more on
+a busy machine — and never pays it back."""
 
 
 def load(names=None):
