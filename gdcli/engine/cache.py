@@ -104,6 +104,12 @@ class Entry:
                 _pending[id(self)] = self
         return self.values[name]
 
+    def put(self, name: str, value: Any) -> None:
+        """Set ``name`` to ``value`` (replacing what a load gave), to be saved."""
+        self.values[name] = value
+        if self.path is not None:
+            _pending[id(self)] = self
+
     def save(self) -> None:
         """Write the entry, merged with what another process may have written meanwhile; failures are ignored."""
         if self.path is None:

@@ -30,7 +30,14 @@ def fingerprint() -> str | None:
 
 
 def _entry(digest: str) -> cache.Entry:
-    """The entry of the problem file of this SHA-256 (read afresh: the cache folder may have changed)."""
+    """The entry of the problem file of this SHA-256: one per cache folder in a process, so a problem's
+    answers and its mark are saved in one write (none when the cache is off: nothing outlives the call)."""
+    folder = cache.directory()
+    return _entry_in(digest, folder) if folder is not None else cache.Entry(None)
+
+
+@lru_cache(maxsize=64)
+def _entry_in(digest: str, folder: Path) -> cache.Entry:
     return cache.Entry({"practice": fingerprint(), "problem": digest})
 
 
@@ -62,8 +69,7 @@ def answer(question, make: Callable[[], Answer]) -> Answer:
         document = encode(made)
     except TypeError:
         return made  # a value JSON does not hold
-    entry.values.pop(name, None)
-    entry.get(name, lambda: document)
+    entry.put(name, document)
     return made
 
 
